@@ -1,0 +1,47 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Baton",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "baton", targets: ["baton"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // The questionnaire pack model, loader, linter, expression language and interview state machine.
+        .target(name: "Questionnaire", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Raw-mode terminal prompts, key decoding, progress bar, colours and the line-mode fallback.
+        .target(name: "TerminalUI"),
+        // The consultant's SQLite workspace: assessment sessions and every answer as it is given.
+        .target(
+            name: "Workspace",
+            dependencies: ["Questionnaire", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // Drives an interview through a terminal (or a pipe, or an answers file) and saves as it goes.
+        .target(name: "AssessmentFlow", dependencies: ["Questionnaire", "TerminalUI", "Workspace"]),
+        // The thin command-line front end.
+        .executableTarget(
+            name: "baton",
+            dependencies: [
+                "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Helpers shared by the test targets: a pseudo-terminal driver and a runner for the real binary.
+        .target(name: "BatonTestSupport", path: "Tests/BatonTestSupport"),
+        .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
+        .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "Questionnaire"]),
+        .testTarget(
+            name: "AssessmentFlowTests",
+            dependencies: ["AssessmentFlow", "Questionnaire", "TerminalUI", "Workspace"]
+        ),
+        .testTarget(name: "BatonEndToEndTests", dependencies: ["BatonTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+
+/// A user-facing failure: one line on stderr (`baton: …`) and a non-zero exit, no stack trace.
+struct Failure: Error, CustomStringConvertible {
+    let description: String
+    let code: Int32
+
+    init(_ description: String, code: Int32 = 1) {
+        self.description = description
+        self.code = code
+    }
+}
+
+/// Writes to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Runs a command body, turning ``Failure`` and library errors into a message and an exit code.
+func reportingFailures(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let failure as Failure {
+        printError("baton: \(failure.description)")
+        throw ExitCode(failure.code)
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        printError("baton: \(error)")
+        throw ExitCode(1)
+    }
+}
+
+/// Encodes a value as stable, pretty JSON (sorted keys, ISO 8601 dates).
+func jsonText<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.dateEncodingStrategy = .iso8601
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
