@@ -32,8 +32,4 @@ public struct AssessmentSession: Codable, Sendable, Equatable, FetchableRecord, 
         case status, title, answered, total
         case createdAt = "created_at", updatedAt = "updated_at", completedAt = "completed_at"
     }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = inserted.rowID
-    }
 }

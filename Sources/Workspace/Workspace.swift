@@ -58,12 +58,14 @@ public final class Workspace: Sendable {
     /// Starts a new assessment of `pack` and returns its id.
     public func createSession(pack: Pack, path: String, yaml: String) throws -> Int64 {
         let now = clock()
-        var session = AssessmentSession(
+        let session = AssessmentSession(
             id: nil, packID: pack.id, packVersion: pack.version, packPath: path, packYAML: yaml,
             status: .inProgress, title: nil, answered: 0, total: 0, createdAt: now, updatedAt: now, completedAt: nil
         )
-        try database.write { try session.insert($0) }
-        return session.id!
+        return try database.write { db in
+            try session.insert(db)
+            return db.lastInsertedRowID
+        }
     }
 
     /// Saves one answer durably, with the progress it brings the assessment to.

@@ -106,7 +106,7 @@ public enum AnswerParser {
         var rest = Substring(lowered)
         while !rest.isEmpty {
             let digits = rest.prefix { $0.isNumber || $0 == "." }
-            guard !digits.isEmpty, let amount = Decimal(string: String(digits), locale: Locale(identifier: "en_US_POSIX")) else {
+            guard !digits.isEmpty, digits.filter({ $0 == "." }).count <= 1, let amount = Decimal(string: String(digits), locale: Locale(identifier: "en_US_POSIX")) else {
                 throw AnswerProblem("'\(text)' is not a duration: try 30 min, 4h, 1h30m or 2 days")
             }
             rest = rest.dropFirst(digits.count)

@@ -116,7 +116,24 @@ public struct Interview: Sendable {
         let answered = steps.filter { answers[$0.key] != nil }.count
         let remaining = steps.enumerated().filter { $0.offset >= index && answers[$0.element.key] == nil }
         let seconds = remaining.reduce(0.0) { $0 + (pack.secondsPerType[question(of: $1.element).type] ?? 10) }
-        return InterviewProgress(position: index + 1, total: steps.count, answered: answered, secondsLeft: seconds)
+        return InterviewProgress(
+            position: index + 1, total: steps.count, answered: answered, secondsLeft: seconds + expectedRepeatSeconds(steps))
+    }
+
+    /// Time for repeat groups whose items are not chosen yet, assuming half the realistic maximum
+    /// (rounded up): without it the first estimate would leave out the longest part of the interview.
+    private func expectedRepeatSeconds(_ steps: [Step]) -> Double {
+        var seconds = 0.0
+        for section in pack.sections {
+            guard let source = section.repeatFor, answers[AnswerKey(question: source)] == nil,
+                steps.contains(where: { $0.key == AnswerKey(question: source) }),
+                let sourceQuestion = pack.question(source)?.question
+            else { continue }
+            let items = ((sourceQuestion.realisticMax ?? sourceQuestion.choices.count) + 1) / 2
+            let perItem = section.questions.reduce(0.0) { $0 + (pack.secondsPerType[$1.type] ?? 10) }
+            seconds += Double(items) * perItem
+        }
+        return seconds
     }
 
     // MARK: Answering and moving

@@ -48,7 +48,12 @@ public final class LinePrompter: Prompter {
         text += style.dim(hint.isEmpty ? "> " : "(\(hint)) > ")
         write(text)
         while true {
-            guard let line = readLine() else { return .endOfInput }
+            guard let line = readLine() else {
+                write("\n")
+                return .endOfInput
+            }
+            // Input from a pipe is not echoed by a terminal: show it, so the transcript reads as a dialogue.
+            write(line + "\n")
             switch line.filter({ !$0.isWhitespace }).lowercased() {
             case "?", "help":
                 write(style.dim(screen.help ?? "No help for this question.") + "\n> ")

@@ -1,0 +1,83 @@
+import Foundation
+
+/// Finds and runs the real `baton` executable built next to the test bundle.
+public enum BatonBinary {
+    /// `$BATON_BIN`, else `baton` in the build folder that holds the running test binary.
+    public static var path: String {
+        if let override = ProcessInfo.processInfo.environment["BATON_BIN"] { return override }
+        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var folder = testBinary.deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = folder.appendingPathComponent("baton").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            folder.deleteLastPathComponent()
+        }
+        return packageRoot.appendingPathComponent(".build/debug/baton").path
+    }
+
+    /// The package's root folder (where Package.swift is).
+    public static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// The bundled pack's folder.
+    public static var bundledPack: String {
+        packageRoot.appendingPathComponent("questionnaires/smb-ai-readiness").path
+    }
+
+    /// A fresh, empty folder for a test's workspace.
+    public static func temporaryFolder() -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("baton-test-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// What a finished run printed and how it exited.
+    public struct RunResult: Sendable {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+    }
+
+    /// Runs `baton` with `arguments`, feeding `stdin` through a pipe (so it is not a terminal).
+    public static func run(_ arguments: [String], stdin: String = "", environment: [String: String] = [:], in directory: String? = nil) throws -> RunResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        process.currentDirectoryURL = URL(fileURLWithPath: directory ?? packageRoot.path)
+        let input = Pipe(), output = Pipe(), error = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let stdoutData = DataCollector(output.fileHandleForReading)
+        let stderrData = DataCollector(error.fileHandleForReading)
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        return RunResult(status: process.terminationStatus, stdout: stdoutData.finish(), stderr: stderrData.finish())
+    }
+}
+
+/// Reads a pipe to its end on a background thread, so a chatty child never blocks on a full pipe.
+private final class DataCollector: @unchecked Sendable {
+    // @unchecked: `data` is written by the thread and read only after `done` is signalled.
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread {
+            self.data = handle.readDataToEndOfFile()
+            self.done.signal()
+        }.start()
+    }
+
+    func finish() -> String {
+        done.wait()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
