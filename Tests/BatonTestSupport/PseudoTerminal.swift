@@ -84,7 +84,8 @@ public final class PseudoTerminal: @unchecked Sendable {
             if screen.contains(text) { return screen }
             Thread.sleep(forTimeInterval: 0.02)
         }
-        throw PseudoTerminalError("timed out waiting for \"\(text)\"; the screen shows:\n\(String(screenText.suffix(1500)))")
+        let state = process.isRunning ? "still running" : "exited with \(process.terminationStatus)"
+        throw PseudoTerminalError("timed out waiting for \"\(text)\" (the program \(state)); the screen shows:\n\(String(screenText.suffix(1500)))")
     }
 
     /// Forgets the output so far, so that the next ``waitFor(_:timeout:)`` sees only new output.

@@ -163,7 +163,7 @@ public enum PackLoader {
         var question = Question(
             id: id,
             type: type,
-            prompt: r.string(map["prompt"], "prompt") ?? "",
+            prompt: r.string(map["prompt"], "prompt") ?? id,
             help: r.string(map["help"], "help"),
             defaultValue: nil,
             when: r.expression(map["when"], "the condition of '\(id)'"),

@@ -120,7 +120,7 @@ final class YAMLNodeReader {
     /// The allowed name nearest to a misspelt one, when it is close enough to be a likely typo.
     static func closest(to word: String, in candidates: [String]) -> String? {
         let scored = candidates.map { ($0, editDistance(word, $0)) }.min { $0.1 < $1.1 }
-        guard let (best, distance) = scored, distance <= max(1, word.count / 3) else { return nil }
+        guard word.count >= 3, let (best, distance) = scored, distance <= max(1, word.count / 3) else { return nil }
         return best
     }
 

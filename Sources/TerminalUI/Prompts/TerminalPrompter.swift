@@ -2,6 +2,8 @@
 public final class TerminalPrompter: Prompter {
     private let terminal: RawTerminal
     private let style: TextStyle
+    /// Keys typed ahead of the screen: those after the one that answered a prompt go to the next.
+    private var typedAhead: [Key] = []
 
     public init(terminal: RawTerminal, style: TextStyle) {
         self.terminal = terminal
@@ -13,9 +15,12 @@ public final class TerminalPrompter: Prompter {
         var screen = screen
         while true {
             draw(screen)
-            guard let keys = terminal.readKeys() else { return .interrupted }
-            for key in keys {
-                switch screen.input.handle(key) {
+            if typedAhead.isEmpty {
+                guard let keys = terminal.readKeys() else { return .interrupted }
+                typedAhead = keys
+            }
+            while !typedAhead.isEmpty {
+                switch screen.input.handle(typedAhead.removeFirst()) {
                 case .none: break
                 case .toggleHelp: screen.showHelp.toggle()
                 case .back: return .back

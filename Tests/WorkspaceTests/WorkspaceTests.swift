@@ -1,0 +1,95 @@
+import Foundation
+import Questionnaire
+import Testing
+
+@testable import Workspace
+
+struct WorkspaceTests {
+    static let yaml = """
+        id: w
+        title: W
+        timing: {text: 5, integer: 5}
+        sections:
+          - id: s
+            title: S
+            questions:
+              - {id: business_name, type: text, prompt: Name?}
+              - {id: n, type: integer, prompt: N?}
+        """
+
+    func makeWorkspace(_ folder: String = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path) throws -> Workspace {
+        try Workspace(directory: folder, clock: { Date(timeIntervalSince1970: 1_790_000_000) })
+    }
+
+    @Test func migrationsAreAppliedOnceAndInOrder() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path
+        let first = try makeWorkspace(folder)
+        #expect(try first.appliedMigrations() == ["v1: assessments and answers"])
+        let again = try makeWorkspace(folder)
+        #expect(try again.appliedMigrations() == ["v1: assessments and answers"])
+    }
+
+    @Test func answersAreSavedAndReadBackFromAnotherConnection() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path
+        let workspace = try makeWorkspace(folder)
+        let pack = try PackLoader.load(yaml: Self.yaml, file: "w.yaml")
+        let id = try workspace.createSession(pack: pack, path: "w.yaml", yaml: Self.yaml)
+        try workspace.saveAnswer(.text("Ada & Co"), for: AnswerKey(question: "business_name"), in: id, answered: 1, total: 2, title: "Ada & Co")
+        try workspace.saveAnswer(.number(3), for: AnswerKey(question: "n"), in: id, answered: 2, total: 2)
+        try workspace.saveAnswer(.number(4), for: AnswerKey(question: "n"), in: id, answered: 2, total: 2)
+        let reopened = try makeWorkspace(folder)
+        let answers = try reopened.answers(of: id)
+        #expect(answers[AnswerKey(question: "n")] == .number(4))
+        #expect(answers[AnswerKey(question: "business_name")] == .text("Ada & Co"))
+        let session = try reopened.session(id)
+        #expect(session.title == "Ada & Co")
+        #expect(session.answered == 2 && session.total == 2)
+        #expect(session.status == .inProgress)
+        #expect(session.packYAML == Self.yaml)
+        #expect(try reopened.latestInProgress()?.id == id)
+        try reopened.complete(id)
+        #expect(try reopened.latestInProgress() == nil)
+        #expect(try reopened.session(id).completedAt == Date(timeIntervalSince1970: 1_790_000_000))
+    }
+
+    @Test func everyAnswerValueKindRoundTrips() throws {
+        let workspace = try makeWorkspace()
+        let pack = try PackLoader.load(yaml: Self.yaml, file: "w.yaml")
+        let id = try workspace.createSession(pack: pack, path: "w.yaml", yaml: Self.yaml)
+        let values: [AnswerValue] = [.text("x"), .number(Decimal(string: "1234.56")!), .bool(true), .choices(["a", "b"]), .choices([]), .skipped]
+        for (i, value) in values.enumerated() {
+            try workspace.saveAnswer(value, for: AnswerKey(question: "q\(i)", group: "g", item: "it"), in: id, answered: i, total: 9)
+        }
+        let answers = try workspace.answers(of: id)
+        for (i, value) in values.enumerated() {
+            #expect(answers[AnswerKey(question: "q\(i)", group: "g", item: "it")] == value)
+        }
+    }
+
+    @Test func deletingRemovesTheAssessmentAndItsAnswers() throws {
+        let workspace = try makeWorkspace()
+        let pack = try PackLoader.load(yaml: Self.yaml, file: "w.yaml")
+        let id = try workspace.createSession(pack: pack, path: "w.yaml", yaml: Self.yaml)
+        try workspace.saveAnswer(.number(1), for: AnswerKey(question: "n"), in: id, answered: 1, total: 2)
+        try workspace.delete(id)
+        #expect(try workspace.sessions().isEmpty)
+        #expect(try workspace.answers(of: id).isEmpty)
+        #expect(throws: WorkspaceError.self) { try workspace.delete(id) }
+        #expect(throws: WorkspaceError.self) {
+            try workspace.saveAnswer(.number(1), for: AnswerKey(question: "n"), in: id, answered: 1, total: 2)
+        }
+    }
+
+    @Test func aFolderThatCannotBeCreatedIsAClearError() {
+        #expect {
+            _ = try Workspace(directory: "/proc/baton-cannot-be-here")
+        } throws: { error in
+            "\(error)".contains("cannot create the workspace folder /proc/baton-cannot-be-here")
+        }
+    }
+
+    @Test func defaultLocationHonoursBatonHome() {
+        #expect(Workspace.defaultDirectory(environment: ["BATON_HOME": "/srv/b", "HOME": "/home/x"]) == "/srv/b")
+        #expect(Workspace.defaultDirectory(environment: ["HOME": "/home/x"]) == "/home/x/.baton")
+    }
+}
