@@ -76,7 +76,8 @@ public final class AssessmentRunner {
         let progress = next.progress
         var title: String?
         if step.key.question == "business_name", case .text(let name) = answer { title = name }
-        try workspace.saveAnswer(answer, for: step.key, in: sessionID, answered: progress.answered, total: progress.total, title: title)
+        try workspace.saveAnswer(
+            answer, for: step.key, in: sessionID, answered: progress.answered, total: progress.total, title: title)
         interview = next
     }
 
@@ -107,7 +108,9 @@ public final class AssessmentRunner {
         var options = ["Finish: everything is right"]
         for step in steps {
             let p = interview.presentation(of: step)
-            let value = interview.answers[step.key].map { AnswerFormatter.display($0, for: p.question, choices: p.choices) } ?? "—"
+            let value =
+                interview.answers[step.key].map { AnswerFormatter.display($0, for: p.question, choices: p.choices) }
+                ?? "—"
             let item = step.key.item.map { "[\($0)] " } ?? ""
             options.append("\(item)\(p.prompt) → \(value)")
         }

@@ -15,7 +15,8 @@ public enum PackLocator {
     ) -> Result<String, PackNotFound> {
         let fm = FileManager.default
         if nameOrPath.contains("/") || nameOrPath.hasSuffix(".yaml") {
-            return fm.fileExists(atPath: nameOrPath) ? .success(nameOrPath) : .failure(PackNotFound(name: nameOrPath, searched: [nameOrPath]))
+            return fm.fileExists(atPath: nameOrPath)
+                ? .success(nameOrPath) : .failure(PackNotFound(name: nameOrPath, searched: [nameOrPath]))
         }
         var candidates = [(currentDirectory as NSString).appendingPathComponent("questionnaires/\(nameOrPath)")]
         var folder = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
@@ -23,7 +24,9 @@ public enum PackLocator {
             candidates.append(folder.appendingPathComponent("questionnaires/\(nameOrPath)").path)
             folder.deleteLastPathComponent()
         }
-        if let found = candidates.first(where: { fm.fileExists(atPath: ($0 as NSString).appendingPathComponent("questionnaire.yaml")) }) {
+        if let found = candidates.first(where: {
+            fm.fileExists(atPath: ($0 as NSString).appendingPathComponent("questionnaire.yaml"))
+        }) {
             return .success(found)
         }
         return .failure(PackNotFound(name: nameOrPath, searched: candidates))

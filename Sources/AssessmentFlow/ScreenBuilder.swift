@@ -15,7 +15,9 @@ enum ScreenBuilder {
         }
     }
 
-    static func screen(_ presentation: StepPresentation, heading: String, progress: InterviewProgress, preface: String?, error: String?) -> PromptScreen {
+    static func screen(
+        _ presentation: StepPresentation, heading: String, progress: InterviewProgress, preface: String?, error: String?
+    ) -> PromptScreen {
         let q = presentation.question
         let initial = presentation.initialValue
         let input: ScreenInput
@@ -40,7 +42,9 @@ enum ScreenBuilder {
         let optional = q.required ? "" : " (optional)"
         return PromptScreen(
             heading: heading,
-            progress: ScreenProgress(position: progress.position, total: progress.total, answered: progress.answered, minutesLeft: progress.minutesLeft),
+            progress: ScreenProgress(
+                position: progress.position, total: progress.total, answered: progress.answered,
+                minutesLeft: progress.minutesLeft),
             preface: preface,
             title: presentation.prompt + (q.prompt.contains("optional") ? "" : optional),
             help: presentation.help,
@@ -65,7 +69,9 @@ enum ScreenBuilder {
         case .text(let text):
             let trimmed = text.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty, let initial = presentation.initialValue { return .value(initial) }
-            if let n = Int(trimmed), let options = options(for: presentation), q.type != .multipleChoice, (1...options.count).contains(n) {
+            if let n = Int(trimmed), let options = options(for: presentation), q.type != .multipleChoice,
+                (1...options.count).contains(n)
+            {
                 return input(from: .option(n - 1), for: presentation)
             }
             return .text(text)

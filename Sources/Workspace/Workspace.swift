@@ -69,7 +69,9 @@ public final class Workspace: Sendable {
     }
 
     /// Saves one answer durably, with the progress it brings the assessment to.
-    public func saveAnswer(_ value: AnswerValue, for key: AnswerKey, in session: Int64, answered: Int, total: Int, title: String? = nil) throws {
+    public func saveAnswer(
+        _ value: AnswerValue, for key: AnswerKey, in session: Int64, answered: Int, total: Int, title: String? = nil
+    ) throws {
         let json = String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
         let now = clock()
         try database.write { db in
@@ -81,7 +83,8 @@ public final class Workspace: Sendable {
                     """,
                 arguments: [session, key.description, json, now])
             try db.execute(
-                sql: "UPDATE assessment SET answered = ?, total = ?, updated_at = ?, title = coalesce(?, title) WHERE id = ?",
+                sql:
+                    "UPDATE assessment SET answered = ?, total = ?, updated_at = ?, title = coalesce(?, title) WHERE id = ?",
                 arguments: [answered, total, now, title, session])
         }
     }
@@ -94,11 +97,13 @@ public final class Workspace: Sendable {
             for key in answers.keys {
                 let json = String(decoding: try encoder.encode(answers[key]!), as: UTF8.self)
                 try db.execute(
-                    sql: "INSERT OR REPLACE INTO answer (assessment_id, key, value_json, answered_at) VALUES (?, ?, ?, ?)",
+                    sql:
+                        "INSERT OR REPLACE INTO answer (assessment_id, key, value_json, answered_at) VALUES (?, ?, ?, ?)",
                     arguments: [session, key.description, json, now])
             }
             try db.execute(
-                sql: "UPDATE assessment SET answered = ?, total = ?, title = ?, status = 'completed', updated_at = ?, completed_at = ? WHERE id = ?",
+                sql:
+                    "UPDATE assessment SET answered = ?, total = ?, title = ?, status = 'completed', updated_at = ?, completed_at = ? WHERE id = ?",
                 arguments: [answers.count, answers.count, title, now, now, session])
         }
     }
@@ -136,7 +141,10 @@ public final class Workspace: Sendable {
 
     /// Every saved answer of an assessment.
     public func answers(of session: Int64) throws -> AnswerSet {
-        let rows = try database.read { try Row.fetchAll($0, sql: "SELECT key, value_json FROM answer WHERE assessment_id = ?", arguments: [session]) }
+        let rows = try database.read {
+            try Row.fetchAll(
+                $0, sql: "SELECT key, value_json FROM answer WHERE assessment_id = ?", arguments: [session])
+        }
         var answers = AnswerSet()
         let decoder = JSONDecoder()
         for row in rows {

@@ -14,7 +14,8 @@ struct AnswersCommand: ParsableCommand {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write an assessment's answers as YAML or JSON.",
-            discussion: "The file round-trips: `baton assess --answers FILE` creates an assessment with the same answers."
+            discussion:
+                "The file round-trips: `baton assess --answers FILE` creates an assessment with the same answers."
         )
 
         @OptionGroup var workspaceOptions: WorkspaceOptions
@@ -25,7 +26,9 @@ struct AnswersCommand: ParsableCommand {
         @Option(help: "yaml or json.")
         var format: FormatOption = .yaml
 
-        @Option(name: [.short, .long], help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+        @Option(
+            name: [.short, .long],
+            help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
         var output: String?
 
         func run() throws {

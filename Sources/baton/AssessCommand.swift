@@ -30,7 +30,9 @@ struct AssessCommand: ParsableCommand {
 
     @OptionGroup var workspaceOptions: WorkspaceOptions
 
-    @Option(help: ArgumentHelp("The questionnaire pack: a name under questionnaires/ or a folder.", valueName: "name-or-path"))
+    @Option(
+        help: ArgumentHelp(
+            "The questionnaire pack: a name under questionnaires/ or a folder.", valueName: "name-or-path"))
     var pack: String = PackLocator.defaultPack
 
     @Option(help: ArgumentHelp("Take every answer from a YAML or JSON file instead of asking.", valueName: "file"))
@@ -43,8 +45,13 @@ struct AssessCommand: ParsableCommand {
     var id: Int64?
 
     func validate() throws {
-        if id != nil && !resume { throw ValidationError("an assessment id is only taken with --resume (did you mean `baton assess --resume \(id!)`?)") }
-        if answers != nil && resume { throw ValidationError("--answers starts a new assessment; it cannot be combined with --resume") }
+        if id != nil && !resume {
+            throw ValidationError(
+                "an assessment id is only taken with --resume (did you mean `baton assess --resume \(id!)`?)")
+        }
+        if answers != nil && resume {
+            throw ValidationError("--answers starts a new assessment; it cannot be combined with --resume")
+        }
     }
 
     func run() throws {
@@ -99,12 +106,18 @@ struct AssessCommand: ParsableCommand {
         if RawTerminal.isTerminal(0) {
             prompter = TerminalPrompter(terminal: RawTerminal(), style: style)
         } else {
-            prompter = LinePrompter(style: style, readLine: { Swift.readLine() }, write: { text in
-                FileHandle.standardOutput.write(Data(text.utf8))
-            })
+            prompter = LinePrompter(
+                style: style, readLine: { Swift.readLine() },
+                write: { text in
+                    FileHandle.standardOutput.write(Data(text.utf8))
+                })
         }
-        InterruptTrap.install(message: "\nStopped. Your answers so far are saved in assessment \(sessionID). Resume with: \(resumeHint(sessionID))")
-        let runner = AssessmentRunner(interview: interview, workspace: workspace, sessionID: sessionID, prompter: prompter)
+        InterruptTrap.install(
+            message:
+                "\nStopped. Your answers so far are saved in assessment \(sessionID). Resume with: \(resumeHint(sessionID))"
+        )
+        let runner = AssessmentRunner(
+            interview: interview, workspace: workspace, sessionID: sessionID, prompter: prompter)
         let outcome: AssessmentRunner.Outcome
         do {
             outcome = try runner.run()
@@ -117,18 +130,25 @@ struct AssessCommand: ParsableCommand {
         switch outcome {
         case .completed:
             let business = (try? workspace.session(sessionID).title).flatMap { $0 }.map { " for \($0)" } ?? ""
-            print("""
+            print(
+                """
 
                 \(style.success("✓")) Assessment \(sessionID)\(business) is complete: \(progress.answered) answers saved.
                   See them:     baton show \(sessionID)
                   Export them:  baton answers export \(sessionID) --format yaml
                 """)
         case .interrupted:
-            printError("\nStopped. Your \(progress.answered) answers are saved in assessment \(sessionID). Resume with: \(resumeHint(sessionID))")
+            printError(
+                "\nStopped. Your \(progress.answered) answers are saved in assessment \(sessionID). Resume with: \(resumeHint(sessionID))"
+            )
             throw ExitCode(130)
         case .endOfInput:
-            let at = runner.interview.current.map { "at question '\($0.key)' (\(progress.position) of \(progress.total))" } ?? ""
-            throw Failure("input ended \(at); the \(progress.answered) answers given are saved in assessment \(sessionID). Resume with: \(resumeHint(sessionID))")
+            let at =
+                runner.interview.current.map { "at question '\($0.key)' (\(progress.position) of \(progress.total))" }
+                ?? ""
+            throw Failure(
+                "input ended \(at); the \(progress.answered) answers given are saved in assessment \(sessionID). Resume with: \(resumeHint(sessionID))"
+            )
         }
     }
 
@@ -158,7 +178,9 @@ struct AssessCommand: ParsableCommand {
         }()
         let sessionID = try workspace.createSession(pack: loaded, path: path, yaml: yaml)
         try workspace.saveCompleted(result.answers, in: sessionID, title: title)
-        print("Saved assessment \(sessionID)\(title.map { " for \($0)" } ?? ""): \(result.answers.count) answers from \(file).")
+        print(
+            "Saved assessment \(sessionID)\(title.map { " for \($0)" } ?? ""): \(result.answers.count) answers from \(file)."
+        )
         print("  See them: baton show \(sessionID)")
     }
 }

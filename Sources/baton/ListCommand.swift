@@ -28,7 +28,10 @@ struct ListCommand: ParsableCommand {
             let rows = sessions.map { s -> [String] in
                 let percent = s.total == 0 ? 0 : s.answered * 100 / s.total
                 let status = s.status == .completed ? "completed" : "in progress"
-                return ["\(s.id ?? 0)", s.title ?? "(no name yet)", status, "\(s.answered)/\(s.total) (\(percent)%)", SessionSummary.day(s.updatedAt)]
+                return [
+                    "\(s.id ?? 0)", s.title ?? "(no name yet)", status, "\(s.answered)/\(s.total) (\(percent)%)",
+                    SessionSummary.day(s.updatedAt),
+                ]
             }
             print(Table(header: ["ID", "BUSINESS", "STATUS", "ANSWERED", "UPDATED"], rows: rows).render())
         }
@@ -63,7 +66,8 @@ struct SessionSummary: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, title, pack, status, answered, total
-        case packVersion = "pack_version", createdAt = "created_at", updatedAt = "updated_at", completedAt = "completed_at"
+        case packVersion = "pack_version", createdAt = "created_at", updatedAt = "updated_at", completedAt =
+            "completed_at"
     }
 
     static func day(_ date: Date) -> String {

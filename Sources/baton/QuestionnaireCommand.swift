@@ -31,7 +31,9 @@ struct QuestionnaireCommand: ParsableCommand {
                 let errors = issues.filter { $0.severity == .error }.count
                 let warnings = issues.count - errors
                 if errors > 0 {
-                    throw Failure("\(file): \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
+                    throw Failure(
+                        "\(file): \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+                    )
                 }
                 print("\(file): no errors\(warnings > 0 ? ", \(warnings) warning\(warnings == 1 ? "" : "s")" : "")")
             }
@@ -92,11 +94,17 @@ struct QuestionnaireCommand: ParsableCommand {
                     }
                     var byName: [String: PathFigures] = [:]
                     for (name, path) in examples { byName[name] = figures(path) }
-                    print(try jsonText(Figures(pack: pack.id, shortest: figures(stats.shortest), longest: figures(stats.longest), targetMinutes: pack.targetMinutes, examples: byName)))
+                    print(
+                        try jsonText(
+                            Figures(
+                                pack: pack.id, shortest: figures(stats.shortest), longest: figures(stats.longest),
+                                targetMinutes: pack.targetMinutes, examples: byName)))
                     return
                 }
                 let total = pack.sections.reduce(0) { $0 + $1.questions.count }
-                print("\(pack.title) (\(pack.id) v\(pack.version)): \(total) questions in \(pack.sections.count) sections")
+                print(
+                    "\(pack.title) (\(pack.id) v\(pack.version)): \(total) questions in \(pack.sections.count) sections"
+                )
                 print(line("shortest realistic path", stats.shortest))
                 print(line("longest realistic path", stats.longest))
                 if let target = pack.targetMinutes {
@@ -109,7 +117,8 @@ struct QuestionnaireCommand: ParsableCommand {
 
         private func line(_ label: String, _ path: PathStats.Path) -> String {
             let padded = label.padding(toLength: 34, withPad: " ", startingAt: 0)
-            return "  \(padded) \(String(format: "%3d", path.questions)) questions  \(String(format: "%5.1f", path.minutes)) min"
+            return
+                "  \(padded) \(String(format: "%3d", path.questions)) questions  \(String(format: "%5.1f", path.minutes)) min"
         }
 
         private func exampleFiles(near file: String) -> [String] {

@@ -32,7 +32,8 @@ struct ShowCommand: ParsableCommand {
                 print(try jsonText(Shown(assessment: SessionSummary(s), answers: answers)))
                 return
             }
-            let status = s.status == .completed ? "completed" : "in progress (resume with `baton assess --resume \(id)`)"
+            let status =
+                s.status == .completed ? "completed" : "in progress (resume with `baton assess --resume \(id)`)"
             print("Assessment \(id): \(s.title ?? "(no name yet)")")
             print("  pack      \(s.packID) v\(s.packVersion)")
             print("  status    \(status)")
@@ -45,7 +46,10 @@ struct ShowCommand: ParsableCommand {
                     print("\n\(p.sectionTitle)")
                     lastSection = p.sectionTitle
                 }
-                let answer = saved.interview.answers[step.key].map { AnswerFormatter.display($0, for: p.question, choices: p.choices) } ?? "(not answered yet)"
+                let answer =
+                    saved.interview.answers[step.key].map {
+                        AnswerFormatter.display($0, for: p.question, choices: p.choices)
+                    } ?? "(not answered yet)"
                 print("  \(p.prompt)\n    → \(answer)")
             }
         }

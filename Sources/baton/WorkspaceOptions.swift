@@ -3,7 +3,10 @@ import Workspace
 
 /// `--workspace PATH`, shared by every command that reads or writes assessments.
 struct WorkspaceOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The workspace folder.", discussion: "Default: $BATON_HOME, else ~/.baton.", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The workspace folder.", discussion: "Default: $BATON_HOME, else ~/.baton.", valueName: "path"))
     var workspace: String?
 
     func open() throws -> Workspace {

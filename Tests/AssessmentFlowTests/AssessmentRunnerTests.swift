@@ -50,7 +50,8 @@ struct AssessmentRunnerTests {
         """
 
     func setUp() throws -> (Workspace, Int64, Pack) {
-        let workspace = try Workspace(directory: FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path)
+        let workspace = try Workspace(
+            directory: FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path)
         let pack = try PackLoader.load(yaml: Self.yaml, file: "flow.yaml")
         return (workspace, try workspace.createSession(pack: pack, path: "flow.yaml", yaml: Self.yaml), pack)
     }
@@ -62,7 +63,8 @@ struct AssessmentRunnerTests {
             .value(.options([0, 1])), .value(.text("4")), .value(.text("2.5")),
             .value(.option(0)),
         ])
-        let runner = AssessmentRunner(interview: Interview(pack: pack), workspace: workspace, sessionID: id, prompter: prompter)
+        let runner = AssessmentRunner(
+            interview: Interview(pack: pack), workspace: workspace, sessionID: id, prompter: prompter)
         #expect(try runner.run() == .completed)
         // "12" was out of range: the same question came back with the reason.
         #expect(prompter.screens[2].error == "enter at most 9")
@@ -84,7 +86,8 @@ struct AssessmentRunnerTests {
         let prompter = ScriptedPrompter([.value(.text("Ada")), .value(.text("2")), .interrupted])
         var savedBeforeEachAsk: [Int] = []
         prompter.onAsk = { _ in savedBeforeEachAsk.append((try? workspace.answers(of: id).count) ?? -1) }
-        let runner = AssessmentRunner(interview: Interview(pack: pack), workspace: workspace, sessionID: id, prompter: prompter)
+        let runner = AssessmentRunner(
+            interview: Interview(pack: pack), workspace: workspace, sessionID: id, prompter: prompter)
         #expect(try runner.run() == .interrupted)
         #expect(savedBeforeEachAsk == [0, 1, 2])
     }
@@ -92,13 +95,15 @@ struct AssessmentRunnerTests {
     @Test func backAndTheReviewEditAnswers() throws {
         let (workspace, id, pack) = try setUp()
         let prompter = ScriptedPrompter([
-            .value(.text("Ada")), .back, .value(.text("Bea")), .value(.text("1")), .value(.text("3")), .value(.options([1])),
+            .value(.text("Ada")), .back, .value(.text("Bea")), .value(.text("1")), .value(.text("3")),
+            .value(.options([1])),
             .value(.text("5")),
             // Review: option 2 is the second answer ("How many"); change it to 4, which brings in "OK?".
             .value(.option(2)), .value(.text("4")), .value(.option(1)),
             .value(.option(0)),
         ])
-        let runner = AssessmentRunner(interview: Interview(pack: pack), workspace: workspace, sessionID: id, prompter: prompter)
+        let runner = AssessmentRunner(
+            interview: Interview(pack: pack), workspace: workspace, sessionID: id, prompter: prompter)
         #expect(try runner.run() == .completed)
         let answers = try workspace.answers(of: id)
         #expect(answers[AnswerKey(question: "business_name")] == .text("Bea"))
@@ -115,7 +120,8 @@ struct AssessmentRunnerTests {
     @Test func endOfInputKeepsWhatWasSaved() throws {
         let (workspace, id, pack) = try setUp()
         let prompter = ScriptedPrompter([.value(.text("Ada"))])
-        let runner = AssessmentRunner(interview: Interview(pack: pack), workspace: workspace, sessionID: id, prompter: prompter)
+        let runner = AssessmentRunner(
+            interview: Interview(pack: pack), workspace: workspace, sessionID: id, prompter: prompter)
         #expect(try runner.run() == .endOfInput)
         #expect(try workspace.answers(of: id).count == 1)
         #expect(try workspace.session(id).status == .inProgress)
@@ -129,7 +135,8 @@ struct AssessmentRunnerTests {
             .value(.text("1,2")), .value(.text("1h")), .value(.text("2")),
             .value(.text("")),
         ])
-        let runner = AssessmentRunner(interview: Interview(pack: pack), workspace: workspace, sessionID: id, prompter: prompter)
+        let runner = AssessmentRunner(
+            interview: Interview(pack: pack), workspace: workspace, sessionID: id, prompter: prompter)
         #expect(try runner.run() == .completed)
         // The scale has no default, so the empty line was refused and the question asked again.
         #expect(prompter.screens[4].error == "an answer is required")

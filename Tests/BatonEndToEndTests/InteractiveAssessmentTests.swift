@@ -71,7 +71,8 @@ struct InteractiveAssessmentTests {
 
     @Test func aFullAssessmentWithRealKeyPresses() throws {
         let workspace = BatonBinary.temporaryFolder()
-        let terminal = try PseudoTerminal(executable: BatonBinary.path, arguments: ["assess", "--workspace", workspace])
+        let terminal = try PseudoTerminal(
+            executable: BatonBinary.path, arguments: ["assess", "--workspace", workspace])
         // Answer the first two, go back with ← and change the name, then carry on.
         try drive(terminal, Self.fullPath[0..<2])
         try terminal.waitFor("Where is the business based?")
@@ -120,7 +121,8 @@ struct InteractiveAssessmentTests {
 
     @Test func ctrlCLeavesCleanlyAndSaysHowToResume() throws {
         let workspace = BatonBinary.temporaryFolder()
-        let terminal = try PseudoTerminal(executable: BatonBinary.path, arguments: ["assess", "--workspace", workspace])
+        let terminal = try PseudoTerminal(
+            executable: BatonBinary.path, arguments: ["assess", "--workspace", workspace])
         try drive(terminal, Self.fullPath[0..<3])
         try terminal.waitFor(Self.fullPath[3].prompt)
         terminal.type("\u{03}")
@@ -131,7 +133,8 @@ struct InteractiveAssessmentTests {
 
     @Test func killedHalfWayAndResumedWithEveryAnswerIntact() throws {
         let workspace = BatonBinary.temporaryFolder()
-        let terminal = try PseudoTerminal(executable: BatonBinary.path, arguments: ["assess", "--workspace", workspace])
+        let terminal = try PseudoTerminal(
+            executable: BatonBinary.path, arguments: ["assess", "--workspace", workspace])
         try drive(terminal, Self.fullPath[0..<15])
         try terminal.waitFor(Self.fullPath[15].prompt)
         kill(terminal.processIdentifier, SIGKILL)
@@ -142,7 +145,8 @@ struct InteractiveAssessmentTests {
         #expect(sessions.first?["answered"] as? Int == 15)
         #expect(sessions.first?["status"] as? String == "in_progress")
 
-        let resumed = try PseudoTerminal(executable: BatonBinary.path, arguments: ["assess", "--resume", "--workspace", workspace])
+        let resumed = try PseudoTerminal(
+            executable: BatonBinary.path, arguments: ["assess", "--resume", "--workspace", workspace])
         // Resuming lands on the first unanswered question, with the progress so far.
         let screen = try resumed.waitFor(Self.fullPath[15].prompt)
         #expect(screen.contains("16 of"))

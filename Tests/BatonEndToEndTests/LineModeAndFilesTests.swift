@@ -19,13 +19,15 @@ struct LineModeAndFilesTests {
 
     @Test func aFullAssessmentInLineModeThroughAPipe() throws {
         let workspace = BatonBinary.temporaryFolder()
-        let result = try BatonBinary.run(["assess", "--workspace", workspace], stdin: Self.lines.joined(separator: "\n") + "\n")
+        let result = try BatonBinary.run(
+            ["assess", "--workspace", workspace], stdin: Self.lines.joined(separator: "\n") + "\n")
         #expect(result.status == 0, "\(result.stderr)\n\(result.stdout.suffix(2000))")
         #expect(result.stdout.contains("[2/"))
         #expect(result.stdout.contains("  1) Trades and home services"))
         #expect(result.stdout.contains("Assessment 1 for Pipe Plumbing is complete: 34 answers saved."))
         #expect(!result.stdout.contains("\u{1B}["), "no colours when output is not a terminal")
-        let shown = try #require(try json(try BatonBinary.run(["show", "1", "--json", "--workspace", workspace]).stdout) as? [String: Any])
+        let shown = try #require(
+            try json(try BatonBinary.run(["show", "1", "--json", "--workspace", workspace]).stdout) as? [String: Any])
         let answers = try #require(shown["answers"] as? [String: Any])
         #expect(answers["lead_response_time"] as? Int == 240)
         #expect(answers["tools_used"] as? [String] == ["crm", "email"])
@@ -40,8 +42,12 @@ struct LineModeAndFilesTests {
         // Input then ends: a clear error, a non-zero exit, and the five answers kept.
         #expect(result.status == 1)
         #expect(result.stderr.contains("input ended at question 'team_size' (6 of"))
-        #expect(result.stderr.contains("the 5 answers given are saved in assessment 1. Resume with: baton assess --resume 1 --workspace \(workspace)"))
-        let list = try #require(try json(try BatonBinary.run(["list", "--json", "--workspace", workspace]).stdout) as? [[String: Any]])
+        #expect(
+            result.stderr.contains(
+                "the 5 answers given are saved in assessment 1. Resume with: baton assess --resume 1 --workspace \(workspace)"
+            ))
+        let list = try #require(
+            try json(try BatonBinary.run(["list", "--json", "--workspace", workspace]).stdout) as? [[String: Any]])
         #expect(list.first?["answered"] as? Int == 5)
         #expect(list.first?["id"] as? Int == 1)
     }
@@ -54,13 +60,17 @@ struct LineModeAndFilesTests {
         #expect(first.stdout.contains("Saved assessment 1 for Harbourview Home Team"))
         for format in ["yaml", "json"] {
             let file = workspace + "/exported.\(format)"
-            let export = try BatonBinary.run(["answers", "export", "1", "--format", format, "-o", file, "--workspace", workspace])
+            let export = try BatonBinary.run([
+                "answers", "export", "1", "--format", format, "-o", file, "--workspace", workspace,
+            ])
             #expect(export.status == 0, "\(export.stderr)")
             let again = try BatonBinary.run(["assess", "--answers", file, "--workspace", workspace])
             #expect(again.status == 0, "\(again.stderr)")
         }
         func answers(_ id: Int) throws -> String {
-            let shown = try #require(try json(try BatonBinary.run(["show", "\(id)", "--json", "--workspace", workspace]).stdout) as? [String: Any])
+            let shown = try #require(
+                try json(try BatonBinary.run(["show", "\(id)", "--json", "--workspace", workspace]).stdout)
+                    as? [String: Any])
             let data = try JSONSerialization.data(withJSONObject: shown["answers"] ?? [:], options: [.sortedKeys])
             return String(decoding: data, as: UTF8.self)
         }
@@ -77,15 +87,15 @@ struct LineModeAndFilesTests {
         let workspace = BatonBinary.temporaryFolder()
         let file = workspace + "/bad.yaml"
         try """
-            pack: smb-ai-readiness
-            answers:
-              business_name: Bad Data Inc
-              industry: fishing
-              region: ontario
-              time_zone: America/Toronto
-              team_size: 0
-              colour: blue
-            """.write(toFile: file, atomically: true, encoding: .utf8)
+        pack: smb-ai-readiness
+        answers:
+          business_name: Bad Data Inc
+          industry: fishing
+          region: ontario
+          time_zone: America/Toronto
+          team_size: 0
+          colour: blue
+        """.write(toFile: file, atomically: true, encoding: .utf8)
         let result = try BatonBinary.run(["assess", "--answers", file, "--workspace", workspace])
         #expect(result.status == 1)
         #expect(result.stderr.contains("problems in the answers; nothing was saved"))
@@ -100,7 +110,8 @@ struct LineModeAndFilesTests {
     @Test func aMalformedAnswersFileNamesTheLineAndColumn() throws {
         let workspace = BatonBinary.temporaryFolder()
         let file = workspace + "/broken.yaml"
-        try "answers:\n  business_name: [unclosed\n  team_size: 3\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try "answers:\n  business_name: [unclosed\n  team_size: 3\n".write(
+            toFile: file, atomically: true, encoding: .utf8)
         let result = try BatonBinary.run(["assess", "--answers", file, "--workspace", workspace])
         #expect(result.status == 1)
         #expect(result.stderr.hasPrefix("baton: \(file):"))
@@ -112,17 +123,17 @@ struct LineModeAndFilesTests {
         let folder = BatonBinary.temporaryFolder() + "/broken-pack"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try """
-            id: broken
-            title: Broken
-            timing: {integer: 5, text: 5}
-            sections:
-              - id: s
-                title: S
-                questions:
-                  - {id: a, type: integer, promt: A}
-                  - {id: b, type: integer, prompt: B, when: "a > 1 and c"}
-                  - {id: b, type: text, prompt: C}
-            """.write(toFile: folder + "/questionnaire.yaml", atomically: true, encoding: .utf8)
+        id: broken
+        title: Broken
+        timing: {integer: 5, text: 5}
+        sections:
+          - id: s
+            title: S
+            questions:
+              - {id: a, type: integer, promt: A}
+              - {id: b, type: integer, prompt: B, when: "a > 1 and c"}
+              - {id: b, type: text, prompt: C}
+        """.write(toFile: folder + "/questionnaire.yaml", atomically: true, encoding: .utf8)
         let lint = try BatonBinary.run(["questionnaire", "lint", folder])
         #expect(lint.status == 1)
         let file = folder + "/questionnaire.yaml"
@@ -137,7 +148,7 @@ struct LineModeAndFilesTests {
         #expect(assess.status == 1)
         #expect(assess.stderr.contains("the questionnaire pack has 4 errors"))
         #expect(assess.stderr.contains("\(file):8:32"))
-        #expect(try BatonBinary.run(["list", "--json", "--workspace", workspace]).stdout.contains("[") )
+        #expect(try BatonBinary.run(["list", "--json", "--workspace", workspace]).stdout.contains("["))
     }
 
     @Test func statsFitTheBundledPackInTenMinutes() throws {
@@ -154,7 +165,9 @@ struct LineModeAndFilesTests {
     @Test func listShowAndDelete() throws {
         let workspace = BatonBinary.temporaryFolder()
         for name in ["plumbing-contractor", "dental-clinic"] {
-            let r = try BatonBinary.run(["assess", "--answers", BatonBinary.bundledPack + "/examples/\(name).yaml", "--workspace", workspace])
+            let r = try BatonBinary.run([
+                "assess", "--answers", BatonBinary.bundledPack + "/examples/\(name).yaml", "--workspace", workspace,
+            ])
             #expect(r.status == 0, "\(r.stderr)")
         }
         let list = try BatonBinary.run(["list", "--workspace", workspace])
@@ -164,7 +177,8 @@ struct LineModeAndFilesTests {
         #expect(show.stdout.contains("Assessment 2: Cedar Hill Family Dental"))
         let deleted = try BatonBinary.run(["delete", "1", "--workspace", workspace])
         #expect(deleted.status == 0)
-        let items = try #require(try json(try BatonBinary.run(["list", "--json", "--workspace", workspace]).stdout) as? [[String: Any]])
+        let items = try #require(
+            try json(try BatonBinary.run(["list", "--json", "--workspace", workspace]).stdout) as? [[String: Any]])
         #expect(items.map { $0["id"] as? Int } == [2])
         let missing = try BatonBinary.run(["show", "1", "--workspace", workspace])
         #expect(missing.status == 1)

@@ -17,7 +17,8 @@ public enum BatonBinary {
 
     /// The package's root folder (where Package.swift is).
     public static var packageRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
     }
 
     /// The bundled pack's folder.
@@ -40,7 +41,9 @@ public enum BatonBinary {
     }
 
     /// Runs `baton` with `arguments`, feeding `stdin` through a pipe (so it is not a terminal).
-    public static func run(_ arguments: [String], stdin: String = "", environment: [String: String] = [:], in directory: String? = nil) throws -> RunResult {
+    public static func run(
+        _ arguments: [String], stdin: String = "", environment: [String: String] = [:], in directory: String? = nil
+    ) throws -> RunResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments

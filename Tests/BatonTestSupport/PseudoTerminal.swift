@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs a program on a pseudo-terminal, as a person at a terminal would: it sees a TTY on stdin,
@@ -14,7 +14,10 @@ public final class PseudoTerminal: @unchecked Sendable {
     private let box: OutputBox
 
     /// Starts `executable` with `arguments` on a new terminal of `columns`×`rows`.
-    public init(executable: String, arguments: [String], environment: [String: String] = [:], columns: UInt16 = 100, rows: UInt16 = 40) throws {
+    public init(
+        executable: String, arguments: [String], environment: [String: String] = [:], columns: UInt16 = 100,
+        rows: UInt16 = 40
+    ) throws {
         // Glibc's module does not export posix_openpt/ptsname, so open the multiplexer and use the
         // Linux ioctls behind them: TIOCSPTLCK (unlock) and TIOCGPTN (the pts number).
         master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
@@ -26,7 +29,9 @@ public final class PseudoTerminal: @unchecked Sendable {
         var size = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
         _ = ioctl(master, UInt(TIOCSWINSZ), &size)
         let slavePath = "/dev/pts/\(number)"
-        guard let slave = FileHandle(forUpdatingAtPath: slavePath) else { throw PseudoTerminalError("cannot open \(slavePath)") }
+        guard let slave = FileHandle(forUpdatingAtPath: slavePath) else {
+            throw PseudoTerminalError("cannot open \(slavePath)")
+        }
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -85,7 +90,9 @@ public final class PseudoTerminal: @unchecked Sendable {
             Thread.sleep(forTimeInterval: 0.02)
         }
         let state = process.isRunning ? "still running" : "exited with \(process.terminationStatus)"
-        throw PseudoTerminalError("timed out waiting for \"\(text)\" (the program \(state)); the screen shows:\n\(String(screenText.suffix(1500)))")
+        throw PseudoTerminalError(
+            "timed out waiting for \"\(text)\" (the program \(state)); the screen shows:\n\(String(screenText.suffix(1500)))"
+        )
     }
 
     /// Forgets the output so far, so that the next ``waitFor(_:timeout:)`` sees only new output.

@@ -50,7 +50,8 @@ struct AnswersFileTests {
     }
 
     @Test func missingAnswersAreReported() throws {
-        let imported = AnswersImport(try AnswersFile.read("answers: {name: Ada}", file: "f"), pack: try InterviewTests.pack())
+        let imported = AnswersImport(
+            try AnswersFile.read("answers: {name: Ada}", file: "f"), pack: try InterviewTests.pack())
         // work is asked after team, and is missing too.
         #expect(imported.problems.map(\.key) == ["team", "work"])
         #expect(imported.problems.first?.reason.hasPrefix("missing") == true)
@@ -65,7 +66,8 @@ struct AnswersFileTests {
         let pack = try PackLoader.load(path: Fixtures.bundledPack)
         #expect(Fixtures.examples.count >= 5)
         for file in Fixtures.examples {
-            let imported = AnswersImport(try AnswersFile.read(try String(contentsOfFile: file, encoding: .utf8), file: file), pack: pack)
+            let imported = AnswersImport(
+                try AnswersFile.read(try String(contentsOfFile: file, encoding: .utf8), file: file), pack: pack)
             #expect(imported.problems.isEmpty, "\(file): \(imported.problems)")
             #expect(imported.ignored.isEmpty, "\(file): \(imported.ignored)")
             #expect(Interview(pack: pack, answers: imported.answers).isComplete, "\(file)")

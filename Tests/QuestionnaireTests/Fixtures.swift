@@ -3,7 +3,8 @@ import Foundation
 /// Paths to the files tests read from the repository.
 enum Fixtures {
     static var packageRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
     }
 
     static var bundledPack: String {

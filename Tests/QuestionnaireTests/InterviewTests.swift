@@ -65,9 +65,10 @@ struct InterviewTests {
         try Self.answer(&interview, "3")
         // No leads section: 'leads' was not chosen.
         #expect(interview.current?.key == AnswerKey(question: "worst"))
-        #expect(interview.plan.map(\.key.description) == [
-            "name", "team", "work", "details[invoices].hours", "worst", "notes",
-        ])
+        #expect(
+            interview.plan.map(\.key.description) == [
+                "name", "team", "work", "details[invoices].hours", "worst", "notes",
+            ])
     }
 
     @Test func repeatGroupsAskEachItemAndPathsReadThem() throws {
@@ -193,7 +194,10 @@ struct InterviewTests {
     @Test func pathStatsFindTheShortestAndLongestRealisticPaths() throws {
         let stats = PathStats(pack: try Self.pack())
         // Shortest: team 1 (no staff cost, no people), one workflow that is not leads.
-        #expect(stats.shortest.steps.map(\.key.description) == ["name", "team", "work", "details[invoices].hours", "worst", "notes"])
+        #expect(
+            stats.shortest.steps.map(\.key.description) == [
+                "name", "team", "work", "details[invoices].hours", "worst", "notes",
+            ])
         // Longest: team > 1, two workflows (realistic_max) including leads.
         #expect(stats.longest.questions == 11)
     }

@@ -188,7 +188,9 @@ struct PackLintTests {
         }
         let position = try #require(expected, "marker not found in the case's YAML")
         let matching = issues.filter { $0.message.contains(c.message) }
-        #expect(!matching.isEmpty, "no issue says \"\(c.message)\"; got:\n\(issues.map(\.description).joined(separator: "\n"))")
+        #expect(
+            !matching.isEmpty,
+            "no issue says \"\(c.message)\"; got:\n\(issues.map(\.description).joined(separator: "\n"))")
         if c.name == "YAML syntax" {
             #expect(matching.allSatisfy { $0.location.line >= position.line })
         } else {
@@ -200,11 +202,12 @@ struct PackLintTests {
     }
 
     @Test func loadThrowsEveryErrorAtOnce() {
-        let yaml = Self.header + """
-                  - {id: a, type: integer, promt: A}
-                  - {id: a, type: integr, prompt: B}
-                  - {id: c, type: integer, prompt: C, when: "zz > 1"}
-            """
+        let yaml =
+            Self.header + """
+                      - {id: a, type: integer, promt: A}
+                      - {id: a, type: integr, prompt: B}
+                      - {id: c, type: integer, prompt: C, when: "zz > 1"}
+                """
         #expect {
             _ = try PackLoader.load(yaml: yaml, file: "p.yaml")
         } throws: { error in
@@ -215,7 +218,9 @@ struct PackLintTests {
 
     @Test func theBundledPackHasNoIssues() throws {
         let pack = try PackLoader.load(path: Fixtures.bundledPack)
-        let (_, issues) = PackLoader.check(yaml: try String(contentsOfFile: Fixtures.bundledPack + "/questionnaire.yaml", encoding: .utf8), file: "q.yaml")
+        let (_, issues) = PackLoader.check(
+            yaml: try String(contentsOfFile: Fixtures.bundledPack + "/questionnaire.yaml", encoding: .utf8),
+            file: "q.yaml")
         #expect(issues.isEmpty, "\(issues)")
         #expect(pack.id == "smb-ai-readiness")
         #expect(pack.repeatGroup("workflow_details") != nil)

@@ -63,7 +63,9 @@ struct ScreenRendererTests {
     @Test func linePrompterNumbersChoicesAndReportsEndOfInput() {
         var input = ["", "b"]
         var output = ""
-        let prompter = LinePrompter(style: TextStyle(colors: false), readLine: { input.isEmpty ? nil : input.removeFirst() }, write: { output += $0 })
+        let prompter = LinePrompter(
+            style: TextStyle(colors: false), readLine: { input.isEmpty ? nil : input.removeFirst() },
+            write: { output += $0 })
         let s = screen(.select(SelectState(options: ["One", "Two"])))
         #expect(prompter.ask(s) == .value(.text("")))
         #expect(prompter.ask(s) == .back)

@@ -17,7 +17,9 @@ struct WorkspaceTests {
               - {id: n, type: integer, prompt: N?}
         """
 
-    func makeWorkspace(_ folder: String = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path) throws -> Workspace {
+    func makeWorkspace(
+        _ folder: String = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path
+    ) throws -> Workspace {
         try Workspace(directory: folder, clock: { Date(timeIntervalSince1970: 1_790_000_000) })
     }
 
@@ -34,7 +36,9 @@ struct WorkspaceTests {
         let workspace = try makeWorkspace(folder)
         let pack = try PackLoader.load(yaml: Self.yaml, file: "w.yaml")
         let id = try workspace.createSession(pack: pack, path: "w.yaml", yaml: Self.yaml)
-        try workspace.saveAnswer(.text("Ada & Co"), for: AnswerKey(question: "business_name"), in: id, answered: 1, total: 2, title: "Ada & Co")
+        try workspace.saveAnswer(
+            .text("Ada & Co"), for: AnswerKey(question: "business_name"), in: id, answered: 1, total: 2,
+            title: "Ada & Co")
         try workspace.saveAnswer(.number(3), for: AnswerKey(question: "n"), in: id, answered: 2, total: 2)
         try workspace.saveAnswer(.number(4), for: AnswerKey(question: "n"), in: id, answered: 2, total: 2)
         let reopened = try makeWorkspace(folder)
@@ -56,9 +60,12 @@ struct WorkspaceTests {
         let workspace = try makeWorkspace()
         let pack = try PackLoader.load(yaml: Self.yaml, file: "w.yaml")
         let id = try workspace.createSession(pack: pack, path: "w.yaml", yaml: Self.yaml)
-        let values: [AnswerValue] = [.text("x"), .number(Decimal(string: "1234.56")!), .bool(true), .choices(["a", "b"]), .choices([]), .skipped]
+        let values: [AnswerValue] = [
+            .text("x"), .number(Decimal(string: "1234.56")!), .bool(true), .choices(["a", "b"]), .choices([]), .skipped,
+        ]
         for (i, value) in values.enumerated() {
-            try workspace.saveAnswer(value, for: AnswerKey(question: "q\(i)", group: "g", item: "it"), in: id, answered: i, total: 9)
+            try workspace.saveAnswer(
+                value, for: AnswerKey(question: "q\(i)", group: "g", item: "it"), in: id, answered: i, total: 9)
         }
         let answers = try workspace.answers(of: id)
         for (i, value) in values.enumerated() {

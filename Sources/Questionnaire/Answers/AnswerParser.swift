@@ -72,7 +72,9 @@ public enum AnswerParser {
     /// Reads a number, allowing currency signs, thousands separators and a `k` suffix.
     static func number(_ text: String) throws(AnswerProblem) -> Decimal {
         var cleaned = text.lowercased()
-        for noise in ["cad", "usd", "eur", "gbp", "$", "€", "£", ",", " ", "_", "\u{00A0}", "hours", "hour", "hrs", "hr", "h"] {
+        for noise in [
+            "cad", "usd", "eur", "gbp", "$", "€", "£", ",", " ", "_", "\u{00A0}", "hours", "hour", "hrs", "hr", "h",
+        ] {
             cleaned = cleaned.replacingOccurrences(of: noise, with: "")
         }
         if cleaned.hasSuffix("%") { cleaned.removeLast() }
@@ -106,7 +108,9 @@ public enum AnswerParser {
         var rest = Substring(lowered)
         while !rest.isEmpty {
             let digits = rest.prefix { $0.isNumber || $0 == "." }
-            guard !digits.isEmpty, digits.filter({ $0 == "." }).count <= 1, let amount = Decimal(string: String(digits), locale: Locale(identifier: "en_US_POSIX")) else {
+            guard !digits.isEmpty, digits.filter({ $0 == "." }).count <= 1,
+                let amount = Decimal(string: String(digits), locale: Locale(identifier: "en_US_POSIX"))
+            else {
                 throw AnswerProblem("'\(text)' is not a duration: try 30 min, 4h, 1h30m or 2 days")
             }
             rest = rest.dropFirst(digits.count)

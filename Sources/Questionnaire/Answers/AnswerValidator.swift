@@ -8,11 +8,15 @@ struct AnswerValidator {
     func check(_ value: AnswerValue) throws(AnswerProblem) {
         switch value {
         case .number(let n):
-            let unit = question.type == .duration ? { (d: Decimal) in AnswerFormatter.duration(d) } : { (d: Decimal) in "\(d)" }
+            let unit =
+                question.type == .duration
+                ? { (d: Decimal) in AnswerFormatter.duration(d) } : { (d: Decimal) in "\(d)" }
             if question.type == .scale, n < 1 || n > 5 { throw AnswerProblem("choose a point from 1 to 5") }
             if let min = question.min, n < min { throw AnswerProblem("enter at least \(unit(min))") }
             if let max = question.max, n > max { throw AnswerProblem("enter at most \(unit(max))") }
-            if question.min == nil, n < 0, question.type != .decimal { throw AnswerProblem("enter a number that is not negative") }
+            if question.min == nil, n < 0, question.type != .decimal {
+                throw AnswerProblem("enter a number that is not negative")
+            }
         case .choices(let items):
             if let min = question.minSelected, items.count < min { throw AnswerProblem("choose at least \(min)") }
             if let max = question.maxSelected, items.count > max { throw AnswerProblem("choose at most \(max)") }

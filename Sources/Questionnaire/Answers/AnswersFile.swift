@@ -38,7 +38,10 @@ public enum AnswersFile {
             switch key.string {
             case "pack": packId = value.string
             case "answers": answersNode = value
-            default: throw AnswersFileError("\(file):\(key.mark?.description ?? "1:1"): unknown key '\(key.string ?? "")'; expected 'pack' and 'answers'")
+            default:
+                throw AnswersFileError(
+                    "\(file):\(key.mark?.description ?? "1:1"): unknown key '\(key.string ?? "")'; expected 'pack' and 'answers'"
+                )
             }
         }
         guard let answersNode, case .mapping(let answers) = answersNode else {
@@ -50,15 +53,20 @@ public enum AnswersFile {
             if case .mapping(let items) = value {
                 for (itemKey, itemValue) in items {
                     guard case .mapping(let fields) = itemValue else {
-                        throw AnswersFileError("\(file):\(itemValue.mark?.description ?? "1:1"): '\(id).\(itemKey.string ?? "")' must map question ids to answers")
+                        throw AnswersFileError(
+                            "\(file):\(itemValue.mark?.description ?? "1:1"): '\(id).\(itemKey.string ?? "")' must map question ids to answers"
+                        )
                     }
                     for (fieldKey, fieldValue) in fields {
-                        let answerKey = AnswerKey(question: fieldKey.string ?? "", group: id, item: itemKey.string ?? "")
-                        inputs[answerKey] = RawAnswer(input: try input(fieldValue, file: file), line: fieldKey.mark?.line ?? 0)
+                        let answerKey = AnswerKey(
+                            question: fieldKey.string ?? "", group: id, item: itemKey.string ?? "")
+                        inputs[answerKey] = RawAnswer(
+                            input: try input(fieldValue, file: file), line: fieldKey.mark?.line ?? 0)
                     }
                 }
             } else {
-                inputs[AnswerKey(question: id)] = RawAnswer(input: try input(value, file: file), line: key.mark?.line ?? 0)
+                inputs[AnswerKey(question: id)] = RawAnswer(
+                    input: try input(value, file: file), line: key.mark?.line ?? 0)
             }
         }
         return RawAnswers(packId: packId, inputs: inputs)
@@ -144,7 +152,8 @@ enum ExportNode {
     /// Text that YAML would otherwise read as a number, a boolean or null.
     private static func needsQuotes(_ s: String) -> Bool {
         let lowered = s.lowercased()
-        return Double(s) != nil || ["true", "false", "yes", "no", "null", "~", "on", "off", "y", "n", ""].contains(lowered)
+        return Double(s) != nil
+            || ["true", "false", "yes", "no", "null", "~", "on", "off", "y", "n", ""].contains(lowered)
     }
 
     func json(indent: String) -> String {

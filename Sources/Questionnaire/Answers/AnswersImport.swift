@@ -14,7 +14,8 @@ public struct AnswersImport: Sendable {
         var problems: [AnswerFileProblem] = []
         var failed: Set<AnswerKey> = []
         if let packId = raw.packId, packId != pack.id {
-            problems.append(AnswerFileProblem(key: "pack", line: 0, reason: "the file answers '\(packId)', not '\(pack.id)'"))
+            problems.append(
+                AnswerFileProblem(key: "pack", line: 0, reason: "the file answers '\(packId)', not '\(pack.id)'"))
         }
         while let step = interview.plan.first(where: { interview.answers[$0.key] == nil && !failed.contains($0.key) }) {
             let question = interview.question(of: step)
@@ -42,7 +43,9 @@ public struct AnswersImport: Sendable {
             if known {
                 ignored.append(key)
             } else {
-                problems.append(AnswerFileProblem(key: key.description, line: raw.inputs[key]!.line, reason: "no such question in '\(pack.id)'"))
+                problems.append(
+                    AnswerFileProblem(
+                        key: key.description, line: raw.inputs[key]!.line, reason: "no such question in '\(pack.id)'"))
             }
         }
         self.answers = interview.effectiveAnswers

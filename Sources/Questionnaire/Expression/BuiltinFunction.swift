@@ -42,9 +42,11 @@ public enum BuiltinFunction: String, CaseIterable, Sendable {
         case (.round, _), (.sum, 1...), (.min, 1...), (.max, 1...):
             return type.accepts(.number) ? nil : "\(rawValue)() needs a number here, not \(type.name)"
         case (.sum, 0), (.min, 0), (.max, 0):
-            return type.accepts(.number) || type.isList || type == .any ? nil : "\(rawValue)() needs numbers, not \(type.name)"
+            return type.accepts(.number) || type.isList || type == .any
+                ? nil : "\(rawValue)() needs numbers, not \(type.name)"
         case (.selected, 0):
-            return type.isList || type == .any ? nil : "selected() needs a multiple-choice answer first, not \(type.name)"
+            return type.isList || type == .any
+                ? nil : "selected() needs a multiple-choice answer first, not \(type.name)"
         default:
             return nil
         }

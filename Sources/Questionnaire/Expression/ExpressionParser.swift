@@ -16,7 +16,8 @@ public struct ExpressionParser {
         if case .end = parser.peek.kind { throw ExpressionError("the expression is empty", at: 0) }
         let expression = try parser.parseOr()
         guard case .end = parser.peek.kind else {
-            throw ExpressionError("unexpected \(parser.describe(parser.peek)) after a complete expression", at: parser.peek.offset)
+            throw ExpressionError(
+                "unexpected \(parser.describe(parser.peek)) after a complete expression", at: parser.peek.offset)
         }
         return expression
     }
@@ -47,7 +48,9 @@ public struct ExpressionParser {
     }
 
     private mutating func expect(_ symbol: String, _ what: String) throws(ExpressionError) {
-        guard isSymbol(symbol) else { throw ExpressionError("expected \(what), found \(describe(peek))", at: peek.offset) }
+        guard isSymbol(symbol) else {
+            throw ExpressionError("expected \(what), found \(describe(peek))", at: peek.offset)
+        }
         _ = advance()
     }
 
@@ -82,7 +85,10 @@ public struct ExpressionParser {
         let start = peek.offset
         let op: BinaryOperator?
         switch peek.kind {
-        case .symbol(let s): op = BinaryOperator(rawValue: s).flatMap { [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual].contains($0) ? $0 : nil }
+        case .symbol(let s):
+            op = BinaryOperator(rawValue: s).flatMap {
+                [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual].contains($0) ? $0 : nil
+            }
         case .identifier("in"): op = .in
         case .identifier("not") where tokens[index + 1].kind == .identifier("in"):
             _ = advance()

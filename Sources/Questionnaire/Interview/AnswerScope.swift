@@ -33,7 +33,8 @@ struct AnswerScope {
             guard depth < 32 else { return .null }
             // Computed values are defined at the top level, whatever scope reads them.
             let topLevel = AnswerScope(pack: pack, answers: answers)
-            return ExpressionEvaluator(resolve: { topLevel.resolve($0, depth: depth + 1) }).evaluate(computed.expression.expression)
+            return ExpressionEvaluator(resolve: { topLevel.resolve($0, depth: depth + 1) }).evaluate(
+                computed.expression.expression)
         }
         return value(AnswerKey(question: path.root))
     }

@@ -45,14 +45,18 @@ public struct Interview: Sendable {
         var effective = AnswerSet()
         var steps: [Step] = []
         for (sectionIndex, section) in pack.sections.enumerated() {
-            if let when = section.when, !AnswerScope(pack: pack, answers: effective).evaluator.evaluate(when.expression).isTrue {
+            if let when = section.when,
+                !AnswerScope(pack: pack, answers: effective).evaluator.evaluate(when.expression).isTrue
+            {
                 continue
             }
-            let items: [String?] = section.repeatFor == nil ? [nil] : AnswerScope(pack: pack, answers: effective).items(of: section)
+            let items: [String?] =
+                section.repeatFor == nil ? [nil] : AnswerScope(pack: pack, answers: effective).items(of: section)
             for item in items {
                 for (questionIndex, question) in section.questions.enumerated() {
                     let key = AnswerKey(question: question.id, group: item == nil ? nil : section.id, item: item)
-                    let scope = AnswerScope(pack: pack, answers: effective, group: item == nil ? nil : section, item: item)
+                    let scope = AnswerScope(
+                        pack: pack, answers: effective, group: item == nil ? nil : section, item: item)
                     if let when = question.when, !scope.evaluator.evaluate(when.expression).isTrue { continue }
                     if question.type.hasChoices && choices(for: question, scope: scope).isEmpty { continue }
                     steps.append(Step(key: key, sectionIndex: sectionIndex, questionIndex: questionIndex))
@@ -78,7 +82,8 @@ public struct Interview: Sendable {
 
     private func scope(for step: Step, answers: AnswerSet) -> AnswerScope {
         let section = pack.sections[step.sectionIndex]
-        return AnswerScope(pack: pack, answers: answers, group: step.key.item == nil ? nil : section, item: step.key.item)
+        return AnswerScope(
+            pack: pack, answers: answers, group: step.key.item == nil ? nil : section, item: step.key.item)
     }
 
     /// The question a step asks.
@@ -95,7 +100,8 @@ public struct Interview: Sendable {
         let section = pack.sections[step.sectionIndex]
         var sectionTitle = PromptText.render(section.title, with: scope.evaluator)
         if step.key.item != nil, !section.title.contains("{{") {
-            sectionTitle += " · " + (scope.evaluator.evaluate(.path(AnswerPath(root: "item_label"), offset: 0)).displayText)
+            sectionTitle +=
+                " · " + (scope.evaluator.evaluate(.path(AnswerPath(root: "item_label"), offset: 0)).displayText)
         }
         return StepPresentation(
             step: step,
@@ -117,7 +123,8 @@ public struct Interview: Sendable {
         let remaining = steps.enumerated().filter { $0.offset >= index && answers[$0.element.key] == nil }
         let seconds = remaining.reduce(0.0) { $0 + (pack.secondsPerType[question(of: $1.element).type] ?? 10) }
         return InterviewProgress(
-            position: index + 1, total: steps.count, answered: answered, secondsLeft: seconds + expectedRepeatSeconds(steps))
+            position: index + 1, total: steps.count, answered: answered,
+            secondsLeft: seconds + expectedRepeatSeconds(steps))
     }
 
     /// Time for repeat groups whose items are not chosen yet, assuming half the realistic maximum
@@ -147,7 +154,9 @@ public struct Interview: Sendable {
     }
 
     /// Parses and validates an answer for any step, against the given answers.
-    public func validate(_ input: AnswerInput, for step: Step, in answers: AnswerSet) throws(AnswerProblem) -> AnswerValue {
+    public func validate(_ input: AnswerInput, for step: Step, in answers: AnswerSet) throws(AnswerProblem)
+        -> AnswerValue
+    {
         let question = question(of: step)
         let scope = scope(for: step, answers: answers)
         let choices = choices(for: question, scope: scope)
@@ -158,7 +167,9 @@ public struct Interview: Sendable {
         case .value(let value): parsed = value
         }
         guard let value = parsed, value != .choices([]) || !question.required else {
-            if question.required { throw AnswerProblem(question.type == .multipleChoice ? "choose at least one" : "an answer is required") }
+            if question.required {
+                throw AnswerProblem(question.type == .multipleChoice ? "choose at least one" : "an answer is required")
+            }
             return .skipped
         }
         try AnswerValidator(question: question, choices: choices).check(value)

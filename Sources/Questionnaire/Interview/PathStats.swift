@@ -30,7 +30,9 @@ public struct PathStats: Sendable {
     }
 
     static func seconds(_ steps: [Step], _ pack: Pack) -> Double {
-        steps.reduce(0) { $0 + (pack.secondsPerType[pack.sections[$1.sectionIndex].questions[$1.questionIndex].type] ?? 10) }
+        steps.reduce(0) {
+            $0 + (pack.secondsPerType[pack.sections[$1.sectionIndex].questions[$1.questionIndex].type] ?? 10)
+        }
     }
 
     private static func simulate(_ pack: Pack, longest: Bool, literals: [Double]) -> Path {
@@ -44,10 +46,11 @@ public struct PathStats: Sendable {
                 best = pickItems(question, choices, step, answers, pack, longest: longest)
             } else {
                 let candidates = candidates(for: question, choices: choices, literals: literals)
-                best = candidates.max { a, b in
-                    let la = planLength(answers, step.key, a, pack), lb = planLength(answers, step.key, b, pack)
-                    return longest ? la < lb : la > lb
-                } ?? .skipped
+                best =
+                    candidates.max { a, b in
+                        let la = planLength(answers, step.key, a, pack), lb = planLength(answers, step.key, b, pack)
+                        return longest ? la < lb : la > lb
+                    } ?? .skipped
             }
             answers[step.key] = best
             interview = Interview(pack: pack, answers: answers)
@@ -64,17 +67,22 @@ public struct PathStats: Sendable {
 
     /// Builds a multiple-choice answer one item at a time, each time taking the item that moves the
     /// path length most in the wanted direction.
-    private static func pickItems(_ question: Question, _ choices: [Choice], _ step: Step, _ answers: AnswerSet, _ pack: Pack, longest: Bool) -> AnswerValue {
+    private static func pickItems(
+        _ question: Question, _ choices: [Choice], _ step: Step, _ answers: AnswerSet, _ pack: Pack, longest: Bool
+    ) -> AnswerValue {
         let minimum = question.minSelected ?? (question.required ? 1 : 0)
-        let target = longest ? min(question.realisticMax ?? question.maxSelected ?? choices.count, choices.count) : minimum
+        let target =
+            longest ? min(question.realisticMax ?? question.maxSelected ?? choices.count, choices.count) : minimum
         var picked: [String] = []
         while picked.count < target {
             let remaining = choices.map(\.value).filter { !picked.contains($0) }
-            guard let next = remaining.max(by: { a, b in
-                let la = planLength(answers, step.key, .choices(picked + [a]), pack)
-                let lb = planLength(answers, step.key, .choices(picked + [b]), pack)
-                return longest ? la < lb : la > lb
-            }) else { break }
+            guard
+                let next = remaining.max(by: { a, b in
+                    let la = planLength(answers, step.key, .choices(picked + [a]), pack)
+                    let lb = planLength(answers, step.key, .choices(picked + [b]), pack)
+                    return longest ? la < lb : la > lb
+                })
+            else { break }
             picked.append(next)
         }
         return .choices(choices.map(\.value).filter(picked.contains))

@@ -70,7 +70,8 @@ struct PackLinter {
 
     private mutating func checkIds() {
         var seen: [String: SourceLocation] = [:]
-        func claim(_ id: String, _ location: SourceLocation, _ what: String, into seen: inout [String: SourceLocation]) {
+        func claim(_ id: String, _ location: SourceLocation, _ what: String, into seen: inout [String: SourceLocation])
+        {
             if id.isEmpty || !id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) || id.first!.isNumber {
                 error(location, "\(what) id '\(id)' must be letters, digits and _, not starting with a digit")
             } else if Self.reservedNames.contains(id) || BuiltinFunction(rawValue: id) != nil {
@@ -84,7 +85,9 @@ struct PackLinter {
         var sectionIds: [String: SourceLocation] = [:]
         for section in pack.sections {
             if let first = sectionIds[section.id] {
-                error(section.location, "duplicate section id '\(section.id)': already used at \(first.line):\(first.column)")
+                error(
+                    section.location,
+                    "duplicate section id '\(section.id)': already used at \(first.line):\(first.column)")
             }
             sectionIds[section.id] = section.location
             if section.repeatFor != nil {
@@ -120,15 +123,19 @@ struct PackLinter {
             if let (_, q) = topLevelQuestion(source), q.type == .multipleChoice {
                 group = section
                 if ordinals[source, default: 0] > ordinals[section.id, default: 0] {
-                    error(section.location, "repeat group '\(section.id)' repeats for '\(source)', which is asked later")
+                    error(
+                        section.location, "repeat group '\(section.id)' repeats for '\(source)', which is asked later")
                 }
             } else {
-                error(section.location, "repeat.for_each must name an earlier multiple_choice question; '\(source)' is not one")
+                error(
+                    section.location,
+                    "repeat.for_each must name an earlier multiple_choice question; '\(source)' is not one")
             }
         }
         let firstOrdinal = section.questions.first.flatMap { ordinals[$0.id] } ?? ordinals[section.id]
         if let when = section.when {
-            checkCondition(when, Place(group: nil, ordinal: firstOrdinal, what: "the condition of section '\(section.id)'"))
+            checkCondition(
+                when, Place(group: nil, ordinal: firstOrdinal, what: "the condition of section '\(section.id)'"))
         }
         for question in section.questions {
             checkQuestion(question, in: group, ordinal: ordinals[question.id] ?? ordinals[section.id])
@@ -142,20 +149,29 @@ struct PackLinter {
         }
         checkShape(q)
         for (index, rule) in q.validations.enumerated() {
-            let p = Place(group: group, ordinal: ordinal, ownQuestion: q.id, readsOwnAnswer: true, what: "validation \(index + 1) of '\(q.id)'")
+            let p = Place(
+                group: group, ordinal: ordinal, ownQuestion: q.id, readsOwnAnswer: true,
+                what: "validation \(index + 1) of '\(q.id)'")
             checkCondition(rule.rule, p)
         }
         for choice in q.choices {
             if let when = choice.when {
-                checkCondition(when, Place(group: group, ordinal: ordinal, ownQuestion: q.id, what: "the condition of choice '\(choice.value)'"))
+                checkCondition(
+                    when,
+                    Place(
+                        group: group, ordinal: ordinal, ownQuestion: q.id,
+                        what: "the condition of choice '\(choice.value)'"))
             }
         }
         for placeholder in PromptText.placeholders(in: q.prompt) {
             let location = q.location
             do {
                 let parsed = try ExpressionParser.parse(placeholder)
-                let expression = PackExpression(source: placeholder, expression: parsed, location: location, mapsColumns: false)
-                _ = infer(expression, Place(group: group, ordinal: ordinal, ownQuestion: q.id, what: "the prompt of '\(q.id)'"))
+                let expression = PackExpression(
+                    source: placeholder, expression: parsed, location: location, mapsColumns: false)
+                _ = infer(
+                    expression,
+                    Place(group: group, ordinal: ordinal, ownQuestion: q.id, what: "the prompt of '\(q.id)'"))
             } catch {
                 self.error(location, "in the prompt of '\(q.id)', {{ \(placeholder) }}: \(error.message)")
             }
@@ -182,11 +198,16 @@ struct PackLinter {
                         error(at, "'\(q.id)' takes its choices from '\(source)', which is asked later")
                     }
                 } else {
-                    error(at, "choices_from of '\(q.id)' must name an earlier multiple_choice question; '\(source)' is not one")
+                    error(
+                        at,
+                        "choices_from of '\(q.id)' must name an earlier multiple_choice question; '\(source)' is not one"
+                    )
                 }
             }
         } else if !q.choices.isEmpty || q.choicesFrom != nil {
-            error(at, "'\(q.id)' is a \(q.type.rawValue) question; choices only apply to single_choice and multiple_choice")
+            error(
+                at,
+                "'\(q.id)' is a \(q.type.rawValue) question; choices only apply to single_choice and multiple_choice")
         }
         if (q.min != nil || q.max != nil) && !q.type.isNumeric {
             error(at, "min and max apply to numeric questions; '\(q.id)' is \(q.type.rawValue)")
@@ -195,7 +216,10 @@ struct PackLinter {
             error(at, "'\(q.id)' has min \(min) above max \(max)")
         }
         if (q.minSelected != nil || q.maxSelected != nil || q.realisticMax != nil) && q.type != .multipleChoice {
-            error(at, "min_selected, max_selected and realistic_max apply to multiple_choice; '\(q.id)' is \(q.type.rawValue)")
+            error(
+                at,
+                "min_selected, max_selected and realistic_max apply to multiple_choice; '\(q.id)' is \(q.type.rawValue)"
+            )
         }
         if let pattern = q.pattern {
             if q.type != .text && q.type != .longText {
@@ -272,7 +296,10 @@ struct PackLinter {
             if !function.arity.contains(arguments.count) {
                 let range = function.arity
                 let expected = range.count == 1 ? "\(range.lowerBound)" : "\(range.lowerBound) or more"
-                error(at, "\(name)() takes \(expected) argument\(range.lowerBound == 1 && range.count == 1 ? "" : "s"), got \(arguments.count)")
+                error(
+                    at,
+                    "\(name)() takes \(expected) argument\(range.lowerBound == 1 && range.count == 1 ? "" : "s"), got \(arguments.count)"
+                )
             }
             for (index, type) in types.enumerated() {
                 if let problem = function.argumentProblem(type, at: index) {
@@ -283,7 +310,9 @@ struct PackLinter {
         }
     }
 
-    private mutating func binaryType(_ op: BinaryOperator, _ lt: ValueType, _ rt: ValueType, at: SourceLocation) -> ValueType {
+    private mutating func binaryType(_ op: BinaryOperator, _ lt: ValueType, _ rt: ValueType, at: SourceLocation)
+        -> ValueType
+    {
         switch op {
         case .and, .or:
             for t in [lt, rt] where !ValueType.bool.accepts(t) {
@@ -298,7 +327,9 @@ struct PackLinter {
             }
             return .number
         case .equal, .notEqual:
-            if !lt.accepts(rt) { error(at, "'\(op.rawValue)' compares \(lt.name) with \(rt.name), which is never equal") }
+            if !lt.accepts(rt) {
+                error(at, "'\(op.rawValue)' compares \(lt.name) with \(rt.name), which is never equal")
+            }
             return .bool
         case .less, .lessOrEqual, .greater, .greaterOrEqual:
             if !(lt.accepts(rt) && (lt == .number || lt == .string || lt == .any || lt == .null)) {
@@ -317,11 +348,15 @@ struct PackLinter {
         let root = path.root
         if let group = place.group {
             if root == "item" || root == "item_label" {
-                if path.item != nil || path.field != nil { error(at, "'\(root)' is the current item's text; it has no parts") }
+                if path.item != nil || path.field != nil {
+                    error(at, "'\(root)' is the current item's text; it has no parts")
+                }
                 return .string
             }
             if let q = group.questions.first(where: { $0.id == root }) {
-                if path.item != nil || path.field != nil { error(at, "inside its group, '\(root)' is the answer for the current item") }
+                if path.item != nil || path.field != nil {
+                    error(at, "inside its group, '\(root)' is the answer for the current item")
+                }
                 let target = group.questions.firstIndex { $0.id == root } ?? 0
                 if let own = place.ownQuestion, let current = group.questions.firstIndex(where: { $0.id == own }),
                     target > current || (target == current && !place.readsOwnAnswer)
@@ -336,7 +371,10 @@ struct PackLinter {
         }
         if let group = pack.repeatGroup(root) {
             guard let field = path.field else {
-                error(at, "'\(root)' is a repeat group; name one of its questions, e.g. \(root).\(group.questions.first?.id ?? "question")")
+                error(
+                    at,
+                    "'\(root)' is a repeat group; name one of its questions, e.g. \(root).\(group.questions.first?.id ?? "question")"
+                )
                 return .any
             }
             guard let q = group.questions.first(where: { $0.id == field }) else {
@@ -401,8 +439,10 @@ struct PackLinter {
                 checkChoiceLiteral(p, v, at: at, place)
             case (.in, .path(let p, _), .list(let items, _)), (.notIn, .path(let p, _), .list(let items, _)):
                 for case .literal(let v, _) in items { checkChoiceLiteral(p, v, at: at, place) }
-            case (.less, .path(let p, _), .literal(.number(let n), _)), (.lessOrEqual, .path(let p, _), .literal(.number(let n), _)),
-                (.greater, .path(let p, _), .literal(.number(let n), _)), (.greaterOrEqual, .path(let p, _), .literal(.number(let n), _)):
+            case (.less, .path(let p, _), .literal(.number(let n), _)),
+                (.lessOrEqual, .path(let p, _), .literal(.number(let n), _)),
+                (.greater, .path(let p, _), .literal(.number(let n), _)),
+                (.greaterOrEqual, .path(let p, _), .literal(.number(let n), _)):
                 checkRange(p, op, n, at: at, place)
             default:
                 break
@@ -422,7 +462,9 @@ struct PackLinter {
 
     /// The choices an answer at `path` can take, if it is a choice question (or the current repeat item).
     private func choiceValues(_ path: AnswerPath, _ place: Place) -> (owner: String, values: [String])? {
-        if let group = place.group, path.root == "item", let source = group.repeatFor, let (_, q) = topLevelQuestion(source) {
+        if let group = place.group, path.root == "item", let source = group.repeatFor,
+            let (_, q) = topLevelQuestion(source)
+        {
             return (source, q.choices.map(\.value))
         }
         guard let q = question(at: path, place), q.type.hasChoices, q.choicesFrom == nil else { return nil }
@@ -438,12 +480,15 @@ struct PackLinter {
     }
 
     private mutating func checkChoiceLiteral(_ path: AnswerPath, _ value: Value, at: SourceLocation, _ place: Place) {
-        guard case .string(let text) = value, let (owner, values) = choiceValues(path, place), !values.contains(text) else { return }
+        guard case .string(let text) = value, let (owner, values) = choiceValues(path, place), !values.contains(text)
+        else { return }
         let hint = YAMLNodeReader.closest(to: text, in: values).map { " (did you mean '\($0)'?)" } ?? ""
         error(at, "'\(text)' is not a choice of '\(owner)'\(hint), so this comparison can never be true")
     }
 
-    private mutating func checkRange(_ path: AnswerPath, _ op: BinaryOperator, _ n: Double, at: SourceLocation, _ place: Place) {
+    private mutating func checkRange(
+        _ path: AnswerPath, _ op: BinaryOperator, _ n: Double, at: SourceLocation, _ place: Place
+    ) {
         guard let q = question(at: path, place), q.type.isNumeric else { return }
         let min = q.min.map { NSDecimalNumber(decimal: $0).doubleValue } ?? (q.type == .scale ? 1 : -.infinity)
         let max = q.max.map { NSDecimalNumber(decimal: $0).doubleValue } ?? (q.type == .scale ? 5 : .infinity)
@@ -457,7 +502,10 @@ struct PackLinter {
         default: impossible = false
         }
         if impossible {
-            error(at, "'\(path)' ranges from \(Value.format(min)) to \(Value.format(max)), so '\(op.rawValue) \(Value.format(n))' can never be true")
+            error(
+                at,
+                "'\(path)' ranges from \(Value.format(min)) to \(Value.format(max)), so '\(op.rawValue) \(Value.format(n))' can never be true"
+            )
         }
     }
 

@@ -27,7 +27,8 @@ public enum PackLoader {
     /// - Throws: ``PackLoadError`` listing every error, or ``PackFileError`` when the file cannot be read.
     public static func load(path: String) throws -> Pack {
         let file = questionnaireFile(at: path)
-        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8)
+        else {
             throw PackFileError(path: file)
         }
         return try load(yaml: text, file: file)
@@ -69,14 +70,16 @@ public enum PackLoader {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
             let detail = context.map { "\(problem) \($0.text)" } ?? problem
-            return PackIssue(.error, at: SourceLocation(file: file, line: mark.line, column: mark.column), "YAML syntax: \(detail)")
+            return PackIssue(
+                .error, at: SourceLocation(file: file, line: mark.line, column: mark.column), "YAML syntax: \(detail)")
         default:
             return PackIssue(.error, at: SourceLocation(file: file, line: 1, column: 1), "YAML syntax: \(error)")
         }
     }
 
     private static func readPack(_ root: Node, _ r: YAMLNodeReader) -> Pack? {
-        guard let map = r.mapping(root, "the pack", allowed: packKeys, required: ["id", "title", "sections", "timing"]) else {
+        guard let map = r.mapping(root, "the pack", allowed: packKeys, required: ["id", "title", "sections", "timing"])
+        else {
             return nil
         }
         var timing: [QuestionType: Double] = [:]
@@ -91,8 +94,11 @@ public enum PackLoader {
         }
         let sections = r.sequence(map["sections"], "sections").compactMap { readSection($0, r) }
         let computed = r.sequence(map["computed"], "computed").compactMap { node -> ComputedValue? in
-            guard let m = r.mapping(node, "a computed value", allowed: ["id", "expression", "help"], required: ["id", "expression"]),
-                let id = r.string(m["id"], "id"), let expression = r.expression(m["expression"], "computed value '\(id)'")
+            guard
+                let m = r.mapping(
+                    node, "a computed value", allowed: ["id", "expression", "help"], required: ["id", "expression"]),
+                let id = r.string(m["id"], "id"),
+                let expression = r.expression(m["expression"], "computed value '\(id)'")
             else { return nil }
             return ComputedValue(id: id, expression: expression, location: r.location(node))
         }
@@ -102,7 +108,9 @@ public enum PackLoader {
             title: r.string(map["title"], "title") ?? "",
             intro: r.string(map["intro"], "intro"),
             secondsPerType: timing,
-            targetMinutes: r.decimal(map["target_minutes"], "target_minutes").map { NSDecimalNumber(decimal: $0).doubleValue },
+            targetMinutes: r.decimal(map["target_minutes"], "target_minutes").map {
+                NSDecimalNumber(decimal: $0).doubleValue
+            },
             sections: sections,
             computed: computed,
             file: r.file
@@ -137,7 +145,8 @@ public enum PackLoader {
         guard let type = QuestionType(rawValue: typeName) else {
             let names = QuestionType.allCases.map(\.rawValue)
             let hint = YAMLNodeReader.closest(to: typeName, in: names).map { " (did you mean '\($0)'?)" } ?? ""
-            r.report("unknown question type '\(typeName)'\(hint); types: \(names.joined(separator: ", "))", at: map["type"]!)
+            r.report(
+                "unknown question type '\(typeName)'\(hint); types: \(names.joined(separator: ", "))", at: map["type"]!)
             return nil
         }
         var labels: [Int: String] = [:]
@@ -155,8 +164,10 @@ public enum PackLoader {
             }
         }
         let validations = r.sequence(map["validate"], "validate").compactMap { node -> ValidationRule? in
-            guard let m = r.mapping(node, "a validation", allowed: ["rule", "message"], required: ["rule", "message"]),
-                let rule = r.expression(m["rule"], "a validation rule of '\(id)'"), let message = r.string(m["message"], "message")
+            guard
+                let m = r.mapping(node, "a validation", allowed: ["rule", "message"], required: ["rule", "message"]),
+                let rule = r.expression(m["rule"], "a validation rule of '\(id)'"),
+                let message = r.string(m["message"], "message")
             else { return nil }
             return ValidationRule(rule: rule, message: message)
         }
@@ -206,7 +217,9 @@ public enum PackLoader {
     private static func readDefault(_ node: Node, for question: Question, _ r: YAMLNodeReader) -> AnswerValue? {
         do {
             if question.type == .multipleChoice {
-                let items = r.sequence(node, "the default of a multiple choice").compactMap { r.string($0, "a default item") }
+                let items = r.sequence(node, "the default of a multiple choice").compactMap {
+                    r.string($0, "a default item")
+                }
                 return try AnswerParser.parse(items: items, for: question, choices: question.choices)
             }
             guard let text = r.string(node, "default") else { return nil }

@@ -38,7 +38,8 @@ final class YAMLNodeReader {
             }
             if !allowed.contains(key) {
                 let hint = Self.closest(to: key, in: allowed).map { " (did you mean '\($0)'?)" } ?? ""
-                report("unknown key '\(key)' in \(what)\(hint); allowed: \(allowed.joined(separator: ", "))", at: keyNode)
+                report(
+                    "unknown key '\(key)' in \(what)\(hint); allowed: \(allowed.joined(separator: ", "))", at: keyNode)
                 continue
             }
             if result[key] != nil {
@@ -111,7 +112,8 @@ final class YAMLNodeReader {
             let parsed = try ExpressionParser.parse(text)
             return PackExpression(source: text, expression: parsed, location: origin, mapsColumns: mapsColumns)
         } catch {
-            let located = PackExpression(source: text, expression: .literal(.null, offset: 0), location: origin, mapsColumns: mapsColumns)
+            let located = PackExpression(
+                source: text, expression: .literal(.null, offset: 0), location: origin, mapsColumns: mapsColumns)
             issues.append(PackIssue(.error, at: located.location(at: error.offset), "in \(what): \(error.message)"))
             return nil
         }
@@ -131,7 +133,8 @@ final class YAMLNodeReader {
         for i in 1...a.count {
             var current = [i] + Array(repeating: 0, count: b.count)
             for j in stride(from: 1, through: b.count, by: 1) {
-                current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                current[j] = Swift.min(
+                    previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
             }
             previous = current
         }

@@ -14,7 +14,10 @@ public struct PromptScreen: Sendable {
     public var unit: String?
     public var input: ScreenInput
 
-    public init(heading: String, progress: ScreenProgress?, preface: String? = nil, title: String, help: String?, error: String? = nil, unit: String? = nil, input: ScreenInput) {
+    public init(
+        heading: String, progress: ScreenProgress?, preface: String? = nil, title: String, help: String?,
+        error: String? = nil, unit: String? = nil, input: ScreenInput
+    ) {
         self.heading = heading
         self.preface = preface
         self.progress = progress

@@ -13,8 +13,11 @@ public struct ScreenRenderer: Sendable {
     public func render(_ screen: PromptScreen) -> [String] {
         var lines: [String] = [style.bold(screen.heading)]
         if let p = screen.progress {
-            let label = " \(p.position) of \(p.total) · " + (p.minutesLeft <= 1 ? "about a minute left" : "about \(p.minutesLeft) min left")
-            let bar = ProgressBar(width: max(10, min(40, width - label.count - 4))).render(p.total == 0 ? 1 : Double(p.answered) / Double(p.total))
+            let label =
+                " \(p.position) of \(p.total) · "
+                + (p.minutesLeft <= 1 ? "about a minute left" : "about \(p.minutesLeft) min left")
+            let bar = ProgressBar(width: max(10, min(40, width - label.count - 4))).render(
+                p.total == 0 ? 1 : Double(p.answered) / Double(p.total))
             lines.append(style.accent(bar) + style.dim(label))
         }
         lines.append("")
