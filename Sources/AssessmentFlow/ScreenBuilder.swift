@@ -49,7 +49,7 @@ enum ScreenBuilder {
             title: presentation.prompt + (q.prompt.contains("optional") ? "" : optional),
             help: presentation.help,
             error: error,
-            unit: q.unit ?? (q.type == .duration ? "e.g. 15 min, 4h, 2 days" : nil),
+            unit: q.unit.map { AnswerFormatter.unit($0) } ?? (q.type == .duration ? "e.g. 15 min, 4h, 2 days" : nil),
             input: input
         )
     }

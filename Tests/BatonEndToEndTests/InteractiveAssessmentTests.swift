@@ -86,9 +86,12 @@ struct InteractiveAssessmentTests {
         try terminal.waitFor("Which industry is Pty Plumbing Co in?")
         terminal.clear()
         terminal.type("1")
-        // The help key shows the help text in place.
-        try terminal.waitFor("Where is the business based?")
-        try drive(terminal, Self.fullPath[2..<4])
+        try drive(terminal, Self.fullPath[2..<3])
+        // ? shows the question's help in place.
+        try terminal.waitFor(Self.fullPath[3].prompt)
+        terminal.type("?")
+        try terminal.waitFor("Used to schedule the daily report")
+        try drive(terminal, Self.fullPath[3..<4])
         try terminal.waitFor("Which currency should figures be in?")
         try drive(terminal, Self.fullPath[4...].prefix(1))
         try terminal.waitFor("How many people work in the business")

@@ -33,6 +33,15 @@ public enum BatonBinary {
         return path
     }
 
+    /// A process for `executable` with this test's environment plus `environment`.
+    static func process(_ executable: String, _ arguments: [String], environment: [String: String]) -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        return process
+    }
+
     /// What a finished run printed and how it exited.
     public struct RunResult: Sendable {
         public let status: Int32
@@ -44,13 +53,7 @@ public enum BatonBinary {
     public static func run(
         _ arguments: [String], stdin: String = "", environment: [String: String] = [:], in directory: String? = nil
     ) throws -> RunResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["NO_COLOR"] = "1"
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
+        let process = Self.process(path, arguments, environment: ["NO_COLOR": "1"].merging(environment) { $1 })
         process.currentDirectoryURL = URL(fileURLWithPath: directory ?? packageRoot.path)
         let input = Pipe(), output = Pipe(), error = Pipe()
         process.standardInput = input

@@ -32,13 +32,8 @@ public final class PseudoTerminal: @unchecked Sendable {
         guard let slave = FileHandle(forUpdatingAtPath: slavePath) else {
             throw PseudoTerminalError("cannot open \(slavePath)")
         }
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["TERM"] = "xterm-256color"
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
+        process = BatonBinary.process(
+            executable, arguments, environment: ["TERM": "xterm-256color"].merging(environment) { $1 })
         process.standardInput = slave
         process.standardOutput = slave
         process.standardError = slave

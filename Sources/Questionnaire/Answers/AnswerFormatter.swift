@@ -19,9 +19,17 @@ public enum AnswerFormatter {
                 return question.scaleLabels[point].map { "\(point) — \($0)" } ?? "\(point)"
             default:
                 let text = "\(d)"
-                return question.unit.map { "\(text) \($0)" } ?? text
+                return question.unit.map { "\(text) \(unit($0, count: d))" } ?? text
             }
         }
+    }
+
+    /// A unit written `singular|plural` (`person|people`), in the form that fits `count`;
+    /// the plural when there is no count. A unit without `|` is used as written.
+    public static func unit(_ spec: String, count: Decimal? = nil) -> String {
+        let forms = spec.split(separator: "|", maxSplits: 1).map(String.init)
+        guard forms.count == 2 else { return spec }
+        return count == 1 ? forms[0] : forms[1]
     }
 
     /// A duration in minutes as a person writes it: `30 min`, `4h`, `1h30m`, `2 days`.

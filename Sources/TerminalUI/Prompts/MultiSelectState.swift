@@ -10,11 +10,8 @@ public struct MultiSelectState: Sendable, Equatable {
     }
 
     public mutating func handle(_ key: Key) -> PromptOutcome {
+        if let shared = ListNavigation.handle(key, cursor: &cursor, count: options.count) { return shared }
         switch key {
-        case .up, .character("k"):
-            cursor = cursor == 0 ? options.count - 1 : cursor - 1
-        case .down, .character("j"), .tab:
-            cursor = cursor + 1 >= options.count ? 0 : cursor + 1
         case .space, .character("x"):
             toggle(cursor)
         case .character(let c) where c.isNumber:
@@ -25,12 +22,6 @@ public struct MultiSelectState: Sendable, Equatable {
             selected = selected.count == options.count ? [] : Set(options.indices)
         case .enter:
             return .submit(.options(selected.sorted()))
-        case .left, .backTab, .character("h"):
-            return .back
-        case .character("?"):
-            return .toggleHelp
-        case .ctrlC, .ctrlD:
-            return .interrupt
         default:
             break
         }

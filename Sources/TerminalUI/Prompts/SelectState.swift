@@ -9,26 +9,16 @@ public struct SelectState: Sendable, Equatable {
     }
 
     public mutating func handle(_ key: Key) -> PromptOutcome {
+        if let shared = ListNavigation.handle(key, cursor: &cursor, count: options.count) { return shared }
         switch key {
-        case .up, .character("k"):
-            cursor = cursor == 0 ? options.count - 1 : cursor - 1
-        case .down, .character("j"), .tab:
-            cursor = cursor + 1 >= options.count ? 0 : cursor + 1
         case .enter, .space:
             return options.isEmpty ? .none : .submit(.option(cursor))
         case .character(let c) where c.isNumber:
             guard let n = c.wholeNumberValue, n >= 1, n <= options.count else { return .none }
             cursor = n - 1
             return .submit(.option(cursor))
-        case .left, .backTab, .character("h"):
-            return .back
-        case .character("?"):
-            return .toggleHelp
-        case .ctrlC, .ctrlD:
-            return .interrupt
         default:
-            break
+            return .none
         }
-        return .none
     }
 }
