@@ -16,7 +16,7 @@ struct AssessCommand: ParsableCommand {
             change any answer.
 
             Without a terminal (a pipe or a file on stdin) the same questions run one line each: \
-            choices by number, `b` to go back, an empty line keeps the answer in brackets.
+            choices by number, `b` to go back, an empty line keeps the saved or default answer.
 
             Every answer is saved the moment it is given. Resume with `baton assess --resume`.
 
@@ -24,7 +24,7 @@ struct AssessCommand: ParsableCommand {
               baton assess
               baton assess --resume            # the latest unfinished assessment
               baton assess --resume 3
-              baton assess --answers questionnaires/smb-ai-readiness/examples/plumbing.yaml
+              baton assess --answers questionnaires/smb-ai-readiness/examples/plumbing-contractor.yaml
             """
     )
 

@@ -23,11 +23,31 @@ struct QuestionnaireCommand: ParsableCommand {
         @Argument(help: "A pack folder (holding questionnaire.yaml), a pack name, or the YAML file.")
         var path: String = PackLocator.defaultPack
 
+        @Flag(help: "Print a JSON array of the problems (file, line, column, severity, message).")
+        var json = false
+
         func run() throws {
             try reportingFailures {
                 let (file, text) = try readPack(path)
                 let (_, issues) = PackLoader.check(yaml: text, file: file)
-                for issue in issues { print(issue) }
+                if json {
+                    struct Problem: Encodable {
+                        let file: String
+                        let line: Int
+                        let column: Int
+                        let severity: String
+                        let message: String
+                    }
+                    print(
+                        try jsonText(
+                            issues.map {
+                                Problem(
+                                    file: $0.location.file, line: $0.location.line, column: $0.location.column,
+                                    severity: $0.severity.rawValue, message: $0.message)
+                            }))
+                } else {
+                    for issue in issues { print(issue) }
+                }
                 let errors = issues.filter { $0.severity == .error }.count
                 let warnings = issues.count - errors
                 if errors > 0 {
@@ -35,7 +55,9 @@ struct QuestionnaireCommand: ParsableCommand {
                         "\(file): \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
                     )
                 }
-                print("\(file): no errors\(warnings > 0 ? ", \(warnings) warning\(warnings == 1 ? "" : "s")" : "")")
+                if !json {
+                    print("\(file): no errors\(warnings > 0 ? ", \(warnings) warning\(warnings == 1 ? "" : "s")" : "")")
+                }
             }
         }
     }

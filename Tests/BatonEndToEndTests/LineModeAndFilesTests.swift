@@ -142,6 +142,14 @@ struct LineModeAndFilesTests {
         #expect(lint.stdout.contains("\(file):9:60: error: unknown id 'c'"))
         #expect(lint.stdout.contains("\(file):10:9: error: duplicate id 'b': already used at 9:9"))
         #expect(lint.stderr.contains("4 errors, 0 warnings"), "\(lint.stdout)")
+        let lintJSON = try BatonBinary.run(["questionnaire", "lint", folder, "--json"])
+        #expect(lintJSON.status == 1)
+        let problems = try #require(try json(lintJSON.stdout) as? [[String: Any]])
+        #expect(problems.count == 4)
+        #expect(
+            problems.contains {
+                $0["line"] as? Int == 9 && $0["column"] as? Int == 60 && $0["severity"] as? String == "error"
+            })
 
         let workspace = BatonBinary.temporaryFolder()
         let assess = try BatonBinary.run(["assess", "--pack", folder, "--workspace", workspace], stdin: "x\n")
