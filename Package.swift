@@ -17,18 +17,20 @@ let package = Package(
         .target(name: "Questionnaire", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Raw-mode terminal prompts, key decoding, progress bar, colours and the line-mode fallback.
         .target(name: "TerminalUI"),
+        // The scoring model: opportunities, savings, ROI, cost tier and readiness, each with its reasons.
+        .target(name: "Scoring", dependencies: ["Questionnaire", .product(name: "Yams", package: "Yams")]),
         // The consultant's SQLite workspace: assessment sessions and every answer as it is given.
         .target(
             name: "Workspace",
             dependencies: ["Questionnaire", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // Drives an interview through a terminal (or a pipe, or an answers file) and saves as it goes.
-        .target(name: "AssessmentFlow", dependencies: ["Questionnaire", "TerminalUI", "Workspace"]),
+        .target(name: "AssessmentFlow", dependencies: ["Questionnaire", "TerminalUI", "Workspace", "Scoring"]),
         // The thin command-line front end.
         .executableTarget(
             name: "baton",
             dependencies: [
-                "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow",
+                "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Scoring",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -161,4 +161,57 @@ public final class Workspace: Sendable {
         let deleted = try database.write { try AssessmentSession.deleteOne($0, key: session) }
         if !deleted { throw WorkspaceError.noSuchAssessment(session) }
     }
+
+    /// Stores a scoring result (as JSON) with the parameter version and overrides that produced it.
+    public func saveScore(
+        _ resultJSON: String, for session: Int64, parametersVersion: String, overrides: [String: String]
+    ) throws {
+        let overridesJSON = String(decoding: try JSONEncoder.sorted.encode(overrides), as: UTF8.self)
+        let now = clock()
+        try database.write { db in
+            guard try AssessmentSession.exists(db, key: session) else { throw WorkspaceError.noSuchAssessment(session) }
+            try db.execute(
+                sql:
+                    "INSERT INTO score (assessment_id, parameters_version, overrides_json, result_json, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [session, parametersVersion, overridesJSON, resultJSON, now])
+        }
+    }
+
+    /// The most recent scoring result of an assessment, as stored.
+    public func latestScore(of session: Int64) throws -> StoredScore? {
+        try database.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM score WHERE assessment_id = ? ORDER BY id DESC LIMIT 1", arguments: [session]
+            ).map { row in
+                StoredScore(
+                    parametersVersion: row["parameters_version"], overridesJSON: row["overrides_json"],
+                    resultJSON: row["result_json"],
+                    createdAt: row["created_at"])
+            }
+        }
+    }
+
+    /// How many scoring results an assessment has.
+    public func scoreCount(of session: Int64) throws -> Int {
+        try database.read {
+            try Int.fetchOne($0, sql: "SELECT count(*) FROM score WHERE assessment_id = ?", arguments: [session]) ?? 0
+        }
+    }
+}
+
+/// A scoring result as the workspace keeps it.
+public struct StoredScore: Sendable, Equatable {
+    public let parametersVersion: String
+    public let overridesJSON: String
+    public let resultJSON: String
+    public let createdAt: Date
+}
+
+extension JSONEncoder {
+    /// An encoder with sorted keys, for stored JSON that does not change from run to run.
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
 }

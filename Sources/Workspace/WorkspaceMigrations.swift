@@ -27,6 +27,17 @@ enum WorkspaceMigrations {
                 t.primaryKey(["assessment_id", "key"])
             }
         }
+        migrator.registerMigration("v2: scoring results") { db in
+            try db.create(table: "score") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("assessment_id", .integer).notNull().references("assessment", onDelete: .cascade)
+                t.column("parameters_version", .text).notNull()
+                t.column("overrides_json", .text).notNull()
+                t.column("result_json", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+            }
+            try db.create(index: "score_by_assessment", on: "score", columns: ["assessment_id", "id"])
+        }
         return migrator
     }
 }

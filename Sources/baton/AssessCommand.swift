@@ -2,6 +2,7 @@ import ArgumentParser
 import AssessmentFlow
 import Foundation
 import Questionnaire
+import Scoring
 import TerminalUI
 import Workspace
 
@@ -131,12 +132,9 @@ struct AssessCommand: ParsableCommand {
         case .completed:
             let business = (try? workspace.session(sessionID).title).flatMap { $0 }.map { " for \($0)" } ?? ""
             print(
-                """
-
-                \(style.success("✓")) Assessment \(sessionID)\(business) is complete: \(progress.answered) answers saved.
-                  See them:     baton show \(sessionID)
-                  Export them:  baton answers export \(sessionID) --format yaml
-                """)
+                "\n\(style.success("✓")) Assessment \(sessionID)\(business) is complete: \(progress.answered) answers saved.\n"
+            )
+            printScore(sessionID, workspace: workspace)
         case .interrupted:
             printError(
                 "\nStopped. Your \(progress.answered) answers are saved in assessment \(sessionID). Resume with: \(resumeHint(sessionID))"
@@ -182,5 +180,18 @@ struct AssessCommand: ParsableCommand {
             "Saved assessment \(sessionID)\(title.map { " for \($0)" } ?? ""): \(result.answers.count) answers from \(file)."
         )
         print("  See them: baton show \(sessionID)")
+    }
+
+    /// Scores a just-completed assessment and prints the summary; a scoring problem is a warning,
+    /// since the answers are safely saved either way.
+    private func printScore(_ sessionID: Int64, workspace: Workspace) {
+        do {
+            let result = try AssessmentScoring.score(try SavedAssessment.open(sessionID, in: workspace), in: workspace)
+            print(ResultSummary.lines(result).joined(separator: "\n"))
+            print(
+                "\nNext: baton show \(sessionID) · baton score \(sessionID) --json · baton answers export \(sessionID)")
+        } catch {
+            printError("baton: warning: the answers are saved, but scoring failed: \(error)")
+        }
     }
 }

@@ -36,6 +36,11 @@ public struct Interview: Sendable {
         computePlan().effective
     }
 
+    /// The value of a computed value (or any answer) over the answers on the plan; `null` if unknown.
+    public func computed(_ id: String) -> Value {
+        AnswerScope(pack: pack, answers: effectiveAnswers).evaluator.evaluate(.path(AnswerPath(root: id), offset: 0))
+    }
+
     /// Whether every question on the plan has an answer.
     public var isComplete: Bool {
         plan.allSatisfy { answers[$0.key] != nil }

@@ -23,6 +23,10 @@ public struct PackLoadError: Error, Sendable, CustomStringConvertible {
     /// All problems, errors and warnings, in file order.
     public let issues: [PackIssue]
 
+    public init(issues: [PackIssue]) {
+        self.issues = issues
+    }
+
     public var errors: [PackIssue] { issues.filter { $0.severity == .error } }
 
     public var description: String {

@@ -65,7 +65,8 @@ public enum PackLoader {
         return (pack, issues.sorted { $0.location < $1.location })
     }
 
-    static func syntaxIssue(_ error: YamlError, file: String) -> PackIssue {
+    /// A YAML syntax error as a positioned issue, for any YAML file Baton reads.
+    public static func syntaxIssue(_ error: YamlError, file: String) -> PackIssue {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):

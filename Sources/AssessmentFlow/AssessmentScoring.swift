@@ -1,0 +1,35 @@
+import Foundation
+import Questionnaire
+import Scoring
+import Workspace
+
+/// Scores a saved assessment with its pack's parameter files and keeps the result in the workspace.
+public enum AssessmentScoring {
+    /// Scores assessment `saved`, stores the result with its parameter version, and returns it.
+    /// - Throws: ``ScoringError`` when the assessment is unfinished, or a ``PackLoadError`` for bad parameter files.
+    public static func score(
+        _ saved: SavedAssessment, in workspace: Workspace, overrides: ScoringOverrides = ScoringOverrides()
+    ) throws
+        -> AssessmentResult
+    {
+        guard saved.interview.isComplete else {
+            let id = saved.session.id ?? 0
+            throw ScoringError(
+                "assessment \(id) is not finished (\(saved.session.answered) of \(saved.session.total) answered); finish it with `baton assess --resume \(id)`"
+            )
+        }
+        let folder = packFolder(saved.session.packPath)
+        let model = try ScoringModel.load(packFolder: folder)
+        let profile = try BusinessProfile(interview: saved.interview)
+        let result = try Scorer(model: model).score(profile, overrides: overrides)
+        try workspace.saveScore(
+            try result.jsonText(), for: saved.session.id ?? 0, parametersVersion: model.version,
+            overrides: overrides.values)
+        return result
+    }
+
+    /// The pack folder of a stored pack path (which may name the folder or its questionnaire.yaml).
+    static func packFolder(_ path: String) -> String {
+        path.hasSuffix(".yaml") ? (path as NSString).deletingLastPathComponent : path
+    }
+}

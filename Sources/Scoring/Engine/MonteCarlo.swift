@@ -1,0 +1,48 @@
+/// A seeded Monte Carlo over the uncertain inputs: hours, automation potential, hourly cost, the
+/// share of benefit realised and the revenue uplift, each drawn uniformly from its range.
+struct MonteCarlo: Sendable {
+    let parameters: MonteCarloParameters
+    let workingWeeks: Double
+    let reworkReduction: Double
+
+    struct Outcome {
+        let netBenefit: [Double]
+        /// Months to payback; `.infinity` when a draw does not pay back within the horizon.
+        let payback: [Double]
+    }
+
+    /// Runs `parameters.samples` draws. `cashFlow` builds the plan's cash flow for a yearly benefit.
+    func run(estimates: [WorkflowEstimate], revenue: (Double) -> Double, cashFlow: (Double) -> CashFlow) -> Outcome {
+        var generator = SeededGenerator(seed: parameters.seed)
+        let p = parameters
+        var net: [Double] = []
+        var payback: [Double] = []
+        net.reserveCapacity(p.samples)
+        payback.reserveCapacity(p.samples)
+        for _ in 0..<p.samples {
+            let hours = generator.uniform(1 - p.hoursSpread, 1 + p.hoursSpread)
+            let potential = generator.uniform(1 - p.potentialSpread, 1 + p.potentialSpread)
+            let cost = generator.uniform(1 - p.costSpread, 1 + p.costSpread)
+            let realisation = generator.uniform(p.realisation[0], p.realisation[1])
+            let uplift = generator.uniform(p.upliftFactor[0], p.upliftFactor[1])
+            var value = revenue(uplift)
+            for e in estimates {
+                value += e.timeValue(
+                    weeks: workingWeeks, reduction: reworkReduction, hoursFactor: hours, potentialFactor: potential,
+                    costFactor: cost)
+            }
+            let flow = cashFlow(value * realisation)
+            net.append(flow.annualNetBenefit)
+            payback.append(flow.paybackMonths ?? .infinity)
+        }
+        return Outcome(netBenefit: net, payback: payback)
+    }
+
+    /// The value below which `fraction` of the draws fall (nearest rank).
+    static func percentile(_ values: [Double], _ fraction: Double) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let sorted = values.sorted()
+        let index = Int((fraction * Double(sorted.count - 1)).rounded(.toNearestOrAwayFromZero))
+        return sorted[min(max(0, index), sorted.count - 1)]
+    }
+}

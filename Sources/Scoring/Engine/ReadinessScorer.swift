@@ -1,0 +1,67 @@
+/// Readiness 0–100: the checks that separate projects that pay from those that do not.
+struct ReadinessScorer {
+    let parameters: ReadinessParameters
+    let profile: BusinessProfile
+    let labels: [String: String]
+
+    func score() -> Readiness {
+        let p = profile
+        let painLabel = p.biggestPain.map { labels[$0] ?? $0 }
+        let painHours = p.workflows.first { $0.type == p.biggestPain }?.hoursPerWeek ?? 0
+        let threshold = Int(parameters.painHours)
+        let specific = Self.isSpecific(p.target)
+        let checks: [(id: String, passed: Bool, detail: String, action: String)] = [
+            (
+                "named_workflow", painHours >= parameters.painHours,
+                painLabel.map { "\($0) takes \(formatHours(painHours)) a week" }
+                    ?? "no single workflow was named as the one that hurts most",
+                "Pick the one workflow that costs at least \(threshold) hours a week and start there"
+            ),
+            (
+                "describable_process", p.processesDocumented != "none",
+                p.processesDocumented == "none"
+                    ? "the steps live in people's heads" : "the steps are written down (\(p.processesDocumented))",
+                "Write the steps of \(painLabel?.lowercased() ?? "that workflow") down as a checklist before any build"
+            ),
+            (
+                "measured_baseline", p.baselineMeasured,
+                p.baselineMeasured ? "today's figure is measured" : "today's figure is an estimate",
+                "Measure today's figure for two weeks (CRM timestamps, a simple log) so the gain can be shown"
+            ),
+            (
+                "specific_target", specific,
+                specific ? "the target is a number: “\(p.target)”" : "the goal “\(p.target)” is vague",
+                "Restate the goal as a number with a before and after, e.g. “lead response from 4 hours to 5 minutes”"
+            ),
+            (
+                "owner", p.systemOwner != "nobody",
+                p.systemOwner == "nobody" ? "nobody would own the system yet" : "an owner is named (\(p.systemOwner))",
+                "Name one person who owns the system day to day and reviews its daily report"
+            ),
+        ]
+        var total = 0.0
+        var results: [ReadinessCheck] = []
+        for check in checks {
+            let points = check.passed ? parameters.weights[check.id] ?? 0 : 0
+            total += points
+            results.append(
+                ReadinessCheck(
+                    id: check.id, passed: check.passed, points: Figure.decimal(points, places: 0), detail: check.detail,
+                    action: check.passed ? nil : check.action))
+        }
+        let level = total >= parameters.ready ? "ready" : total >= parameters.almost ? "almost" : "not_yet"
+        // A vague goal comes first: without a number nothing else can be shown to work.
+        let firstFailure = results.first { $0.id == "specific_target" && !$0.passed } ?? results.first { !$0.passed }
+        return Readiness(
+            score: Figure.decimal(total, places: 0), level: level, checks: results, firstStep: firstFailure?.action)
+    }
+
+    /// A target is specific when it states at least one number.
+    static func isSpecific(_ target: String) -> Bool {
+        target.contains { $0.isNumber }
+    }
+
+    private func formatHours(_ h: Double) -> String {
+        "\(Figure.decimal(h, places: 1)) h"
+    }
+}

@@ -1,0 +1,373 @@
+import Foundation
+
+/// The scoring model: turns a completed assessment into an ``AssessmentResult``. Pure: the same
+/// profile, parameters and overrides always give the same result.
+///
+/// ```swift
+/// let result = try Scorer(model: try ScoringModel.load(packFolder: path)).score(profile)
+/// ```
+public struct Scorer: Sendable {
+    public let model: ScoringModel
+
+    public init(model: ScoringModel) {
+        self.model = model
+    }
+
+    public func score(_ input: BusinessProfile, overrides: ScoringOverrides = ScoringOverrides()) throws(ScoringError)
+        -> AssessmentResult
+    {
+        var profile = input
+        var p = model.parameters
+        overrides.apply(to: &profile, &p)
+        if let tier = overrides.values["tier"], !model.pricing.tiers.contains(where: { $0.id == tier }) {
+            throw ScoringError(
+                "unknown tier '\(tier)'; tiers: \(model.pricing.tiers.map(\.id).joined(separator: ", "))")
+        }
+        let currency = profile.currency
+        let weeks = p.workingWeeks.value
+        let reduction = p.rework.reduction
+        let revenueModel = RevenueEffect(parameters: p.leadResponse, workingWeeks: weeks)
+        let revenueWorkflow =
+            profile.leads == nil
+            ? nil : p.leadResponse.appliesTo.first { t in profile.workflows.contains { $0.type == t } }
+        let estimator = WorkflowEstimator(parameters: p, profile: profile)
+        let estimates = profile.workflows.map { w in
+            estimator.estimate(w, revenueEffect: w.type == revenueWorkflow ? revenueModel.benefit(profile.leads!) : 0)
+        }
+
+        // Rank by value per dollar of build and first-year running, weighed by ease.
+        let values = estimates.map { $0.timeValue(weeks: weeks, reduction: reduction) + $0.revenueEffect }
+        let buildCosts = estimates.map { e -> Double in
+            guard let agent = model.catalog.agent(covering: e.answers.type) else { return .infinity }
+            let b = model.pricing.build
+            return b.perAgent + Double(agent.integrations.count) * b.perIntegration + 12 * agent.runMonthly
+        }
+        let priorities = estimates.indices.map { i in
+            buildCosts[i].isFinite ? values[i] * estimates[i].ease / buildCosts[i] : 0
+        }
+        let order = estimates.indices.sorted { a, b in
+            priorities[a] != priorities[b]
+                ? priorities[a] > priorities[b] : estimates[a].answers.type < estimates[b].answers.type
+        }
+        let plan = AgentPlanner(catalog: model.catalog, pricing: model.pricing).plan(
+            ranked: order.map { (estimates[$0].answers.type, values[$0]) }, budget: profile.budget,
+            forcedTier: overrides.values["tier"])
+        let inPlan = Set(plan.agents.flatMap(\.covers))
+        let planIndices = order.filter { inPlan.contains(estimates[$0].answers.type) && values[$0] > 0 }
+
+        let costModel = CostModel(plan: plan, pricing: model.pricing)
+        let timeline = TimelinePlanner(parameters: p.timeline).plan(agents: plan.agents)
+        let goLiveWeeks = NSDecimalNumber(decimal: timeline.goLiveWeek).doubleValue
+        let goLiveMonth = Int((goLiveWeeks / (52.0 / 12)).rounded(.up))
+        func cashFlow(_ benefit: Double) -> CashFlow {
+            CashFlow(
+                annualBenefit: benefit, cost: costModel, goLiveMonth: goLiveMonth, ramp: p.adoption.ramp,
+                horizonMonths: p.roi.horizonMonths, discountRate: p.roi.discountRate)
+        }
+        let gross = planIndices.reduce(0) { $0 + values[$1] }
+        let scenario = overrides.scenario
+        let realisation = p.roi.scenarios[scenario] ?? 0.75
+        let headline = cashFlow(gross * realisation)
+
+        let opportunities = order.enumerated().map { rank, i in
+            opportunity(
+                rank: rank + 1, estimates[i], estimator: estimator, value: values[i], priority: priorities[i],
+                buildCost: buildCosts[i],
+                inPlan: planIndices.contains(i), parameters: p, currency: currency, revenueModel: revenueModel,
+                leads: profile.leads)
+        }
+
+        let planEstimates = planIndices.map { estimates[$0] }
+        let revenueInPlan = revenueWorkflow.map(inPlan.contains) ?? false
+        let monteCarlo = MonteCarlo(parameters: p.roi.monteCarlo, workingWeeks: weeks, reworkReduction: reduction).run(
+            estimates: planEstimates,
+            revenue: { uplift in revenueInPlan ? revenueModel.benefit(profile.leads!, upliftFactor: uplift) : 0 },
+            cashFlow: cashFlow)
+
+        let totalHours = profile.workflows.reduce(0) { $0 + $1.hoursPerWeek }
+        let planHours = planEstimates.reduce(0) { $0 + $1.hoursSaved() + $1.reworkHoursSaved(reduction: reduction) }
+        var flags: [String] = []
+        if profile.workflows.isEmpty {
+            flags.append("No weekly workflows were chosen, so there is nothing to automate yet.")
+        }
+        if !profile.workflows.isEmpty && totalHours == 0 {
+            flags.append("The workflows chosen take 0 hours a week, so no time can be saved.")
+        }
+        if totalHours > 0 && planHours / totalHours > p.maxShareOfHours.value {
+            flags.append(
+                "The plan claims \(MoneyFormat.percent(planHours / totalHours)) of the business's workflow hours, more than the \(MoneyFormat.percent(p.maxShareOfHours.value)) that is plausible: check the hours given."
+            )
+        }
+        if !profile.workflows.isEmpty && plan.agents.isEmpty && totalHours > 0 {
+            flags.append("No agent fits within the \(plan.budgetTier.name) tier the budget allows.")
+        }
+
+        let labels = Dictionary(uniqueKeysWithValues: p.workflows.map { ($0.key, $0.value.label) })
+        return AssessmentResult(
+            schemaVersion: AssessmentResult.currentSchemaVersion,
+            parametersVersion: model.version,
+            business: BusinessSummary(
+                name: profile.name, industry: profile.industry, region: profile.region, timeZone: profile.timeZone,
+                currency: currency, teamSize: profile.teamSize,
+                workflowHoursPerWeek: Figure.decimal(totalHours, places: 1)),
+            overrides: overrides.values,
+            scenario: scenario,
+            opportunities: opportunities,
+            plan: agentPlan(plan, planHours: planHours, approvalsChosen: profile.approvalActions),
+            cost: costSummary(
+                costModel, plan: plan, goLiveMonth: goLiveMonth, currency: currency, toolCount: profile.toolsUsed.count),
+            roi: roiSummary(
+                gross: gross, realisation: realisation, scenario: scenario, headline: headline, cashFlow: cashFlow,
+                cost: costModel,
+                monteCarlo: monteCarlo, currency: currency, goLiveWeeks: goLiveWeeks),
+            readiness: ReadinessScorer(parameters: p.readiness, profile: profile, labels: labels).score(),
+            timeline: timeline,
+            flags: flags)
+    }
+
+    // MARK: Presentation of the figures
+
+    private func opportunity(
+        rank: Int, _ e: WorkflowEstimate, estimator: WorkflowEstimator, value: Double, priority: Double,
+        buildCost: Double,
+        inPlan: Bool, parameters p: ScoringParameters, currency: String, revenueModel: RevenueEffect,
+        leads: LeadFigures?
+    ) -> Opportunity {
+        let w = e.answers
+        let weeks = p.workingWeeks.value
+        let potential = e.potential()
+        let capped = e.prior * e.adjustment > e.cap
+        let factors = estimator.adjustmentFactors(w)
+        let factorText = factors.map { "\($0.name) \($0.answer) ×\(Figure.decimal($0.factor, places: 2))" }.joined(
+            separator: ", ")
+        let potentialFigure = Figure(
+            potential, unit: "share", places: 3,
+            why:
+                "\(e.label) is about \(MoneyFormat.percent(e.prior)) automatable by its mix of activities; how it runs here (\(factorText)) makes it \(MoneyFormat.percent(potential))\(capped ? ", held at the \(MoneyFormat.percent(e.cap)) cap" : "").",
+            drivers: [
+                Driver("prior", "\(Figure.decimal(e.prior, places: 3))", source: p.workflows[w.type]?.source),
+                Driver("activity figures", "", source: p.activities.source),
+            ]
+                + factors.map {
+                    Driver(
+                        $0.name, "\($0.answer) → ×\(Figure.decimal($0.factor, places: 2))", source: p.adjustments.source
+                    )
+                }
+                + [Driver("cap", "\(Figure.decimal(e.cap, places: 2))", source: p.workflows[w.type]?.source)])
+        let hoursSaved = e.hoursSaved()
+        let rework = e.reworkHoursSaved(reduction: p.rework.reduction)
+        let timeValue = e.timeValue(weeks: weeks, reduction: p.rework.reduction)
+        var revenueFigure: Figure?
+        if e.revenueEffect > 0, let leads {
+            let band = revenueModel.band(forMinutes: leads.responseMinutes)
+            revenueFigure = Figure(
+                e.revenueEffect, unit: currency, places: 0,
+                why:
+                    "Answering in \(Int(p.leadResponse.targetMinutes)) minutes instead of \(Figure.decimal(leads.responseMinutes, places: 0)) lifts the close rate by \(MoneyFormat.percent(band.uplift)) (relative) to \(Figure.decimal(revenueModel.newCloseRate(leads) * 100, places: 1))%: \(MoneyFormat.money(revenueModel.addedRevenue(leads), currency)) more sales a year at a \(MoneyFormat.percent(p.leadResponse.grossMargin.value)) margin.",
+                drivers: [
+                    Driver("leads per week", "\(Figure.decimal(leads.perWeek, places: 0))"),
+                    Driver("first response today", "\(Figure.decimal(leads.responseMinutes, places: 0)) min"),
+                    Driver("close rate", "\(Figure.decimal(leads.closeRate * 100, places: 1))%"),
+                    Driver("average deal", MoneyFormat.money(leads.dealValue, currency)),
+                    Driver("uplift band", "\(MoneyFormat.percent(band.uplift))", source: p.leadResponse.source),
+                    Driver(
+                        "gross margin", MoneyFormat.percent(p.leadResponse.grossMargin.value),
+                        source: p.leadResponse.grossMargin.source),
+                ])
+        }
+        let easeFactors = estimator.easeFactors(w)
+        let agent = model.catalog.agent(covering: w.type)
+        let why: String
+        if let agent {
+            why =
+                "#\(rank): \(MoneyFormat.money(value, currency)) a year for the \(agent.name.lowercased()) (about \(MoneyFormat.money(buildCost, currency)) to add and run for a year), ease \(MoneyFormat.percent(e.ease))."
+        } else {
+            why = "#\(rank): no agent in the catalog automates \(e.label.lowercased()) yet."
+        }
+        return Opportunity(
+            rank: rank, workflow: w.type, label: e.label, hoursPerWeek: Figure.decimal(w.hoursPerWeek, places: 1),
+            potential: potentialFigure,
+            hoursSavedPerWeek: Figure(
+                hoursSaved, unit: "hours/week", places: 1,
+                why: "\(MoneyFormat.percent(potential)) of \(MoneyFormat.hours(w.hoursPerWeek)) a week."),
+            reworkHoursSavedPerWeek: Figure(
+                rework, unit: "hours/week", places: 1,
+                why:
+                    "About \(MoneyFormat.percent(e.reworkShare)) of the time is rework (\(w.errorRate)); automation removes \(MoneyFormat.percent(p.rework.reduction)) of it on the automated share.",
+                drivers: [
+                    Driver("error rate", w.errorRate),
+                    Driver("rework reduction", MoneyFormat.percent(p.rework.reduction), source: p.rework.source),
+                ]),
+            timeValuePerYear: Figure(
+                timeValue, unit: currency, places: 0,
+                why:
+                    "\(MoneyFormat.hours(hoursSaved + rework)) a week × \(Int(weeks)) weeks × \(MoneyFormat.money(e.hourlyRate, currency)) an hour.",
+                drivers: [
+                    Driver("working weeks", "\(Int(weeks))", source: p.workingWeeks.source),
+                    Driver("loaded hourly cost", MoneyFormat.money(e.hourlyRate, currency)),
+                    Driver("people", "\(w.people)"),
+                ]),
+            revenueEffectPerYear: revenueFigure,
+            annualValue: Figure(
+                value, unit: currency, places: 0,
+                why: "Time and rework saved"
+                    + (revenueFigure == nil ? "" : ", plus the margin on sales won by faster replies")
+                    + ", a year at full adoption."),
+            ease: Figure(
+                e.ease, unit: "score", places: 2,
+                why: easeFactors.map { "\($0.name) \(Figure.decimal($0.score, places: 2))" }.joined(separator: ", ")
+                    + ", weighted.",
+                drivers: easeFactors.map {
+                    Driver(
+                        $0.name,
+                        "\(Figure.decimal($0.score, places: 2)) × weight \(Figure.decimal($0.weight, places: 2))",
+                        source: p.ease.source)
+                }),
+            priority: Figure.decimal(priority, places: 3),
+            agent: agent?.id, inPlan: inPlan, why: why)
+    }
+
+    private func agentPlan(_ plan: AgentPlanner.Plan, planHours: Double, approvalsChosen: [String]) -> AgentPlan {
+        let agents = plan.agents.map { a in
+            // The business's own choices join the template's: contracts, payments, refunds and
+            // complaint replies always wait, whatever the answers say.
+            let always = ["contracts", "payments", "refunds", "complaint_replies"]
+            let relevant = Set(
+                a.approvals
+                    + approvalsChosen.filter {
+                        a.approvals.contains($0) || !always.contains($0) && isRelevant($0, to: a)
+                    })
+            return PlannedAgent(
+                id: a.id, name: a.name, role: a.role, workflows: a.covers, integrations: a.integrations,
+                permissions: a.permissions,
+                approvals: relevant.sorted(), buildWeeks: Figure.decimal(a.buildWeeks, places: 1))
+        }
+        let names = plan.agents.map(\.name).joined(separator: ", ")
+        return AgentPlan(
+            agents: agents, tier: plan.tier.id, tierName: plan.tier.name, budgetTier: plan.budgetTier.id,
+            integrations: plan.integrations,
+            hoursSavedPerWeek: Figure(
+                planHours, unit: "hours/week", places: 1,
+                why: "Hours a week the planned agents take over, rework included."),
+            why: plan.agents.isEmpty
+                ? "No agent is recommended yet."
+                : "\(names): the best opportunities that fit the \(plan.budgetTier.name) budget tier; the \(plan.tier.name) tier holds \(plan.agents.count) agent\(plan.agents.count == 1 ? "" : "s") and \(plan.integrations.count) integrations."
+        )
+    }
+
+    /// Whether an action the business wants approved concerns what this agent does.
+    private func isRelevant(_ action: String, to agent: AgentTemplate) -> Bool {
+        switch action {
+        case "first_contact": return agent.covers.contains("lead_intake")
+        case "calendar_changes": return agent.permissions.contains("calendar.book")
+        case "discounts": return agent.covers.contains("follow_up") || agent.covers.contains("invoicing")
+        default: return false
+        }
+    }
+
+    private func costSummary(
+        _ c: CostModel, plan: AgentPlanner.Plan, goLiveMonth: Int, currency: String, toolCount: Int
+    ) -> CostSummary {
+        let b = model.pricing.build
+        let liveMonthsYearOne = max(0, 12 - goLiveMonth)
+        let support = Double(c.supportMonthsYearOne) * c.supportMonthly
+        let running = Double(liveMonthsYearOne) * c.runningMonthly
+        let stack = model.pricing.toolStack
+        let toolStack = min(stack.maxMonthly, max(stack.minMonthly, Double(toolCount) * stack.perToolMonthly))
+        return CostSummary(
+            currency: currency,
+            build: Figure(
+                c.build, unit: currency, places: 0,
+                why: plan.agents.isEmpty
+                    ? "Nothing to build."
+                    : "\(MoneyFormat.money(b.base, currency)) base + \(MoneyFormat.money(b.perAgent, currency)) for each agent after the first + \(MoneyFormat.money(b.perIntegration, currency)) for each integration beyond \(b.includedIntegrations).",
+                drivers: [
+                    Driver("agents", "\(plan.agents.count)"),
+                    Driver("integrations", "\(plan.integrations.count)", source: model.pricing.source),
+                ]),
+            supportYearOne: Figure(
+                support, unit: currency, places: 0,
+                why:
+                    "\(c.supportMonthsYearOne) month\(c.supportMonthsYearOne == 1 ? "" : "s") of support and optimisation after go-live at \(MoneyFormat.money(c.supportMonthly, currency)) (\(plan.tier.name) tier).",
+                drivers: [Driver("tier", plan.tier.name, source: model.pricing.source)]),
+            runningYearOne: Figure(
+                running, unit: currency, places: 0,
+                why:
+                    "\(liveMonthsYearOne) months live in year one × \(MoneyFormat.money(c.runningMonthly, currency)) a month."
+            ),
+            firstYearInvestment: Figure(
+                c.build + support + running, unit: currency, places: 0,
+                why: "Build, year-one support and year-one running costs."),
+            runningPerMonth: Figure(
+                c.runningMonthly, unit: currency, places: 0, why: "Hosting and model usage of the planned agents."),
+            ongoingPerYear: Figure(
+                c.ongoingPerYear, unit: currency, places: 0,
+                why:
+                    "From year two: 12 months of running costs and \(c.supportMonthsPerYearAfter) month\(c.supportMonthsPerYearAfter == 1 ? "" : "s") of support a year."
+            ),
+            toolStackPerMonth: Figure(
+                toolStack, unit: currency, places: 0,
+                why:
+                    "\(toolCount) tools at about \(MoneyFormat.money(stack.perToolMonthly, currency)) a month each, within the usual \(MoneyFormat.money(stack.minMonthly, currency))–\(MoneyFormat.money(stack.maxMonthly, currency)); the agents coordinate these tools rather than replace them.",
+                drivers: [Driver("tools in use", "\(toolCount)", source: stack.source)]))
+    }
+
+    private func roiSummary(
+        gross: Double, realisation: Double, scenario: String, headline: CashFlow, cashFlow: (Double) -> CashFlow,
+        cost: CostModel,
+        monteCarlo: MonteCarlo.Outcome, currency: String, goLiveWeeks: Double
+    ) -> ROISummary {
+        let p = model.parameters
+        let scenarios = ["low", "expected", "high"].map { name -> ScenarioOutcome in
+            let share = p.roi.scenarios[name] ?? 0
+            let flow = cashFlow(gross * share)
+            return ScenarioOutcome(
+                name: name, realisation: Figure.decimal(share, places: 2),
+                annualNetBenefit: Figure.decimal(flow.annualNetBenefit, places: 0),
+                paybackMonths: flow.paybackMonths.map { Figure.decimal($0, places: 1) },
+                firstYearROI: Figure.decimal(flow.firstYearROI, places: 3),
+                npv3Years: Figure.decimal(flow.netPresentValue, places: 0))
+        }
+        func percentile(_ values: [Double], _ f: Double) -> Decimal? {
+            let v = MonteCarlo.percentile(values, f)
+            return v.isFinite ? Figure.decimal(v, places: v > 1000 ? 0 : 1) : nil
+        }
+        let mc = p.roi.monteCarlo
+        return ROISummary(
+            annualGrossBenefit: Figure(
+                gross, unit: currency, places: 0,
+                why: "Time, rework and revenue effects of the workflows in the plan, a year, at full adoption."),
+            annualNetBenefit: Figure(
+                headline.annualNetBenefit, unit: currency, places: 0,
+                why:
+                    "\(scenario.capitalized) scenario: \(MoneyFormat.percent(realisation)) of \(MoneyFormat.money(gross, currency)) less \(MoneyFormat.money(cost.ongoingPerYear, currency)) a year of running and support."
+            ),
+            paybackMonths: headline.paybackMonths.map {
+                Figure(
+                    $0, unit: "months", places: 1,
+                    why:
+                        "The build (\(MoneyFormat.money(cost.build, currency))) is paid up front; benefits start at go-live in week \(Figure.decimal(goLiveWeeks, places: 1)) and ramp up over \(p.adoption.ramp.count) months."
+                )
+            },
+            firstYearROI: Figure(
+                headline.firstYearROI, unit: "ratio", places: 3,
+                why: "Year-one benefits less year-one costs (build included), over those costs."),
+            npv3Years: Figure(
+                headline.netPresentValue, unit: currency, places: 0,
+                why:
+                    "\(p.roi.horizonMonths) months of net cash flow discounted at \(MoneyFormat.percent(p.roi.discountRate)) a year, less the build.",
+                drivers: [Driver("discount rate", MoneyFormat.percent(p.roi.discountRate), source: p.roi.source)]),
+            scenarios: scenarios,
+            monteCarlo: MonteCarloSummary(
+                samples: mc.samples, seed: mc.seed,
+                netBenefitP10: Figure.decimal(MonteCarlo.percentile(monteCarlo.netBenefit, 0.1), places: 0),
+                netBenefitP50: Figure.decimal(MonteCarlo.percentile(monteCarlo.netBenefit, 0.5), places: 0),
+                netBenefitP90: Figure.decimal(MonteCarlo.percentile(monteCarlo.netBenefit, 0.9), places: 0),
+                paybackMonthsP10: percentile(monteCarlo.payback, 0.1),
+                paybackMonthsP50: percentile(monteCarlo.payback, 0.5),
+                paybackMonthsP90: percentile(monteCarlo.payback, 0.9),
+                why:
+                    "\(mc.samples) draws (seed \(mc.seed)): hours ±\(MoneyFormat.percent(mc.hoursSpread)), potential ±\(MoneyFormat.percent(mc.potentialSpread)), hourly cost ±\(MoneyFormat.percent(mc.costSpread)), realisation \(MoneyFormat.percent(mc.realisation[0]))–\(MoneyFormat.percent(mc.realisation[1])), revenue uplift ×\(Figure.decimal(mc.upliftFactor[0], places: 1))–\(Figure.decimal(mc.upliftFactor[1], places: 1))."
+            ))
+    }
+}

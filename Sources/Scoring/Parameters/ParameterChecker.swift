@@ -1,0 +1,127 @@
+import Questionnaire
+import Yams
+
+/// The checks across parameter files that decoding alone cannot make: ranges, sums, references.
+struct ParameterChecker {
+    let scoring: (value: ScoringParameters, root: Node, file: String)
+    let catalog: (value: Catalog, root: Node, file: String)
+    let pricing: (value: Pricing, root: Node, file: String)
+
+    func issues() -> [PackIssue] {
+        var found: [PackIssue] = []
+        func fail(_ path: [String], in file: (root: Node, file: String), _ message: String) {
+            found.append(
+                PackIssue(.error, at: ParameterFile.location(of: path, in: file.root, file: file.file), message))
+        }
+        let s = scoring.value
+        let sFile = (scoring.root, scoring.file)
+        func share(_ value: Double, _ path: [String], _ what: String) {
+            if !(0...1).contains(value) { fail(path, in: sFile, "\(what) must be between 0 and 1, not \(value)") }
+        }
+        for (activity, value) in s.activities.automatable {
+            share(value, ["activities", "automatable", activity], "the automatable share of '\(activity)'")
+        }
+        for (type, prior) in s.workflows.sorted(by: { $0.key < $1.key }) {
+            let path = ["workflows", type]
+            for (activity, value) in prior.mix {
+                if s.activities.automatable[activity] == nil {
+                    fail(
+                        path + ["mix", activity], in: sFile,
+                        "unknown activity '\(activity)'; known: \(s.activities.automatable.keys.sorted().joined(separator: ", "))"
+                    )
+                }
+                share(value, path + ["mix", activity], "a mix share")
+            }
+            let total = prior.mix.values.reduce(0, +)
+            if abs(total - 1) > 0.001 {
+                fail(path + ["mix"], in: sFile, "the mix of '\(type)' sums to \(total), not 1")
+            }
+            share(prior.cap, path + ["cap"], "the cap of '\(type)'")
+            if prior.source.isEmpty { fail(path, in: sFile, "the prior of '\(type)' needs a source") }
+        }
+        for (name, values) in [("repeatable", s.adjustments.repeatable), ("rule_based", s.adjustments.ruleBased)]
+        where values.count != 5 {
+            fail(
+                ["adjustments", name], in: sFile,
+                "adjustments.\(name) needs 5 factors, one per scale point; it has \(values.count)")
+        }
+        for key in ["paper", "unstructured", "structured"] where s.adjustments.inputFormat[key] == nil {
+            fail(["adjustments", "input_format"], in: sFile, "adjustments.input_format needs a factor for '\(key)'")
+        }
+        if s.adjustments.toolsTouched.isEmpty {
+            fail(["adjustments", "tools_touched"], in: sFile, "tools_touched needs at least one factor")
+        }
+        for key in ["rare", "sometimes", "often"] where s.rework.errorShare[key] == nil {
+            fail(["rework", "error_share"], in: sFile, "rework.error_share needs a share for '\(key)'")
+        }
+        if s.adoption.ramp.isEmpty || s.adoption.ramp.contains(where: { !(0...1).contains($0) }) {
+            fail(["adoption", "ramp"], in: sFile, "adoption.ramp needs monthly shares between 0 and 1")
+        }
+        let bands = s.leadResponse.bands
+        if bands.last?.upToMinutes != nil {
+            fail(
+                ["lead_response", "bands"], in: sFile,
+                "the last band must have no up_to_minutes (it takes everything slower)")
+        }
+        let bounds = bands.compactMap(\.upToMinutes)
+        if bounds != bounds.sorted() {
+            fail(["lead_response", "bands"], in: sFile, "bands must go from fastest to slowest")
+        }
+        for (i, band) in bands.enumerated() where !(0...1).contains(band.uplift) {
+            fail(
+                ["lead_response", "bands", "\(i)", "uplift"], in: sFile,
+                "an uplift must be between 0 and 1 (relative), not \(band.uplift)")
+        }
+        for type in s.leadResponse.appliesTo where s.workflows[type] == nil {
+            fail(["lead_response", "applies_to"], in: sFile, "unknown workflow type '\(type)'")
+        }
+        let weights = s.ease.weights
+        if abs(weights.apis + weights.integrations + weights.dataQuality + weights.documentation - 1) > 0.001 {
+            fail(["ease", "weights"], in: sFile, "ease weights must sum to 1")
+        }
+        let readinessTotal = s.readiness.weights.values.reduce(0, +)
+        if abs(readinessTotal - 100) > 0.001 {
+            fail(["readiness", "weights"], in: sFile, "readiness weights must sum to 100, not \(readinessTotal)")
+        }
+        for key in ["low", "expected", "high"] where s.roi.scenarios[key] == nil {
+            fail(["roi", "scenarios"], in: sFile, "roi.scenarios needs '\(key)'")
+        }
+        let mc = s.roi.monteCarlo
+        if mc.samples < 1 || mc.samples > 1_000_000 {
+            fail(["roi", "monte_carlo", "samples"], in: sFile, "samples must be 1 to 1,000,000")
+        }
+        if mc.realisation.count != 2 || mc.upliftFactor.count != 2 {
+            fail(["roi", "monte_carlo"], in: sFile, "realisation and uplift_factor are [low, high] ranges")
+        }
+
+        let cFile = (catalog.root, catalog.file)
+        var seen: Set<String> = []
+        for (i, agent) in catalog.value.agents.enumerated() {
+            if !seen.insert(agent.id).inserted {
+                fail(["agents", "\(i)", "id"], in: cFile, "duplicate agent id '\(agent.id)'")
+            }
+            for type in agent.covers where s.workflows[type] == nil {
+                fail(
+                    ["agents", "\(i)", "covers"], in: cFile,
+                    "agent '\(agent.id)' covers unknown workflow type '\(type)'")
+            }
+            if agent.permissions.contains(where: { $0 == "*" || $0.hasSuffix(".*") }) {
+                fail(
+                    ["agents", "\(i)", "permissions"], in: cFile,
+                    "agent '\(agent.id)' has a wildcard permission; list explicit scopes")
+            }
+            if agent.buildWeeks <= 0 {
+                fail(["agents", "\(i)", "build_weeks"], in: cFile, "build_weeks must be positive")
+            }
+        }
+
+        let pFile = (pricing.root, pricing.file)
+        let tierIds = pricing.value.tiers.map(\.id)
+        if tierIds.isEmpty { fail(["tiers"], in: pFile, "pricing needs at least one tier") }
+        for (budget, tier) in pricing.value.budgetTier where !tierIds.contains(tier) {
+            fail(
+                ["budget_tier", budget], in: pFile, "unknown tier '\(tier)'; tiers: \(tierIds.joined(separator: ", "))")
+        }
+        return found
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+
+/// The result as plain text for a terminal: ranked opportunities, the plan and its tier, ROI and
+/// readiness. Pure; no colours, so it reads the same in a pipe.
+public enum ResultSummary {
+    public static func lines(_ r: AssessmentResult) -> [String] {
+        let currency = r.business.currency
+        func money(_ d: Decimal) -> String { MoneyFormat.money(NSDecimalNumber(decimal: d).doubleValue, currency) }
+        func share(_ d: Decimal) -> String { MoneyFormat.percent(NSDecimalNumber(decimal: d).doubleValue) }
+        var out: [String] = []
+        out.append(
+            "\(r.business.name): \(r.business.workflowHoursPerWeek) h a week in \(r.opportunities.count) workflows (\(r.scenario) scenario)"
+        )
+        out.append("")
+        out.append("Opportunities, best first")
+        let rows = r.opportunities.map { o in
+            [
+                "\(o.rank).", o.label, "\(o.hoursPerWeek) h", "−\(o.hoursSavedPerWeek.value) h",
+                share(o.potential.value),
+                money(o.annualValue.value) + "/yr", "ease \(o.ease.value)", o.inPlan ? "in plan" : "",
+            ]
+        }
+        out += table(rows).map { "  " + $0 }
+        if let top = r.opportunities.first {
+            out.append("  Why #1: \(top.potential.why)")
+            out.append("          \(top.why)")
+        }
+        out.append("")
+        out.append(
+            "Recommended: \(r.plan.tierName) tier, \(r.plan.agents.count) agent\(r.plan.agents.count == 1 ? "" : "s"), saving \(r.plan.hoursSavedPerWeek.value) h a week"
+        )
+        for agent in r.plan.agents {
+            out.append("  • \(agent.name): \(agent.role)")
+        }
+        out.append("")
+        out.append(
+            "Cost: build \(money(r.cost.build.value)), first year \(money(r.cost.firstYearInvestment.value)), then \(money(r.cost.ongoingPerYear.value)) a year"
+        )
+        out.append("      (your tools today: about \(money(r.cost.toolStackPerMonth.value)) a month)")
+        let payback = r.roi.paybackMonths.map { "\($0.value) months" } ?? "not within \(36) months"
+        out.append(
+            "ROI:  \(money(r.roi.annualNetBenefit.value)) net a year, payback \(payback), first-year ROI \(share(r.roi.firstYearROI.value)), 3-year NPV \(money(r.roi.npv3Years.value))"
+        )
+        let mc = r.roi.monteCarlo
+        out.append(
+            "      Monte Carlo (\(mc.samples) draws): net a year P10 \(money(mc.netBenefitP10)) · P50 \(money(mc.netBenefitP50)) · P90 \(money(mc.netBenefitP90))"
+        )
+        for s in r.roi.scenarios {
+            out.append(
+                "      \(s.name.padding(toLength: 8, withPad: " ", startingAt: 0)) (\(share(s.realisation))): \(money(s.annualNetBenefit)) a year, payback \(s.paybackMonths.map { "\($0) months" } ?? "over 36 months")"
+            )
+        }
+        out.append("")
+        out.append("Readiness: \(r.readiness.score)/100, \(r.readiness.level.replacingOccurrences(of: "_", with: " "))")
+        for check in r.readiness.checks {
+            out.append("  \(check.passed ? "✓" : "✗") \(check.detail)")
+        }
+        if let first = r.readiness.firstStep { out.append("  First: \(first)") }
+        out.append("")
+        out.append("Timeline: go-live in week \(r.timeline.goLiveWeek), done by week \(r.timeline.totalWeeks)")
+        for flag in r.flags { out.append("! \(flag)") }
+        return out
+    }
+
+    private static func table(_ rows: [[String]]) -> [String] {
+        guard let width = rows.first?.count else { return [] }
+        let widths = (0..<width).map { c in rows.map { $0[c].count }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }
+    }
+}
