@@ -38,7 +38,9 @@ let package = Package(
         .target(name: "BatonTestSupport", path: "Tests/BatonTestSupport"),
         .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
-        .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "Questionnaire"]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Questionnaire"], exclude: ["Golden"]),
+        .testTarget(
+            name: "WorkspaceTests", dependencies: ["Workspace", "Questionnaire", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "AssessmentFlowTests",
             dependencies: ["AssessmentFlow", "Questionnaire", "TerminalUI", "Workspace"]

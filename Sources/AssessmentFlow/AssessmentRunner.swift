@@ -92,7 +92,10 @@ public final class AssessmentRunner {
         if interview.answers.isEmpty, let intro = interview.pack.intro {
             parts.append(intro.trimmingCharacters(in: .whitespacesAndNewlines))
         }
-        if step.questionIndex == 0, let intro = section.intro {
+        let plan = interview.plan
+        let index = plan.firstIndex { $0.key == step.key } ?? 0
+        let opensSection = index == 0 || plan[index - 1].sectionIndex != step.sectionIndex
+        if opensSection, let intro = section.intro {
             parts.append(intro)
         }
         return parts.isEmpty ? nil : parts.joined(separator: "\n\n")

@@ -89,11 +89,21 @@ struct QuestionnaireCommand: ParsableCommand {
                 }
                 let stats = PathStats(pack: pack)
                 let examples = exampleFiles(near: file).compactMap { example -> (String, PathStats.Path)? in
+                    let name = (example as NSString).lastPathComponent
                     guard let text = try? String(contentsOfFile: example, encoding: .utf8),
                         let raw = try? AnswersFile.read(text, file: example)
-                    else { return nil }
+                    else {
+                        printError("baton: warning: cannot read the example \(example); it is left out")
+                        return nil
+                    }
                     let imported = AnswersImport(raw, pack: pack)
-                    return ((example as NSString).lastPathComponent, PathStats.path(of: imported.answers, in: pack))
+                    if !imported.problems.isEmpty {
+                        printError(
+                            "baton: warning: the example \(name) has \(imported.problems.count) problem(s) (see `baton assess --answers \(example)`); it is left out"
+                        )
+                        return nil
+                    }
+                    return (name, PathStats.path(of: imported.answers, in: pack))
                 }
                 if json {
                     struct PathFigures: Encodable {

@@ -26,7 +26,12 @@ struct AnswerParserTests {
         #expect(try AnswerParser.number(text) == value)
     }
 
-    @Test(arguments: ["", "abc", "1.2.3", "1-2", "$"])
+    @Test func hoursMayCarryTheirUnitOnlyWhereTheQuestionIsAboutHours() throws {
+        #expect(try AnswerParser.number("6h", allowingHours: true) == 6)
+        #expect(throws: AnswerProblem.self) { _ = try AnswerParser.number("12h") }
+    }
+
+    @Test(arguments: ["", "abc", "1.2.3", "1-2", "$", "2,5", "1,20"])
     func badNumbersAreRejected(text: String) {
         #expect(throws: AnswerProblem.self) { _ = try AnswerParser.number(text) }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Questionnaire
 import Testing
 
@@ -23,12 +24,36 @@ struct WorkspaceTests {
         try Workspace(directory: folder, clock: { Date(timeIntervalSince1970: 1_790_000_000) })
     }
 
+    static let allMigrations = ["v1: assessments and answers", "v2: scoring results"]
+
     @Test func migrationsAreAppliedOnceAndInOrder() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path
         let first = try makeWorkspace(folder)
-        #expect(try first.appliedMigrations() == ["v1: assessments and answers"])
+        #expect(try first.appliedMigrations() == Self.allMigrations)
         let again = try makeWorkspace(folder)
-        #expect(try again.appliedMigrations() == ["v1: assessments and answers"])
+        #expect(try again.appliedMigrations() == Self.allMigrations)
+    }
+
+    @Test func anOlderWorkspaceIsUpgradedWithItsAnswersKept() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let old = try DatabaseQueue(path: folder + "/workspace.sqlite")
+        try WorkspaceMigrations.migrator.migrate(old, upTo: "v1: assessments and answers")
+        try old.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO assessment (pack_id, pack_version, pack_path, pack_yaml, status, answered, total, created_at, updated_at)
+                    VALUES ('w', 1, 'w.yaml', ?, 'in_progress', 1, 2, '2026-01-01 00:00:00', '2026-01-01 00:00:00')
+                    """, arguments: [Self.yaml])
+            try db.execute(sql: "INSERT INTO answer VALUES (1, 'n', '7', '2026-01-01 00:00:00')")
+        }
+        try old.close()
+        let upgraded = try makeWorkspace(folder)
+        #expect(try upgraded.appliedMigrations() == Self.allMigrations)
+        #expect(try upgraded.answers(of: 1)[AnswerKey(question: "n")] == .number(7))
+        try upgraded.saveScore("{}", for: 1, parametersVersion: "scoring 1", overrides: ["scenario": "low"])
+        #expect(try upgraded.latestScore(of: 1)?.overridesJSON == #"{"scenario":"low"}"#)
+        #expect(try upgraded.scoreCount(of: 1) == 1)
     }
 
     @Test func answersAreSavedAndReadBackFromAnotherConnection() throws {

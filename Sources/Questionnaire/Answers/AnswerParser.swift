@@ -39,7 +39,9 @@ public enum AnswerParser {
             let n = try number(text)
             guard n == n.wholePart else { throw AnswerProblem("enter a whole number") }
             return .number(n)
-        case .decimal, .money, .hoursPerWeek:
+        case .hoursPerWeek:
+            return .number(try number(text, allowingHours: true))
+        case .decimal, .money:
             return .number(try number(text))
         case .duration:
             return .number(try minutes(text))
@@ -69,13 +71,19 @@ public enum AnswerParser {
         throw AnswerProblem("'\(text)' is not one of the choices: enter 1 to \(choices.count), or one of \(options)")
     }
 
-    /// Reads a number, allowing currency signs, thousands separators and a `k` suffix.
-    static func number(_ text: String) throws(AnswerProblem) -> Decimal {
+    /// Reads a number, allowing currency signs, thousands separators and a `k` suffix (and an
+    /// `h`/`hours` unit where the question is about hours).
+    static func number(_ text: String, allowingHours: Bool = false) throws(AnswerProblem) -> Decimal {
         var cleaned = text.lowercased()
-        for noise in [
-            "cad", "usd", "eur", "gbp", "$", "€", "£", ",", " ", "_", "\u{00A0}", "hours", "hour", "hrs", "hr", "h",
-        ] {
-            cleaned = cleaned.replacingOccurrences(of: noise, with: "")
+        // "2,5" is a decimal comma, not a thousands separator: refuse it rather than read 25.
+        let groups = cleaned.split(separator: ",", omittingEmptySubsequences: false)
+        if groups.count > 1, groups.dropFirst().contains(where: { $0.prefix { $0.isNumber }.count != 3 }) {
+            throw AnswerProblem("'\(text)' is ambiguous: write decimals with a point (2.5) and thousands as 1,200")
+        }
+        var noise = ["cad", "usd", "eur", "gbp", "$", "€", "£", ",", " ", "_", "\u{00A0}"]
+        if allowingHours { noise += ["hours", "hour", "hrs", "hr", "h"] }
+        for word in noise {
+            cleaned = cleaned.replacingOccurrences(of: word, with: "")
         }
         if cleaned.hasSuffix("%") { cleaned.removeLast() }
         var factor: Decimal = 1

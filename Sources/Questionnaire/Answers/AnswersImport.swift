@@ -20,14 +20,15 @@ public struct AnswersImport: Sendable {
         while let step = interview.plan.first(where: { interview.answers[$0.key] == nil && !failed.contains($0.key) }) {
             let question = interview.question(of: step)
             let given = raw.inputs[step.key]
-            let input = given?.input ?? .value(question.required ? nil : question.defaultValue)
+            // A missing answer takes the question's default, as pressing Enter does in the terminal.
+            let input = given?.input ?? .value(question.defaultValue)
             do {
                 let value = try interview.validate(input, for: step, in: interview.effectiveAnswers)
                 interview.jump(to: step.key)
                 interview.record(value)
             } catch {
                 failed.insert(step.key)
-                let reason = given == nil ? "missing: \(question.prompt)" : error.message
+                let reason = given == nil ? "missing: \(interview.presentation(of: step).prompt)" : error.message
                 problems.append(AnswerFileProblem(key: step.key.description, line: given?.line ?? 0, reason: reason))
             }
         }

@@ -519,8 +519,10 @@ struct PackLinter {
         var reported: Set<String> = []
         for c in pack.computed {
             var stack: [String] = []
-            if let cycle = findCycle(from: c.id, dependencies, &stack), !reported.contains(cycle.sorted().joined()) {
-                reported.insert(cycle.sorted().joined())
+            if let cycle = findCycle(from: c.id, dependencies, &stack),
+                !reported.contains(Set(cycle).sorted().joined(separator: ","))
+            {
+                reported.insert(Set(cycle).sorted().joined(separator: ","))
                 error(c.location, "computed values depend on each other in a cycle: \(cycle.joined(separator: " → "))")
             }
         }

@@ -26,10 +26,11 @@ struct CashFlow: Sendable {
         return annualBenefit / 12 * adoption - cost.runningMonthly - support
     }
 
-    /// Months until the cumulative cash flow reaches zero, interpolated within the month; `nil` beyond the horizon.
+    /// Months until the cumulative cash flow reaches zero, interpolated within the month; `nil` beyond
+    /// the horizon, and when nothing is built (there is nothing to pay back).
     var paybackMonths: Double? {
+        guard cost.build > 0 else { return nil }
         var cumulative = -cost.build
-        if cumulative >= 0 { return 0 }
         for m in 1...horizonMonths {
             let f = flow(month: m)
             if cumulative + f >= 0, f > 0 {

@@ -142,3 +142,35 @@ public struct ScoringError: Error, Sendable, CustomStringConvertible {
         ScoringError("the assessment has no answer for '\(id)'; finish it with `baton assess --resume` first")
     }
 }
+
+extension BusinessProfile {
+    /// A profile from figures directly (generated profiles, tests).
+    public init(
+        name: String, industry: String, region: String, timeZone: String, currency: String, teamSize: Int,
+        ownerHourly: Double,
+        staffHourly: Double, toolsUsed: [String], cloudTools: Bool?, workflows: [WorkflowAnswers], leads: LeadFigures?,
+        biggestPain: String?, target: String, baselineMeasured: Bool, budget: String, processesDocumented: String,
+        dataQuality: Int, systemOwner: String, approvalActions: [String]
+    ) {
+        self.name = name
+        self.industry = industry
+        self.region = region
+        self.timeZone = timeZone
+        self.currency = currency
+        self.teamSize = teamSize
+        self.ownerHourly = ownerHourly
+        self.staffHourly = staffHourly
+        self.toolsUsed = toolsUsed
+        self.cloudTools = cloudTools
+        self.workflows = workflows
+        self.leads = leads
+        self.biggestPain = biggestPain
+        self.target = target
+        self.baselineMeasured = baselineMeasured
+        self.budget = budget
+        self.processesDocumented = processesDocumented
+        self.dataQuality = dataQuality
+        self.systemOwner = systemOwner
+        self.approvalActions = approvalActions
+    }
+}
