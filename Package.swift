@@ -5,7 +5,8 @@ let package = Package(
     name: "Baton",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "baton", targets: ["baton"])
+        .executable(name: "baton", targets: ["baton"]),
+        .executable(name: "baton-bench", targets: ["baton-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -33,6 +34,11 @@ let package = Package(
                 "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Scoring",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // Benchmarks that print figures (run in release).
+        .executableTarget(
+            name: "baton-bench",
+            dependencies: ["Scoring", "AssessmentFlow", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Helpers shared by the test targets: a pseudo-terminal driver and a runner for the real binary.
         .target(name: "BatonTestSupport", path: "Tests/BatonTestSupport"),

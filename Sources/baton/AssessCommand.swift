@@ -177,9 +177,9 @@ struct AssessCommand: ParsableCommand {
         let sessionID = try workspace.createSession(pack: loaded, path: path, yaml: yaml)
         try workspace.saveCompleted(result.answers, in: sessionID, title: title)
         print(
-            "Saved assessment \(sessionID)\(title.map { " for \($0)" } ?? ""): \(result.answers.count) answers from \(file)."
+            "Saved assessment \(sessionID)\(title.map { " for \($0)" } ?? ""): \(result.answers.count) answers from \(file).\n"
         )
-        print("  See them: baton show \(sessionID)")
+        printScore(sessionID, workspace: workspace)
     }
 
     /// Scores a just-completed assessment and prints the summary; a scoring problem is a warning,

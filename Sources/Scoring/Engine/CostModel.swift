@@ -19,6 +19,17 @@ struct CostModel: Sendable {
         runningMonthly = plan.agents.reduce(0) { $0 + $1.runMonthly }
     }
 
+    /// Support months that fall in year one: those bought, up to the months live before month 12.
+    func supportMonthsInYearOne(goLiveMonth: Int) -> Int {
+        min(supportMonthsYearOne, max(0, 12 - goLiveMonth))
+    }
+
+    /// Build, year-one support and year-one running costs.
+    func firstYear(goLiveMonth: Int) -> Double {
+        let live = Double(max(0, 12 - goLiveMonth))
+        return build + Double(supportMonthsInYearOne(goLiveMonth: goLiveMonth)) * supportMonthly + live * runningMonthly
+    }
+
     /// Support and running costs a year from year two.
     var ongoingPerYear: Double {
         12 * runningMonthly + Double(supportMonthsPerYearAfter) * supportMonthly

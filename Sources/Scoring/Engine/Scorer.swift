@@ -27,8 +27,10 @@ public struct Scorer: Sendable {
         let weeks = p.workingWeeks.value
         let reduction = p.rework.reduction
         let revenueModel = RevenueEffect(parameters: p.leadResponse, workingWeeks: weeks)
+        // Speed only pays when the first reply goes out without waiting for a person.
+        let firstReplyWaits = profile.approvalActions.contains("first_contact")
         let revenueWorkflow =
-            profile.leads == nil
+            profile.leads == nil || firstReplyWaits
             ? nil : p.leadResponse.appliesTo.first { t in profile.workflows.contains { $0.type == t } }
         let estimator = WorkflowEstimator(parameters: p, profile: profile)
         let estimates = profile.workflows.map { w in
@@ -96,6 +98,19 @@ public struct Scorer: Sendable {
         if totalHours > 0 && planHours / totalHours > p.maxShareOfHours.value {
             flags.append(
                 "The plan claims \(MoneyFormat.percent(planHours / totalHours)) of the business's workflow hours, more than the \(MoneyFormat.percent(p.maxShareOfHours.value)) that is plausible: check the hours given."
+            )
+        }
+        if firstReplyWaits && profile.leads != nil
+            && profile.workflows.contains(where: { p.leadResponse.appliesTo.contains($0.type) })
+        {
+            flags.append(
+                "First replies to leads wait for a person's approval, so no revenue effect of faster replies is counted."
+            )
+        }
+        let firstYear = costModel.firstYear(goLiveMonth: goLiveMonth)
+        if let ceiling = model.pricing.budgetCeiling[profile.budget], firstYear > ceiling {
+            flags.append(
+                "The first-year investment (\(MoneyFormat.money(firstYear, currency))) is above the budget given (up to \(MoneyFormat.money(ceiling, currency))): start with fewer agents, or phase the build."
             )
         }
         if !profile.workflows.isEmpty && plan.agents.isEmpty && totalHours > 0 {
@@ -270,7 +285,8 @@ public struct Scorer: Sendable {
     ) -> CostSummary {
         let b = model.pricing.build
         let liveMonthsYearOne = max(0, 12 - goLiveMonth)
-        let support = Double(c.supportMonthsYearOne) * c.supportMonthly
+        let supportMonths = c.supportMonthsInYearOne(goLiveMonth: goLiveMonth)
+        let support = Double(supportMonths) * c.supportMonthly
         let running = Double(liveMonthsYearOne) * c.runningMonthly
         let stack = model.pricing.toolStack
         let toolStack = min(stack.maxMonthly, max(stack.minMonthly, Double(toolCount) * stack.perToolMonthly))
@@ -288,7 +304,7 @@ public struct Scorer: Sendable {
             supportYearOne: Figure(
                 support, unit: currency, places: 0,
                 why:
-                    "\(c.supportMonthsYearOne) month\(c.supportMonthsYearOne == 1 ? "" : "s") of support and optimisation after go-live at \(MoneyFormat.money(c.supportMonthly, currency)) (\(plan.tier.name) tier).",
+                    "\(supportMonths) month\(supportMonths == 1 ? "" : "s") of support and optimisation after go-live at \(MoneyFormat.money(c.supportMonthly, currency)) (\(plan.tier.name) tier).",
                 drivers: [Driver("tier", plan.tier.name, source: model.pricing.source)]),
             runningYearOne: Figure(
                 running, unit: currency, places: 0,
@@ -296,7 +312,7 @@ public struct Scorer: Sendable {
                     "\(liveMonthsYearOne) months live in year one × \(MoneyFormat.money(c.runningMonthly, currency)) a month."
             ),
             firstYearInvestment: Figure(
-                c.build + support + running, unit: currency, places: 0,
+                c.firstYear(goLiveMonth: goLiveMonth), unit: currency, places: 0,
                 why: "Build, year-one support and year-one running costs."),
             runningPerMonth: Figure(
                 c.runningMonthly, unit: currency, places: 0, why: "Hosting and model usage of the planned agents."),

@@ -54,9 +54,11 @@ struct WorkflowEstimator {
         ]
     }
 
-    /// The owner takes part in every workflow; the other people cost the staff rate.
+    /// Staff do the work at the staff rate; the owner's rate counts only where the whole team takes
+    /// part (which includes the owner, and always so in a business of one). Conservative on purpose.
     func hourlyRate(people: Int) -> Double {
         let people = max(1, min(people, profile.teamSize))
+        guard people == profile.teamSize else { return profile.staffHourly }
         return (profile.ownerHourly + Double(people - 1) * profile.staffHourly) / Double(people)
     }
 

@@ -9,12 +9,14 @@ public struct Pricing: Codable, Sendable {
     public var tiers: [Tier]
     /// Which tier a budget answer allows at most.
     public var budgetTier: [String: String]
+    /// The most a budget answer means to spend in year one (answers without a ceiling are absent).
+    public var budgetCeiling: [String: Double]
     /// The disconnected tool stack an agent system is compared with.
     public var toolStack: ToolStack
 
     enum CodingKeys: String, CodingKey {
         case version, currency, source, build, tiers
-        case budgetTier = "budget_tier", toolStack = "tool_stack"
+        case budgetTier = "budget_tier", budgetCeiling = "budget_ceiling", toolStack = "tool_stack"
     }
 }
 

@@ -21,8 +21,9 @@ public struct Figure: Codable, Sendable, Equatable {
         guard value.isFinite else { return 0 }
         var scale = 1.0
         for _ in 0..<places { scale *= 10 }
-        let rounded = (value * scale).rounded(.toNearestOrAwayFromZero)
-        return Decimal(Int64(rounded)) / Decimal(Int64(scale))
+        let rounded = Int64((value * scale).rounded(.toNearestOrAwayFromZero))
+        // Built from sign, exponent and significand: exact, and far cheaper than dividing Decimals.
+        return Decimal(sign: rounded < 0 ? .minus : .plus, exponent: -places, significand: Decimal(rounded.magnitude))
     }
 }
 
