@@ -2,6 +2,7 @@ import ArgumentParser
 import AssessmentFlow
 import Foundation
 import Questionnaire
+import Scoring
 
 /// `baton questionnaire lint|stats`: tools for pack authors.
 struct QuestionnaireCommand: ParsableCommand {
@@ -13,7 +14,7 @@ struct QuestionnaireCommand: ParsableCommand {
 
     struct Lint: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check a pack: every problem with file, line and column; exits non-zero on errors.",
+            abstract: "Check a pack (and its scoring files): every problem with file, line and column.",
             discussion: """
                 Checks YAML syntax, unknown keys, duplicate ids, unknown ids and functions in expressions, \
                 type mismatches, cyclic computed values and conditions that can never be true.
@@ -29,7 +30,16 @@ struct QuestionnaireCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let (file, text) = try readPack(path)
-                let (_, issues) = PackLoader.check(yaml: text, file: file)
+                var issues = PackLoader.check(yaml: text, file: file).issues
+                // A pack that is scored has parameter files; check them too.
+                let folder = (file as NSString).deletingLastPathComponent
+                if FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent("scoring.yaml")) {
+                    do {
+                        _ = try ScoringModel.load(packFolder: folder)
+                    } catch let error as PackLoadError {
+                        issues += error.issues
+                    }
+                }
                 if json {
                     struct Problem: Encodable {
                         let file: String
@@ -52,11 +62,12 @@ struct QuestionnaireCommand: ParsableCommand {
                 let warnings = issues.count - errors
                 if errors > 0 {
                     throw Failure(
-                        "\(file): \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+                        "\(folder): \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
                     )
                 }
                 if !json {
-                    print("\(file): no errors\(warnings > 0 ? ", \(warnings) warning\(warnings == 1 ? "" : "s")" : "")")
+                    print(
+                        "\(folder): no errors\(warnings > 0 ? ", \(warnings) warning\(warnings == 1 ? "" : "s")" : "")")
                 }
             }
         }
