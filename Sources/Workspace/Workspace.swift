@@ -191,6 +191,25 @@ public final class Workspace: Sendable {
         }
     }
 
+    /// Adds a consultant's note to an assessment.
+    public func addNote(_ text: String, to session: Int64) throws {
+        let now = clock()
+        try database.write { db in
+            guard try AssessmentSession.exists(db, key: session) else { throw WorkspaceError.noSuchAssessment(session) }
+            try db.execute(
+                sql: "INSERT INTO note (assessment_id, text, created_at) VALUES (?, ?, ?)",
+                arguments: [session, text, now])
+        }
+    }
+
+    /// The notes of an assessment, oldest first.
+    public func notes(of session: Int64) throws -> [String] {
+        try database.read {
+            try String.fetchAll(
+                $0, sql: "SELECT text FROM note WHERE assessment_id = ? ORDER BY id", arguments: [session])
+        }
+    }
+
     /// How many scoring results an assessment has.
     public func scoreCount(of session: Int64) throws -> Int {
         try database.read {

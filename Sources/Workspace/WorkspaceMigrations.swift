@@ -38,6 +38,14 @@ enum WorkspaceMigrations {
             }
             try db.create(index: "score_by_assessment", on: "score", columns: ["assessment_id", "id"])
         }
+        migrator.registerMigration("v3: consultant notes") { db in
+            try db.create(table: "note") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("assessment_id", .integer).notNull().references("assessment", onDelete: .cascade)
+                t.column("text", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

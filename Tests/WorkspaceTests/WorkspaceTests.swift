@@ -24,7 +24,7 @@ struct WorkspaceTests {
         try Workspace(directory: folder, clock: { Date(timeIntervalSince1970: 1_790_000_000) })
     }
 
-    static let allMigrations = ["v1: assessments and answers", "v2: scoring results"]
+    static let allMigrations = ["v1: assessments and answers", "v2: scoring results", "v3: consultant notes"]
 
     @Test func migrationsAreAppliedOnceAndInOrder() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path

@@ -41,6 +41,17 @@ struct CashFlow: Sendable {
         return nil
     }
 
+    /// Cumulative cash flow at the end of each month, from month 0 (the build) to the horizon.
+    var cumulative: [Double] {
+        var total = -cost.build
+        var points = [total]
+        for m in 1...horizonMonths {
+            total += flow(month: m)
+            points.append(total)
+        }
+        return points
+    }
+
     /// Net present value over the horizon at the annual discount rate, discounted monthly.
     var netPresentValue: Double {
         var total = -cost.build

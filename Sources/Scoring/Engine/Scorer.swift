@@ -374,6 +374,7 @@ public struct Scorer: Sendable {
                     "\(p.roi.horizonMonths) months of net cash flow discounted at \(MoneyFormat.percent(p.roi.discountRate)) a year, less the build.",
                 drivers: [Driver("discount rate", MoneyFormat.percent(p.roi.discountRate), source: p.roi.source)]),
             scenarios: scenarios,
+            cumulativeCashFlow: headline.cumulative.map { Figure.decimal($0, places: 0) },
             monteCarlo: MonteCarloSummary(
                 samples: mc.samples, seed: mc.seed,
                 netBenefitP10: Figure.decimal(MonteCarlo.percentile(monteCarlo.netBenefit, 0.1), places: 0),

@@ -1,14 +1,14 @@
 import Foundation
 
 /// Money and numbers as a client reads them: `$12,345`, `€900`, `4.5 h`.
-enum MoneyFormat {
-    static func money(_ amount: Double, _ currency: String) -> String {
+public enum MoneyFormat {
+    public static func money(_ amount: Double, _ currency: String) -> String {
         let symbol = ["CAD": "$", "USD": "US$", "EUR": "€", "GBP": "£"][currency] ?? "\(currency) "
         let whole = Int64(amount.rounded(.toNearestOrAwayFromZero))
         return (whole < 0 ? "−" : "") + symbol + grouped(abs(whole))
     }
 
-    static func grouped(_ n: Int64) -> String {
+    public static func grouped(_ n: Int64) -> String {
         let digits = Array(String(n))
         var out = ""
         for (i, d) in digits.enumerated() {
@@ -18,11 +18,11 @@ enum MoneyFormat {
         return out
     }
 
-    static func percent(_ share: Double) -> String {
+    public static func percent(_ share: Double) -> String {
         "\(Figure.decimal(share * 100, places: 0))%"
     }
 
-    static func hours(_ h: Double) -> String {
+    public static func hours(_ h: Double) -> String {
         "\(Figure.decimal(h, places: 1)) h"
     }
 }

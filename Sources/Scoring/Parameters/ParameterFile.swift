@@ -4,9 +4,10 @@ import Yams
 
 /// Reads a parameter file (YAML) into a `Decodable` type, strictly: syntax errors, missing or
 /// mistyped keys and unknown keys are reported with file, line and column, like a questionnaire.
-enum ParameterFile {
+public enum ParameterFile {
     /// Decodes `yaml` as `T`, or throws every problem found.
-    static func decode<T: Codable>(_ type: T.Type, yaml: String, file: String) throws(PackLoadError) -> (T, Node) {
+    public static func decode<T: Codable>(_ type: T.Type, yaml: String, file: String) throws(PackLoadError) -> (T, Node)
+    {
         let root: Node
         do {
             guard let composed = try Yams.compose(yaml: yaml) else {
@@ -40,7 +41,7 @@ enum ParameterFile {
     }
 
     /// The position of the node at `path` (mapping keys and sequence indices), or of its nearest parent.
-    static func location(of path: [String], in root: Node, file: String) -> SourceLocation {
+    public static func location(of path: [String], in root: Node, file: String) -> SourceLocation {
         var node = root
         for component in path {
             if case .mapping(let mapping) = node, let next = mapping.first(where: { $0.key.string == component }) {

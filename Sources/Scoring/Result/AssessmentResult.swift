@@ -145,13 +145,15 @@ public struct ROISummary: Codable, Sendable, Equatable {
     public var firstYearROI: Figure
     public var npv3Years: Figure
     public var scenarios: [ScenarioOutcome]
+    /// Cumulative net cash flow of the headline scenario at the end of months 0 (the build) to the horizon.
+    public var cumulativeCashFlow: [Decimal]
     public var monteCarlo: MonteCarloSummary
 
     enum CodingKeys: String, CodingKey {
         case scenarios
         case annualGrossBenefit = "annual_gross_benefit", annualNetBenefit = "annual_net_benefit"
         case paybackMonths = "payback_months", firstYearROI = "first_year_roi", npv3Years = "npv_3_years"
-        case monteCarlo = "monte_carlo"
+        case monteCarlo = "monte_carlo", cumulativeCashFlow = "cumulative_cash_flow"
     }
 }
 
