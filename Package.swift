@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // The questionnaire pack model, loader, linter, expression language and interview state machine.
@@ -20,30 +21,36 @@ let package = Package(
         .target(name: "TerminalUI"),
         // The scoring model: opportunities, savings, ROI, cost tier and readiness, each with its reasons.
         .target(name: "Scoring", dependencies: ["Questionnaire", .product(name: "Yams", package: "Yams")]),
+        // Reports: print-ready HTML (and PDF), Markdown, JSON and CSV from editable templates, with SVG charts.
+        .target(
+            name: "Reports",
+            dependencies: ["Scoring", "Questionnaire", .product(name: "Mustache", package: "swift-mustache"), .product(name: "Yams", package: "Yams")]
+        ),
         // The consultant's SQLite workspace: assessment sessions and every answer as it is given.
         .target(
             name: "Workspace",
             dependencies: ["Questionnaire", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // Drives an interview through a terminal (or a pipe, or an answers file) and saves as it goes.
-        .target(name: "AssessmentFlow", dependencies: ["Questionnaire", "TerminalUI", "Workspace", "Scoring"]),
+        .target(name: "AssessmentFlow", dependencies: ["Questionnaire", "TerminalUI", "Workspace", "Scoring", "Reports"]),
         // The thin command-line front end.
         .executableTarget(
             name: "baton",
             dependencies: [
-                "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Scoring",
+                "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Scoring", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks that print figures (run in release).
         .executableTarget(
             name: "baton-bench",
-            dependencies: ["Scoring", "AssessmentFlow", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Scoring", "Reports", "AssessmentFlow", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Helpers shared by the test targets: a pseudo-terminal driver and a runner for the real binary.
         .target(name: "BatonTestSupport", path: "Tests/BatonTestSupport"),
         .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Scoring", "Questionnaire"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Questionnaire"], exclude: ["Golden"]),
         .testTarget(
             name: "WorkspaceTests", dependencies: ["Workspace", "Questionnaire", .product(name: "GRDB", package: "GRDB.swift")]),

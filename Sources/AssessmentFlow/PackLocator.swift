@@ -8,6 +8,23 @@ public enum PackLocator {
     /// The pack Baton runs when none is named.
     public static let defaultPack = "smb-ai-readiness"
 
+    /// A folder of the repository (such as `templates`), looked up like a pack name.
+    public static func locateFolder(
+        _ name: String, currentDirectory: String = FileManager.default.currentDirectoryPath,
+        executable: String = CommandLine.arguments.first ?? ""
+    ) -> String? {
+        var candidates = [(currentDirectory as NSString).appendingPathComponent(name)]
+        var folder = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            candidates.append(folder.appendingPathComponent(name).path)
+            folder.deleteLastPathComponent()
+        }
+        var isDirectory: ObjCBool = false
+        return candidates.first {
+            FileManager.default.fileExists(atPath: $0, isDirectory: &isDirectory) && isDirectory.boolValue
+        }
+    }
+
     /// The pack folder (or file) for `nameOrPath`, or `nil` with the places that were searched.
     public static func locate(
         _ nameOrPath: String, currentDirectory: String = FileManager.default.currentDirectoryPath,

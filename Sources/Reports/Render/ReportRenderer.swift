@@ -1,0 +1,85 @@
+import Foundation
+import Scoring
+
+/// Renders a report in one of its formats. Pure: the same input and templates give the same bytes.
+public struct ReportRenderer: Sendable {
+    public enum Format: String, Sendable, CaseIterable {
+        case html, md, json, csv
+
+        /// The file extension.
+        public var fileExtension: String { rawValue }
+    }
+
+    /// Bumped when the JSON report's envelope changes.
+    public static let jsonVersion = 1
+
+    public let templates: TemplateSet
+
+    public init(templates: TemplateSet) {
+        self.templates = templates
+    }
+
+    public func render(_ input: ReportInput, as format: Format) throws -> String {
+        switch format {
+        case .html:
+            return templates.html.render(ReportContext(input: input, withCharts: true).values())
+        case .md:
+            return templates.markdown.render(ReportContext(input: input, withCharts: false).values())
+        case .json:
+            return try json(input)
+        case .csv:
+            return csv(input.result)
+        }
+    }
+
+    /// The scoring result inside a versioned envelope with the report's metadata.
+    private func json(_ input: ReportInput) throws -> String {
+        struct Envelope: Encodable {
+            let reportVersion: Int
+            let assessmentID: Int64
+            let date: String
+            let preparedBy: String
+            let notes: [String]
+            let result: AssessmentResult
+            enum CodingKeys: String, CodingKey {
+                case date, notes, result
+                case reportVersion = "report_version", assessmentID = "assessment_id", preparedBy = "prepared_by"
+            }
+        }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        let envelope = Envelope(
+            reportVersion: Self.jsonVersion, assessmentID: input.assessmentID, date: formatter.string(from: input.date),
+            preparedBy: input.branding.firm, notes: input.notes, result: input.result)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(envelope), as: UTF8.self) + "\n"
+    }
+
+    /// The opportunities table, RFC 4180, with cells that a spreadsheet would run as formulas defused.
+    private func csv(_ r: AssessmentResult) -> String {
+        let header = [
+            "rank", "workflow", "label", "hours_per_week", "hours_saved_per_week", "potential", "annual_value",
+            "currency", "ease",
+            "in_plan", "agent", "why",
+        ]
+        var lines = [header.joined(separator: ",")]
+        for o in r.opportunities {
+            let cells = [
+                "\(o.rank)", o.workflow, o.label, "\(o.hoursPerWeek)", "\(o.hoursSavedPerWeek.value)",
+                "\(o.potential.value)",
+                "\(o.annualValue.value)", r.business.currency, "\(o.ease.value)", o.inPlan ? "yes" : "no",
+                o.agent ?? "", o.why,
+            ]
+            lines.append(cells.map(Self.csvCell).joined(separator: ","))
+        }
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    static func csvCell(_ value: String) -> String {
+        var text = value
+        if let first = text.first, "=+-@\t\r".contains(first), Double(text) == nil { text = "'" + text }
+        guard text.contains(where: { ",\"\r\n".contains($0) }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
