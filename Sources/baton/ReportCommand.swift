@@ -134,7 +134,7 @@ struct ReportCommand: ParsableCommand {
             out ?? ((pack as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
             + "/reports/examples"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        for (name, text) in try AssessmentReporting.exampleReports(packFolder: pack, templates: templateSet) {
+        for (name, text) in try ExampleReports.render(packFolder: pack, templates: templateSet) {
             try write(text, to: (folder as NSString).appendingPathComponent(name))
             print((folder as NSString).appendingPathComponent(name))
         }

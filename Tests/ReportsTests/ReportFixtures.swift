@@ -1,0 +1,53 @@
+import Foundation
+import Questionnaire
+import Scoring
+
+@testable import Reports
+
+/// Example inputs for the report tests, and a way to ask the real Python tools about outputs.
+enum ReportFixtures {
+    static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    static var packFolder: String { packageRoot.appendingPathComponent("questionnaires/smb-ai-readiness").path }
+    static var templates: String { packageRoot.appendingPathComponent("templates").path }
+
+    static func input(_ example: String, name: String? = nil, notes: [String] = [], paper: Paper = .letter) throws -> ReportInput {
+        let pack = try PackLoader.load(path: packFolder)
+        let file = "\(packFolder)/examples/\(example).yaml"
+        let imported = AnswersImport(try AnswersFile.read(try String(contentsOfFile: file, encoding: .utf8), file: file), pack: pack)
+        var profile = try BusinessProfile(interview: Interview(pack: pack, answers: imported.answers))
+        if let name { profile.name = name }
+        let model = try ScoringModel.load(packFolder: packFolder)
+        let result = try Scorer(model: model).score(profile)
+        return ReportInput(
+            result: result, assessmentID: 7, date: ExampleReports.exampleDate, notes: notes, branding: .standard, paper: paper, model: model)
+    }
+
+    static func render(_ input: ReportInput, _ format: ReportRenderer.Format) throws -> String {
+        try ReportRenderer(templates: TemplateSet(folder: templates)).render(input, as: format)
+    }
+
+    /// Runs a Python snippet with `argument`; returns its exit status and output.
+    static func python(_ code: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", code] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    static func temporaryFile(_ name: String, _ text: String) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-report-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = folder + "/" + name
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+}
