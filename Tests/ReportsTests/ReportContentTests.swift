@@ -5,14 +5,19 @@ import Testing
 
 struct ReportContentTests {
     @Test func theHTMLHasEverySectionInOrder() throws {
-        let html = try ReportFixtures.render(try ReportFixtures.input("dental-clinic", notes: ["Start with invoicing."]), .html)
+        let html = try ReportFixtures.render(
+            try ReportFixtures.input("dental-clinic", notes: ["Start with invoicing."]), .html)
         let sections = [
-            "Executive summary", "Readiness: ", "Opportunities, best first", "The recommended agent system", "Cost and return",
-            "Implementation timeline", "Baseline and actual", "Consultant's notes", "Assumptions and sources", "Next steps",
+            "Executive summary", "Readiness: ", "Opportunities, best first", "The recommended agent system",
+            "Cost and return",
+            "Implementation timeline", "Baseline and actual", "Consultant's notes", "Assumptions and sources",
+            "Next steps",
         ]
         var position = html.startIndex
         for heading in sections {
-            let range = try #require(html.range(of: "<h2>\(heading)", range: position..<html.endIndex), "missing or out of order: \(heading)")
+            let range = try #require(
+                html.range(of: "<h2>\(heading)", range: position..<html.endIndex), "missing or out of order: \(heading)"
+            )
             position = range.upperBound
         }
         #expect(html.contains("Prepared by Baton on January 15, 2026"))
@@ -21,7 +26,9 @@ struct ReportContentTests {
         #expect(html.contains("counter(pages)"))
         #expect(!html.contains("<script"))
         #expect(!html.contains("http://") || html.contains("http://www.w3.org/2000/svg"))
-        #expect(try ReportFixtures.render(try ReportFixtures.input("dental-clinic", paper: .a4), .html).contains("size: A4;"))
+        #expect(
+            try ReportFixtures.render(try ReportFixtures.input("dental-clinic", paper: .a4), .html).contains(
+                "size: A4;"))
     }
 
     @Test func everyChartIsPresentWithItsTextAlternative() throws {
@@ -30,7 +37,8 @@ struct ReportContentTests {
             #expect(html.contains("aria-labelledby=\"\(id)-title \(id)-desc\""), "\(id)")
             let desc = try #require(html.range(of: "<desc id=\"\(id)-desc\">"))
             let end = try #require(html.range(of: "</desc>", range: desc.upperBound..<html.endIndex))
-            #expect(html.distance(from: desc.upperBound, to: end.lowerBound) > 40, "\(id) needs a real text alternative")
+            #expect(
+                html.distance(from: desc.upperBound, to: end.lowerBound) > 40, "\(id) needs a real text alternative")
         }
         #expect(html.components(separatedBy: "<svg ").count - 1 == 4)
         #expect(html.contains("Payback: month 10.3"))
@@ -64,27 +72,35 @@ struct ReportContentTests {
 
     @Test(arguments: ["json", "csv"])
     func formatsMatchTheirGoldenFiles(format: String) throws {
-        let actual = try ReportFixtures.render(try ReportFixtures.input("dental-clinic"), ReportRenderer.Format(rawValue: format)!)
-        let path = ReportFixtures.packageRoot.appendingPathComponent("Tests/ReportsTests/Golden/dental-clinic.\(format)").path
+        let actual = try ReportFixtures.render(
+            try ReportFixtures.input("dental-clinic"), ReportRenderer.Format(rawValue: format)!)
+        let path = ReportFixtures.packageRoot.appendingPathComponent(
+            "Tests/ReportsTests/Golden/dental-clinic.\(format)"
+        ).path
         if ProcessInfo.processInfo.environment["BATON_UPDATE_GOLDEN"] == "1" {
             try actual.write(toFile: path, atomically: true, encoding: .utf8)
             return
         }
-        #expect(actual == (try String(contentsOfFile: path, encoding: .utf8)), "dental-clinic.\(format) drifted; regenerate with BATON_UPDATE_GOLDEN=1 and review")
+        #expect(
+            actual == (try String(contentsOfFile: path, encoding: .utf8)),
+            "dental-clinic.\(format) drifted; regenerate with BATON_UPDATE_GOLDEN=1 and review")
     }
 
     @Test func theExampleReportsInTheRepositoryAreWhatTheCodeProduces() throws {
         let folder = ReportFixtures.packageRoot.appendingPathComponent("reports/examples").path
-        let rendered = try ExampleReports.render(packFolder: ReportFixtures.packFolder, templates: TemplateSet(folder: ReportFixtures.templates))
+        let rendered = try ExampleReports.render(
+            packFolder: ReportFixtures.packFolder, templates: TemplateSet(folder: ReportFixtures.templates))
         #expect(rendered.count == 10)
         for (name, text) in rendered {
             let committed = try String(contentsOfFile: folder + "/" + name, encoding: .utf8)
-            #expect(committed == text, "reports/examples/\(name) is out of date: run `swift run baton report --examples`")
+            #expect(
+                committed == text, "reports/examples/\(name) is out of date: run `swift run baton report --examples`")
         }
     }
 
     @Test func theHTMLIsValidHTML5ForARealParser() throws {
-        let path = try ReportFixtures.temporaryFile("report.html", try ReportFixtures.render(try ReportFixtures.input("real-estate-team"), .html))
+        let path = try ReportFixtures.temporaryFile(
+            "report.html", try ReportFixtures.render(try ReportFixtures.input("real-estate-team"), .html))
         let check = """
             import sys, html5lib
             parser = html5lib.HTMLParser(strict=True)
@@ -101,17 +117,21 @@ struct ReportContentTests {
     @Test func templateErrorsNameTheFileAndLine() throws {
         let folder = try ReportFixtures.temporaryFile("report.md.mustache", "fine\n")
         let dir = (folder as NSString).deletingLastPathComponent
-        try "<p>\n{{#opportunities}}\n<b>{{label}}</b>\n{{/agents}}\n".write(toFile: dir + "/report.html.mustache", atomically: true, encoding: .utf8)
+        try "<p>\n{{#opportunities}}\n<b>{{label}}</b>\n{{/agents}}\n".write(
+            toFile: dir + "/report.html.mustache", atomically: true, encoding: .utf8)
         #expect {
             _ = try TemplateSet(folder: dir)
         } throws: { error in
-            "\(error)".hasPrefix("\(dir)/report.html.mustache:4:") && "\(error)".contains("closed with a different name")
+            "\(error)".hasPrefix("\(dir)/report.html.mustache:4:")
+                && "\(error)".contains("closed with a different name")
         }
-        try "<p>{{{business.name}}}</p>\n".write(toFile: dir + "/report.html.mustache", atomically: true, encoding: .utf8)
+        try "<p>{{{business.name}}}</p>\n".write(
+            toFile: dir + "/report.html.mustache", atomically: true, encoding: .utf8)
         #expect {
             _ = try TemplateSet(folder: dir)
         } throws: { error in
-            "\(error)" == "\(dir)/report.html.mustache:1:4: unescaped output of 'business.name' is not allowed (only the charts may use {{{ }}})"
+            "\(error)"
+                == "\(dir)/report.html.mustache:1:4: unescaped output of 'business.name' is not allowed (only the charts may use {{{ }}})"
         }
     }
 }

@@ -7,22 +7,27 @@ import Scoring
 /// Example inputs for the report tests, and a way to ask the real Python tools about outputs.
 enum ReportFixtures {
     static var packageRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
     }
 
     static var packFolder: String { packageRoot.appendingPathComponent("questionnaires/smb-ai-readiness").path }
     static var templates: String { packageRoot.appendingPathComponent("templates").path }
 
-    static func input(_ example: String, name: String? = nil, notes: [String] = [], paper: Paper = .letter) throws -> ReportInput {
+    static func input(_ example: String, name: String? = nil, notes: [String] = [], paper: Paper = .letter) throws
+        -> ReportInput
+    {
         let pack = try PackLoader.load(path: packFolder)
         let file = "\(packFolder)/examples/\(example).yaml"
-        let imported = AnswersImport(try AnswersFile.read(try String(contentsOfFile: file, encoding: .utf8), file: file), pack: pack)
+        let imported = AnswersImport(
+            try AnswersFile.read(try String(contentsOfFile: file, encoding: .utf8), file: file), pack: pack)
         var profile = try BusinessProfile(interview: Interview(pack: pack, answers: imported.answers))
         if let name { profile.name = name }
         let model = try ScoringModel.load(packFolder: packFolder)
         let result = try Scorer(model: model).score(profile)
         return ReportInput(
-            result: result, assessmentID: 7, date: ExampleReports.exampleDate, notes: notes, branding: .standard, paper: paper, model: model)
+            result: result, assessmentID: 7, date: ExampleReports.exampleDate, notes: notes, branding: .standard,
+            paper: paper, model: model)
     }
 
     static func render(_ input: ReportInput, _ format: ReportRenderer.Format) throws -> String {
@@ -44,7 +49,8 @@ enum ReportFixtures {
     }
 
     static func temporaryFile(_ name: String, _ text: String) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-report-\(UUID().uuidString)").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-report-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let path = folder + "/" + name
         try text.write(toFile: path, atomically: true, encoding: .utf8)

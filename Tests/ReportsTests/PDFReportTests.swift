@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+@testable import Reports
+
+/// The printed report through a real engine (WeasyPrint, installed by ./scripts/test).
+struct PDFReportTests {
+    func run(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [executable] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+
+    @Test(arguments: [Paper.letter, .a4])
+    func theExampleReportPrintsCleanly(paper: Paper) throws {
+        let engine = try #require(PDFEngine.find(), "\(PDFEngine.installHint)")
+        let html = try ReportFixtures.temporaryFile(
+            "report.html",
+            try ReportFixtures.render(try ReportFixtures.input("plumbing-contractor", paper: paper), .html))
+        let pdf = (html as NSString).deletingPathExtension + ".pdf"
+        try engine.render(html: html, to: pdf)
+
+        let (infoStatus, info) = try run("pdfinfo", [pdf])
+        #expect(infoStatus == 0, "pdfinfo (poppler-utils) failed: \(info)")
+        let pages =
+            info.split(separator: "\n").first { $0.hasPrefix("Pages:") }.flatMap {
+                Int($0.split(separator: " ").last ?? "")
+            } ?? 0
+        #expect((6...16).contains(pages), "\(pages) pages")
+        #expect(info.contains(paper == .letter ? "612 x 792 pts (letter)" : "595.276 x 841.89 pts (A4)"), "\(info)")
+
+        let script = ReportFixtures.packageRoot.appendingPathComponent("Tests/ReportsTests/Scripts/check_pdf_layout.py")
+            .path
+        let (layoutStatus, layout) = try run("python3", [script, html])
+        #expect(layoutStatus == 0, "elements overflow the page box:\n\(layout)")
+        #expect(layout.hasPrefix("\(pages)"), "layout and PDF disagree on pages: \(layout)")
+
+        // Pages to look at, as a person would: kept out of git under .build/.
+        let looks = ReportFixtures.packageRoot.appendingPathComponent(".build/report-pages").path
+        try FileManager.default.createDirectory(atPath: looks, withIntermediateDirectories: true)
+        let (pngStatus, png) = try run(
+            "pdftoppm", ["-png", "-r", "60", "-f", "1", "-l", "2", pdf, "\(looks)/plumbing-\(paper.rawValue)"])
+        #expect(pngStatus == 0, "\(png)")
+        let written = try FileManager.default.contentsOfDirectory(atPath: looks).filter {
+            $0.hasPrefix("plumbing-\(paper.rawValue)")
+        }
+        #expect(written.count == 2)
+    }
+
+    @Test func withoutAnEngineTheMessageSaysWhatToInstall() {
+        #expect(PDFEngine.find(environment: ["PATH": "/nonexistent"]) == nil)
+        #expect(PDFEngine.installHint.contains("pip install weasyprint"))
+        #expect(PDFEngine.installHint.contains("apt-get install chromium"))
+    }
+}
