@@ -19,8 +19,10 @@ let package = Package(
         .target(name: "Questionnaire", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Raw-mode terminal prompts, key decoding, progress bar, colours and the line-mode fallback.
         .target(name: "TerminalUI"),
+        // The blueprint: the chosen agent system as a validated config (schema, validation, YAML/JSON, JSON Schema).
+        .target(name: "Blueprint", dependencies: ["Questionnaire", .product(name: "Yams", package: "Yams")]),
         // The scoring model: opportunities, savings, ROI, cost tier and readiness, each with its reasons.
-        .target(name: "Scoring", dependencies: ["Questionnaire", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Scoring", dependencies: ["Questionnaire", "Blueprint", .product(name: "Yams", package: "Yams")]),
         // Reports: print-ready HTML (and PDF), Markdown, JSON and CSV from editable templates, with SVG charts.
         .target(
             name: "Reports",
@@ -32,12 +34,13 @@ let package = Package(
             dependencies: ["Questionnaire", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // Drives an interview through a terminal (or a pipe, or an answers file) and saves as it goes.
-        .target(name: "AssessmentFlow", dependencies: ["Questionnaire", "TerminalUI", "Workspace", "Scoring", "Reports"]),
+        .target(
+            name: "AssessmentFlow", dependencies: ["Questionnaire", "TerminalUI", "Workspace", "Scoring", "Reports", "Blueprint"]),
         // The thin command-line front end.
         .executableTarget(
             name: "baton",
             dependencies: [
-                "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Scoring", "Reports",
+                "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Scoring", "Reports", "Blueprint",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -50,6 +53,7 @@ let package = Package(
         .target(name: "BatonTestSupport", path: "Tests/BatonTestSupport"),
         .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
+        .testTarget(name: "BlueprintTests", dependencies: ["Blueprint", "Scoring", "Questionnaire", "Reports"], exclude: ["Golden"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Scoring", "Questionnaire"], exclude: ["Golden", "Scripts"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Questionnaire"], exclude: ["Golden"]),
         .testTarget(

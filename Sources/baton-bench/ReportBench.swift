@@ -17,7 +17,8 @@ extension BatonBench {
         var seed: UInt64 = 2
 
         func run() throws {
-            guard case .success(let folder) = PackLocator.locate(PackLocator.defaultPack), let templates = PackLocator.locateFolder("templates")
+            guard case .success(let folder) = PackLocator.locate(PackLocator.defaultPack),
+                let templates = PackLocator.locateFolder("templates")
             else { throw ValidationError("cannot find the bundled pack and templates") }
             let model = try ScoringModel.load(packFolder: folder)
             let renderer = ReportRenderer(templates: try TemplateSet(folder: templates))
@@ -25,7 +26,8 @@ extension BatonBench {
             let scorer = Scorer(model: model)
             let inputs = try (0..<count).map { i in
                 ReportInput(
-                    result: try scorer.score(generator.next()), assessmentID: Int64(i + 1), date: ExampleReports.exampleDate, notes: [],
+                    result: try scorer.score(generator.next()), assessmentID: Int64(i + 1),
+                    date: ExampleReports.exampleDate, notes: [],
                     branding: .standard, paper: .letter, model: model)
             }
             _ = try renderer.render(inputs[0], as: .html)
@@ -42,8 +44,12 @@ extension BatonBench {
                 bytes += try renderer.render(input, as: .html).utf8.count + renderer.render(input, as: .json).utf8.count
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            print("report: one HTML report in \(String(format: "%.2f", single[single.count / 2])) ms (median of 50; max \(String(format: "%.2f", single.last!)) ms); target under 50 ms")
-            print("  \(count) reports (HTML + JSON) in \(String(format: "%.2f", seconds)) s (\(String(format: "%.1f", Double(bytes) / 1e6)) MB); target under 10 s")
+            print(
+                "report: one HTML report in \(String(format: "%.2f", single[single.count / 2])) ms (median of 50; max \(String(format: "%.2f", single.last!)) ms); target under 50 ms"
+            )
+            print(
+                "  \(count) reports (HTML + JSON) in \(String(format: "%.2f", seconds)) s (\(String(format: "%.1f", Double(bytes) / 1e6)) MB); target under 10 s"
+            )
         }
     }
 }

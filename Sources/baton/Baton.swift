@@ -14,7 +14,8 @@ struct Baton: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            AssessCommand.self, ScoreCommand.self, ReportCommand.self, NoteCommand.self, ListCommand.self,
+            AssessCommand.self, ScoreCommand.self, ReportCommand.self, BlueprintCommand.self, DemoCommand.self,
+            NoteCommand.self, ListCommand.self,
             ShowCommand.self, AnswersCommand.self,
             DeleteCommand.self,
             QuestionnaireCommand.self,

@@ -1,3 +1,5 @@
+import Blueprint
+
 /// The agent templates Baton can build, and what each automates: `catalog.yaml` in a pack.
 public struct Catalog: Codable, Sendable {
     public var version: Int
@@ -15,6 +17,14 @@ public struct AgentTemplate: Codable, Sendable, Equatable {
     public var name: String
     /// What it does, in one sentence.
     public var role: String
+    /// The orchestrator's built-in skill that runs it.
+    public var skill: String
+    /// Events it works on, and events it hands on.
+    public var consumes: [String]
+    public var emits: [String]
+    public var actionsPerHour: Int
+    /// The skill's default configuration.
+    public var settings: [String: SettingValue]
     /// Workflow types it automates.
     public var covers: [String]
     /// Tools it connects to.
@@ -29,7 +39,7 @@ public struct AgentTemplate: Codable, Sendable, Equatable {
     public var runMonthly: Double
 
     enum CodingKeys: String, CodingKey {
-        case id, name, role, covers, integrations, permissions, approvals
-        case buildWeeks = "build_weeks", runMonthly = "run_monthly"
+        case id, name, role, skill, consumes, emits, settings, covers, integrations, permissions, approvals
+        case buildWeeks = "build_weeks", runMonthly = "run_monthly", actionsPerHour = "actions_per_hour"
     }
 }

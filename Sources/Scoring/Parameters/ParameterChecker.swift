@@ -1,3 +1,4 @@
+import Blueprint
 import Questionnaire
 import Yams
 

@@ -1,5 +1,4 @@
 import Foundation
-import Questionnaire
 import Yams
 
 /// Reads a parameter file (YAML) into a `Decodable` type, strictly: syntax errors, missing or

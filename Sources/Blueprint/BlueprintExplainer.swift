@@ -1,0 +1,68 @@
+/// A blueprint in plain words: who does what, who may do what, and what waits for a person.
+public enum BlueprintExplainer {
+    public static func explain(_ b: Blueprint) -> String {
+        var lines: [String] = []
+        let hours = b.business.workingHours
+        lines.append(
+            "\(b.business.name): \(b.agents.count) agent\(b.agents.count == 1 ? "" : "s"), working \(hours.days.joined(separator: ", ")) \(hours.start)–\(hours.end) (\(b.business.timeZone))."
+        )
+        lines.append("")
+        lines.append("Who does what")
+        for agent in b.agents {
+            let starts = agent.consumes.map { event -> String in
+                if b.intake.contains(event) { return "\(event) (from outside)" }
+                if event.hasPrefix("schedule.") { return "\(event) (on schedule)" }
+                let from = b.handoffs.filter { $0.to == agent.id && $0.event == event }.map(\.from)
+                return from.isEmpty ? event : "\(event) (from \(from.joined(separator: ", ")))"
+            }
+            lines.append("  • \(agent.id): \(agent.role)")
+            lines.append(
+                "    starts on \(starts.joined(separator: ", ")); then \(agent.emits.isEmpty ? "ends the case" : "emits " + agent.emits.joined(separator: ", "))."
+            )
+            for h in b.handoffs where h.from == agent.id {
+                lines.append("    hands \(h.event) to \(h.to).")
+            }
+        }
+        lines.append("")
+        lines.append("Who may do what")
+        for agent in b.agents {
+            lines.append(
+                "  • \(agent.id) may: \(agent.permissions.joined(separator: ", ")); at most \(agent.limits.actionsPerHour) actions an hour."
+            )
+            let skillActions = SkillCatalog.skill(agent.skill)?.actions ?? []
+            let denied = SkillCatalog.highStakes.sorted().filter { action in
+                guard skillActions.contains(action), let scope = SkillCatalog.actions[action] else { return true }
+                return !agent.permissions.contains(scope)
+            }
+            if !denied.isEmpty {
+                lines.append(
+                    "    It cannot \(denied.joined(separator: ", ")): the system denies it and logs the attempt.")
+            }
+        }
+        lines.append("")
+        lines.append("What waits for a person")
+        if b.approvals.isEmpty { lines.append("  Nothing: every allowed action runs by itself.") }
+        for rule in b.approvals {
+            let when = rule.when == "always" ? "always" : "when \(rule.when)"
+            lines.append(
+                "  • \(rule.action), \(when): \(rule.approver) approves; after \(rule.timeout.after) with no answer, \(rule.timeout.then)."
+            )
+        }
+        lines.append("")
+        lines.append(
+            "Connections: email \(b.connectors.email.kind), calendar \(b.connectors.calendar.kind), CRM \(b.connectors.crm.kind), forms \(b.connectors.forms.kind)."
+        )
+        lines.append(
+            "Daily report at \(b.schedules.dailyReport.time) to \(b.schedules.dailyReport.recipients.joined(separator: ", "))."
+        )
+        for kpi in b.kpis {
+            lines.append(
+                "Measured: \(kpi.name), from \(Self.number(kpi.baseline)) to \(Self.number(kpi.target)) \(kpi.unit).")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func number(_ n: Double) -> String {
+        n == n.rounded() ? String(Int(n)) : String(n)
+    }
+}

@@ -1,0 +1,296 @@
+import Foundation
+import Questionnaire
+import Yams
+
+/// Checks a blueprint beyond its shape: skills and scopes, events and handoffs, approvals for
+/// high-stakes actions, connectors and secrets, time zones and times. Every problem carries its
+/// position in the file and a hint.
+public struct BlueprintValidator {
+    let blueprint: Blueprint
+    let root: Node?
+    let file: String
+
+    /// - Parameter root: the YAML node tree the blueprint was read from, for positions.
+    public init(_ blueprint: Blueprint, root: Node?, file: String) {
+        self.blueprint = blueprint
+        self.root = root
+        self.file = file
+    }
+
+    static let connectorKinds = [
+        "email": ["eml_folder", "smtp"], "calendar": ["builtin", "ics", "caldav"], "crm": ["builtin", "csv"],
+        "forms": ["intake_api"],
+    ]
+    static let secretWords = ["password", "secret", "token", "api_key", "apikey", "credential"]
+    static let days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+    public func issues() -> [PackIssue] {
+        var found: [PackIssue] = []
+        func at(_ path: [String]) -> SourceLocation {
+            root.map { ParameterFile.location(of: path, in: $0, file: file) }
+                ?? SourceLocation(file: file, line: 1, column: 1)
+        }
+        func error(_ path: [String], _ message: String, hint: String) {
+            found.append(PackIssue(.error, at: at(path), "\(message); hint: \(hint)"))
+        }
+        func warning(_ path: [String], _ message: String, hint: String) {
+            found.append(PackIssue(.warning, at: at(path), "\(message); hint: \(hint)"))
+        }
+        let b = blueprint
+        if b.apiVersion != Blueprint.currentAPIVersion {
+            error(
+                ["apiVersion"], "unknown apiVersion '\(b.apiVersion)'",
+                hint: "this Baton reads \(Blueprint.currentAPIVersion)")
+        }
+        if b.kind != Blueprint.kindName {
+            error(["kind"], "unknown kind '\(b.kind)'", hint: "use \(Blueprint.kindName)")
+        }
+        if TimeZone(identifier: b.business.timeZone) == nil {
+            let known = TimeZone.knownTimeZoneIdentifiers
+            error(
+                ["business", "time_zone"], "time zone '\(b.business.timeZone)' does not exist",
+                hint: "use an IANA name such as America/Toronto\(Spelling.hint(for: b.business.timeZone, in: known))")
+        }
+        for (i, day) in b.business.workingHours.days.enumerated() where !Self.days.contains(day) {
+            error(
+                ["business", "working_hours", "days", "\(i)"], "'\(day)' is not a day",
+                hint: "days are \(Self.days.joined(separator: ", "))")
+        }
+        for key in ["start", "end"] {
+            let value = key == "start" ? b.business.workingHours.start : b.business.workingHours.end
+            if !Self.isTime(value) {
+                error(["business", "working_hours", key], "'\(value)' is not a time", hint: "write HH:MM, 24-hour")
+            }
+        }
+
+        // Agents: skills, scopes, limits.
+        var ids: Set<String> = []
+        let skillNames = SkillCatalog.skills.map(\.name)
+        for (i, agent) in b.agents.enumerated() {
+            let path = ["agents", "\(i)"]
+            if !ids.insert(agent.id).inserted {
+                error(path + ["id"], "duplicate agent id '\(agent.id)'", hint: "give each agent its own id")
+            }
+            guard let skill = SkillCatalog.skill(agent.skill) else {
+                error(
+                    path + ["skill"],
+                    "unknown skill '\(agent.skill)'\(Spelling.hint(for: agent.skill, in: skillNames))",
+                    hint: "skills: \(skillNames.joined(separator: ", "))")
+                continue
+            }
+            for (j, scope) in agent.permissions.enumerated() {
+                if scope == "*" || scope.hasSuffix("*") {
+                    error(
+                        path + ["permissions", "\(j)"], "permission '\(scope)' is a wildcard",
+                        hint: "list explicit scopes, e.g. \(skill.scopes.prefix(2).joined(separator: ", "))")
+                } else if !SkillCatalog.scopes.contains(scope) {
+                    error(
+                        path + ["permissions", "\(j)"],
+                        "unknown scope '\(scope)'\(Spelling.hint(for: scope, in: SkillCatalog.scopes))",
+                        hint: "scopes look like crm.read or crm.write:lead_score")
+                } else if !skill.scopes.contains(scope) {
+                    warning(
+                        path + ["permissions", "\(j)"],
+                        "agent '\(agent.id)' has '\(scope)', which its skill \(skill.name) never uses",
+                        hint: "remove it: least privilege")
+                }
+            }
+            if !(1...10_000).contains(agent.limits.actionsPerHour) {
+                error(
+                    path + ["limits", "actions_per_hour"], "actions_per_hour must be 1 to 10,000",
+                    hint: "a sensible limit stops a runaway agent")
+            }
+            // High-stakes actions this agent could take need an approval rule.
+            for action in skill.actions where SkillCatalog.highStakes.contains(action) {
+                guard let scope = SkillCatalog.actions[action], agent.permissions.contains(scope) else { continue }
+                if !b.approvals.contains(where: { $0.action == action }) {
+                    error(
+                        path + ["permissions"],
+                        "agent '\(agent.id)' can take the high-stakes action '\(action)' and no approval rule covers it",
+                        hint:
+                            "add to approvals: {action: \(action), when: always, approver: owner, timeout: {after: 24h, then: escalate}}"
+                    )
+                }
+            }
+        }
+
+        // Events: who emits what, who consumes what, who is reached.
+        let external = Set(b.intake)
+        var emitted: [String: [String]] = [:]
+        for agent in b.agents { for e in agent.emits { emitted[e, default: []].append(agent.id) } }
+        for (i, agent) in b.agents.enumerated() {
+            var reached = false
+            var missing = false
+            for (j, event) in agent.consumes.enumerated() {
+                let emitters = (emitted[event] ?? []).filter { $0 != agent.id }
+                if external.contains(event) || event.hasPrefix("schedule.") || !emitters.isEmpty {
+                    reached = true
+                } else if emitted[event] == nil {
+                    missing = true
+                    error(
+                        ["agents", "\(i)", "consumes", "\(j)"],
+                        "agent '\(agent.id)' consumes '\(event)', which nobody emits",
+                        hint: "emit it from an agent or list it under intake")
+                }
+            }
+            if !reached && !missing {
+                error(
+                    ["agents", "\(i)", "id"], "agent '\(agent.id)' is never reached",
+                    hint: "give it an event from intake, a schedule or another agent")
+            }
+        }
+        for (i, event) in b.intake.enumerated() where !b.agents.contains(where: { $0.consumes.contains(event) }) {
+            warning(
+                ["intake", "\(i)"], "intake event '\(event)' is consumed by no agent",
+                hint: "remove it or route it to an agent")
+        }
+
+        // Handoffs.
+        let agentIds = b.agents.map(\.id)
+        for (i, h) in b.handoffs.enumerated() {
+            let path = ["handoffs", "\(i)"]
+            guard let from = b.agents.first(where: { $0.id == h.from }) else {
+                error(
+                    path + ["from"], "unknown agent '\(h.from)'\(Spelling.hint(for: h.from, in: agentIds))",
+                    hint: "agents: \(agentIds.joined(separator: ", "))")
+                continue
+            }
+            guard let to = b.agents.first(where: { $0.id == h.to }) else {
+                error(
+                    path + ["to"], "unknown agent '\(h.to)'\(Spelling.hint(for: h.to, in: agentIds))",
+                    hint: "agents: \(agentIds.joined(separator: ", "))")
+                continue
+            }
+            if !from.emits.contains(h.event) {
+                error(
+                    path + ["event"], "'\(h.from)' does not emit '\(h.event)'",
+                    hint: "add it to \(h.from).emits or fix the event name")
+            }
+            if !to.consumes.contains(h.event) {
+                error(
+                    path + ["event"], "'\(h.to)' does not consume '\(h.event)'",
+                    hint: "add it to \(h.to).consumes or fix the event name")
+            }
+        }
+        if let cycle = cycleWithoutExit() {
+            error(
+                ["handoffs", "\(cycle.first)"],
+                "handoffs loop through \(cycle.agents.joined(separator: " → ")) with no way out",
+                hint: "let one agent in the loop emit an event that leaves it, or break the loop")
+        }
+
+        // Approvals.
+        for (i, rule) in b.approvals.enumerated() {
+            let path = ["approvals", "\(i)"]
+            if SkillCatalog.actions[rule.action] == nil {
+                error(
+                    path + ["action"],
+                    "unknown action '\(rule.action)'\(Spelling.hint(for: rule.action, in: Array(SkillCatalog.actions.keys).sorted()))",
+                    hint: "actions: \(SkillCatalog.actions.keys.sorted().joined(separator: ", "))")
+            }
+            if rule.when.trimmingCharacters(in: .whitespaces).isEmpty {
+                error(path + ["when"], "the condition is empty", hint: "write always, or a condition")
+            }
+            if rule.approver.trimmingCharacters(in: .whitespaces).isEmpty {
+                error(path + ["approver"], "nobody approves", hint: "owner, staff or an email address")
+            }
+            if !Self.isDuration(rule.timeout.after) {
+                error(
+                    path + ["timeout", "after"], "'\(rule.timeout.after)' is not a duration",
+                    hint: "e.g. 30 min, 4h, 2 days")
+            }
+            if rule.timeout.then == "approve" {
+                error(
+                    path + ["timeout", "then"], "a timeout may not approve",
+                    hint: "silence is not consent: use reject, escalate or remind")
+            } else if !["reject", "escalate", "remind"].contains(rule.timeout.then) {
+                error(
+                    path + ["timeout", "then"], "unknown timeout outcome '\(rule.timeout.then)'",
+                    hint: "reject, escalate or remind")
+            }
+        }
+
+        // Connectors and secrets.
+        let connectors: [(String, Connector)] = [
+            ("email", b.connectors.email), ("calendar", b.connectors.calendar), ("crm", b.connectors.crm),
+            ("forms", b.connectors.forms),
+        ]
+        for (name, connector) in connectors {
+            let kinds = Self.connectorKinds[name] ?? []
+            if !kinds.contains(connector.kind) {
+                error(
+                    ["connectors", name, "kind"], "unknown \(name) connector '\(connector.kind)'",
+                    hint: "kinds: \(kinds.joined(separator: ", "))")
+            }
+            for key in connector.settings.keys.sorted() {
+                let lowered = key.lowercased()
+                guard Self.secretWords.contains(where: { lowered.contains($0) }),
+                    let value = connector.settings[key]?.string
+                else { continue }
+                if value.range(of: #"^\$\{env:[A-Z_][A-Z0-9_]*\}$"#, options: .regularExpression) == nil {
+                    error(
+                        ["connectors", name, "settings", key], "'\(key)' holds a literal secret",
+                        hint:
+                            "reference an environment variable instead: ${env:\(name.uppercased())_\(key.uppercased())}"
+                    )
+                }
+            }
+        }
+        let report = b.schedules.dailyReport
+        if !Self.isTime(report.time) {
+            error(
+                ["schedules", "daily_report", "time"], "'\(report.time)' is not a time", hint: "write HH:MM, 24-hour")
+        }
+        if report.recipients.isEmpty {
+            error(
+                ["schedules", "daily_report", "recipients"], "the daily report has no recipients",
+                hint: "add owner or an email address")
+        }
+        var kpiIds: Set<String> = []
+        for (i, kpi) in b.kpis.enumerated() where !kpiIds.insert(kpi.id).inserted {
+            error(["kpis", "\(i)", "id"], "duplicate KPI id '\(kpi.id)'", hint: "give each KPI its own id")
+        }
+        return found.sorted { $0.location < $1.location }
+    }
+
+    /// A loop of handoffs from which no event leaves, with the index of its first handoff.
+    private func cycleWithoutExit() -> (first: Int, agents: [String])? {
+        let b = blueprint
+        var next: [String: [String]] = [:]
+        for h in b.handoffs { next[h.from, default: []].append(h.to) }
+        for start in b.agents.map(\.id) {
+            var path: [String] = []
+            var seen: Set<String> = []
+            var current: String? = start
+            // Follow handoffs while each agent has exactly one way on; a branch is a way out.
+            while let agent = current, !seen.contains(agent) {
+                seen.insert(agent)
+                path.append(agent)
+                let targets = next[agent] ?? []
+                current = targets.count == 1 ? targets[0] : nil
+            }
+            guard let back = current, back == start else { continue }
+            let loop = Set(path)
+            let exits = b.agents.filter { loop.contains($0.id) }.contains { agent in
+                agent.emits.contains { event in
+                    !b.handoffs.contains { $0.from == agent.id && $0.event == event && loop.contains($0.to) }
+                }
+            }
+            if !exits {
+                let first = b.handoffs.firstIndex { $0.from == start } ?? 0
+                return (first, path + [start])
+            }
+        }
+        return nil
+    }
+
+    static func isTime(_ text: String) -> Bool {
+        text.range(of: #"^([01][0-9]|2[0-3]):[0-5][0-9]$"#, options: .regularExpression) != nil
+    }
+
+    static func isDuration(_ text: String) -> Bool {
+        text.range(
+            of: #"^[0-9]+(\.[0-9]+)?\s*(m|min|mins|minutes?|h|hrs?|hours?|d|days?)$"#, options: .regularExpression)
+            != nil
+    }
+}

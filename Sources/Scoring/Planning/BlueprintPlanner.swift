@@ -1,0 +1,111 @@
+import Blueprint
+import Foundation
+
+/// Builds the blueprint of the recommended agent system from a scoring result: the planned agents
+/// with least-privilege scopes, the handoffs between them, the approval rules (high-stakes actions
+/// always, plus the business's own choices), the embedded default connectors, and KPIs with their
+/// baselines and targets. Pure.
+public struct BlueprintPlanner: Sendable {
+    public let catalog: Catalog
+
+    public init(catalog: Catalog) {
+        self.catalog = catalog
+    }
+
+    /// What each approval answer of the questionnaire means as an action.
+    static let approvalActions: [String: (action: String, when: String)] = [
+        "contracts": ("contract.send", "always"), "payments": ("payment.commit", "always"),
+        "refunds": ("refund.issue", "always"),
+        "complaint_replies": ("complaint.reply", "always"), "discounts": ("discount.offer", "always"),
+        "first_contact": ("email.send", "first_contact"), "calendar_changes": ("calendar.book", "change_or_cancel"),
+        "publish": ("content.publish", "always"),
+    ]
+
+    /// - Parameter leadResponseMinutes: today's first-response time, for the lead KPI.
+    public func blueprint(for result: AssessmentResult, approvalsChosen: [String], leadResponseMinutes: Double?)
+        -> Blueprint
+    {
+        let templates = result.plan.agents.compactMap { planned in catalog.agents.first { $0.id == planned.id } }
+        let agents = templates.map { t in
+            Agent(
+                id: t.id, role: t.role, skill: t.skill, consumes: t.consumes, emits: t.emits,
+                permissions: t.permissions,
+                limits: Limits(actionsPerHour: t.actionsPerHour), settings: t.settings)
+        }
+        let emitted = Set(agents.flatMap(\.emits))
+        var intake: [String] = []
+        for event in agents.flatMap(\.consumes)
+        where !emitted.contains(event) && !event.hasPrefix("schedule.") && !intake.contains(event) {
+            intake.append(event)
+        }
+        var handoffs: [Handoff] = []
+        for from in agents {
+            for event in from.emits {
+                for to in agents where to.id != from.id && to.consumes.contains(event) {
+                    handoffs.append(Handoff(event: event, from: from.id, to: to.id))
+                }
+            }
+        }
+        return Blueprint(
+            business: Business(
+                name: result.business.name, timeZone: result.business.timeZone, currency: result.business.currency,
+                workingHours: WorkingHours(days: ["mon", "tue", "wed", "thu", "fri"], start: "08:00", end: "17:00")),
+            intake: intake, agents: agents, handoffs: handoffs,
+            approvals: approvals(agents: agents, chosen: approvalsChosen + templates.flatMap(\.approvals)),
+            connectors: Connectors(
+                email: Connector(kind: "eml_folder", settings: ["folder": .string("outbox")]),
+                calendar: Connector(kind: "builtin"), crm: Connector(kind: "builtin"),
+                forms: Connector(
+                    kind: "intake_api",
+                    settings: [
+                        "token": .string("${env:BATON_INTAKE_TOKEN}"),
+                        "hmac_secret": .string("${env:BATON_INTAKE_HMAC_SECRET}"),
+                    ])),
+            schedules: Schedules(dailyReport: DailyReport(time: "17:30", recipients: ["owner"])),
+            kpis: kpis(result, leadResponseMinutes: leadResponseMinutes))
+    }
+
+    /// High-stakes actions always wait; so do the business's own choices that an agent could take.
+    private func approvals(agents: [Agent], chosen: [String]) -> [ApprovalRule] {
+        var rules: [ApprovalRule] = SkillCatalog.highStakes.sorted().map { action in
+            ApprovalRule(
+                action: action, when: "always", approver: "owner", timeout: Timeout(after: "24h", then: "escalate"))
+        }
+        let possible = Set(
+            agents.flatMap { agent in
+                (SkillCatalog.skill(agent.skill)?.actions ?? []).filter { action in
+                    SkillCatalog.actions[action].map(agent.permissions.contains) ?? false
+                }
+            })
+        for answer in chosen {
+            guard let (action, when) = Self.approvalActions[answer], possible.contains(action),
+                !rules.contains(where: { $0.action == action && $0.when == when })
+            else { continue }
+            rules.append(
+                ApprovalRule(
+                    action: action, when: when, approver: "owner", timeout: Timeout(after: "4h", then: "remind")))
+        }
+        return rules
+    }
+
+    private func kpis(_ r: AssessmentResult, leadResponseMinutes: Double?) -> [KPI] {
+        var list: [KPI] = []
+        if let minutes = leadResponseMinutes,
+            r.opportunities.contains(where: { $0.workflow == "lead_intake" && $0.inPlan })
+        {
+            list.append(
+                KPI(
+                    id: "lead_first_response", name: "Lead first-response time", unit: "minutes", baseline: minutes,
+                    target: 5))
+        }
+        for o in r.opportunities where o.inPlan {
+            let now = NSDecimalNumber(decimal: o.hoursPerWeek).doubleValue
+            let saved = NSDecimalNumber(decimal: o.hoursSavedPerWeek.value).doubleValue
+            list.append(
+                KPI(
+                    id: "\(o.workflow)_hours", name: "\(o.label): hours a week", unit: "hours/week", baseline: now,
+                    target: (max(0, now - saved) * 10).rounded() / 10))
+        }
+        return list
+    }
+}
