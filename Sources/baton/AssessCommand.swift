@@ -81,7 +81,7 @@ struct AssessCommand: ParsableCommand {
     private func loadPack() throws -> (Pack, String, String) {
         let path: String
         switch PackLocator.locate(pack) {
-        case .success(let found): path = found
+        case .success(let found): path = URL(fileURLWithPath: found).standardizedFileURL.path
         case .failure(let notFound): throw Failure(notFound.description)
         }
         let file = PackLoader.questionnaireFile(at: path)

@@ -64,7 +64,9 @@ struct ReportCommand: ParsableCommand {
     static func parseDate(_ text: String) -> Date? {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withFullDate]
-        return formatter.date(from: text)
+        // Refuse dates that only parse by rolling over (2026-02-30 would become March 2).
+        guard let date = formatter.date(from: text), formatter.string(from: date) == text else { return nil }
+        return date
     }
 
     func run() throws {

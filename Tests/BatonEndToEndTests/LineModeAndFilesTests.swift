@@ -154,7 +154,7 @@ struct LineModeAndFilesTests {
         let workspace = BatonBinary.temporaryFolder()
         let assess = try BatonBinary.run(["assess", "--pack", folder, "--workspace", workspace], stdin: "x\n")
         #expect(assess.status == 1)
-        #expect(assess.stderr.contains("the questionnaire pack has 4 errors"))
+        #expect(assess.stderr.contains("4 errors in \(file)"))
         #expect(assess.stderr.contains("\(file):8:32"))
         #expect(try BatonBinary.run(["list", "--json", "--workspace", workspace]).stdout.contains("["))
     }

@@ -58,8 +58,19 @@ struct ReportContentTests {
         #expect(html.contains("&lt;"))
         let markdown = try ReportFixtures.render(input, .md)
         #expect(!markdown.contains("<script>") && !markdown.contains("<img") && !markdown.contains("<b>"))
-        let csv = try ReportFixtures.render(input, .csv)
-        #expect(!csv.contains("<script>") || csv.contains("\""))
+        let path = try ReportFixtures.temporaryFile("hostile.html", html)
+        let (status, output) = try ReportFixtures.python(
+            "import sys, html5lib; html5lib.HTMLParser(strict=True).parse(open(sys.argv[1], encoding='utf-8').read())",
+            [path])
+        #expect(status == 0, "the report with a hostile name is not valid HTML5: \(output)")
+    }
+
+    @Test func theFirmNameInThePageFooterIsEscapedForCSS() throws {
+        var input = try ReportFixtures.input("dental-clinic")
+        input.branding = Branding(firm: "Smith & \"Jones\" </style>", logoDataURI: nil, accent: "#123456", contact: nil)
+        let html = try ReportFixtures.render(input, .html)
+        #expect(html.contains(#"@bottom-left { content: "Smith \26  \22 Jones\22  \3c \2f style\3e ";"#))
+        #expect(html.components(separatedBy: "</style>").count == 2)
     }
 
     @Test func csvDefusesFormulasAndQuotesCells() {
@@ -124,6 +135,17 @@ struct ReportContentTests {
         } throws: { error in
             "\(error)".hasPrefix("\(dir)/report.html.mustache:4:")
                 && "\(error)".contains("closed with a different name")
+        }
+        for (template, column) in [
+            ("<p>x</p>{{=<% %>=}}<%&business.name%>\n", 9), ("{{% CONTENT_TYPE: TEXT }}\n{{business.name}}\n", 1),
+        ] {
+            try template.write(toFile: dir + "/report.html.mustache", atomically: true, encoding: .utf8)
+            #expect {
+                _ = try TemplateSet(folder: dir)
+            } throws: { error in
+                "\(error)".hasPrefix("\(dir)/report.html.mustache:1:\(column): ")
+                    && "\(error)".contains("may not change delimiters or turn escaping off")
+            }
         }
         try "<p>{{{business.name}}}</p>\n".write(
             toFile: dir + "/report.html.mustache", atomically: true, encoding: .utf8)

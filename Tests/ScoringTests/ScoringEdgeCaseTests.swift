@@ -76,6 +76,13 @@ struct ScoringEdgeCaseTests {
         #expect(cheap.scenario == "low")
         #expect(cheap.overrides == ["hourly_cost": "20", "scenario": "low"])
         #expect(cheap.roi.annualNetBenefit.value < normal.roi.annualNetBenefit.value)
+        // The explanations and the Monte Carlo record use the adjusted parameters, not the defaults.
+        let adjusted = try ScoringFixtures.score(
+            "dental-clinic", overrides: ["discount_rate=0.5", "seed=5", "samples=10"])
+        #expect(adjusted.roi.npv3Years.why.contains("discounted at 50% a year"))
+        #expect(adjusted.roi.monteCarlo.samples == 10 && adjusted.roi.monteCarlo.seed == 5)
+        #expect(adjusted.roi.npv3Years.value < normal.roi.npv3Years.value)
+        #expect(throws: ScoringError.self) { try ScoringOverrides(parsing: ["hourly_cost=1e300"]) }
         #expect(throws: ScoringError.self) { try ScoringOverrides(parsing: ["hourly=3"]) }
         #expect(throws: ScoringError.self) { try ScoringOverrides(parsing: ["scenario=best"]) }
         #expect(throws: ScoringError.self) { try ScoringOverrides(parsing: ["discount_rate=-1"]) }

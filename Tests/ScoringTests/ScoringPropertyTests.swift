@@ -33,6 +33,8 @@ struct ScoringPropertyTests {
             let b = try #require(after.opportunities.first { $0.workflow == type })
             #expect(b.hoursSavedPerWeek.value >= a.hoursSavedPerWeek.value)
             #expect(b.annualValue.value >= a.annualValue.value)
+            // The plan as a whole: more hours never make the recommended system worth less.
+            #expect(after.roi.annualGrossBenefit.value >= before.roi.annualGrossBenefit.value, "\(profile.name)")
         }
     }
 

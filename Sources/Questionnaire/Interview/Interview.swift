@@ -127,15 +127,18 @@ public struct Interview: Sendable {
         let answered = steps.filter { answers[$0.key] != nil }.count
         let remaining = steps.enumerated().filter { $0.offset >= index && answers[$0.element.key] == nil }
         let seconds = remaining.reduce(0.0) { $0 + (pack.secondsPerType[question(of: $1.element).type] ?? 10) }
+        let expected = expectedRepeats(steps)
         return InterviewProgress(
-            position: index + 1, total: steps.count, answered: answered,
-            secondsLeft: seconds + expectedRepeatSeconds(steps))
+            position: index + 1, total: steps.count + expected.questions, answered: answered,
+            secondsLeft: seconds + expected.seconds)
     }
 
-    /// Time for repeat groups whose items are not chosen yet, assuming half the realistic maximum
-    /// (rounded up): without it the first estimate would leave out the longest part of the interview.
-    private func expectedRepeatSeconds(_ steps: [Step]) -> Double {
+    /// Questions and time for repeat groups whose items are not chosen yet, assuming half the
+    /// realistic maximum (rounded up): without it the count and the estimate would leave out the
+    /// longest part of the interview, and the bar would jump back once the items are chosen.
+    private func expectedRepeats(_ steps: [Step]) -> (questions: Int, seconds: Double) {
         var seconds = 0.0
+        var questions = 0
         for section in pack.sections {
             guard let source = section.repeatFor, answers[AnswerKey(question: source)] == nil,
                 steps.contains(where: { $0.key == AnswerKey(question: source) }),
@@ -144,8 +147,9 @@ public struct Interview: Sendable {
             let items = ((sourceQuestion.realisticMax ?? sourceQuestion.choices.count) + 1) / 2
             let perItem = section.questions.reduce(0.0) { $0 + (pack.secondsPerType[$1.type] ?? 10) }
             seconds += Double(items) * perItem
+            questions += items * section.questions.count
         }
-        return seconds
+        return (questions, seconds)
     }
 
     // MARK: Answering and moving

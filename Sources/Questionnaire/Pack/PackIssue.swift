@@ -31,7 +31,8 @@ public struct PackLoadError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         let count = errors.count
-        let head = "the questionnaire pack has \(count) error\(count == 1 ? "" : "s")"
+        let file = issues.first.map { " in \($0.location.file)" } ?? ""
+        let head = "\(count) error\(count == 1 ? "" : "s")\(file)"
         return ([head] + issues.map(\.description)).joined(separator: "\n")
     }
 }

@@ -37,7 +37,7 @@ struct ReportContext {
         let planned = r.opportunities.filter(\.inPlan)
         let hoursYear = double(r.plan.hoursSavedPerWeek.value) * weeks
         let valueYear = planned.reduce(0.0) { $0 + double($1.annualValue.value) }
-        let payback = r.roi.paybackMonths.map { "about \(Int(double($0.value).rounded(.up))) months" }
+        let payback = r.roi.paybackMonths.map { "\($0.value) months" }
         let topThree = r.opportunities.prefix(3).map(\.label)
         let accent = input.branding.accent
         var values: [String: Any] = [
@@ -53,7 +53,7 @@ struct ReportContext {
                 "name": input.branding.firm, "contact": input.branding.contact ?? "",
                 "has_contact": input.branding.contact != nil,
                 "logo": input.branding.logoDataURI ?? "", "has_logo": input.branding.logoDataURI != nil,
-                "accent": accent,
+                "accent": accent, "css_name": Self.cssString(input.branding.firm),
             ],
             "summary": [
                 "top": topThree.isEmpty ? "no workflow yet" : Self.list(topThree),
@@ -212,6 +212,21 @@ struct ReportContext {
                 ], at: 0)
         }
         return rows
+    }
+
+    /// Text for inside a CSS string: every character that could end the string, the rule or the
+    /// `<style>` element becomes a CSS escape (`&` → `\26 `).
+    static func cssString(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || " .,-".unicodeScalars.contains(scalar)
+            {
+                out.unicodeScalars.append(scalar)
+            } else {
+                out += "\\" + String(scalar.value, radix: 16) + " "
+            }
+        }
+        return out
     }
 
     static func list(_ items: [String]) -> String {

@@ -1,7 +1,8 @@
 import Mustache
 
 /// Escaping for Markdown output: characters that would start markup, HTML or a table cell are
-/// backslash-escaped or turned into entities, so a business name cannot inject either.
+/// backslash-escaped or turned into entities, so a business name cannot inject either. A bare `&`
+/// stays as it is, so that pasted text reads "Plumbing & Heating".
 struct MarkdownContentType: MustacheContentType {
     func escapeText(_ text: String) -> String {
         var out = ""
@@ -9,7 +10,6 @@ struct MarkdownContentType: MustacheContentType {
             switch c {
             case "<": out += "&lt;"
             case ">": out += "&gt;"
-            case "&": out += "&amp;"
             case "\\", "`", "*", "_", "[", "]", "#", "|", "!": out += "\\\(c)"
             case "\n": out += " "
             default: out.append(c)

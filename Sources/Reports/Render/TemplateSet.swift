@@ -38,11 +38,23 @@ public struct TemplateSet: Sendable {
         }
     }
 
-    /// Unescaped output (`{{{ }}}` or `{{& }}`) is allowed only for the charts and the logo, which
-    /// Baton draws itself; anything a person typed always goes through escaping.
+    /// Unescaped output (`{{{ }}}` or `{{& }}`) is allowed only for the charts and the CSS form of the
+    /// firm's name, which Baton builds and escapes itself; anything a person typed always goes
+    /// through escaping, and a template may not change delimiters or the content type.
     private static func checkUnescaped(_ text: String, path: String) throws(TemplateError) {
-        let allowed = ["charts.hours", "charts.cash", "charts.timeline", "charts.readiness"]
+        let allowed = ["charts.hours", "charts.cash", "charts.timeline", "charts.readiness", "firm.css_name"]
         for (number, line) in text.components(separatedBy: "\n").enumerated() {
+            // Changing delimiters or the content type would let a template escape the checks.
+            for forbidden in ["{{=", "{{%"] {
+                guard let found = line.range(of: forbidden) else { continue }
+                if forbidden == "{{%", line.contains("{{% CONTENT_TYPE: MARKDOWN }}"), path.hasSuffix(markdownName) {
+                    continue
+                }
+                let column = line.distance(from: line.startIndex, to: found.lowerBound) + 1
+                throw TemplateError(
+                    "\(path):\(number + 1):\(column): '\(forbidden)' is not allowed: templates may not change delimiters or turn escaping off"
+                )
+            }
             var rest = Substring(line)
             while let open = rest.range(of: "{{{") ?? rest.range(of: "{{&") {
                 let after = rest[open.upperBound...]

@@ -1,5 +1,5 @@
-/// Chooses the agent templates that cover the best opportunities, within the largest tier the
-/// budget allows, and the smallest tier that holds them.
+/// Chooses the agent templates that cover the opportunities worth most, within the largest tier
+/// the budget allows, and the smallest tier that holds them.
 struct AgentPlanner {
     let catalog: Catalog
     let pricing: Pricing
@@ -16,14 +16,40 @@ struct AgentPlanner {
         let tiers = pricing.tiers
         let allowedId = forcedTier ?? pricing.budgetTier[budget] ?? tiers.last!.id
         let budgetTier = tiers.first { $0.id == allowedId } ?? tiers.last!
-        var chosen: [AgentTemplate] = []
+        // The agents that cover workflows worth something, in priority order, with what they are worth.
+        var candidates: [AgentTemplate] = []
+        var worth: [Double] = []
         for (type, value) in ranked where value > 0 {
-            guard let agent = catalog.agent(covering: type), !chosen.contains(agent) else { continue }
-            let trial = chosen + [agent]
-            guard trial.count <= budgetTier.maxAgents, integrations(of: trial).count <= budgetTier.maxIntegrations
-            else { continue }
-            chosen = trial
+            guard let agent = catalog.agent(covering: type) else { continue }
+            if let i = candidates.firstIndex(of: agent) {
+                worth[i] += value
+            } else {
+                candidates.append(agent)
+                worth.append(value)
+            }
         }
+        // The set worth most that fits the tier. A maximum over every set, so a workflow worth more
+        // can never make the plan worth less (a greedy pick could swap a better agent out).
+        let n = min(candidates.count, 16)
+        var best: [Int] = []
+        var bestValue = 0.0
+        for mask in 0..<(1 << n) {
+            let members = (0..<n).filter { mask & (1 << $0) != 0 }
+            guard members.count <= budgetTier.maxAgents,
+                integrations(of: members.map { candidates[$0] }).count <= budgetTier.maxIntegrations
+            else { continue }
+            let value = members.reduce(0) { $0 + worth[$1] }
+            let better = value > bestValue + 1e-9
+            let tieButSmaller =
+                abs(value - bestValue) <= 1e-9
+                && (members.count < best.count
+                    || (members.count == best.count && members.lexicographicallyPrecedes(best)))
+            if better || tieButSmaller {
+                best = members
+                bestValue = value
+            }
+        }
+        let chosen = best.map { candidates[$0] }
         let needed = integrations(of: chosen)
         let tier =
             forcedTier != nil

@@ -132,7 +132,8 @@ public struct Scorer: Sendable {
             cost: costSummary(
                 costModel, plan: plan, goLiveMonth: goLiveMonth, currency: currency, toolCount: profile.toolsUsed.count),
             roi: roiSummary(
-                gross: gross, realisation: realisation, scenario: scenario, headline: headline, cashFlow: cashFlow,
+                parameters: p, gross: gross, realisation: realisation, scenario: scenario, headline: headline,
+                cashFlow: cashFlow,
                 cost: costModel,
                 monteCarlo: monteCarlo, currency: currency, goLiveWeeks: goLiveWeeks),
             readiness: ReadinessScorer(parameters: p.readiness, profile: profile, labels: labels).score(),
@@ -151,6 +152,8 @@ public struct Scorer: Sendable {
         let w = e.answers
         let weeks = p.workingWeeks.value
         let potential = e.potential()
+        // Words use the figure as the result rounds it, so that "64%" reads the same everywhere.
+        let potentialShown = NSDecimalNumber(decimal: Figure.decimal(potential, places: 3)).doubleValue
         let capped = e.prior * e.adjustment > e.cap
         let factors = estimator.adjustmentFactors(w)
         let factorText = factors.map { "\($0.name) \($0.answer) ×\(Figure.decimal($0.factor, places: 2))" }.joined(
@@ -158,7 +161,7 @@ public struct Scorer: Sendable {
         let potentialFigure = Figure(
             potential, unit: "share", places: 3,
             why:
-                "\(e.label) is about \(MoneyFormat.percent(e.prior)) automatable by its mix of activities; how it runs here (\(factorText)) makes it \(MoneyFormat.percent(potential))\(capped ? ", held at the \(MoneyFormat.percent(e.cap)) cap" : "").",
+                "\(e.label) is about \(MoneyFormat.percent(e.prior)) automatable by its mix of activities; how it runs here (\(factorText)) makes it \(MoneyFormat.percent(potentialShown))\(capped ? ", held at the \(MoneyFormat.percent(e.cap)) cap" : "").",
             drivers: [
                 Driver("prior", "\(Figure.decimal(e.prior, places: 3))", source: p.workflows[w.type]?.source),
                 Driver("activity figures", "", source: p.activities.source),
@@ -204,7 +207,7 @@ public struct Scorer: Sendable {
             potential: potentialFigure,
             hoursSavedPerWeek: Figure(
                 hoursSaved, unit: "hours/week", places: 1,
-                why: "\(MoneyFormat.percent(potential)) of \(MoneyFormat.hours(w.hoursPerWeek)) a week."),
+                why: "\(MoneyFormat.percent(potentialShown)) of \(MoneyFormat.hours(w.hoursPerWeek)) a week."),
             reworkHoursSavedPerWeek: Figure(
                 rework, unit: "hours/week", places: 1,
                 why:
@@ -329,11 +332,12 @@ public struct Scorer: Sendable {
     }
 
     private func roiSummary(
-        gross: Double, realisation: Double, scenario: String, headline: CashFlow, cashFlow: (Double) -> CashFlow,
+        parameters: ScoringParameters, gross: Double, realisation: Double, scenario: String, headline: CashFlow,
+        cashFlow: (Double) -> CashFlow,
         cost: CostModel,
         monteCarlo: MonteCarlo.Outcome, currency: String, goLiveWeeks: Double
     ) -> ROISummary {
-        let p = model.parameters
+        let p = parameters
         let scenarios = ["low", "expected", "high"].map { name -> ScenarioOutcome in
             let share = p.roi.scenarios[name] ?? 0
             let flow = cashFlow(gross * share)

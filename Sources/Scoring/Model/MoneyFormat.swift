@@ -4,7 +4,8 @@ import Foundation
 public enum MoneyFormat {
     public static func money(_ amount: Double, _ currency: String) -> String {
         let symbol = ["CAD": "$", "USD": "US$", "EUR": "€", "GBP": "£"][currency] ?? "\(currency) "
-        let whole = Int64(amount.rounded(.toNearestOrAwayFromZero))
+        // Clamped: a figure past a trillion is a mistake to show, not a reason to crash.
+        let whole = Int64(max(-1e15, min(1e15, amount.isFinite ? amount : 0)).rounded(.toNearestOrAwayFromZero))
         return (whole < 0 ? "−" : "") + symbol + grouped(abs(whole))
     }
 
@@ -19,7 +20,8 @@ public enum MoneyFormat {
     }
 
     public static func percent(_ share: Double) -> String {
-        "\(Figure.decimal(share * 100, places: 0))%"
+        // Through tenths first, so that 0.635 (stored as 0.63499…) reads 64%, as a person rounds it.
+        "\(Figure.decimal((share * 1000).rounded() / 10, places: 0))%"
     }
 
     public static func hours(_ h: Double) -> String {

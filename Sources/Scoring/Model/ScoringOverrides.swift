@@ -54,6 +54,9 @@ public struct ScoringOverrides: Sendable, Equatable {
                     throw ScoringError("\(key) is a share between 0 and 1, not \(value)")
                 }
                 if key == "working_weeks", n > 52 { throw ScoringError("working_weeks must be at most 52") }
+                if key.hasSuffix("hourly") || key == "hourly_cost", n > 10_000 {
+                    throw ScoringError("\(key) must be at most 10,000 an hour")
+                }
             }
             values[key] = value
         }

@@ -8,9 +8,15 @@ public enum ResultSummary {
         func money(_ d: Decimal) -> String { MoneyFormat.money(NSDecimalNumber(decimal: d).doubleValue, currency) }
         func share(_ d: Decimal) -> String { MoneyFormat.percent(NSDecimalNumber(decimal: d).doubleValue) }
         var out: [String] = []
+        let workflows = r.opportunities.count == 1 ? "1 workflow" : "\(r.opportunities.count) workflows"
+        let horizon = max(0, r.roi.cumulativeCashFlow.count - 1)
         out.append(
-            "\(r.business.name): \(r.business.workflowHoursPerWeek) h a week in \(r.opportunities.count) workflows (\(r.scenario) scenario)"
-        )
+            "\(r.business.name): \(r.business.workflowHoursPerWeek) h a week in \(workflows) (\(r.scenario) scenario)")
+        if !r.overrides.isEmpty {
+            out.append(
+                "Adjusted for this run: "
+                    + r.overrides.keys.sorted().map { "\($0)=\(r.overrides[$0]!)" }.joined(separator: ", "))
+        }
         out.append("")
         out.append("Opportunities, best first")
         let rows = r.opportunities.map { o in
@@ -22,8 +28,13 @@ public enum ResultSummary {
         }
         out += table(rows).map { "  " + $0 }
         if let top = r.opportunities.first {
-            out.append("  Why #1: \(top.potential.why)")
-            out.append("          \(top.why)")
+            let revenue =
+                top.revenueEffectPerYear.map { " + \(money($0.value)) margin on sales won by faster replies" } ?? ""
+            out.append("  Why #1: \(top.why)")
+            out.append(
+                "          Worth \(money(top.annualValue.value)) a year: \(money(top.timeValuePerYear.value)) of time and rework saved\(revenue)."
+            )
+            out.append("          \(top.potential.why)")
         }
         out.append("")
         out.append(
@@ -37,7 +48,7 @@ public enum ResultSummary {
             "Cost: build \(money(r.cost.build.value)), first year \(money(r.cost.firstYearInvestment.value)), then \(money(r.cost.ongoingPerYear.value)) a year"
         )
         out.append("      (your tools today: about \(money(r.cost.toolStackPerMonth.value)) a month)")
-        let payback = r.roi.paybackMonths.map { "\($0.value) months" } ?? "not within \(36) months"
+        let payback = r.roi.paybackMonths.map { "\($0.value) months" } ?? "over \(horizon) months"
         out.append(
             "ROI:  \(money(r.roi.annualNetBenefit.value)) net a year, payback \(payback), first-year ROI \(share(r.roi.firstYearROI.value)), 3-year NPV \(money(r.roi.npv3Years.value))"
         )
@@ -45,9 +56,13 @@ public enum ResultSummary {
         out.append(
             "      Monte Carlo (\(mc.samples) draws): net a year P10 \(money(mc.netBenefitP10)) · P50 \(money(mc.netBenefitP50)) · P90 \(money(mc.netBenefitP90))"
         )
+        let paybacks = [mc.paybackMonthsP10, mc.paybackMonthsP50, mc.paybackMonthsP90].map {
+            $0.map { "\($0)" } ?? "over \(horizon)"
+        }
+        out.append("      payback P10 \(paybacks[0]) · P50 \(paybacks[1]) · P90 \(paybacks[2]) months")
         for s in r.roi.scenarios {
             out.append(
-                "      \(s.name.padding(toLength: 8, withPad: " ", startingAt: 0)) (\(share(s.realisation))): \(money(s.annualNetBenefit)) a year, payback \(s.paybackMonths.map { "\($0) months" } ?? "over 36 months")"
+                "      \(s.name.padding(toLength: 8, withPad: " ", startingAt: 0)) (\(share(s.realisation))): \(money(s.annualNetBenefit)) a year, payback \(s.paybackMonths.map { "\($0) months" } ?? "over \(horizon) months")"
             )
         }
         out.append("")
