@@ -21,7 +21,29 @@ public struct BlueprintValidator {
         "email": ["eml_folder", "smtp"], "calendar": ["builtin", "ics", "caldav"], "crm": ["builtin", "csv"],
         "forms": ["intake_api"],
     ]
-    static let secretWords = ["password", "secret", "token", "api_key", "apikey", "credential"]
+    static let secretWords = ["password", "pass", "pwd", "secret", "token", "api_key", "apikey", "credential", "private_key"]
+
+    /// Every text value in a settings tree, with its path and the key that holds it.
+    static func strings(in settings: [String: SettingValue], at path: [String]) -> [(path: [String], key: String, value: String)] {
+        var found: [(path: [String], key: String, value: String)] = []
+        func walk(_ value: SettingValue, key: String, path: [String]) {
+            switch value {
+            case .string(let s): found.append((path, key, s))
+            case .list(let items): for (i, item) in items.enumerated() { walk(item, key: key, path: path + ["\(i)"]) }
+            case .map(let pairs): for k in pairs.keys.sorted() { walk(pairs[k]!, key: k, path: path + [k]) }
+            default: break
+            }
+        }
+        for key in settings.keys.sorted() { walk(settings[key]!, key: key, path: path + [key]) }
+        return found
+    }
+
+    /// A value under a key that names a secret, which is not a `${env:NAME}` reference.
+    static func isLiteralSecret(_ key: String, _ value: String) -> Bool {
+        let lowered = key.lowercased()
+        guard secretWords.contains(where: { lowered.contains($0) }) else { return false }
+        return value.range(of: #"^\$\{env:[A-Z_][A-Z0-9_]*\}$"#, options: .regularExpression) == nil
+    }
     static let days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
     public func issues() -> [PackIssue] {
@@ -118,25 +140,30 @@ public struct BlueprintValidator {
         let external = Set(b.intake)
         var emitted: [String: [String]] = [:]
         for agent in b.agents { for e in agent.emits { emitted[e, default: []].append(agent.id) } }
-        for (i, agent) in b.agents.enumerated() {
-            var reached = false
-            var missing = false
-            for (j, event) in agent.consumes.enumerated() {
-                let emitters = (emitted[event] ?? []).filter { $0 != agent.id }
-                if external.contains(event) || event.hasPrefix("schedule.") || !emitters.isEmpty {
-                    reached = true
-                } else if emitted[event] == nil {
-                    missing = true
-                    error(
-                        ["agents", "\(i)", "consumes", "\(j)"],
-                        "agent '\(agent.id)' consumes '\(event)', which nobody emits",
-                        hint: "emit it from an agent or list it under intake")
+        // Reached: consumes an event from intake or a clock (schedule.*), or from a reached agent.
+        var reachedAgents: Set<String> = []
+        var changed = true
+        while changed {
+            changed = false
+            for agent in b.agents where !reachedAgents.contains(agent.id) {
+                let reached = agent.consumes.contains { event in
+                    external.contains(event) || event.hasPrefix("schedule.")
+                        || b.agents.contains { $0.id != agent.id && reachedAgents.contains($0.id) && $0.emits.contains(event) }
+                }
+                if reached {
+                    reachedAgents.insert(agent.id)
+                    changed = true
                 }
             }
-            if !reached && !missing {
-                error(
-                    ["agents", "\(i)", "id"], "agent '\(agent.id)' is never reached",
-                    hint: "give it an event from intake, a schedule or another agent")
+        }
+        for (i, agent) in b.agents.enumerated() {
+            var missing = false
+            for (j, event) in agent.consumes.enumerated() where !external.contains(event) && !event.hasPrefix("schedule.") && emitted[event] == nil {
+                missing = true
+                error(["agents", "\(i)", "consumes", "\(j)"], "agent '\(agent.id)' consumes '\(event)', which nobody emits", hint: "emit it from an agent or list it under intake")
+            }
+            if !missing && !reachedAgents.contains(agent.id) {
+                error(["agents", "\(i)", "id"], "agent '\(agent.id)' is never reached", hint: "give it an event from intake, a schedule or a reached agent")
             }
         }
         for (i, event) in b.intake.enumerated() where !b.agents.contains(where: { $0.consumes.contains(event) }) {
@@ -173,10 +200,8 @@ public struct BlueprintValidator {
             }
         }
         if let cycle = cycleWithoutExit() {
-            error(
-                ["handoffs", "\(cycle.first)"],
-                "handoffs loop through \(cycle.agents.joined(separator: " → ")) with no way out",
-                hint: "let one agent in the loop emit an event that leaves it, or break the loop")
+            let path = cycle.handoff.map { ["handoffs", "\($0)"] } ?? ["agents", "\(cycle.agentIndex)", "emits"]
+            error(path, "agents \(cycle.agents.joined(separator: " → ")) hand events round in a loop with no way out", hint: "let one agent in the loop emit an event that leaves it, or break the loop")
         }
 
         // Approvals.
@@ -222,18 +247,13 @@ public struct BlueprintValidator {
                     ["connectors", name, "kind"], "unknown \(name) connector '\(connector.kind)'",
                     hint: "kinds: \(kinds.joined(separator: ", "))")
             }
-            for key in connector.settings.keys.sorted() {
-                let lowered = key.lowercased()
-                guard Self.secretWords.contains(where: { lowered.contains($0) }),
-                    let value = connector.settings[key]?.string
-                else { continue }
-                if value.range(of: #"^\$\{env:[A-Z_][A-Z0-9_]*\}$"#, options: .regularExpression) == nil {
-                    error(
-                        ["connectors", name, "settings", key], "'\(key)' holds a literal secret",
-                        hint:
-                            "reference an environment variable instead: ${env:\(name.uppercased())_\(key.uppercased())}"
-                    )
-                }
+            for (path, key, value) in Self.strings(in: connector.settings, at: ["connectors", name, "settings"]) where Self.isLiteralSecret(key, value) {
+                error(path, "'\(key)' holds a literal secret", hint: "reference an environment variable instead: ${env:\(name.uppercased())_\(key.uppercased())}")
+            }
+        }
+        for (i, agent) in b.agents.enumerated() {
+            for (path, key, value) in Self.strings(in: agent.settings, at: ["agents", "\(i)", "settings"]) where Self.isLiteralSecret(key, value) {
+                error(path, "'\(key)' holds a literal secret", hint: "reference an environment variable instead: ${env:\(key.uppercased())}")
             }
         }
         let report = b.schedules.dailyReport
@@ -253,32 +273,59 @@ public struct BlueprintValidator {
         return found.sorted { $0.location < $1.location }
     }
 
-    /// A loop of handoffs from which no event leaves, with the index of its first handoff.
-    private func cycleWithoutExit() -> (first: Int, agents: [String])? {
+    /// A loop of agents, linked by the events they emit and consume, from which no event leaves:
+    /// its agents, the first handoff inside it (if any) and the index of its first agent.
+    private func cycleWithoutExit() -> (agents: [String], handoff: Int?, agentIndex: Int)? {
         let b = blueprint
-        var next: [String: [String]] = [:]
-        for h in b.handoffs { next[h.from, default: []].append(h.to) }
-        for start in b.agents.map(\.id) {
-            var path: [String] = []
-            var seen: Set<String> = []
-            var current: String? = start
-            // Follow handoffs while each agent has exactly one way on; a branch is a way out.
-            while let agent = current, !seen.contains(agent) {
-                seen.insert(agent)
-                path.append(agent)
-                let targets = next[agent] ?? []
-                current = targets.count == 1 ? targets[0] : nil
-            }
-            guard let back = current, back == start else { continue }
-            let loop = Set(path)
-            let exits = b.agents.filter { loop.contains($0.id) }.contains { agent in
-                agent.emits.contains { event in
-                    !b.handoffs.contains { $0.from == agent.id && $0.event == event && loop.contains($0.to) }
+        func next(_ id: String) -> [String] {
+            guard let agent = b.agents.first(where: { $0.id == id }) else { return [] }
+            return b.agents.filter { other in agent.emits.contains { other.consumes.contains($0) } }.map(\.id)
+        }
+        // Strongly connected components (Tarjan), in a deterministic order.
+        var index = 0
+        var indices: [String: Int] = [:]
+        var lowlink: [String: Int] = [:]
+        var stack: [String] = []
+        var onStack: Set<String> = []
+        var components: [[String]] = []
+        func connect(_ v: String) {
+            indices[v] = index
+            lowlink[v] = index
+            index += 1
+            stack.append(v)
+            onStack.insert(v)
+            for w in next(v) {
+                if indices[w] == nil {
+                    connect(w)
+                    lowlink[v] = min(lowlink[v]!, lowlink[w]!)
+                } else if onStack.contains(w) {
+                    lowlink[v] = min(lowlink[v]!, indices[w]!)
                 }
             }
+            if lowlink[v] == indices[v] {
+                var component: [String] = []
+                while let w = stack.popLast() {
+                    onStack.remove(w)
+                    component.append(w)
+                    if w == v { break }
+                }
+                components.append(component)
+            }
+        }
+        for agent in b.agents where indices[agent.id] == nil { connect(agent.id) }
+        for component in components {
+            let members = Set(component)
+            let isLoop = component.count > 1 || next(component[0]).contains(component[0])
+            guard isLoop else { continue }
+            let inside = b.agents.filter { members.contains($0.id) }
+            let exits = inside.contains { agent in
+                agent.emits.contains { event in !inside.contains { $0.consumes.contains(event) } }
+            }
             if !exits {
-                let first = b.handoffs.firstIndex { $0.from == start } ?? 0
-                return (first, path + [start])
+                let ordered = b.agents.map(\.id).filter(members.contains)
+                let handoff = b.handoffs.firstIndex { members.contains($0.from) && members.contains($0.to) }
+                let first = b.agents.firstIndex { $0.id == ordered[0] } ?? 0
+                return (ordered + [ordered[0]], handoff, first)
             }
         }
         return nil
