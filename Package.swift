@@ -26,7 +26,10 @@ let package = Package(
         // Reports: print-ready HTML (and PDF), Markdown, JSON and CSV from editable templates, with SVG charts.
         .target(
             name: "Reports",
-            dependencies: ["Scoring", "Questionnaire", .product(name: "Mustache", package: "swift-mustache"), .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "Scoring", "Questionnaire", "Blueprint", .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         // The consultant's SQLite workspace: assessment sessions and every answer as it is given.
         .target(

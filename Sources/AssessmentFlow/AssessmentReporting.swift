@@ -22,7 +22,6 @@ public enum AssessmentReporting {
         return ReportInput(
             result: result, assessmentID: id, date: date ?? saved.session.completedAt ?? saved.session.updatedAt,
             notes: try workspace.notes(of: id), branding: try Branding.load(workspaceFolder: workspace.directory),
-            paper: paper,
-            model: model)
+            paper: paper, model: model, blueprint: try AssessmentPlanning.blueprint(saved, in: workspace))
     }
 }

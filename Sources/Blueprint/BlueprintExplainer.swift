@@ -27,25 +27,22 @@ public enum BlueprintExplainer {
         lines.append("Who may do what")
         for agent in b.agents {
             lines.append(
-                "  • \(agent.id) may: \(agent.permissions.joined(separator: ", ")); at most \(agent.limits.actionsPerHour) actions an hour."
+                "  • \(agent.id) may \(agent.permissions.map(PlainWords.scope).joined(separator: ", ")); at most \(agent.limits.actionsPerHour) actions an hour."
             )
-            let skillActions = SkillCatalog.skill(agent.skill)?.actions ?? []
-            let denied = SkillCatalog.highStakes.sorted().filter { action in
-                guard skillActions.contains(action), let scope = SkillCatalog.actions[action] else { return true }
-                return !agent.permissions.contains(scope)
-            }
+            let denied = PlainWords.neverAlone(agent)
             if !denied.isEmpty {
                 lines.append(
-                    "    It cannot \(denied.joined(separator: ", ")): the system denies it and logs the attempt.")
+                    "    It can never do these on its own (the system denies and logs the attempt): \(denied.map(PlainWords.action).joined(separator: ", "))."
+                )
             }
         }
         lines.append("")
         lines.append("What waits for a person")
         if b.approvals.isEmpty { lines.append("  Nothing: every allowed action runs by itself.") }
         for rule in b.approvals {
-            let when = rule.when == "always" ? "always" : "when \(rule.when)"
+            let action = PlainWords.action(rule.action).capitalizedFirst
             lines.append(
-                "  • \(rule.action), \(when): \(rule.approver) approves; after \(rule.timeout.after) with no answer, \(rule.timeout.then)."
+                "  • \(action) (\(rule.action)), \(PlainWords.condition(rule.when)): \(rule.approver) approves; after \(rule.timeout.after) with no answer, \(rule.timeout.then)."
             )
         }
         lines.append("")
@@ -65,4 +62,9 @@ public enum BlueprintExplainer {
     private static func number(_ n: Double) -> String {
         n == n.rounded() ? String(Int(n)) : String(n)
     }
+}
+
+extension String {
+    /// The text with its first letter in upper case.
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }

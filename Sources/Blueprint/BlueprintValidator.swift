@@ -21,10 +21,14 @@ public struct BlueprintValidator {
         "email": ["eml_folder", "smtp"], "calendar": ["builtin", "ics", "caldav"], "crm": ["builtin", "csv"],
         "forms": ["intake_api"],
     ]
-    static let secretWords = ["password", "pass", "pwd", "secret", "token", "api_key", "apikey", "credential", "private_key"]
+    static let secretWords = [
+        "password", "pass", "pwd", "secret", "token", "api_key", "apikey", "credential", "private_key",
+    ]
 
     /// Every text value in a settings tree, with its path and the key that holds it.
-    static func strings(in settings: [String: SettingValue], at path: [String]) -> [(path: [String], key: String, value: String)] {
+    static func strings(in settings: [String: SettingValue], at path: [String]) -> [(
+        path: [String], key: String, value: String
+    )] {
         var found: [(path: [String], key: String, value: String)] = []
         func walk(_ value: SettingValue, key: String, path: [String]) {
             switch value {
@@ -148,7 +152,9 @@ public struct BlueprintValidator {
             for agent in b.agents where !reachedAgents.contains(agent.id) {
                 let reached = agent.consumes.contains { event in
                     external.contains(event) || event.hasPrefix("schedule.")
-                        || b.agents.contains { $0.id != agent.id && reachedAgents.contains($0.id) && $0.emits.contains(event) }
+                        || b.agents.contains {
+                            $0.id != agent.id && reachedAgents.contains($0.id) && $0.emits.contains(event)
+                        }
                 }
                 if reached {
                     reachedAgents.insert(agent.id)
@@ -158,12 +164,18 @@ public struct BlueprintValidator {
         }
         for (i, agent) in b.agents.enumerated() {
             var missing = false
-            for (j, event) in agent.consumes.enumerated() where !external.contains(event) && !event.hasPrefix("schedule.") && emitted[event] == nil {
+            for (j, event) in agent.consumes.enumerated()
+            where !external.contains(event) && !event.hasPrefix("schedule.") && emitted[event] == nil {
                 missing = true
-                error(["agents", "\(i)", "consumes", "\(j)"], "agent '\(agent.id)' consumes '\(event)', which nobody emits", hint: "emit it from an agent or list it under intake")
+                error(
+                    ["agents", "\(i)", "consumes", "\(j)"],
+                    "agent '\(agent.id)' consumes '\(event)', which nobody emits",
+                    hint: "emit it from an agent or list it under intake")
             }
             if !missing && !reachedAgents.contains(agent.id) {
-                error(["agents", "\(i)", "id"], "agent '\(agent.id)' is never reached", hint: "give it an event from intake, a schedule or a reached agent")
+                error(
+                    ["agents", "\(i)", "id"], "agent '\(agent.id)' is never reached",
+                    hint: "give it an event from intake, a schedule or a reached agent")
             }
         }
         for (i, event) in b.intake.enumerated() where !b.agents.contains(where: { $0.consumes.contains(event) }) {
@@ -201,7 +213,9 @@ public struct BlueprintValidator {
         }
         if let cycle = cycleWithoutExit() {
             let path = cycle.handoff.map { ["handoffs", "\($0)"] } ?? ["agents", "\(cycle.agentIndex)", "emits"]
-            error(path, "agents \(cycle.agents.joined(separator: " → ")) hand events round in a loop with no way out", hint: "let one agent in the loop emit an event that leaves it, or break the loop")
+            error(
+                path, "agents \(cycle.agents.joined(separator: " → ")) hand events round in a loop with no way out",
+                hint: "let one agent in the loop emit an event that leaves it, or break the loop")
         }
 
         // Approvals.
@@ -247,13 +261,19 @@ public struct BlueprintValidator {
                     ["connectors", name, "kind"], "unknown \(name) connector '\(connector.kind)'",
                     hint: "kinds: \(kinds.joined(separator: ", "))")
             }
-            for (path, key, value) in Self.strings(in: connector.settings, at: ["connectors", name, "settings"]) where Self.isLiteralSecret(key, value) {
-                error(path, "'\(key)' holds a literal secret", hint: "reference an environment variable instead: ${env:\(name.uppercased())_\(key.uppercased())}")
+            for (path, key, value) in Self.strings(in: connector.settings, at: ["connectors", name, "settings"])
+            where Self.isLiteralSecret(key, value) {
+                error(
+                    path, "'\(key)' holds a literal secret",
+                    hint: "reference an environment variable instead: ${env:\(name.uppercased())_\(key.uppercased())}")
             }
         }
         for (i, agent) in b.agents.enumerated() {
-            for (path, key, value) in Self.strings(in: agent.settings, at: ["agents", "\(i)", "settings"]) where Self.isLiteralSecret(key, value) {
-                error(path, "'\(key)' holds a literal secret", hint: "reference an environment variable instead: ${env:\(key.uppercased())}")
+            for (path, key, value) in Self.strings(in: agent.settings, at: ["agents", "\(i)", "settings"])
+            where Self.isLiteralSecret(key, value) {
+                error(
+                    path, "'\(key)' holds a literal secret",
+                    hint: "reference an environment variable instead: ${env:\(key.uppercased())}")
             }
         }
         let report = b.schedules.dailyReport

@@ -24,11 +24,14 @@ extension BatonBench {
             let renderer = ReportRenderer(templates: try TemplateSet(folder: templates))
             var generator = ProfileGenerator(seed: seed, workflowTypes: Array(model.parameters.workflows.keys))
             let scorer = Scorer(model: model)
+            let planner = BlueprintPlanner(catalog: model.catalog)
             let inputs = try (0..<count).map { i in
-                ReportInput(
-                    result: try scorer.score(generator.next()), assessmentID: Int64(i + 1),
-                    date: ExampleReports.exampleDate, notes: [],
-                    branding: .standard, paper: .letter, model: model)
+                let profile = generator.next()
+                let result = try scorer.score(profile)
+                return ReportInput(
+                    result: result, assessmentID: Int64(i + 1), date: ExampleReports.exampleDate, notes: [],
+                    branding: .standard,
+                    paper: .letter, model: model, blueprint: planner.blueprint(for: result, profile: profile))
             }
             _ = try renderer.render(inputs[0], as: .html)
             var single: [Double] = []

@@ -20,7 +20,7 @@ struct BlueprintCommandTests {
         let explain = try BatonBinary.run(["blueprint", "explain", blueprint])
         #expect(explain.stdout.contains("Who does what"))
         #expect(explain.stdout.contains("What waits for a person"))
-        #expect(explain.stdout.contains("refund.issue, always: owner approves"))
+        #expect(explain.stdout.contains("Issuing refunds and credits (refund.issue), always: owner approves"))
     }
 
     @Test func writeValidateAndSchemaFromTheCommandLine() throws {

@@ -131,15 +131,20 @@ struct BlueprintValidationTests {
             kpis: []
             """
         let issues = Self.check(yaml)
-        let loop = try #require(issues.first { $0.message.contains("agents a → b → a hand events round in a loop with no way out") })
+        let loop = try #require(
+            issues.first { $0.message.contains("agents a → b → a hand events round in a loop with no way out") })
         #expect(loop.location.line == 9)
         #expect(loop.location.column == 3)
         // Without the handoffs listed, the loop is still found from the events.
-        let island = yaml.replacingOccurrences(of: "- {event: lead.ping, from: a, to: b}\n- {event: lead.pong, from: b, to: a}\n", with: "")
-            .replacingOccurrences(of: "handoffs:\n", with: "handoffs: []\n")
-            .replacingOccurrences(of: "consumes: [lead.received, lead.pong]", with: "consumes: [lead.pong]")
+        let island = yaml.replacingOccurrences(
+            of: "- {event: lead.ping, from: a, to: b}\n- {event: lead.pong, from: b, to: a}\n", with: ""
+        )
+        .replacingOccurrences(of: "handoffs:\n", with: "handoffs: []\n")
+        .replacingOccurrences(of: "consumes: [lead.received, lead.pong]", with: "consumes: [lead.pong]")
         let islandIssues = Self.check(island)
-        #expect(islandIssues.contains { $0.message.contains("hand events round in a loop with no way out") }, "\(islandIssues)")
+        #expect(
+            islandIssues.contains { $0.message.contains("hand events round in a loop with no way out") },
+            "\(islandIssues)")
         // Neither a nor b is reached from intake any more: each only hears from the other.
         #expect(islandIssues.contains { $0.message.hasPrefix("agent 'a' is never reached") })
         #expect(islandIssues.contains { $0.message.hasPrefix("agent 'b' is never reached") })

@@ -49,6 +49,11 @@ struct PDFReportTests {
         // Pages to look at, as a person would: kept out of git under .build/.
         let looks = ReportFixtures.packageRoot.appendingPathComponent(".build/report-pages").path
         try FileManager.default.createDirectory(atPath: looks, withIntermediateDirectories: true)
+        // pdftoppm pads page numbers to the page count's width: clear an earlier run's pictures first.
+        for old in try FileManager.default.contentsOfDirectory(atPath: looks)
+        where old.hasPrefix("\(example)-\(paper.rawValue)-") {
+            try FileManager.default.removeItem(atPath: "\(looks)/\(old)")
+        }
         let (pngStatus, png) = try run(
             "pdftoppm", ["-png", "-r", "60", "-f", "1", "-l", "2", pdf, "\(looks)/\(example)-\(paper.rawValue)"])
         #expect(pngStatus == 0, "\(png)")

@@ -27,7 +27,8 @@ enum ReportFixtures {
         let result = try Scorer(model: model).score(profile)
         return ReportInput(
             result: result, assessmentID: 7, date: ExampleReports.exampleDate, notes: notes, branding: .standard,
-            paper: paper, model: model)
+            paper: paper, model: model,
+            blueprint: BlueprintPlanner(catalog: model.catalog).blueprint(for: result, profile: profile))
     }
 
     static func render(_ input: ReportInput, _ format: ReportRenderer.Format) throws -> String {

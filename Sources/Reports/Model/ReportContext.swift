@@ -1,3 +1,4 @@
+import Blueprint
 import Foundation
 import Scoring
 
@@ -17,11 +18,6 @@ struct ReportContext {
     ]
 
     static let levelLabels = ["ready": "Ready", "almost": "Almost ready", "not_yet": "Not yet ready"]
-
-    /// High-stakes actions no agent may take on its own, whatever its scopes.
-    static let neverAlone = [
-        "sign or send contracts", "commit money or make payments", "issue refunds or credits", "reply to complaints",
-    ]
 
     private var r: AssessmentResult { input.result }
     private var currency: String { r.business.currency }
@@ -94,10 +90,14 @@ struct ReportContext {
         }
         values["agents"] = r.plan.agents.map { a -> [String: Any] in
             let labels = a.workflows.map { w in input.model.parameters.workflows[w]?.label ?? w }
+            let configured = input.blueprint.agents.first { $0.id == a.id }
+            let rules = configured.map { PlainWords.rules(for: $0, in: input.blueprint) } ?? []
+            let approvals = rules.map { "\(PlainWords.action($0.action)) (\(PlainWords.condition($0.when)))" }
             return [
                 "name": a.name, "role": a.role, "workflows": Self.list(labels),
-                "may": a.permissions.map(Self.describeScope), "may_not": Self.neverAlone,
-                "approvals": a.approvals.map(Self.describeApproval), "has_approvals": !a.approvals.isEmpty,
+                "may": (configured?.permissions ?? a.permissions).map(PlainWords.scope),
+                "may_not": configured.map { PlainWords.neverAlone($0).map(PlainWords.action) } ?? [],
+                "approvals": approvals, "has_approvals": !approvals.isEmpty,
                 "build_weeks": number(a.buildWeeks),
             ]
         }
@@ -133,7 +133,10 @@ struct ReportContext {
         values["timeline"] = [
             "go_live": number(r.timeline.goLiveWeek), "total": number(r.timeline.totalWeeks),
             "phases": r.timeline.phases.map {
-                ["name": $0.name, "start": number($0.startWeek), "weeks": number($0.weeks)]
+                [
+                    "name": $0.name, "start": number($0.startWeek), "weeks": number($0.weeks),
+                    "duration": $0.weeks == 1 ? "1 week" : "\(number($0.weeks)) weeks",
+                ]
             },
         ]
         values["sources"] = sources()
@@ -188,7 +191,7 @@ struct ReportContext {
             steps.append(
                 "Agree the scope of the \(top.name.lowercased()) and book the build kickoff (week 1 of the timeline).")
         }
-        steps.append("After go-live, compare the measured figures with the baseline below in the daily report.")
+        steps.append("After go-live, compare the measured figures with the baseline in \"Baseline and actual\".")
         return steps
     }
 
@@ -243,32 +246,5 @@ struct ReportContext {
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "MMMM d, yyyy"
         return formatter.string(from: date)
-    }
-
-    /// A permission scope in words: `crm.write:lead_score` → "update lead scores in the CRM".
-    static func describeScope(_ scope: String) -> String {
-        let words: [String: String] = [
-            "crm.read": "read the CRM", "crm.write:lead_score": "update lead scores in the CRM",
-            "crm.write:client": "create client records in the CRM",
-            "email.draft": "draft emails", "email.send": "send emails", "email.read": "read the shared inbox",
-            "calendar.read": "read the calendar", "calendar.book": "book appointments",
-            "accounting.read": "read the accounts", "accounting.write:invoice": "raise invoices",
-            "accounting.write:transaction": "record transactions",
-            "content.draft": "draft posts", "content.schedule": "schedule approved posts",
-            "projects.write": "create project tasks",
-        ]
-        return words[scope] ?? scope
-    }
-
-    /// An approval rule in words.
-    static func describeApproval(_ action: String) -> String {
-        let words: [String: String] = [
-            "contracts": "contracts and quotes", "payments": "payments and financial commitments",
-            "refunds": "refunds and credits",
-            "complaint_replies": "replies to complaints", "discounts": "discounts",
-            "first_contact": "the first email to a new lead",
-            "calendar_changes": "moving or cancelling appointments", "publish": "publishing posts",
-        ]
-        return words[action] ?? action
     }
 }

@@ -1,3 +1,4 @@
+import Blueprint
 import Foundation
 import Scoring
 
@@ -13,11 +14,15 @@ public struct ReportInput: Sendable {
     public var paper: Paper
     /// The scoring parameters behind the result: readiness weights and the sources cited.
     public var model: ScoringModel
+    /// The recommended system's blueprint: what each agent may do and what waits for approval,
+    /// so that the report and the running system say the same.
+    public var blueprint: Blueprint
 
     public init(
         result: AssessmentResult, assessmentID: Int64, date: Date, notes: [String], branding: Branding, paper: Paper,
-        model: ScoringModel
+        model: ScoringModel, blueprint: Blueprint
     ) {
+        self.blueprint = blueprint
         self.result = result
         self.assessmentID = assessmentID
         self.date = date

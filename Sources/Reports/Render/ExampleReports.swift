@@ -29,7 +29,8 @@ public enum ExampleReports {
             let result = try Scorer(model: model).score(profile)
             let input = ReportInput(
                 result: result, assessmentID: Int64(index + 1), date: exampleDate, notes: [], branding: .standard,
-                paper: .letter, model: model)
+                paper: .letter, model: model,
+                blueprint: BlueprintPlanner(catalog: model.catalog).blueprint(for: result, profile: profile))
             let base = (file as NSString).deletingPathExtension
             files.append(("\(base).html", try renderer.render(input, as: .html)))
             files.append(("\(base).md", try renderer.render(input, as: .md)))

@@ -65,6 +65,12 @@ public struct BlueprintPlanner: Sendable {
             kpis: kpis(result, leadResponseMinutes: leadResponseMinutes))
     }
 
+    /// The blueprint for a business's result, with its own approval choices and lead figures.
+    public func blueprint(for result: AssessmentResult, profile: BusinessProfile) -> Blueprint {
+        blueprint(
+            for: result, approvalsChosen: profile.approvalActions, leadResponseMinutes: profile.leads?.responseMinutes)
+    }
+
     /// High-stakes actions always wait; so do the business's own choices that an agent could take.
     private func approvals(agents: [Agent], chosen: [String]) -> [ApprovalRule] {
         var rules: [ApprovalRule] = SkillCatalog.highStakes.sorted().map { action in
