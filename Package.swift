@@ -63,7 +63,7 @@ let package = Package(
             name: "WorkspaceTests", dependencies: ["Workspace", "Questionnaire", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "AssessmentFlowTests",
-            dependencies: ["AssessmentFlow", "Questionnaire", "TerminalUI", "Workspace"]
+            dependencies: ["AssessmentFlow", "Questionnaire", "TerminalUI", "Workspace", "Scoring"]
         ),
         .testTarget(name: "BatonEndToEndTests", dependencies: ["BatonTestSupport"]),
     ],

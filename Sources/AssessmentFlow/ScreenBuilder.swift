@@ -39,6 +39,7 @@ enum ScreenBuilder {
         default:
             input = .text(TextInputState(text: initial.map { editableText($0, q.type) } ?? ""))
         }
+        let hasInitial = initial != nil && (q.type == .singleChoice || q.type == .yesNo || q.type == .scale)
         let optional = q.required ? "" : " (optional)"
         return PromptScreen(
             heading: heading,
@@ -50,7 +51,8 @@ enum ScreenBuilder {
             help: presentation.help,
             error: error,
             unit: q.unit.map { AnswerFormatter.unit($0) } ?? (q.type == .duration ? "e.g. 15 min, 4h, 2 days" : nil),
-            input: input
+            input: input,
+            cursorIsAnswer: hasInitial
         )
     }
 

@@ -89,7 +89,13 @@ struct AssessCommand: ParsableCommand {
             throw Failure("cannot read \(file)")
         }
         do {
-            return (try PackLoader.load(yaml: yaml, file: file), path, yaml)
+            let pack = try PackLoader.load(yaml: yaml, file: file)
+            // A pack that is scored is checked whole before the first question, scoring files too.
+            let folder = (file as NSString).deletingLastPathComponent
+            if FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent("scoring.yaml")) {
+                _ = try ScoringModel.load(packFolder: folder)
+            }
+            return (pack, path, yaml)
         } catch {
             throw Failure("\(error)\nrun `baton questionnaire lint \(path)` after fixing it")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Questionnaire
+import Scoring
 import TerminalUI
 import Testing
 import Workspace
@@ -145,5 +146,33 @@ struct AssessmentRunnerTests {
         #expect(answers[AnswerKey(question: "mood")] == .number(4))
         #expect(answers[AnswerKey(question: "work")] == .choices(["a", "b"]))
         #expect(answers[AnswerKey(question: "hours", group: "g", item: "a")] == .number(1))
+    }
+}
+
+struct AssessmentScoringTests {
+    @Test func eachScoringRunIsStoredWithItsParameterVersionAndOverrides() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let packFolder = root.appendingPathComponent("questionnaires/smb-ai-readiness").path
+        let workspace = try Workspace(
+            directory: FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path)
+        let pack = try PackLoader.load(path: packFolder)
+        let file = packFolder + "/examples/dental-clinic.yaml"
+        let imported = AnswersImport(
+            try AnswersFile.read(try String(contentsOfFile: file, encoding: .utf8), file: file), pack: pack)
+        let yaml = try String(contentsOfFile: packFolder + "/questionnaire.yaml", encoding: .utf8)
+        let id = try workspace.createSession(pack: pack, path: packFolder, yaml: yaml)
+        try workspace.saveCompleted(imported.answers, in: id, title: "Cedar Hill")
+        let saved = try SavedAssessment.open(id, in: workspace)
+        _ = try AssessmentScoring.score(saved, in: workspace)
+        let low = try AssessmentScoring.score(
+            saved, in: workspace, overrides: ScoringOverrides(parsing: ["scenario=low"]))
+        #expect(try workspace.scoreCount(of: id) == 2)
+        let stored = try #require(try workspace.latestScore(of: id))
+        #expect(stored.parametersVersion == "scoring 1, catalog 1, pricing 1")
+        #expect(stored.overridesJSON == #"{"scenario":"low"}"#)
+        #expect(try AssessmentResult.decode(json: stored.resultJSON) == low)
+        // The saved answers are untouched by scoring.
+        #expect(try workspace.answers(of: id) == imported.answers)
     }
 }

@@ -92,3 +92,14 @@ struct ScoringEdgeCaseTests {
         }
     }
 }
+
+struct ReadinessWordingTests {
+    @Test(arguments: [
+        ("be more efficient", false), ("be efficient", false), ("lead response from 4 hours to 5 minutes", true),
+        ("from four hours to five minutes", true), ("halve the time spent on invoices", false),
+        ("cut invoicing time in half", true),
+    ])
+    func aTargetIsSpecificWhenItStatesANumber(target: String, specific: Bool) {
+        #expect(ReadinessScorer.isSpecific(target) == specific)
+    }
+}

@@ -45,12 +45,15 @@ public struct PathStats: Sendable {
             if question.type == .multipleChoice {
                 best = pickItems(question, choices, step, answers, pack, longest: longest)
             } else {
-                let candidates = candidates(for: question, choices: choices, literals: literals)
-                best =
-                    candidates.max { a, b in
-                        let la = planLength(answers, step.key, a, pack), lb = planLength(answers, step.key, b, pack)
-                        return longest ? la < lb : la > lb
-                    } ?? .skipped
+                // Ties go to the larger value on the long path and the smaller on the short one: a
+                // bigger team or volume is what later conditions (like staff costs) tend to ask for.
+                var chosen: (value: AnswerValue, length: Int)?
+                for candidate in candidates(for: question, choices: choices, literals: literals) {
+                    let length = planLength(answers, step.key, candidate, pack)
+                    if let current = chosen, longest ? length < current.length : length >= current.length { continue }
+                    chosen = (candidate, length)
+                }
+                best = chosen?.value ?? .skipped
             }
             answers[step.key] = best
             interview = Interview(pack: pack, answers: answers)

@@ -56,9 +56,15 @@ struct ReadinessScorer {
             score: Figure.decimal(total, places: 0), level: level, checks: results, firstStep: firstFailure?.action)
     }
 
-    /// A target is specific when it states at least one number.
+    /// A target is specific when it states at least one number, in digits or in words.
     static func isSpecific(_ target: String) -> Bool {
-        target.contains { $0.isNumber }
+        if target.contains(where: \.isNumber) { return true }
+        let words: Set<String> = [
+            "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve", "fifteen",
+            "twenty", "thirty",
+            "forty", "fifty", "hundred", "half", "double", "twice",
+        ]
+        return target.lowercased().split { !$0.isLetter }.contains { words.contains(String($0)) }
     }
 
     private func formatHours(_ h: Double) -> String {

@@ -91,6 +91,18 @@ struct ParameterChecker {
         if mc.samples < 1 || mc.samples > 1_000_000 {
             fail(["roi", "monte_carlo", "samples"], in: sFile, "samples must be 1 to 1,000,000")
         }
+        for (name, spread) in [
+            ("hours_spread", mc.hoursSpread), ("potential_spread", mc.potentialSpread), ("cost_spread", mc.costSpread),
+        ] {
+            share(spread, ["roi", "monte_carlo", name], name)
+        }
+        if !(0...1).contains(s.roi.discountRate) {
+            fail(["roi", "discount_rate"], in: sFile, "discount_rate is a share between 0 and 1")
+        }
+        if s.readiness.painHours < 0 { fail(["readiness", "pain_hours"], in: sFile, "pain_hours cannot be negative") }
+        if !(1...52).contains(s.workingWeeks.value) {
+            fail(["working_weeks", "value"], in: sFile, "working weeks are 1 to 52")
+        }
         if mc.realisation.count != 2 || mc.upliftFactor.count != 2 {
             fail(["roi", "monte_carlo"], in: sFile, "realisation and uplift_factor are [low, high] ranges")
         }
@@ -117,6 +129,26 @@ struct ParameterChecker {
         }
 
         let pFile = (pricing.root, pricing.file)
+        let build = pricing.value.build
+        for (key, value) in [
+            ("base", build.base), ("per_agent", build.perAgent), ("per_integration", build.perIntegration),
+        ] where value < 0 {
+            fail(["build", key], in: pFile, "build.\(key) cannot be negative")
+        }
+        for (i, tier) in pricing.value.tiers.enumerated() {
+            if tier.supportMonthly < 0 {
+                fail(["tiers", "\(i)", "support_monthly"], in: pFile, "support_monthly cannot be negative")
+            }
+            if !(0...12).contains(tier.supportMonthsYearOne) || !(0...12).contains(tier.supportMonthsPerYearAfter) {
+                fail(["tiers", "\(i)"], in: pFile, "support months are 0 to 12 a year")
+            }
+            if tier.maxAgents < 1 || tier.maxIntegrations < 0 {
+                fail(["tiers", "\(i)"], in: pFile, "a tier holds at least one agent")
+            }
+        }
+        for (i, agent) in catalog.value.agents.enumerated() where agent.runMonthly < 0 || agent.actionsPerHour < 1 {
+            fail(["agents", "\(i)"], in: cFile, "run_monthly cannot be negative and actions_per_hour is at least 1")
+        }
         let tierIds = pricing.value.tiers.map(\.id)
         if tierIds.isEmpty { fail(["tiers"], in: pFile, "pricing needs at least one tier") }
         for (budget, tier) in pricing.value.budgetTier where !tierIds.contains(tier) {

@@ -34,7 +34,7 @@ public final class LinePrompter: Prompter {
         switch screen.input {
         case .select(let s):
             for (i, option) in s.options.enumerated() { text += "  \(i + 1)) \(option)\n" }
-            hint = "number"
+            hint = screen.cursorIsAnswer ? "number, Enter keeps \(s.cursor + 1)" : "number"
         case .multiSelect(let s):
             for (i, option) in s.options.enumerated() { text += "  \(i + 1)) \(option)\n" }
             hint = "numbers separated by commas"

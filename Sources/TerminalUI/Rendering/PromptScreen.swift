@@ -12,11 +12,13 @@ public struct PromptScreen: Sendable {
     public var error: String?
     /// A unit after typed numbers, e.g. "hours a week".
     public var unit: String?
+    /// Whether the list's cursor stands on a saved or default answer (line mode offers it on Enter).
+    public var cursorIsAnswer = false
     public var input: ScreenInput
 
     public init(
         heading: String, progress: ScreenProgress?, preface: String? = nil, title: String, help: String?,
-        error: String? = nil, unit: String? = nil, input: ScreenInput
+        error: String? = nil, unit: String? = nil, input: ScreenInput, cursorIsAnswer: Bool = false
     ) {
         self.heading = heading
         self.preface = preface
@@ -26,6 +28,7 @@ public struct PromptScreen: Sendable {
         self.error = error
         self.unit = unit
         self.input = input
+        self.cursorIsAnswer = cursorIsAnswer
     }
 }
 
