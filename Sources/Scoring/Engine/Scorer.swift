@@ -198,9 +198,9 @@ public struct Scorer: Sendable {
         let why: String
         if let agent {
             why =
-                "#\(rank): \(MoneyFormat.money(value, currency)) a year for the \(agent.name.lowercased()) (about \(MoneyFormat.money(buildCost, currency)) to add and run for a year), ease \(MoneyFormat.percent(e.ease))."
+                "\(MoneyFormat.money(value, currency)) a year for the \(agent.name.lowercased()) (about \(MoneyFormat.money(buildCost, currency)) to add and run for a year), ease \(MoneyFormat.percent(e.ease))."
         } else {
-            why = "#\(rank): no agent in the catalog automates \(e.label.lowercased()) yet."
+            why = "No agent in the catalog automates \(e.label.lowercased()) yet."
         }
         return Opportunity(
             rank: rank, workflow: w.type, label: e.label, hoursPerWeek: Figure.decimal(w.hoursPerWeek, places: 1),
