@@ -103,3 +103,16 @@ struct ReadinessWordingTests {
         #expect(ReadinessScorer.isSpecific(target) == specific)
     }
 }
+
+struct MoneyFormatTests {
+    @Test(arguments: [
+        ("CAD", "ontario", 17912.4, "$17,912"), ("CAD", "quebec", 17912.4, "17\u{00A0}912\u{00A0}$"),
+        ("USD", "us", 1000, "$1,000"),
+        ("USD", "bc", 1000, "US$1,000"), ("CAD", "us", 5, "CA$5"), ("EUR", "elsewhere", 1234567, "€1,234,567"),
+        ("GBP", "elsewhere", -950, "−£950"),
+        ("CAD", "ontario", 1e300, "$1,000,000,000,000,000"),
+    ])
+    func moneyReadsTheWayTheBusinessWritesIt(currency: String, region: String, amount: Double, expected: String) {
+        #expect(MoneyFormat.money(amount, MoneyStyle(currency: currency, region: region)) == expected)
+    }
+}

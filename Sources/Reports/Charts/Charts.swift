@@ -56,6 +56,7 @@ enum Charts {
     static func cashFlow(_ r: AssessmentResult, accent: String) -> String {
         let points = r.roi.cumulativeCashFlow.map(double)
         let currency = r.business.currency
+        let style = MoneyStyle(currency: currency, region: r.business.region)
         let left = 80.0, right = 24.0, top = 24.0, bottom = 48.0
         let width = 640.0, height = 280.0
         var svg = SVG(width: width, height: height)
@@ -68,7 +69,7 @@ enum Charts {
             svg.line(
                 x1: left, y1: y(tick), x2: width - right, y2: y(tick), stroke: tick == 0 ? ink : grid,
                 width: tick == 0 ? 1.5 : 1)
-            svg.text(MoneyFormat.money(tick, currency), x: left - 6, y: y(tick) + 4, anchor: .end, size: 10)
+            svg.text(MoneyFormat.money(tick, style), x: left - 6, y: y(tick) + 4, anchor: .end, size: 10)
         }
         for m in stride(from: 0, through: Int(months), by: 6) {
             svg.line(x1: x(Double(m)), y1: top + plotH, x2: x(Double(m)), y2: top + plotH + 4, stroke: ink)
@@ -78,7 +79,7 @@ enum Charts {
         svg.text("Cumulative net cash flow (\(currency))", x: left, y: 14, size: 11, bold: true)
         svg.polyline(points.enumerated().map { (x(Double($0.offset)), y($0.element)) }, stroke: accent, width: 2.5)
         var description =
-            "Cumulative net cash flow over \(Int(months)) months: \(MoneyFormat.money(points.first ?? 0, currency)) at the start (the build), \(MoneyFormat.money(points.last ?? 0, currency)) at month \(Int(months))."
+            "Cumulative net cash flow over \(Int(months)) months: \(MoneyFormat.money(points.first ?? 0, style)) at the start (the build), \(MoneyFormat.money(points.last ?? 0, style)) at month \(Int(months))."
         if let payback = r.roi.paybackMonths.map({ double($0.value) }) {
             svg.line(x1: x(payback), y1: top, x2: x(payback), y2: top + plotH, stroke: ink, dash: true)
             svg.circle(x: x(payback), y: y(0), r: 5, fill: "#ffffff", stroke: ink)

@@ -22,8 +22,9 @@ struct ReportContext {
     private var r: AssessmentResult { input.result }
     private var currency: String { r.business.currency }
 
-    private func money(_ d: Decimal) -> String { MoneyFormat.money(NSDecimalNumber(decimal: d).doubleValue, currency) }
-    private func money(_ d: Double) -> String { MoneyFormat.money(d, currency) }
+    private var style: MoneyStyle { MoneyStyle(currency: currency, region: r.business.region) }
+    private func money(_ d: Decimal) -> String { MoneyFormat.money(NSDecimalNumber(decimal: d).doubleValue, style) }
+    private func money(_ d: Double) -> String { MoneyFormat.money(d, style) }
     private func double(_ d: Decimal) -> Double { NSDecimalNumber(decimal: d).doubleValue }
     private func percent(_ d: Decimal) -> String { MoneyFormat.percent(double(d)) }
     private func number(_ d: Decimal) -> String { "\(d)" }
@@ -53,7 +54,7 @@ struct ReportContext {
             ],
             "summary": [
                 "top": topThree.isEmpty ? "no workflow yet" : Self.list(topThree),
-                "hours_per_year": MoneyFormat.grouped(Int64(hoursYear.rounded())),
+                "hours_per_year": MoneyFormat.number(Int64(hoursYear.rounded()), style),
                 "value_per_year": money(valueYear),
                 "tier": r.plan.tierName,
                 "first_year": money(r.cost.firstYearInvestment.value),

@@ -24,6 +24,7 @@ public struct Scorer: Sendable {
                 "unknown tier '\(tier)'; tiers: \(model.pricing.tiers.map(\.id).joined(separator: ", "))")
         }
         let currency = profile.currency
+        let style = MoneyStyle(currency: currency, region: profile.region)
         let weeks = p.workingWeeks.value
         let reduction = p.rework.reduction
         let revenueModel = RevenueEffect(parameters: p.leadResponse, workingWeeks: weeks)
@@ -75,7 +76,8 @@ public struct Scorer: Sendable {
             opportunity(
                 rank: rank + 1, estimates[i], estimator: estimator, value: values[i], priority: priorities[i],
                 buildCost: buildCosts[i],
-                inPlan: planIndices.contains(i), parameters: p, currency: currency, revenueModel: revenueModel,
+                inPlan: planIndices.contains(i), parameters: p, currency: currency, style: style,
+                revenueModel: revenueModel,
                 leads: profile.leads)
         }
 
@@ -110,7 +112,7 @@ public struct Scorer: Sendable {
         let firstYear = costModel.firstYear(goLiveMonth: goLiveMonth)
         if let ceiling = model.pricing.budgetCeiling[profile.budget], firstYear > ceiling {
             flags.append(
-                "The first-year investment (\(MoneyFormat.money(firstYear, currency))) is above the budget given (up to \(MoneyFormat.money(ceiling, currency))): start with fewer agents, or phase the build."
+                "The first-year investment (\(MoneyFormat.money(firstYear, style))) is above the budget given (up to \(MoneyFormat.money(ceiling, style))): start with fewer agents, or phase the build."
             )
         }
         if !profile.workflows.isEmpty && plan.agents.isEmpty && totalHours > 0 {
@@ -130,12 +132,13 @@ public struct Scorer: Sendable {
             opportunities: opportunities,
             plan: agentPlan(plan, planHours: planHours, approvalsChosen: profile.approvalActions),
             cost: costSummary(
-                costModel, plan: plan, goLiveMonth: goLiveMonth, currency: currency, toolCount: profile.toolsUsed.count),
+                costModel, plan: plan, goLiveMonth: goLiveMonth, currency: currency, style: style,
+                toolCount: profile.toolsUsed.count),
             roi: roiSummary(
                 parameters: p, gross: gross, realisation: realisation, scenario: scenario, headline: headline,
                 cashFlow: cashFlow,
                 cost: costModel,
-                monteCarlo: monteCarlo, currency: currency, goLiveWeeks: goLiveWeeks),
+                monteCarlo: monteCarlo, currency: currency, style: style, goLiveWeeks: goLiveWeeks),
             readiness: ReadinessScorer(parameters: p.readiness, profile: profile, labels: labels).score(),
             timeline: timeline,
             flags: flags)
@@ -146,7 +149,7 @@ public struct Scorer: Sendable {
     private func opportunity(
         rank: Int, _ e: WorkflowEstimate, estimator: WorkflowEstimator, value: Double, priority: Double,
         buildCost: Double,
-        inPlan: Bool, parameters p: ScoringParameters, currency: String, revenueModel: RevenueEffect,
+        inPlan: Bool, parameters p: ScoringParameters, currency: String, style: MoneyStyle, revenueModel: RevenueEffect,
         leads: LeadFigures?
     ) -> Opportunity {
         let w = e.answers
@@ -181,12 +184,12 @@ public struct Scorer: Sendable {
             revenueFigure = Figure(
                 e.revenueEffect, unit: currency, places: 0,
                 why:
-                    "Answering in \(Int(p.leadResponse.targetMinutes)) minutes instead of \(Figure.decimal(leads.responseMinutes, places: 0)) lifts the close rate by \(MoneyFormat.percent(band.uplift)) (relative) to \(Figure.decimal(revenueModel.newCloseRate(leads) * 100, places: 1))%: \(MoneyFormat.money(revenueModel.addedRevenue(leads), currency)) more sales a year at a \(MoneyFormat.percent(p.leadResponse.grossMargin.value)) margin.",
+                    "Answering in \(Int(p.leadResponse.targetMinutes)) minutes instead of \(Figure.decimal(leads.responseMinutes, places: 0)) lifts the close rate by \(MoneyFormat.percent(band.uplift)) (relative) to \(Figure.decimal(revenueModel.newCloseRate(leads) * 100, places: 1))%: \(MoneyFormat.money(revenueModel.addedRevenue(leads), style)) more sales a year at a \(MoneyFormat.percent(p.leadResponse.grossMargin.value)) margin.",
                 drivers: [
                     Driver("leads per week", "\(Figure.decimal(leads.perWeek, places: 0))"),
                     Driver("first response today", "\(Figure.decimal(leads.responseMinutes, places: 0)) min"),
                     Driver("close rate", "\(Figure.decimal(leads.closeRate * 100, places: 1))%"),
-                    Driver("average deal", MoneyFormat.money(leads.dealValue, currency)),
+                    Driver("average deal", MoneyFormat.money(leads.dealValue, style)),
                     Driver("uplift band", "\(MoneyFormat.percent(band.uplift))", source: p.leadResponse.source),
                     Driver(
                         "gross margin", MoneyFormat.percent(p.leadResponse.grossMargin.value),
@@ -198,7 +201,7 @@ public struct Scorer: Sendable {
         let why: String
         if let agent {
             why =
-                "\(MoneyFormat.money(value, currency)) a year for the \(agent.name.lowercased()) (about \(MoneyFormat.money(buildCost, currency)) to add and run for a year), ease \(MoneyFormat.percent(e.ease))."
+                "\(MoneyFormat.money(value, style)) a year for the \(agent.name.lowercased()) (about \(MoneyFormat.money(buildCost, style)) to add and run for a year), ease \(MoneyFormat.percent(e.ease))."
         } else {
             why = "No agent in the catalog automates \(e.label.lowercased()) yet."
         }
@@ -219,10 +222,10 @@ public struct Scorer: Sendable {
             timeValuePerYear: Figure(
                 timeValue, unit: currency, places: 0,
                 why:
-                    "\(MoneyFormat.hours(hoursSaved + rework)) a week × \(Int(weeks)) weeks × \(MoneyFormat.money(e.hourlyRate, currency)) an hour.",
+                    "\(MoneyFormat.hours(hoursSaved + rework)) a week × \(Int(weeks)) weeks × \(MoneyFormat.money(e.hourlyRate, style)) an hour.",
                 drivers: [
                     Driver("working weeks", "\(Int(weeks))", source: p.workingWeeks.source),
-                    Driver("loaded hourly cost", MoneyFormat.money(e.hourlyRate, currency)),
+                    Driver("loaded hourly cost", MoneyFormat.money(e.hourlyRate, style)),
                     Driver("people", "\(w.people)"),
                 ]),
             revenueEffectPerYear: revenueFigure,
@@ -284,7 +287,7 @@ public struct Scorer: Sendable {
     }
 
     private func costSummary(
-        _ c: CostModel, plan: AgentPlanner.Plan, goLiveMonth: Int, currency: String, toolCount: Int
+        _ c: CostModel, plan: AgentPlanner.Plan, goLiveMonth: Int, currency: String, style: MoneyStyle, toolCount: Int
     ) -> CostSummary {
         let b = model.pricing.build
         let liveMonthsYearOne = max(0, 12 - goLiveMonth)
@@ -299,7 +302,7 @@ public struct Scorer: Sendable {
                 c.build, unit: currency, places: 0,
                 why: plan.agents.isEmpty
                     ? "Nothing to build."
-                    : "\(MoneyFormat.money(b.base, currency)) base + \(MoneyFormat.money(b.perAgent, currency)) for each agent after the first + \(MoneyFormat.money(b.perIntegration, currency)) for each integration beyond \(b.includedIntegrations).",
+                    : "\(MoneyFormat.money(b.base, style)) base + \(MoneyFormat.money(b.perAgent, style)) for each agent after the first + \(MoneyFormat.money(b.perIntegration, style)) for each integration beyond \(b.includedIntegrations).",
                 drivers: [
                     Driver("agents", "\(plan.agents.count)"),
                     Driver("integrations", "\(plan.integrations.count)", source: model.pricing.source),
@@ -307,12 +310,12 @@ public struct Scorer: Sendable {
             supportYearOne: Figure(
                 support, unit: currency, places: 0,
                 why:
-                    "\(supportMonths) month\(supportMonths == 1 ? "" : "s") of support and optimisation after go-live at \(MoneyFormat.money(c.supportMonthly, currency)) (\(plan.tier.name) tier).",
+                    "\(supportMonths) month\(supportMonths == 1 ? "" : "s") of support and optimisation after go-live at \(MoneyFormat.money(c.supportMonthly, style)) (\(plan.tier.name) tier).",
                 drivers: [Driver("tier", plan.tier.name, source: model.pricing.source)]),
             runningYearOne: Figure(
                 running, unit: currency, places: 0,
                 why:
-                    "\(liveMonthsYearOne) months live in year one × \(MoneyFormat.money(c.runningMonthly, currency)) a month."
+                    "\(liveMonthsYearOne) months live in year one × \(MoneyFormat.money(c.runningMonthly, style)) a month."
             ),
             firstYearInvestment: Figure(
                 c.firstYear(goLiveMonth: goLiveMonth), unit: currency, places: 0,
@@ -327,7 +330,7 @@ public struct Scorer: Sendable {
             toolStackPerMonth: Figure(
                 toolStack, unit: currency, places: 0,
                 why:
-                    "\(toolCount) tools at about \(MoneyFormat.money(stack.perToolMonthly, currency)) a month each, within the usual \(MoneyFormat.money(stack.minMonthly, currency))–\(MoneyFormat.money(stack.maxMonthly, currency)); the agents coordinate these tools rather than replace them.",
+                    "\(toolCount) tools at about \(MoneyFormat.money(stack.perToolMonthly, style)) a month each, within the usual \(MoneyFormat.money(stack.minMonthly, style))–\(MoneyFormat.money(stack.maxMonthly, style)); the agents coordinate these tools rather than replace them.",
                 drivers: [Driver("tools in use", "\(toolCount)", source: stack.source)]))
     }
 
@@ -335,7 +338,7 @@ public struct Scorer: Sendable {
         parameters: ScoringParameters, gross: Double, realisation: Double, scenario: String, headline: CashFlow,
         cashFlow: (Double) -> CashFlow,
         cost: CostModel,
-        monteCarlo: MonteCarlo.Outcome, currency: String, goLiveWeeks: Double
+        monteCarlo: MonteCarlo.Outcome, currency: String, style: MoneyStyle, goLiveWeeks: Double
     ) -> ROISummary {
         let p = parameters
         let scenarios = ["low", "expected", "high"].map { name -> ScenarioOutcome in
@@ -360,13 +363,13 @@ public struct Scorer: Sendable {
             annualNetBenefit: Figure(
                 headline.annualNetBenefit, unit: currency, places: 0,
                 why:
-                    "\(scenario.capitalized) scenario: \(MoneyFormat.percent(realisation)) of \(MoneyFormat.money(gross, currency)) less \(MoneyFormat.money(cost.ongoingPerYear, currency)) a year of running and support."
+                    "\(scenario.capitalized) scenario: \(MoneyFormat.percent(realisation)) of \(MoneyFormat.money(gross, style)) less \(MoneyFormat.money(cost.ongoingPerYear, style)) a year of running and support."
             ),
             paybackMonths: headline.paybackMonths.map {
                 Figure(
                     $0, unit: "months", places: 1,
                     why:
-                        "The build (\(MoneyFormat.money(cost.build, currency))) is paid up front; benefits start at go-live in week \(Figure.decimal(goLiveWeeks, places: 1)) and ramp up over \(p.adoption.ramp.count) months."
+                        "The build (\(MoneyFormat.money(cost.build, style))) is paid up front; benefits start at go-live in week \(Figure.decimal(goLiveWeeks, places: 1)) and ramp up over \(p.adoption.ramp.count) months."
                 )
             },
             firstYearROI: Figure(

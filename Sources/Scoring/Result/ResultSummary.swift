@@ -5,7 +5,8 @@ import Foundation
 public enum ResultSummary {
     public static func lines(_ r: AssessmentResult) -> [String] {
         let currency = r.business.currency
-        func money(_ d: Decimal) -> String { MoneyFormat.money(NSDecimalNumber(decimal: d).doubleValue, currency) }
+        let style = MoneyStyle(currency: currency, region: r.business.region)
+        func money(_ d: Decimal) -> String { MoneyFormat.money(NSDecimalNumber(decimal: d).doubleValue, style) }
         func share(_ d: Decimal) -> String { MoneyFormat.percent(NSDecimalNumber(decimal: d).doubleValue) }
         var out: [String] = []
         let workflows = r.opportunities.count == 1 ? "1 workflow" : "\(r.opportunities.count) workflows"
