@@ -147,6 +147,17 @@ struct ReportContentTests {
                     && "\(error)".contains("may not change delimiters or turn escaping off")
             }
         }
+        try "<p>{{#agentz}}x{{/agentz}}</p>\n".write(
+            toFile: dir + "/report.html.mustache", atomically: true, encoding: .utf8)
+        let misspelt = try TemplateSet(folder: dir)
+        #expect {
+            _ = try ReportRenderer(templates: misspelt).render(try ReportFixtures.input("dental-clinic"), as: .html)
+        } throws: { error in
+            "\(error)"
+                == "\(dir)/report.html.mustache:1:4: no value named 'agentz' in 'agentz' (see docs/reports.md for the names)"
+        }
+        try "<p>{{> header}}</p>\n".write(toFile: dir + "/report.html.mustache", atomically: true, encoding: .utf8)
+        #expect(throws: TemplateError.self) { _ = try TemplateSet(folder: dir) }
         try "<p>{{{business.name}}}</p>\n".write(
             toFile: dir + "/report.html.mustache", atomically: true, encoding: .utf8)
         #expect {

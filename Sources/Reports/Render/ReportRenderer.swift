@@ -22,9 +22,13 @@ public struct ReportRenderer: Sendable {
     public func render(_ input: ReportInput, as format: Format) throws -> String {
         switch format {
         case .html:
-            return templates.html.render(ReportContext(input: input, withCharts: true).values())
+            let values = ReportContext(input: input, withCharts: true).values()
+            try templates.check(templates.htmlNames, against: values)
+            return templates.html.render(values)
         case .md:
-            return templates.markdown.render(ReportContext(input: input, withCharts: false).values())
+            let values = ReportContext(input: input, withCharts: false).values()
+            try templates.check(templates.markdownNames, against: values)
+            return templates.markdown.render(values)
         case .json:
             return try json(input)
         case .csv:

@@ -7,6 +7,9 @@ public struct TemplateSet: Sendable {
     public let folder: String
     let html: MustacheTemplate
     let markdown: MustacheTemplate
+    /// Every tag name of each template, with its line and column, to check against the values.
+    let htmlNames: [TagName]
+    let markdownNames: [TagName]
 
     static let htmlName = "report.html.mustache"
     static let markdownName = "report.md.mustache"
@@ -16,11 +19,11 @@ public struct TemplateSet: Sendable {
     public init(folder: String) throws(TemplateError) {
         self.folder = folder
         _ = MarkdownContentType.registered
-        html = try Self.load(folder, Self.htmlName)
-        markdown = try Self.load(folder, Self.markdownName)
+        (html, htmlNames) = try Self.load(folder, Self.htmlName)
+        (markdown, markdownNames) = try Self.load(folder, Self.markdownName)
     }
 
-    private static func load(_ folder: String, _ name: String) throws(TemplateError) -> MustacheTemplate {
+    private static func load(_ folder: String, _ name: String) throws(TemplateError) -> (MustacheTemplate, [TagName]) {
         let path = (folder as NSString).appendingPathComponent(name)
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw TemplateError(
@@ -28,7 +31,9 @@ public struct TemplateSet: Sendable {
         }
         try checkUnescaped(text, path: path)
         do {
-            return try MustacheTemplate(string: text)
+            return (try MustacheTemplate(string: text), try tagNames(text, path: path))
+        } catch let error as TemplateError {
+            throw error
         } catch let error as MustacheTemplate.ParserError {
             throw TemplateError(
                 "\(path):\(error.context.lineNumber):\(error.context.columnNumber): \(describe(error.error)): \(error.context.line.trimmingCharacters(in: .whitespaces))"
@@ -66,6 +71,65 @@ public struct TemplateSet: Sendable {
                     )
                 }
                 rest = after
+            }
+        }
+    }
+
+    /// A name a template uses, and where.
+    struct TagName: Sendable {
+        let path: String
+        let line: Int
+        let column: Int
+        let name: String
+    }
+
+    /// The names in `{{name}}`, `{{#name}}`, `{{^name}}` and `{{{name}}}` tags; partials are refused.
+    private static func tagNames(_ text: String, path: String) throws(TemplateError) -> [TagName] {
+        var names: [TagName] = []
+        for (number, line) in text.components(separatedBy: "\n").enumerated() {
+            var rest = Substring(line)
+            while let open = rest.range(of: "{{") {
+                var tag = rest[open.upperBound...].prefix { $0 != "}" }
+                let column = line.distance(from: line.startIndex, to: open.lowerBound) + 1
+                rest = rest[open.upperBound...]
+                guard let first = tag.first else { continue }
+                if "!%/".contains(first) { continue }
+                if first == ">" || first == "<" || first == "$" {
+                    throw TemplateError(
+                        "\(path):\(number + 1):\(column): partials and blocks are not supported; keep the report in one template"
+                    )
+                }
+                if "#^{&".contains(first) { tag = tag.dropFirst() }
+                let name = tag.trimmingCharacters(in: .whitespaces)
+                if !name.isEmpty && name != "." {
+                    names.append(TagName(path: path, line: number + 1, column: column, name: name))
+                }
+            }
+        }
+        return names
+    }
+
+    /// Fails on the first name a template uses that the values do not hold at any level, so that a
+    /// misspelt `{{busines.name}}` is an error with its position, not an empty space in the report.
+    func check(_ names: [TagName], against values: [String: Any]) throws(TemplateError) {
+        var known: Set<String> = []
+        func collect(_ value: Any) {
+            if let dictionary = value as? [String: Any] {
+                for (key, inner) in dictionary {
+                    known.insert(key)
+                    collect(inner)
+                }
+            } else if let list = value as? [Any] {
+                list.forEach(collect)
+            }
+        }
+        collect(values)
+        for tag in names {
+            let parts = tag.name.split(separator: ".").map(String.init)
+            if let missing = parts.first(where: { !known.contains($0) }) {
+                throw TemplateError(
+                    "\(tag.path):\(tag.line):\(tag.column): no value named '\(missing)' in '\(tag.name)' (see docs/reports.md for the names)"
+                )
             }
         }
     }
