@@ -31,6 +31,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // The runtime: durable events, skills, the policy gate, the outbox and the audit log.
+        .target(name: "Orchestrator", dependencies: ["Blueprint", .product(name: "GRDB", package: "GRDB.swift")]),
         // The consultant's SQLite workspace: assessment sessions and every answer as it is given.
         .target(
             name: "Workspace",
@@ -57,6 +59,7 @@ let package = Package(
         .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "BlueprintTests", dependencies: ["Blueprint", "Scoring", "Questionnaire", "Reports"], exclude: ["Golden"]),
+        .testTarget(name: "OrchestratorTests", dependencies: ["Orchestrator", "Blueprint"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Scoring", "Questionnaire"], exclude: ["Golden", "Scripts"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Questionnaire"], exclude: ["Golden"]),
         .testTarget(

@@ -1,0 +1,142 @@
+import Blueprint
+import Foundation
+import GRDB
+
+/// Routes pending events to the agents that consume them, runs their skills, passes every
+/// proposed action through the policy gate, and records the outcome. One transaction per batch:
+/// consuming events, writing context, emitting events and queueing actions commit together.
+public final class Engine: Sendable {
+    public let blueprint: Blueprint
+    let store: RuntimeStore
+    let gate: PolicyGate
+
+    public init(blueprint: Blueprint, store: RuntimeStore) {
+        self.blueprint = blueprint
+        self.store = store
+        gate = PolicyGate(blueprint: blueprint)
+    }
+
+    /// Processes pending events until none is left; returns how many were processed.
+    @discardableResult
+    public func runUntilIdle(batchSize: Int = 256) throws -> Int {
+        var total = 0
+        while true {
+            let processed = try processBatch(limit: batchSize)
+            total += processed
+            if processed == 0 { return total }
+        }
+    }
+
+    /// Processes up to `limit` pending events in one transaction.
+    public func processBatch(limit: Int) throws -> Int {
+        try store.database.write { db in
+            let events = try EventRecord.filter(Column("status") == EventRecord.Status.pending.rawValue).order(
+                Column("id")
+            ).limit(limit).fetchAll(db)
+            for event in events { try process(event, db) }
+            return events.count
+        }
+    }
+
+    private func audit(_ db: Database, _ caseID: String, _ agent: String?, _ kind: String, _ detail: String) throws {
+        try AuditEntry(id: nil, at: store.clock(), caseID: caseID, agent: agent, kind: kind, detail: detail).insert(db)
+    }
+
+    private func process(_ event: EventRecord, _ db: Database) throws {
+        var done = event
+        done.status = .done
+        try done.update(db)
+        try audit(db, event.caseID, nil, "event", "\(event.type) from \(event.producer)")
+        let payload = event.payload.mapValues { "\($0)" }
+        var (notes, version) = try RuntimeStore.context(db, event.caseID)
+        if event.producer == "intake" || event.producer == "cli" {
+            notes["intake"] = payload
+        }
+        for agent in blueprint.agents where agent.consumes.contains(event.type) {
+            guard let skill = SkillRegistry.skill(named: agent.skill) else {
+                try audit(
+                    db, event.caseID, agent.id, "skill",
+                    "skill \(agent.skill) is not built in yet; event left unhandled")
+                continue
+            }
+            let input = SkillInput(
+                event: event, payload: payload, context: notes, agent: agent, business: blueprint.business,
+                now: store.clock())
+            let outcome = skill.run(input, tools: try tools(for: agent, db))
+            notes[agent.id] = outcome.notes
+            try audit(db, event.caseID, agent.id, "skill", outcome.notes["summary"] ?? "ran \(agent.skill)")
+            for (index, action) in outcome.actions.enumerated() {
+                let key = "\(event.id!)-\(agent.id)-\(action.kind)-\(index)"
+                let earlierEmails =
+                    try Int.fetchOne(
+                        db, sql: "SELECT count(*) FROM outbox WHERE case_id = ? AND action = 'email.send'",
+                        arguments: [event.caseID]) ?? 0
+                let firstContact = action.kind == "email.send" && earlierEmails == 0
+                let json = String(
+                    decoding: try JSONSerialization.data(withJSONObject: action.payload, options: [.sortedKeys]),
+                    as: UTF8.self)
+                switch gate.decide(action, by: agent, firstContact: firstContact) {
+                case .deny(let reason):
+                    try audit(db, event.caseID, agent.id, "denied", "\(action.kind): \(reason)")
+                case .needsApproval(let rule):
+                    try ApprovalRecord(
+                        id: nil, caseID: event.caseID, agent: agent.id, action: action.kind, proposedJSON: json,
+                        reason: action.reason,
+                        status: .pending, createdAt: store.clock()
+                    ).insert(db)
+                    try audit(db, event.caseID, agent.id, "approval", "\(action.kind) waits for \(rule.approver)")
+                case .allow:
+                    try db.execute(
+                        sql: """
+                            INSERT OR IGNORE INTO outbox (idempotency_key, case_id, agent, action, payload_json, status, attempts, created_at)
+                            VALUES (?, ?, ?, ?, ?, 'queued', 0, ?)
+                            """, arguments: [key, event.caseID, agent.id, action.kind, json, store.clock()])
+                    try audit(db, event.caseID, agent.id, "allowed", action.kind)
+                }
+            }
+            for emitted in outcome.emits {
+                guard agent.emits.contains(emitted.type) else {
+                    try audit(
+                        db, event.caseID, agent.id, "denied",
+                        "emitting \(emitted.type), which the blueprint does not declare")
+                    continue
+                }
+                let json = String(
+                    decoding: try JSONSerialization.data(withJSONObject: emitted.payload, options: [.sortedKeys]),
+                    as: UTF8.self)
+                try EventRecord(
+                    id: nil, type: emitted.type, caseID: event.caseID, causationID: event.id, payloadJSON: json,
+                    producer: agent.id,
+                    idempotencyKey: nil, status: .pending, createdAt: store.clock()
+                ).insert(db)
+            }
+        }
+        let contextJSON = String(decoding: try JSONEncoder.sortedKeys.encode(notes), as: UTF8.self)
+        try db.execute(
+            sql: """
+                INSERT INTO case_context (case_id, context_json, version) VALUES (?, ?, ?)
+                ON CONFLICT (case_id) DO UPDATE SET context_json = excluded.context_json, version = excluded.version
+                WHERE case_context.version = ?
+                """, arguments: [event.caseID, contextJSON, version + 1, version])
+    }
+
+    /// The tools an agent's permissions grant, and no others.
+    private func tools(for agent: Agent, _ db: Database) throws -> Tools {
+        guard agent.permissions.contains("calendar.read") else { return Tools(freeSlots: nil) }
+        let busy = try Row.fetchAll(db, sql: "SELECT starts_at, ends_at FROM calendar_busy").map { row in
+            DateInterval(start: row["starts_at"], end: row["ends_at"])
+        }
+        let finder = SlotFinder(
+            hours: blueprint.business.workingHours, timeZone: blueprint.business.timeZone, busy: busy,
+            from: store.clock())
+        return Tools(freeSlots: { count, minutes in finder.slots(count: count, minutes: minutes) })
+    }
+}
+
+extension JSONEncoder {
+    static var sortedKeys: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+}

@@ -1,0 +1,52 @@
+import Blueprint
+import Foundation
+
+/// What a skill sees: the event, the case's shared context, its agent's configuration.
+public struct SkillInput: Sendable {
+    public let event: EventRecord
+    public let payload: [String: String]
+    /// Notes earlier agents wrote, by agent id.
+    public let context: [String: [String: String]]
+    public let agent: Agent
+    public let business: Business
+    public let now: Date
+}
+
+/// An action a skill proposes; the policy gate decides whether it runs, waits or is refused.
+public struct ProposedAction: Sendable, Equatable {
+    /// An action name from ``SkillCatalog/actions``, e.g. `email.send`.
+    public let kind: String
+    public let payload: [String: String]
+    /// Why the agent proposes it, shown with any approval.
+    public let reason: String
+}
+
+/// What a skill returns: notes for the case context, proposed actions, and events to hand on.
+public struct SkillOutcome: Sendable {
+    public var notes: [String: String] = [:]
+    public var actions: [ProposedAction] = []
+    public var emits: [(type: String, payload: [String: String])] = []
+}
+
+/// The tools a skill may use, granted from its agent's permissions and nothing more.
+public struct Tools: Sendable {
+    /// Free slots of the built-in calendar, present only with `calendar.read`.
+    public let freeSlots: (@Sendable (_ count: Int, _ minutes: Int) -> [Date])?
+}
+
+/// A built-in, deterministic skill.
+public protocol Skill: Sendable {
+    func run(_ input: SkillInput, tools: Tools) -> SkillOutcome
+}
+
+/// The built-in skills by name.
+public enum SkillRegistry {
+    public static func skill(named name: String) -> Skill? {
+        switch name {
+        case "lead_qualification": return LeadQualificationSkill()
+        case "follow_up_drafting": return FollowUpDraftingSkill()
+        case "scheduling": return SchedulingSkill()
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import GRDB
+
+/// An event, durable before it is acknowledged: what happened, in which case, caused by what.
+public struct EventRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "event"
+
+    /// Processing state: pending until an engine has routed it, then done.
+    public enum Status: String, Codable, Sendable {
+        case pending, done
+    }
+
+    public var id: Int64?
+    public var type: String
+    /// The case (correlation) id: one lead, one inquiry.
+    public var caseID: String
+    /// The event that caused this one, if an agent emitted it.
+    public var causationID: Int64?
+    public var payloadJSON: String
+    /// Who produced it: `intake`, `cli` or an agent id.
+    public var producer: String
+    /// Makes a retried submission safe: the same key is stored once.
+    public var idempotencyKey: String?
+    public var status: Status
+    public var createdAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, type, producer, status
+        case caseID = "case_id", causationID = "causation_id", payloadJSON = "payload_json"
+        case idempotencyKey = "idempotency_key", createdAt = "created_at"
+    }
+
+    /// The payload as a dictionary of strings and numbers.
+    public var payload: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(payloadJSON.utf8))) as? [String: Any] ?? [:]
+    }
+}
+
+/// An action allowed by the policy gate, waiting for (or done by) the dispatcher.
+public struct OutboxItem: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "outbox"
+
+    public enum Status: String, Codable, Sendable {
+        case queued, sent, dead
+    }
+
+    public var id: Int64?
+    /// The side effect runs at most once per key, also across crashes.
+    public var idempotencyKey: String
+    public var caseID: String
+    public var agent: String
+    public var action: String
+    public var payloadJSON: String
+    public var status: Status
+    public var attempts: Int
+    public var createdAt: Date
+    public var sentAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case id, agent, action, status, attempts
+        case idempotencyKey = "idempotency_key", caseID = "case_id", payloadJSON = "payload_json"
+        case createdAt = "created_at", sentAt = "sent_at"
+    }
+}
+
+/// An action that waits for a person, with what the agent recommends and why.
+public struct ApprovalRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "approval"
+
+    public enum Status: String, Codable, Sendable {
+        case pending, approved, rejected
+    }
+
+    public var id: Int64?
+    public var caseID: String
+    public var agent: String
+    public var action: String
+    /// The action as proposed.
+    public var proposedJSON: String
+    public var reason: String
+    public var status: Status
+    public var createdAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, agent, action, reason, status
+        case caseID = "case_id", proposedJSON = "proposed_json", createdAt = "created_at"
+    }
+}
+
+/// One line of the audit log: every event, decision, denial, approval and effect.
+public struct AuditEntry: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "audit"
+
+    public var id: Int64?
+    public var at: Date
+    public var caseID: String
+    public var agent: String?
+    /// `event`, `allowed`, `denied`, `approval`, `sent`, `skill`.
+    public var kind: String
+    public var detail: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, at, agent, kind, detail
+        case caseID = "case_id"
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import GRDB
+
+/// The runtime's SQLite database (WAL, `synchronous = FULL`): events, case contexts, the outbox,
+/// approvals, the built-in CRM and calendar, and the audit log.
+public final class RuntimeStore: Sendable {
+    let database: DatabaseQueue
+    let clock: @Sendable () -> Date
+
+    /// Opens (creating) the store in `folder`.
+    public init(folder: String, clock: @escaping @Sendable () -> Date = Date.init) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        database = try DatabaseQueue(
+            path: (folder as NSString).appendingPathComponent("runtime.sqlite"), configuration: configuration)
+        _ = try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
+        self.clock = clock
+        try Self.migrator.migrate(database)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: runtime") { db in
+            try db.create(table: "event") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("type", .text).notNull()
+                t.column("case_id", .text).notNull().indexed()
+                t.column("causation_id", .integer)
+                t.column("payload_json", .text).notNull()
+                t.column("producer", .text).notNull()
+                t.column("idempotency_key", .text).unique()
+                t.column("status", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+            }
+            try db.create(index: "event_pending", on: "event", columns: ["status", "id"])
+            try db.create(table: "case_context") { t in
+                t.primaryKey("case_id", .text)
+                t.column("context_json", .text).notNull()
+                t.column("version", .integer).notNull()
+            }
+            try db.create(table: "outbox") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("idempotency_key", .text).notNull().unique()
+                t.column("case_id", .text).notNull()
+                t.column("agent", .text).notNull()
+                t.column("action", .text).notNull()
+                t.column("payload_json", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("attempts", .integer).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.column("sent_at", .datetime)
+            }
+            try db.create(table: "approval") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("case_id", .text).notNull()
+                t.column("agent", .text).notNull()
+                t.column("action", .text).notNull()
+                t.column("proposed_json", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+            }
+            try db.create(table: "audit") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("at", .datetime).notNull()
+                t.column("case_id", .text).notNull().indexed()
+                t.column("agent", .text)
+                t.column("kind", .text).notNull()
+                t.column("detail", .text).notNull()
+            }
+            try db.create(table: "crm_lead") { t in
+                t.primaryKey("case_id", .text)
+                t.column("score", .integer).notNull()
+                t.column("updated_at", .datetime).notNull()
+            }
+            try db.create(table: "calendar_busy") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("starts_at", .datetime).notNull()
+                t.column("ends_at", .datetime).notNull()
+            }
+        }
+        return migrator
+    }
+
+    /// Stores an event durably and returns its id; a repeated idempotency key returns the first id.
+    @discardableResult
+    public func submit(
+        type: String, caseID: String, payload: [String: Any], producer: String, idempotencyKey: String? = nil
+    ) throws -> Int64 {
+        let json = String(
+            decoding: try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys]), as: UTF8.self)
+        let now = clock()
+        return try database.write { db in
+            if let key = idempotencyKey,
+                let existing = try EventRecord.filter(Column("idempotency_key") == key).fetchOne(db)
+            {
+                return existing.id!
+            }
+            let event = EventRecord(
+                id: nil, type: type, caseID: caseID, causationID: nil, payloadJSON: json, producer: producer,
+                idempotencyKey: idempotencyKey,
+                status: .pending, createdAt: now)
+            try event.insert(db)
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// Marks a time as busy in the built-in calendar.
+    public func addBusy(from start: Date, to end: Date) throws {
+        try database.write { db in
+            try db.execute(
+                sql: "INSERT INTO calendar_busy (starts_at, ends_at) VALUES (?, ?)", arguments: [start, end])
+        }
+    }
+
+    public func events(caseID: String? = nil) throws -> [EventRecord] {
+        try database.read { db in
+            var request = EventRecord.order(Column("id"))
+            if let caseID { request = request.filter(Column("case_id") == caseID) }
+            return try request.fetchAll(db)
+        }
+    }
+
+    public func outbox() throws -> [OutboxItem] {
+        try database.read { try OutboxItem.order(Column("id")).fetchAll($0) }
+    }
+
+    public func approvals() throws -> [ApprovalRecord] {
+        try database.read { try ApprovalRecord.order(Column("id")).fetchAll($0) }
+    }
+
+    public func audit(caseID: String? = nil) throws -> [AuditEntry] {
+        try database.read { db in
+            var request = AuditEntry.order(Column("id"))
+            if let caseID { request = request.filter(Column("case_id") == caseID) }
+            return try request.fetchAll(db)
+        }
+    }
+
+    /// The shared context of a case: each agent's notes under its own key.
+    public func context(caseID: String) throws -> (notes: [String: [String: String]], version: Int) {
+        try database.read { db in try Self.context(db, caseID) }
+    }
+
+    static func context(_ db: Database, _ caseID: String) throws -> (notes: [String: [String: String]], version: Int) {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT context_json, version FROM case_context WHERE case_id = ?", arguments: [caseID])
+        else {
+            return ([:], 0)
+        }
+        let json: String = row["context_json"]
+        let notes = (try? JSONDecoder().decode([String: [String: String]].self, from: Data(json.utf8))) ?? [:]
+        return (notes, row["version"])
+    }
+
+    /// The lead score the built-in CRM holds for a case.
+    public func crmScore(caseID: String) throws -> Int? {
+        try database.read {
+            try Int.fetchOne($0, sql: "SELECT score FROM crm_lead WHERE case_id = ?", arguments: [caseID])
+        }
+    }
+}
