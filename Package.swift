@@ -45,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "baton",
             dependencies: [
-                "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Scoring", "Reports", "Blueprint",
+                "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Scoring", "Reports", "Blueprint", "Orchestrator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

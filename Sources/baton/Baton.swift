@@ -15,7 +15,9 @@ struct Baton: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             AssessCommand.self, ScoreCommand.self, ReportCommand.self, BlueprintCommand.self, DemoCommand.self,
-            NoteCommand.self, ListCommand.self,
+            RunCommand.self, EventCommand.self, ApprovalsCommand.self, CasesCommand.self, AuditCommand.self,
+            KPIsCommand.self,
+            DailyReportCommand.self, NoteCommand.self, ListCommand.self,
             ShowCommand.self, AnswersCommand.self,
             DeleteCommand.self,
             QuestionnaireCommand.self,

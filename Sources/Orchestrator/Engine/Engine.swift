@@ -82,7 +82,7 @@ public final class Engine: Sendable {
                     try ApprovalRecord(
                         id: nil, caseID: event.caseID, agent: agent.id, action: action.kind, proposedJSON: json,
                         reason: action.reason,
-                        status: .pending, createdAt: store.clock()
+                        status: .pending, createdAt: store.clock(), approvedJSON: nil, decision: nil, decidedAt: nil
                     ).insert(db)
                     try audit(db, event.caseID, agent.id, "approval", "\(action.kind) waits for \(rule.approver)")
                 case .allow:

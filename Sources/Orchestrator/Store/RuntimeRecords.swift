@@ -68,7 +68,7 @@ public struct ApprovalRecord: Codable, Sendable, Equatable, FetchableRecord, Per
     public static let databaseTableName = "approval"
 
     public enum Status: String, Codable, Sendable {
-        case pending, approved, rejected
+        case pending, approved, rejected, overridden
     }
 
     public var id: Int64?
@@ -80,10 +80,17 @@ public struct ApprovalRecord: Codable, Sendable, Equatable, FetchableRecord, Per
     public var reason: String
     public var status: Status
     public var createdAt: Date
+    /// The action as approved (edited or not); absent until a person decides.
+    public var approvedJSON: String?
+    /// The person's reason for rejecting, or the instructions of an override.
+    public var decision: String?
+    public var decidedAt: Date?
 
     enum CodingKeys: String, CodingKey {
-        case id, agent, action, reason, status
-        case caseID = "case_id", proposedJSON = "proposed_json", createdAt = "created_at"
+        case id, agent, action, reason, status, decision
+        case caseID = "case_id", proposedJSON = "proposed_json", createdAt = "created_at", approvedJSON =
+            "approved_json"
+        case decidedAt = "decided_at"
     }
 }
 

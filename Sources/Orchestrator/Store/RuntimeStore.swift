@@ -60,6 +60,9 @@ public final class RuntimeStore: Sendable {
                 t.column("reason", .text).notNull()
                 t.column("status", .text).notNull()
                 t.column("created_at", .datetime).notNull()
+                t.column("approved_json", .text)
+                t.column("decision", .text)
+                t.column("decided_at", .datetime)
             }
             try db.create(table: "audit") { t in
                 t.autoIncrementedPrimaryKey("id")

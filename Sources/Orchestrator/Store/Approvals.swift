@@ -1,0 +1,121 @@
+import Foundation
+import GRDB
+
+/// A person's decisions on pending approvals. The proposed, approved and executed versions are all
+/// kept: the approval row holds the first two, the outbox (keyed `approval-ID`) the third.
+public struct Approvals: Sendable {
+    let store: RuntimeStore
+
+    public init(store: RuntimeStore) {
+        self.store = store
+    }
+
+    public func pending() throws -> [ApprovalRecord] {
+        try store.database.read {
+            try ApprovalRecord.filter(Column("status") == "pending").order(Column("id")).fetchAll($0)
+        }
+    }
+
+    public func get(_ id: Int64) throws -> ApprovalRecord {
+        guard let record = try store.database.read({ try ApprovalRecord.fetchOne($0, key: id) }) else {
+            throw RuntimeError("no approval \(id) (see `baton approvals list`)")
+        }
+        return record
+    }
+
+    /// Approves, optionally with an edited action (e.g. a changed email body), and queues it.
+    public func approve(_ id: Int64, edited: [String: String]? = nil) throws {
+        try decide(id) { db, record in
+            var payload = try Self.payload(record.proposedJSON)
+            for (key, value) in edited ?? [:] { payload[key] = value }
+            let json = try Self.json(payload)
+            var updated = record
+            updated.status = .approved
+            updated.approvedJSON = json
+            updated.decidedAt = store.clock()
+            try updated.update(db)
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO outbox (idempotency_key, case_id, agent, action, payload_json, status, attempts, created_at)
+                    VALUES (?, ?, ?, ?, ?, 'queued', 0, ?)
+                    """, arguments: ["approval-\(id)", record.caseID, record.agent, record.action, json, store.clock()])
+            try AuditEntry(
+                id: nil, at: store.clock(), caseID: record.caseID, agent: record.agent, kind: "approved",
+                detail: "\(record.action) #\(id)\(edited == nil ? "" : " (edited)")"
+            ).insert(db)
+        }
+    }
+
+    /// Rejects with a reason; nothing leaves.
+    public func reject(_ id: Int64, reason: String) throws {
+        try decide(id) { db, record in
+            var updated = record
+            updated.status = .rejected
+            updated.decision = reason
+            updated.decidedAt = store.clock()
+            try updated.update(db)
+            try AuditEntry(
+                id: nil, at: store.clock(), caseID: record.caseID, agent: record.agent, kind: "rejected",
+                detail: "\(record.action) #\(id): \(reason)"
+            ).insert(db)
+        }
+    }
+
+    /// Overrides with instructions: the agent applies them to its proposal and resubmits it as a new
+    /// approval (a deterministic skill adds them as a paragraph to the message it proposed).
+    @discardableResult
+    public func override(_ id: Int64, instructions: String) throws -> Int64 {
+        var newID: Int64 = 0
+        try decide(id) { db, record in
+            var updated = record
+            updated.status = .overridden
+            updated.decision = instructions
+            updated.decidedAt = store.clock()
+            try updated.update(db)
+            var payload = try Self.payload(record.proposedJSON)
+            payload["body"] = (payload["body"].map { $0 + "\n\n" } ?? "") + instructions
+            let resubmitted = ApprovalRecord(
+                id: nil, caseID: record.caseID, agent: record.agent, action: record.action,
+                proposedJSON: try Self.json(payload),
+                reason: "resubmitted with the owner's instructions", status: .pending, createdAt: store.clock(),
+                approvedJSON: nil,
+                decision: nil, decidedAt: nil)
+            try resubmitted.insert(db)
+            newID = db.lastInsertedRowID
+            try AuditEntry(
+                id: nil, at: store.clock(), caseID: record.caseID, agent: record.agent, kind: "overridden",
+                detail: "\(record.action) #\(id) → #\(newID)"
+            ).insert(db)
+        }
+        return newID
+    }
+
+    private func decide(_ id: Int64, _ body: (Database, ApprovalRecord) throws -> Void) throws {
+        try store.database.write { db in
+            guard let record = try ApprovalRecord.fetchOne(db, key: id) else {
+                throw RuntimeError("no approval \(id) (see `baton approvals list`)")
+            }
+            guard record.status == .pending else {
+                throw RuntimeError("approval \(id) is already \(record.status.rawValue)")
+            }
+            try body(db, record)
+        }
+    }
+
+    static func payload(_ json: String) throws -> [String: String] {
+        (try JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: String] ?? [:]
+    }
+
+    static func json(_ payload: [String: String]) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys]), as: UTF8.self)
+    }
+}
+
+/// A runtime operation that cannot be done, with what to do instead.
+public struct RuntimeError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}

@@ -1,0 +1,149 @@
+import ArgumentParser
+import Foundation
+import Orchestrator
+
+/// `baton cases`, `baton audit`, `baton kpis`, `baton daily-report`: what the running system did.
+struct CasesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cases", abstract: "List cases, or show one case's timeline.", subcommands: [List.self, Show.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List cases with their latest event.")
+        @OptionGroup var runtime: RuntimeOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            try reportingFailures {
+                let events = try runtime.store().events()
+                var latest: [String: EventRecord] = [:]
+                for e in events { latest[e.caseID] = e }
+                let rows = latest.keys.sorted().map {
+                    [
+                        "id": $0, "latest_event": latest[$0]!.type,
+                        "events": "\(events.filter { $0.caseID == $0.caseID }.count)",
+                    ]
+                }
+                if json { return print(try jsonText(rows)) }
+                for id in latest.keys.sorted() {
+                    print("\(id)  \(latest[id]!.type)  \(events.filter { $0.caseID == id }.count) events")
+                }
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A case's timeline: events, decisions and effects, with the shared context.")
+        @OptionGroup var runtime: RuntimeOptions
+        @Argument var id: String
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            try reportingFailures {
+                let store = try runtime.store()
+                let audit = try store.audit(caseID: id)
+                if audit.isEmpty { throw Failure("no case \(id) (see `baton cases list`)") }
+                let context = try store.context(caseID: id)
+                if json {
+                    struct Shown: Encodable {
+                        let timeline: [AuditEntry]
+                        let context: [String: [String: String]]
+                    }
+                    return print(try jsonText(Shown(timeline: audit, context: context.notes)))
+                }
+                let formatter = ISO8601DateFormatter()
+                for entry in audit {
+                    print(
+                        "\(formatter.string(from: entry.at))  \(entry.kind.padding(toLength: 8, withPad: " ", startingAt: 0)) \(entry.agent ?? "-")  \(entry.detail)"
+                    )
+                }
+                print("\nContext (version \(context.version)):")
+                for key in context.notes.keys.sorted() {
+                    print(
+                        "  \(key): "
+                            + context.notes[key]!.keys.sorted().map { "\($0)=\(context.notes[key]![$0]!)" }.joined(
+                                separator: "; "))
+                }
+            }
+        }
+    }
+}
+
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit", abstract: "The audit log: every event, decision, refusal, approval and effect.")
+    @OptionGroup var runtime: RuntimeOptions
+    @Option(help: "Only this agent.") var agent: String?
+    @Option(help: ArgumentHelp("Only entries at or after this ISO 8601 time.", valueName: "time")) var since: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try reportingFailures {
+            var entries = try runtime.store().audit()
+            if let agent { entries = entries.filter { $0.agent == agent } }
+            if let since {
+                guard let date = ISO8601DateFormatter().date(from: since) else {
+                    throw Failure("--since takes an ISO 8601 time, e.g. 2026-03-02T09:00:00Z")
+                }
+                entries = entries.filter { $0.at >= date }
+            }
+            if json { return print(try jsonText(entries)) }
+            let formatter = ISO8601DateFormatter()
+            for e in entries {
+                print("\(formatter.string(from: e.at))  \(e.caseID)  \(e.kind)  \(e.agent ?? "-")  \(e.detail)")
+            }
+        }
+    }
+}
+
+struct KPIsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kpis", abstract: "Measured KPIs against the blueprint's baselines and targets.")
+    @OptionGroup var runtime: RuntimeOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try reportingFailures {
+            let kpis = try KPIs.measure(runtime.store(), blueprint: runtime.blueprint())
+            if json { return print(try jsonText(kpis)) }
+            let p50 = kpis.firstResponseP50Minutes.map { String(format: "%.2f min", $0) } ?? "—"
+            let p90 = kpis.firstResponseP90Minutes.map { String(format: "%.2f min", $0) } ?? "—"
+            print("Leads answered: \(kpis.leadsAnswered); first response p50 \(p50), p90 \(p90)")
+            if let b = kpis.baselineMinutes, let t = kpis.targetMinutes {
+                print("Baseline \(Int(b)) min → target \(Int(t)) min")
+            }
+            print(
+                "Tasks per agent: "
+                    + kpis.tasksPerAgent.keys.sorted().map { "\($0) \(kpis.tasksPerAgent[$0]!)" }.joined(
+                        separator: ", "))
+            print("Escalations: \(kpis.escalations); refusals: \(kpis.denials)")
+        }
+    }
+}
+
+struct DailyReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "daily-report", abstract: "Write the daily report of what every agent did.")
+    @OptionGroup var runtime: RuntimeOptions
+    @Option(help: ArgumentHelp("The day (YYYY-MM-DD); default today.", valueName: "date")) var date: String?
+    @Option(help: ArgumentHelp("The output folder.", valueName: "dir")) var out = "reports"
+
+    func run() throws {
+        try reportingFailures {
+            let blueprint = try runtime.blueprint()
+            let day =
+                try date.map { text -> Date in
+                    guard let parsed = ReportCommand.parseDate(text) else { throw Failure("--date takes YYYY-MM-DD") }
+                    return parsed.addingTimeInterval(12 * 3600)
+                } ?? Date()
+            let text = try DailyReport.markdown(runtime.store(), blueprint: blueprint, day: day)
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withFullDate]
+            let path = (out as NSString).appendingPathComponent("daily-\(formatter.string(from: day)).md")
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            print(text, terminator: "")
+            printError("Wrote \(path)")
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Blueprint
+import Dispatch
+import Foundation
+import Orchestrator
+import Questionnaire
+
+/// `baton run BLUEPRINT`: boots the agent system in the foreground.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run an agent system from its blueprint, in the foreground (Ctrl-C stops it cleanly).",
+        discussion: """
+            Events wait in the runtime's database until processed: send them with `baton event send` whether or \
+            not the system is running. Emails go to the .eml outbox folder named in the blueprint's email connector.
+
+            Examples:
+              baton run northside.blueprint.yaml
+              baton run northside.blueprint.yaml --once       # process what is waiting, then exit
+            """)
+
+    @OptionGroup var runtime: RuntimeOptions
+
+    @Argument(help: "The blueprint file.")
+    var blueprint: String
+
+    @Flag(help: "Process every waiting event and dispatch its effects, then exit.")
+    var once = false
+
+    func run() throws {
+        try reportingFailures {
+            let loaded: Blueprint
+            do {
+                loaded = try BlueprintFile.load(path: blueprint)
+            } catch let error as PackLoadError {
+                throw Failure("\(error)\ncheck it with: baton blueprint validate \(blueprint)")
+            }
+            let store = try runtime.store()
+            try BlueprintFile.yaml(loaded).write(
+                toFile: (runtime.folder as NSString).appendingPathComponent("blueprint.yaml"), atomically: true,
+                encoding: .utf8)
+            let engine = Engine(blueprint: loaded, store: store)
+            let folder = loaded.connectors.email.settings["folder"]?.string ?? "outbox"
+            let outbox = folder.hasPrefix("/") ? folder : (runtime.folder as NSString).appendingPathComponent(folder)
+            let dispatcher = Dispatcher(
+                store: store, emailFolder: outbox,
+                from: loaded.connectors.email.settings["from"]?.string ?? "baton@localhost")
+            let stop = StopFlag()
+            for signalNumber in [SIGINT, SIGTERM] {
+                signal(signalNumber, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+                source.setEventHandler { stop.set() }
+                source.resume()
+                stop.keep(source)
+            }
+            log(
+                "running \(loaded.business.name): \(loaded.agents.count) agents; data in \(runtime.folder); emails to \(outbox)"
+            )
+            while !stop.isSet {
+                let processed = try engine.processBatch(limit: 256)
+                let sent = try dispatcher.dispatch()
+                if processed > 0 || sent > 0 { log("processed \(processed) events, dispatched \(sent) actions") }
+                if processed == 0 && sent == 0 {
+                    if once { break }
+                    Thread.sleep(forTimeInterval: 0.05)
+                }
+            }
+            log(stop.isSet ? "stopped; waiting events stay queued for the next run" : "idle; done")
+        }
+    }
+
+    private func log(_ message: String) {
+        let stamp = ISO8601DateFormatter().string(from: Date())
+        FileHandle.standardError.write(Data("\(stamp) \(message)\n".utf8))
+    }
+}
+
+/// Set from a signal handler, read by the run loop.
+final class StopFlag: @unchecked Sendable {
+    // @unchecked: `flag` and `sources` are only touched under `lock`.
+    private let lock = NSLock()
+    private var flag = false
+    private var sources: [DispatchSourceSignal] = []
+
+    var isSet: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return flag
+    }
+
+    func set() {
+        lock.lock()
+        flag = true
+        lock.unlock()
+    }
+
+    func keep(_ source: DispatchSourceSignal) {
+        lock.lock()
+        sources.append(source)
+        lock.unlock()
+    }
+}
