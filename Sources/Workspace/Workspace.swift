@@ -37,6 +37,8 @@ public final class Workspace: Sendable {
         }
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
+        // Two baton commands may share a workspace: wait for the other's write instead of failing.
+        configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }

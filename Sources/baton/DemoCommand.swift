@@ -65,9 +65,10 @@ struct DemoCommand: ParsableCommand {
                   report     \(base).html
                   blueprint  \(base).blueprint.yaml (\(blueprint.agents.count) agents, \(blueprint.approvals.count) approval rules)
 
-                Next: read the agent system in plain words, then check it:
+                Next: read the agent system in plain words, then run it and send it a lead:
                   baton blueprint explain \(base).blueprint.yaml
-                  baton blueprint validate \(base).blueprint.yaml
+                  baton run \(base).blueprint.yaml
+                  baton event send lead.received --payload '{"name": "Dana", "email": "dana@example.com", "timeline": "asap", "budget": "3000", "city": "Calgary"}'
                 """)
         }
     }

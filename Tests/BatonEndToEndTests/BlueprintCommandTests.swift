@@ -12,6 +12,7 @@ struct BlueprintCommandTests {
         #expect(demo.status == 0, "\(demo.stderr)")
         let blueprint = out + "/1-bow-river-plumbing-heating.blueprint.yaml"
         #expect(demo.stdout.contains("baton blueprint explain \(blueprint)"))
+        #expect(demo.stdout.contains("baton run \(blueprint)"))
         #expect(FileManager.default.fileExists(atPath: out + "/1-bow-river-plumbing-heating.html"))
         #expect(FileManager.default.fileExists(atPath: home + "/.baton/workspace.sqlite"))
         let validate = try BatonBinary.run(["blueprint", "validate", blueprint])

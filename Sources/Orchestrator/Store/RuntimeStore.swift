@@ -11,6 +11,8 @@ public final class RuntimeStore: Sendable {
     public init(folder: String, clock: @escaping @Sendable () -> Date = Date.init) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var configuration = Configuration()
+        // `baton run` and `baton event send` share the file: wait for each other's writes.
+        configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         database = try DatabaseQueue(
             path: (folder as NSString).appendingPathComponent("runtime.sqlite"), configuration: configuration)

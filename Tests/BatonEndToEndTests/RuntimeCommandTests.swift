@@ -1,0 +1,111 @@
+import BatonTestSupport
+import Foundation
+import Testing
+
+/// The running system through the real binary: events in, replies out, crashes survived.
+struct RuntimeCommandTests {
+    static var blueprint: String {
+        BatonBinary.packageRoot.appendingPathComponent("Tests/BlueprintTests/Golden/plumbing-contractor.blueprint.yaml")
+            .path
+    }
+
+    static func lead(_ n: Int) -> String {
+        #"{"name": "Lead \#(n)", "email": "lead\#(n)@example.com", "budget": "4000", "city": "Calgary", "timeline": "asap"}"#
+    }
+
+    func replies(_ folder: String) throws -> [String] {
+        let outbox = folder + "/outbox"
+        guard FileManager.default.fileExists(atPath: outbox) else { return [] }
+        return try FileManager.default.contentsOfDirectory(atPath: outbox).filter { $0.hasSuffix(".eml") }
+            .map { try String(contentsOfFile: outbox + "/" + $0, encoding: .utf8) }
+    }
+
+    @Test func eventsWaitForAStoppedSystemAndTheCaseShowsItsTimeline() throws {
+        let data = BatonBinary.temporaryFolder()
+        let sent = try BatonBinary.run([
+            "event", "send", "lead.received", "--payload", Self.lead(1), "--case", "lead-1", "--data-dir", data,
+        ])
+        #expect(sent.stdout == "event 1 stored for case lead-1\n")
+        let run = try BatonBinary.run(["run", Self.blueprint, "--once", "--data-dir", data])
+        #expect(run.status == 0, "\(run.stderr)")
+        let mails = try replies(data)
+        #expect(mails.count == 1)
+        #expect(mails.first?.contains("To: lead1@example.com") == true)
+        #expect(mails.first?.contains("Book one here: https://book.baton.local/lead-1") == true)
+        let timeline = try BatonBinary.run(["cases", "show", "lead-1", "--data-dir", data]).stdout
+        #expect(timeline.contains("skill    lead_qualifier  Lead 1 scored 100"))
+        #expect(timeline.contains("sent     scheduler  email.send"))
+        let kpis = try BatonBinary.run(["kpis", "--json", "--data-dir", data])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(kpis.stdout.utf8)) as? [String: Any])
+        #expect(json["leads_answered"] as? Int == 1)
+        #expect(json["baseline_minutes"] as? Double == 240)
+    }
+
+    @Test func killedWithSIGKILLRepeatedlyEveryLeadGetsExactlyOneReply() throws {
+        let data = BatonBinary.temporaryFolder()
+        var next = 0
+        for _ in 0..<4 {
+            let runner = Process()
+            runner.executableURL = URL(fileURLWithPath: BatonBinary.path)
+            runner.arguments = ["run", Self.blueprint, "--data-dir", data]
+            runner.standardError = FileHandle.nullDevice
+            try runner.run()
+            for _ in 0..<6 {
+                next += 1
+                let sent = try BatonBinary.run([
+                    "event", "send", "lead.received", "--payload", Self.lead(next), "--idempotency-key", "lead-\(next)",
+                    "--data-dir", data,
+                ])
+                #expect(sent.status == 0, "\(sent.stderr)")
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+            kill(runner.processIdentifier, SIGKILL)
+            runner.waitUntilExit()
+        }
+        // A retried submission of an existing lead changes nothing.
+        _ = try BatonBinary.run([
+            "event", "send", "lead.received", "--payload", Self.lead(1), "--idempotency-key", "lead-1", "--data-dir",
+            data,
+        ])
+        let drain = try BatonBinary.run(["run", Self.blueprint, "--once", "--data-dir", data])
+        #expect(drain.status == 0, "\(drain.stderr)")
+        let mails = try replies(data)
+        for n in 1...next {
+            let count = mails.filter { $0.contains("To: lead\(n)@example.com\r\n") }.count
+            #expect(count == 1, "lead \(n) got \(count) replies")
+        }
+        #expect(mails.count == next)
+    }
+
+    @Test func approvalsFromTheCommandLine() throws {
+        let data = BatonBinary.temporaryFolder()
+        // A blueprint where the first email to a new lead waits for the owner.
+        let text = try String(contentsOfFile: Self.blueprint, encoding: .utf8).replacingOccurrences(
+            of: "approvals:\n",
+            with:
+                "approvals:\n- action: email.send\n  when: first_contact\n  approver: owner\n  timeout:\n    after: 4h\n    then: remind\n"
+        )
+        let file = data + "/held.blueprint.yaml"
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        for n in 1...2 {
+            _ = try BatonBinary.run([
+                "event", "send", "lead.received", "--payload", Self.lead(n), "--case", "lead-\(n)", "--data-dir", data,
+            ])
+        }
+        #expect(try BatonBinary.run(["run", file, "--once", "--data-dir", data]).status == 0)
+        #expect(try replies(data).isEmpty)
+        let list = try BatonBinary.run(["approvals", "list", "--data-dir", data]).stdout
+        #expect(list.contains("#1  case lead-1  scheduler wants email.send: first reply with available times"))
+        #expect(
+            try BatonBinary.run(["approvals", "approve", "1", "--body", "Edited by the owner.", "--data-dir", data])
+                .status == 0)
+        #expect(try BatonBinary.run(["approvals", "reject", "2", "--reason", "spam", "--data-dir", data]).status == 0)
+        #expect(try BatonBinary.run(["run", file, "--once", "--data-dir", data]).status == 0)
+        let mails = try replies(data)
+        #expect(mails.count == 1)
+        #expect(mails.first?.contains("Edited by the owner.") == true)
+        let again = try BatonBinary.run(["approvals", "approve", "2", "--data-dir", data])
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("approval 2 is already rejected"))
+    }
+}
