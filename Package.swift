@@ -52,7 +52,10 @@ let package = Package(
         // Benchmarks that print figures (run in release).
         .executableTarget(
             name: "baton-bench",
-            dependencies: ["Scoring", "Reports", "AssessmentFlow", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "Scoring", "Reports", "AssessmentFlow", "Orchestrator", "Blueprint", "Questionnaire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         // Helpers shared by the test targets: a pseudo-terminal driver and a runner for the real binary.
         .target(name: "BatonTestSupport", path: "Tests/BatonTestSupport"),

@@ -17,7 +17,8 @@ public struct Dispatcher: Sendable {
         self.from = from
     }
 
-    /// Dispatches every queued action; returns how many were sent.
+    /// Dispatches every queued action; returns how many were sent. Files are written first, then one
+    /// transaction records the CRM updates and marks everything sent.
     @discardableResult
     public func dispatch() throws -> Int {
         try FileManager.default.createDirectory(atPath: emailFolder, withIntermediateDirectories: true)
@@ -25,30 +26,31 @@ public struct Dispatcher: Sendable {
             try OutboxItem.filter(Column("status") == OutboxItem.Status.queued.rawValue).order(Column("id")).fetchAll(
                 $0)
         }
-        for var item in queued {
+        guard !queued.isEmpty else { return 0 }
+        var payloads: [Int64: [String: String]] = [:]
+        for item in queued {
             let payload =
                 (try? JSONSerialization.jsonObject(with: Data(item.payloadJSON.utf8))) as? [String: String] ?? [:]
-            switch item.action {
-            case "email.send":
-                try writeEmail(item, payload)
-            case "crm.update":
-                try store.database.write { db in
+            payloads[item.id!] = payload
+            if item.action == "email.send" { try writeEmail(item, payload) }
+        }
+        try store.database.write { db in
+            let now = store.clock()
+            for var item in queued {
+                if item.action == "crm.update" {
                     try db.execute(
                         sql: "INSERT OR REPLACE INTO crm_lead (case_id, score, updated_at) VALUES (?, ?, ?)",
-                        arguments: [item.caseID, Int(payload["score"] ?? "0") ?? 0, store.clock()])
+                        arguments: [item.caseID, Int(payloads[item.id!]?["score"] ?? "0") ?? 0, now])
                 }
-            default:
-                break
-            }
-            item.status = .sent
-            item.attempts += 1
-            item.sentAt = store.clock()
-            try store.database.write { db in
+                item.status = .sent
+                item.attempts += 1
+                item.sentAt = now
                 try item.update(db)
                 try AuditEntry(
-                    id: nil, at: store.clock(), caseID: item.caseID, agent: item.agent, kind: "sent",
+                    id: nil, at: now, caseID: item.caseID, agent: item.agent, kind: "sent",
                     detail: "\(item.action) \(item.idempotencyKey)"
-                ).insert(db)
+                )
+                .insert(db)
             }
         }
         return queued.count

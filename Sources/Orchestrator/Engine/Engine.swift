@@ -27,14 +27,19 @@ public final class Engine: Sendable {
         }
     }
 
-    /// Processes up to `limit` pending events in one transaction.
+    /// Processes up to `limit` pending events in one transaction, including the events they emit,
+    /// so that a lead usually goes through every agent in a single commit.
     public func processBatch(limit: Int) throws -> Int {
         try store.database.write { db in
-            let events = try EventRecord.filter(Column("status") == EventRecord.Status.pending.rawValue).order(
-                Column("id")
-            ).limit(limit).fetchAll(db)
-            for event in events { try process(event, db) }
-            return events.count
+            var processed = 0
+            while processed < limit {
+                let events = try EventRecord.filter(Column("status") == EventRecord.Status.pending.rawValue)
+                    .order(Column("id")).limit(limit - processed).fetchAll(db)
+                if events.isEmpty { break }
+                for event in events { try process(event, db) }
+                processed += events.count
+            }
+            return processed
         }
     }
 

@@ -160,6 +160,23 @@ public final class RuntimeStore: Sendable {
         return (notes, row["version"])
     }
 
+    /// For each lead, milliseconds from its arrival to its reply being queued, sorted.
+    public func latenciesMilliseconds() throws -> [Double] {
+        try database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT e.created_at AS received, min(o.created_at) AS queued FROM event e
+                    JOIN outbox o ON o.case_id = e.case_id AND o.action = 'email.send'
+                    WHERE e.type = 'lead.received' GROUP BY e.case_id
+                    """
+            ).compactMap { row -> Double? in
+                guard let received: Date = row["received"], let queued: Date = row["queued"] else { return nil }
+                return queued.timeIntervalSince(received) * 1000
+            }.sorted()
+        }
+    }
+
     /// The lead score the built-in CRM holds for a case.
     public func crmScore(caseID: String) throws -> Int? {
         try database.read {
