@@ -14,10 +14,7 @@ struct SchedulingSkill: Skill {
             return outcome
         }
         let slots = freeSlots(3, 60)
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: input.business.timeZone) ?? .gmt
-        formatter.dateFormat = "EEEE MMMM d, h:mm a"
+        let formatter = Self.formatter(input.business.timeZone)
         let times = slots.map { "  • " + formatter.string(from: $0) }.joined(separator: "\n")
         let draft =
             input.context.values.compactMap { $0["draft"] }.first
@@ -26,7 +23,7 @@ struct SchedulingSkill: Skill {
         let body =
             "\(draft)\n\nHere are times that work for us:\n\(times)\n\nBook one here: \(link)\n\n\(input.business.name)"
         outcome.notes = [
-            "slots": slots.map { ISO8601DateFormatter().string(from: $0) }.joined(separator: ","),
+            "slots": slots.map { Self.iso.string(from: $0) }.joined(separator: ","),
             "summary": "offered \(slots.count) times",
         ]
         outcome.actions.append(
@@ -36,5 +33,23 @@ struct SchedulingSkill: Skill {
                 reason: "first reply with available times"))
         outcome.emits.append((type: "meeting.booked", payload: [:]))
         return outcome
+    }
+
+    // Formatters are costly to make and safe to share for formatting: made once, kept.
+    nonisolated(unsafe) private static let iso = ISO8601DateFormatter()
+    nonisolated(unsafe) private static var formatters: [String: DateFormatter] = [:]
+    private static let lock = NSLock()
+
+    /// "Monday March 2, 12:00 PM" in the business's time zone.
+    private static func formatter(_ zone: String) -> DateFormatter {
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached = formatters[zone] { return cached }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: zone) ?? .gmt
+        formatter.dateFormat = "EEEE MMMM d, h:mm a"
+        formatters[zone] = formatter
+        return formatter
     }
 }
