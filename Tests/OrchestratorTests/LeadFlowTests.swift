@@ -156,3 +156,58 @@ struct LeadFlowTests {
                 == .deny("unknown action 'teleport'"))
     }
 }
+
+/// Boundaries and approvals that outlive the process.
+struct BoundaryAndApprovalTests {
+    @Test func aSkillIsNotGivenAToolOutsideItsScopesAndTheRefusalIsAudited() throws {
+        var b = try LeadFlowTests.blueprint()
+        let index = try #require(b.agents.firstIndex { $0.id == "scheduler" })
+        b.agents[index].permissions.removeAll { $0 == "calendar.read" }
+        let r = try LeadFlowTests.runtime(b)
+        try r.store.submit(type: "lead.received", caseID: "lead-6", payload: LeadFlowTests.lead, producer: "intake")
+        try r.engine.runUntilIdle()
+        try r.dispatcher.dispatch()
+        #expect(try r.store.outbox().map(\.action) == ["crm.update"])
+        #expect(
+            try r.store.audit(caseID: "lead-6").contains {
+                $0.kind == "denied" && $0.detail == "tool calendar.read: not in scheduler's permissions"
+            })
+    }
+
+    @Test func twoApprovalsWaitInOneCaseAndSurviveARestart() throws {
+        var b = try LeadFlowTests.blueprint()
+        b.approvals.append(
+            ApprovalRule(
+                action: "email.send", when: "first_contact", approver: "owner",
+                timeout: Timeout(after: "4h", then: "remind")))
+        // The follow-up agent may send contracts here, and contracts always wait.
+        let index = try #require(b.agents.firstIndex { $0.id == "follow_up_drafter" })
+        b.agents[index].permissions.append("contracts.send")
+        let r = try LeadFlowTests.runtime(b)
+        var lead = LeadFlowTests.lead
+        lead["message"] = "Please send the contract."
+        try r.store.submit(type: "lead.received", caseID: "lead-7", payload: lead, producer: "intake")
+        try r.engine.runUntilIdle()
+        // A restart: a new store on the same folder sees both, still pending.
+        let reopened = try RuntimeStore(folder: r.folder, clock: { LeadFlowTests.monday })
+        let approvals = Approvals(store: reopened)
+        let pending = try approvals.pending()
+        #expect(pending.map(\.action).sorted() == ["contract.send", "email.send"])
+        #expect(Set(pending.map(\.caseID)) == ["lead-7"])
+        let email = try #require(pending.first { $0.action == "email.send" })
+        let contract = try #require(pending.first { $0.action == "contract.send" })
+        // Override the email with instructions: it comes back revised, still waiting.
+        let revised = try approvals.override(email.id!, instructions: "Mention our 24/7 emergency line.")
+        #expect(try approvals.get(revised).proposedJSON.contains("Mention our 24/7 emergency line."))
+        try approvals.approve(revised)
+        try approvals.reject(contract.id!, reason: "no contract before a site visit")
+        let dispatcher = Dispatcher(store: reopened, emailFolder: r.folder + "/outbox", from: "owner@example.com")
+        try dispatcher.dispatch()
+        let outbox = try reopened.outbox()
+        #expect(outbox.map(\.action).sorted() == ["crm.update", "email.send"])
+        #expect(outbox.first { $0.action == "email.send" }?.idempotencyKey == "approval-\(revised)")
+        #expect(try approvals.get(email.id!).status == .overridden)
+        #expect(try approvals.get(contract.id!).decision == "no contract before a site visit")
+        #expect(throws: RuntimeError.self) { try approvals.approve(contract.id!) }
+    }
+}

@@ -70,6 +70,9 @@ public final class Engine: Sendable {
             let outcome = skill.run(input, tools: try tools(for: agent, db))
             notes[agent.id] = outcome.notes
             try audit(db, event.caseID, agent.id, "skill", outcome.notes["summary"] ?? "ran \(agent.skill)")
+            for tool in outcome.refusedTools {
+                try audit(db, event.caseID, agent.id, "denied", "tool \(tool): not in \(agent.id)'s permissions")
+            }
             for (index, action) in outcome.actions.enumerated() {
                 let key = "\(event.id!)-\(agent.id)-\(action.kind)-\(index)"
                 let earlierEmails =
@@ -78,7 +81,8 @@ public final class Engine: Sendable {
                         arguments: [event.caseID]) ?? 0
                 let firstContact = action.kind == "email.send" && earlierEmails == 0
                 let json = String(
-                    decoding: try JSONSerialization.data(withJSONObject: action.payload, options: [.sortedKeys]),
+                    decoding: try JSONSerialization.data(
+                        withJSONObject: action.payload, options: [.sortedKeys, .withoutEscapingSlashes]),
                     as: UTF8.self)
                 switch gate.decide(action, by: agent, firstContact: firstContact) {
                 case .deny(let reason):
@@ -107,7 +111,8 @@ public final class Engine: Sendable {
                     continue
                 }
                 let json = String(
-                    decoding: try JSONSerialization.data(withJSONObject: emitted.payload, options: [.sortedKeys]),
+                    decoding: try JSONSerialization.data(
+                        withJSONObject: emitted.payload, options: [.sortedKeys, .withoutEscapingSlashes]),
                     as: UTF8.self)
                 try EventRecord(
                     id: nil, type: emitted.type, caseID: event.caseID, causationID: event.id, payloadJSON: json,

@@ -11,6 +11,7 @@ struct SchedulingSkill: Skill {
         }
         guard let freeSlots = tools.freeSlots else {
             outcome.notes = ["summary": "no calendar access: cannot offer times"]
+            outcome.refusedTools = ["calendar.read"]
             return outcome
         }
         let slots = freeSlots(3, 60)

@@ -26,6 +26,8 @@ public struct SkillOutcome: Sendable {
     public var notes: [String: String] = [:]
     public var actions: [ProposedAction] = []
     public var emits: [(type: String, payload: [String: String])] = []
+    /// Tools the skill needed but was not granted (e.g. `calendar.read`); the engine audits each.
+    public var refusedTools: [String] = []
 }
 
 /// The tools a skill may use, granted from its agent's permissions and nothing more.

@@ -107,7 +107,9 @@ public struct Approvals: Sendable {
     }
 
     static func json(_ payload: [String: String]) throws -> String {
-        String(decoding: try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys]), as: UTF8.self)
+        String(
+            decoding: try JSONSerialization.data(
+                withJSONObject: payload, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
     }
 }
 

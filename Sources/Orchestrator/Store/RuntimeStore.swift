@@ -94,7 +94,8 @@ public final class RuntimeStore: Sendable {
         type: String, caseID: String, payload: [String: Any], producer: String, idempotencyKey: String? = nil
     ) throws -> Int64 {
         let json = String(
-            decoding: try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys]), as: UTF8.self)
+            decoding: try JSONSerialization.data(
+                withJSONObject: payload, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
         let now = clock()
         return try database.write { db in
             if let key = idempotencyKey,
