@@ -211,3 +211,41 @@ struct BoundaryAndApprovalTests {
         #expect(throws: RuntimeError.self) { try approvals.approve(contract.id!) }
     }
 }
+
+/// The outbox retries with backoff and gives up into a dead letter the daily report shows.
+struct DeliveryTests {
+    final class Clock: @unchecked Sendable {
+        // @unchecked: only the test's own thread moves it.
+        var now = LeadFlowTests.monday
+    }
+
+    @Test func failingEmailsAreRetriedWithBackoffThenDeadLettered() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-runtime-\(UUID().uuidString)")
+            .path
+        let clock = Clock()
+        let store = try RuntimeStore(folder: folder, clock: { clock.now })
+        let blueprint = try LeadFlowTests.blueprint()
+        // The outbox "folder" is a file: every write fails.
+        try "not a folder".write(toFile: folder + "/outbox", atomically: true, encoding: .utf8)
+        let dispatcher = Dispatcher(store: store, emailFolder: folder + "/outbox", from: "owner@example.com")
+        try store.submit(type: "lead.received", caseID: "lead-8", payload: LeadFlowTests.lead, producer: "intake")
+        try Engine(blueprint: blueprint, store: store).runUntilIdle()
+        #expect(try dispatcher.dispatch() == 1)  // the CRM update; the email failed
+        #expect(try dispatcher.dispatch() == 0)  // not due again yet
+        for failures in 1..<Dispatcher.maxAttempts {
+            clock.now = clock.now.addingTimeInterval(Dispatcher.backoff(afterFailures: failures))
+            _ = try dispatcher.dispatch()
+        }
+        let email = try #require(try store.outbox().first { $0.action == "email.send" })
+        #expect(email.status == .dead && email.attempts == Dispatcher.maxAttempts)
+        #expect(try store.audit(caseID: "lead-8").filter { $0.kind == "retry" }.count == Dispatcher.maxAttempts - 1)
+        let report = try DailyReport.markdown(store, blueprint: blueprint, day: clock.now)
+        #expect(report.contains("- edge cases: dead: email.send after 5 attempts"))
+    }
+
+    @Test func backoffGrowsAndIsCapped() {
+        #expect(Dispatcher.backoff(afterFailures: 1) == 30)
+        #expect(Dispatcher.backoff(afterFailures: 3) == 120)
+        #expect(Dispatcher.backoff(afterFailures: 20) == 3600)
+    }
+}

@@ -17,43 +17,77 @@ public struct Dispatcher: Sendable {
         self.from = from
     }
 
-    /// Dispatches every queued action; returns how many were sent. Files are written first, then one
-    /// transaction records the CRM updates and marks everything sent.
+    /// Attempts before an action is given up as dead (it then shows in the daily report).
+    public static let maxAttempts = 5
+
+    /// Waiting time before attempt `n + 1` after `n` failures: 30 s, 1 min, 2 min… at most an hour.
+    public static func backoff(afterFailures n: Int) -> TimeInterval {
+        min(3600, 30 * pow(2, Double(max(0, n - 1))))
+    }
+
+    /// Dispatches every queued action that is due; returns how many were sent. Files are written
+    /// first, then one transaction records the CRM updates, the sent items and the failures.
     @discardableResult
     public func dispatch() throws -> Int {
-        try FileManager.default.createDirectory(atPath: emailFolder, withIntermediateDirectories: true)
+        let now = store.clock()
+        try? FileManager.default.createDirectory(atPath: emailFolder, withIntermediateDirectories: true)
         let queued = try store.database.read {
-            try OutboxItem.filter(Column("status") == OutboxItem.Status.queued.rawValue).order(Column("id")).fetchAll(
-                $0)
+            try OutboxItem.filter(Column("status") == OutboxItem.Status.queued.rawValue)
+                .filter(Column("next_attempt_at") == nil || Column("next_attempt_at") <= now)
+                .order(Column("id")).fetchAll($0)
         }
         guard !queued.isEmpty else { return 0 }
         var payloads: [Int64: [String: String]] = [:]
+        var failures: [Int64: String] = [:]
         for item in queued {
             let payload =
                 (try? JSONSerialization.jsonObject(with: Data(item.payloadJSON.utf8))) as? [String: String] ?? [:]
             payloads[item.id!] = payload
-            if item.action == "email.send" { try writeEmail(item, payload) }
+            guard item.action == "email.send" else { continue }
+            do {
+                try writeEmail(item, payload)
+            } catch {
+                failures[item.id!] = "\(error)"
+            }
         }
+        var sent = 0
         try store.database.write { db in
-            let now = store.clock()
             for var item in queued {
+                item.attempts += 1
+                if let failure = failures[item.id!] {
+                    item.lastError = failure
+                    if item.attempts >= Self.maxAttempts {
+                        item.status = .dead
+                        try AuditEntry(
+                            id: nil, at: now, caseID: item.caseID, agent: item.agent, kind: "dead",
+                            detail: "\(item.action) after \(item.attempts) attempts: \(failure)"
+                        ).insert(db)
+                    } else {
+                        item.nextAttemptAt = now.addingTimeInterval(Self.backoff(afterFailures: item.attempts))
+                        try AuditEntry(
+                            id: nil, at: now, caseID: item.caseID, agent: item.agent, kind: "retry",
+                            detail: "\(item.action) attempt \(item.attempts) failed: \(failure)"
+                        ).insert(db)
+                    }
+                    try item.update(db)
+                    continue
+                }
                 if item.action == "crm.update" {
                     try db.execute(
                         sql: "INSERT OR REPLACE INTO crm_lead (case_id, score, updated_at) VALUES (?, ?, ?)",
                         arguments: [item.caseID, Int(payloads[item.id!]?["score"] ?? "0") ?? 0, now])
                 }
                 item.status = .sent
-                item.attempts += 1
                 item.sentAt = now
                 try item.update(db)
                 try AuditEntry(
                     id: nil, at: now, caseID: item.caseID, agent: item.agent, kind: "sent",
                     detail: "\(item.action) \(item.idempotencyKey)"
-                )
-                .insert(db)
+                ).insert(db)
+                sent += 1
             }
         }
-        return queued.count
+        return sent
     }
 
     private func writeEmail(_ item: OutboxItem, _ payload: [String: String]) throws {

@@ -55,11 +55,14 @@ public struct OutboxItem: Codable, Sendable, Equatable, FetchableRecord, Persist
     public var attempts: Int
     public var createdAt: Date
     public var sentAt: Date?
+    /// After a failure, not before this time.
+    public var nextAttemptAt: Date?
+    public var lastError: String?
 
     enum CodingKeys: String, CodingKey {
         case id, agent, action, status, attempts
         case idempotencyKey = "idempotency_key", caseID = "case_id", payloadJSON = "payload_json"
-        case createdAt = "created_at", sentAt = "sent_at"
+        case createdAt = "created_at", sentAt = "sent_at", nextAttemptAt = "next_attempt_at", lastError = "last_error"
     }
 }
 

@@ -52,6 +52,8 @@ public final class RuntimeStore: Sendable {
                 t.column("attempts", .integer).notNull()
                 t.column("created_at", .datetime).notNull()
                 t.column("sent_at", .datetime)
+                t.column("next_attempt_at", .datetime)
+                t.column("last_error", .text)
             }
             try db.create(table: "approval") { t in
                 t.autoIncrementedPrimaryKey("id")
