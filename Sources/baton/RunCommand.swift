@@ -53,12 +53,15 @@ struct RunCommand: ParsableCommand {
                 source.resume()
                 stop.keep(source)
             }
+            let reports = DailyReportJob(
+                blueprint: loaded, store: store, folder: (runtime.folder as NSString).appendingPathComponent("reports"))
             log(
                 "running \(loaded.business.name): \(loaded.agents.count) agents; data in \(runtime.folder); emails to \(outbox)"
             )
             while !stop.isSet {
                 let processed = try engine.processBatch(limit: 256)
                 let sent = try dispatcher.dispatch()
+                if let report = try reports.runIfDue() { log("wrote the daily report \(report)") }
                 if processed > 0 || sent > 0 { log("processed \(processed) events, dispatched \(sent) actions") }
                 if processed == 0 && sent == 0 {
                     if once { break }

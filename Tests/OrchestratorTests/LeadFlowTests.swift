@@ -249,3 +249,58 @@ struct DeliveryTests {
         #expect(Dispatcher.backoff(afterFailures: 20) == 3600)
     }
 }
+
+/// Time, with an injected clock, across Edmonton's daylight-saving change (8 March 2026, 02:00).
+struct TimeTests {
+    /// Friday 6 March 2026, 10:00 in Edmonton (17:00 UTC, still standard time).
+    static let friday = Date(timeIntervalSince1970: 1_772_816_400)
+
+    @Test func aFollowUpDueInTwoDaysKeepsItsLocalTimeAcrossTheChange() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-runtime-\(UUID().uuidString)")
+            .path
+        let clock = DeliveryTests.Clock()
+        clock.now = Self.friday
+        let store = try RuntimeStore(folder: folder, clock: { clock.now })
+        let engine = Engine(blueprint: try LeadFlowTests.blueprint(), store: store)
+        try store.submit(type: "lead.received", caseID: "lead-9", payload: LeadFlowTests.lead, producer: "intake")
+        try engine.runUntilIdle()
+        let reminder = try #require(try store.events(caseID: "lead-9").first { $0.type == "followup.due" })
+        // Sunday 8 March, 10:00 MDT = 16:00 UTC: 47 hours later, not 48.
+        #expect(reminder.dueAt == Self.friday.addingTimeInterval(47 * 3600))
+        clock.now = Self.friday.addingTimeInterval(47 * 3600 - 60)
+        #expect(try engine.runUntilIdle() == 0)
+        // A restart does not lose it.
+        let restarted = Engine(
+            blueprint: try LeadFlowTests.blueprint(), store: try RuntimeStore(folder: folder, clock: { clock.now }))
+        clock.now = Self.friday.addingTimeInterval(47 * 3600)
+        #expect(try restarted.runUntilIdle() == 2)  // followup.due, then followup.sent
+        #expect(try store.outbox().filter { $0.action == "email.send" }.count == 2)
+    }
+
+    @Test func theDailyReportRunsAtItsLocalTimeOncePerDayAcrossTheChange() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-runtime-\(UUID().uuidString)")
+            .path
+        let clock = DeliveryTests.Clock()
+        clock.now = Self.friday
+        let store = try RuntimeStore(folder: folder, clock: { clock.now })
+        let job = DailyReportJob(blueprint: try LeadFlowTests.blueprint(), store: store, folder: folder + "/reports")
+        // 17:30 local: Saturday before the change is 00:30 UTC Sunday; Sunday after it is 23:30 UTC.
+        #expect(job.nextRun(after: Self.friday.addingTimeInterval(86400)) == Date(timeIntervalSince1970: 1_772_929_800))
+        #expect(
+            job.nextRun(after: Date(timeIntervalSince1970: 1_772_929_800)) == Date(timeIntervalSince1970: 1_773_012_600)
+        )
+        #expect(try job.runIfDue() == nil)  // the first start only remembers
+        clock.now = Self.friday.addingTimeInterval(7.5 * 3600 - 60)
+        #expect(try job.runIfDue() == nil)
+        clock.now = Self.friday.addingTimeInterval(7.5 * 3600)
+        let path = try #require(try job.runIfDue())
+        #expect(path.hasSuffix("daily-2026-03-06.md"))
+        #expect(
+            try String(contentsOfFile: path, encoding: .utf8).hasPrefix("# Daily report: Bow River Plumbing & Heating"))
+        #expect(try job.runIfDue() == nil)  // once a day
+        let restartedJob = DailyReportJob(
+            blueprint: try LeadFlowTests.blueprint(), store: try RuntimeStore(folder: folder, clock: { clock.now }),
+            folder: folder + "/reports")
+        #expect(try restartedJob.runIfDue() == nil)  // a restart does not repeat it
+    }
+}

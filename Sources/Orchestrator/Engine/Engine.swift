@@ -33,7 +33,9 @@ public final class Engine: Sendable {
         try store.database.write { db in
             var processed = 0
             while processed < limit {
+                let now = store.clock()
                 let events = try EventRecord.filter(Column("status") == EventRecord.Status.pending.rawValue)
+                    .filter(Column("due_at") == nil || Column("due_at") <= now)
                     .order(Column("id")).limit(limit - processed).fetchAll(db)
                 if events.isEmpty { break }
                 for event in events { try process(event, db) }
@@ -117,8 +119,17 @@ public final class Engine: Sendable {
                 try EventRecord(
                     id: nil, type: emitted.type, caseID: event.caseID, causationID: event.id, payloadJSON: json,
                     producer: agent.id,
-                    idempotencyKey: nil, status: .pending, createdAt: store.clock()
+                    idempotencyKey: nil, status: .pending, createdAt: store.clock(), dueAt: nil
                 ).insert(db)
+            }
+            for later in outcome.delayed where agent.emits.contains(later.type) {
+                try EventRecord(
+                    id: nil, type: later.type, caseID: event.caseID, causationID: event.id, payloadJSON: "{}",
+                    producer: agent.id,
+                    idempotencyKey: nil, status: .pending, createdAt: store.clock(),
+                    dueAt: localDays(later.afterDays, after: store.clock())
+                ).insert(db)
+                try audit(db, event.caseID, agent.id, "scheduled", "\(later.type) in \(later.afterDays) days")
             }
         }
         let contextJSON = String(decoding: try JSONEncoder.sortedKeys.encode(notes), as: UTF8.self)
@@ -128,6 +139,14 @@ public final class Engine: Sendable {
                 ON CONFLICT (case_id) DO UPDATE SET context_json = excluded.context_json, version = excluded.version
                 WHERE case_context.version = ?
                 """, arguments: [event.caseID, contextJSON, version + 1, version])
+    }
+
+    /// The same local time `days` calendar days later in the business's time zone (so a step due in
+    /// two days stays at 10:00 across a daylight-saving change, 47 or 49 hours later).
+    func localDays(_ days: Int, after date: Date) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: blueprint.business.timeZone) ?? .gmt
+        return calendar.date(byAdding: .day, value: days, to: date) ?? date.addingTimeInterval(Double(days) * 86400)
     }
 
     /// The tools an agent's permissions grant, and no others.

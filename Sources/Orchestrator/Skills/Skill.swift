@@ -26,6 +26,8 @@ public struct SkillOutcome: Sendable {
     public var notes: [String: String] = [:]
     public var actions: [ProposedAction] = []
     public var emits: [(type: String, payload: [String: String])] = []
+    /// Events handed on later: after a number of calendar days, at the same local time.
+    public var delayed: [(type: String, afterDays: Int)] = []
     /// Tools the skill needed but was not granted (e.g. `calendar.read`); the engine audits each.
     public var refusedTools: [String] = []
 }

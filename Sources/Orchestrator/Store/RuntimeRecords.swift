@@ -23,11 +23,13 @@ public struct EventRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
     public var idempotencyKey: String?
     public var status: Status
     public var createdAt: Date
+    /// A delayed step is not processed before this time (it survives restarts like any event).
+    public var dueAt: Date?
 
     enum CodingKeys: String, CodingKey {
         case id, type, producer, status
         case caseID = "case_id", causationID = "causation_id", payloadJSON = "payload_json"
-        case idempotencyKey = "idempotency_key", createdAt = "created_at"
+        case idempotencyKey = "idempotency_key", createdAt = "created_at", dueAt = "due_at"
     }
 
     /// The payload as a dictionary of strings and numbers.

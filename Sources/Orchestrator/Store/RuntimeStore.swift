@@ -34,6 +34,7 @@ public final class RuntimeStore: Sendable {
                 t.column("idempotency_key", .text).unique()
                 t.column("status", .text).notNull()
                 t.column("created_at", .datetime).notNull()
+                t.column("due_at", .datetime)
             }
             try db.create(index: "event_pending", on: "event", columns: ["status", "id"])
             try db.create(table: "case_context") { t in
@@ -81,6 +82,10 @@ public final class RuntimeStore: Sendable {
                 t.column("score", .integer).notNull()
                 t.column("updated_at", .datetime).notNull()
             }
+            try db.create(table: "schedule_state") { t in
+                t.primaryKey("name", .text)
+                t.column("last_run", .datetime).notNull()
+            }
             try db.create(table: "calendar_busy") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.column("starts_at", .datetime).notNull()
@@ -108,7 +113,7 @@ public final class RuntimeStore: Sendable {
             let event = EventRecord(
                 id: nil, type: type, caseID: caseID, causationID: nil, payloadJSON: json, producer: producer,
                 idempotencyKey: idempotencyKey,
-                status: .pending, createdAt: now)
+                status: .pending, createdAt: now, dueAt: nil)
             try event.insert(db)
             return db.lastInsertedRowID
         }
