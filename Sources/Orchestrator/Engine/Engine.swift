@@ -46,13 +46,13 @@ public final class Engine: Sendable {
     }
 
     private func audit(_ db: Database, _ caseID: String, _ agent: String?, _ kind: String, _ detail: String) throws {
-        try AuditEntry(id: nil, at: store.clock(), caseID: caseID, agent: agent, kind: kind, detail: detail).insert(db)
+        // A cached statement: the audit log is the engine's most frequent write.
+        try db.cachedStatement(sql: "INSERT INTO audit (at, case_id, agent, kind, detail) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [store.clock(), caseID, agent, kind, detail])
     }
 
     private func process(_ event: EventRecord, _ db: Database) throws {
-        var done = event
-        done.status = .done
-        try done.update(db)
+        try db.cachedStatement(sql: "UPDATE event SET status = 'done' WHERE id = ?").execute(arguments: [event.id])
         try audit(db, event.caseID, nil, "event", "\(event.type) from \(event.producer)")
         let payload = event.payload.mapValues { "\($0)" }
         var (notes, version) = try RuntimeStore.context(db, event.caseID)

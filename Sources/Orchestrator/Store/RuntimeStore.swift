@@ -13,7 +13,11 @@ public final class RuntimeStore: Sendable {
         var configuration = Configuration()
         // `baton run` and `baton event send` share the file: wait for each other's writes.
         configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            // 16 MiB of page cache: the working set of a busy day stays in memory.
+            try db.execute(sql: "PRAGMA cache_size = -16384")
+        }
         database = try DatabaseQueue(
             path: (folder as NSString).appendingPathComponent("runtime.sqlite"), configuration: configuration)
         _ = try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
