@@ -304,3 +304,61 @@ struct TimeTests {
         #expect(try restartedJob.runIfDue() == nil)  // a restart does not repeat it
     }
 }
+
+/// Support triage and invoice reminders on the dental clinic's blueprint.
+struct SupportTriageTests {
+    static func dental() throws -> Blueprint {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return try BlueprintFile.load(
+            path: root.appendingPathComponent("Tests/BlueprintTests/Golden/dental-clinic.blueprint.yaml").path)
+    }
+
+    @Test func complaintsAndRefundsWaitQuestionsAreAnsweredUnclearIsEscalated() throws {
+        let r = try LeadFlowTests.runtime(try Self.dental())
+        let messages = [
+            ("q", "What are your hours on Saturday?"), ("c", "I am very unhappy with my cleaning."),
+            ("r", "I want a refund for the missed appointment."), ("u", "Bonjour."),
+        ]
+        for (id, text) in messages {
+            try r.store.submit(
+                type: "inquiry.received", caseID: id,
+                payload: ["name": "Pat", "email": "pat@example.com", "message": text], producer: "intake")
+        }
+        try r.engine.runUntilIdle()
+        try r.dispatcher.dispatch()
+        #expect(try r.store.outbox().filter { $0.action == "email.send" }.map(\.caseID) == ["q"])
+        #expect(
+            try r.store.approvals().map { "\($0.caseID):\($0.action)" }.sorted() == [
+                "c:complaint.reply", "r:refund.issue",
+            ])
+        #expect(try r.store.context(caseID: "u").notes["support_triage"]?["confidence"] == "low")
+        let report = try DailyReport.markdown(r.store, blueprint: try Self.dental(), day: LeadFlowTests.monday)
+        #expect(
+            report.contains("## support_triage\n- tasks processed: 4\n- actions taken: 1\n- escalated to a person: 2"))
+    }
+
+    @Test func approvalsTimeOutByTheirRule() throws {
+        let clock = DeliveryTests.Clock()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-runtime-\(UUID().uuidString)")
+            .path
+        let store = try RuntimeStore(folder: folder, clock: { clock.now })
+        var b = try Self.dental()
+        let index = try #require(b.approvals.firstIndex { $0.action == "refund.issue" })
+        b.approvals[index].timeout = Timeout(after: "24h", then: "reject")
+        try store.submit(
+            type: "inquiry.received", caseID: "r", payload: ["email": "pat@example.com", "message": "refund please"],
+            producer: "intake")
+        try Engine(blueprint: b, store: store).runUntilIdle()
+        let approvals = Approvals(store: store)
+        clock.now = clock.now.addingTimeInterval(23 * 3600)
+        #expect(try approvals.applyTimeouts(b) == 0)
+        clock.now = clock.now.addingTimeInterval(3600)
+        #expect(try approvals.applyTimeouts(b) == 1)
+        #expect(try approvals.applyTimeouts(b) == 0)
+        #expect(try store.approvals().first?.status == .rejected)
+        #expect(
+            Approvals.seconds("30 min") == 1800 && Approvals.seconds("2 days") == 172_800
+                && Approvals.seconds("soon") == nil)
+    }
+}

@@ -50,6 +50,8 @@ public enum SkillRegistry {
         case "lead_qualification": return LeadQualificationSkill()
         case "follow_up_drafting": return FollowUpDraftingSkill()
         case "scheduling": return SchedulingSkill()
+        case "support_triage": return SupportTriageSkill()
+        case "invoice_reminders": return InvoiceReminderSkill()
         default: return nil
         }
     }

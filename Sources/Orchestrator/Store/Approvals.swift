@@ -1,3 +1,4 @@
+import Blueprint
 import Foundation
 import GRDB
 
@@ -88,6 +89,53 @@ public struct Approvals: Sendable {
             ).insert(db)
         }
         return newID
+    }
+
+    /// Applies the blueprint's timeout rules to pending approvals: `reject` closes them, `escalate`
+    /// and `remind` note them in the audit log once (the approval keeps waiting). Returns how many
+    /// timed out.
+    @discardableResult
+    public func applyTimeouts(_ blueprint: Blueprint) throws -> Int {
+        let now = store.clock()
+        var timedOut = 0
+        try store.database.write { db in
+            for var record in try ApprovalRecord.filter(Column("status") == "pending").fetchAll(db) {
+                guard let rule = blueprint.approvals.first(where: { $0.action == record.action }),
+                    let seconds = Self.seconds(rule.timeout.after), now.timeIntervalSince(record.createdAt) >= seconds
+                else { continue }
+                let noted =
+                    try Int.fetchOne(
+                        db, sql: "SELECT count(*) FROM audit WHERE kind = 'timeout' AND detail LIKE ?",
+                        arguments: ["#\(record.id!) %"]) ?? 0
+                guard noted == 0 else { continue }
+                timedOut += 1
+                try AuditEntry(
+                    id: nil, at: now, caseID: record.caseID, agent: record.agent, kind: "timeout",
+                    detail:
+                        "#\(record.id!) \(record.action) unanswered after \(rule.timeout.after): \(rule.timeout.then)"
+                ).insert(db)
+                if rule.timeout.then == "reject" {
+                    record.status = .rejected
+                    record.decision = "no answer within \(rule.timeout.after)"
+                    record.decidedAt = now
+                    try record.update(db)
+                }
+            }
+        }
+        return timedOut
+    }
+
+    /// `30 min`, `4h`, `2 days` in seconds.
+    static func seconds(_ text: String) -> TimeInterval? {
+        let lowered = text.lowercased().replacingOccurrences(of: " ", with: "")
+        let digits = lowered.prefix { $0.isNumber || $0 == "." }
+        guard let amount = Double(digits) else { return nil }
+        switch lowered.dropFirst(digits.count) {
+        case "m", "min", "mins", "minute", "minutes": return amount * 60
+        case "h", "hr", "hrs", "hour", "hours": return amount * 3600
+        case "d", "day", "days": return amount * 86400
+        default: return nil
+        }
     }
 
     private func decide(_ id: Int64, _ body: (Database, ApprovalRecord) throws -> Void) throws {
