@@ -12,13 +12,7 @@ public enum AssessmentReporting {
         -> ReportInput
     {
         let id = saved.session.id ?? 0
-        let model = try ScoringModel.load(packFolder: AssessmentScoring.packFolder(saved.session.packPath))
-        let result: AssessmentResult
-        if let stored = try workspace.latestScore(of: id) {
-            result = try AssessmentResult.decode(json: stored.resultJSON)
-        } else {
-            result = try AssessmentScoring.score(saved, in: workspace)
-        }
+        let (model, result) = try AssessmentScoring.latest(saved, in: workspace)
         return ReportInput(
             result: result, assessmentID: id, date: date ?? saved.session.completedAt ?? saved.session.updatedAt,
             notes: try workspace.notes(of: id), branding: try Branding.load(workspaceFolder: workspace.directory),

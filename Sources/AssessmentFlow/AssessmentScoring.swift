@@ -28,6 +28,17 @@ public enum AssessmentScoring {
         return result
     }
 
+    /// The assessment's latest stored score (scoring it now if it has none), with the pack's model.
+    public static func latest(_ saved: SavedAssessment, in workspace: Workspace) throws -> (
+        model: ScoringModel, result: AssessmentResult
+    ) {
+        let model = try ScoringModel.load(packFolder: packFolder(saved.session.packPath))
+        if let stored = try workspace.latestScore(of: saved.session.id ?? 0) {
+            return (model, try AssessmentResult.decode(json: stored.resultJSON))
+        }
+        return (model, try score(saved, in: workspace))
+    }
+
     /// The pack folder of a stored pack path (which may name the folder or its questionnaire.yaml).
     static func packFolder(_ path: String) -> String {
         path.hasSuffix(".yaml") ? (path as NSString).deletingLastPathComponent : path
