@@ -27,7 +27,7 @@ let package = Package(
         .target(
             name: "Reports",
             dependencies: [
-                "Scoring", "Questionnaire", "Blueprint", .product(name: "Mustache", package: "swift-mustache"),
+                "Scoring", "Questionnaire", "Blueprint", "Orchestrator", .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -63,7 +63,8 @@ let package = Package(
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "BlueprintTests", dependencies: ["Blueprint", "Scoring", "Questionnaire", "Reports"], exclude: ["Golden"]),
         .testTarget(name: "OrchestratorTests", dependencies: ["Orchestrator", "Blueprint"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Scoring", "Questionnaire"], exclude: ["Golden", "Scripts"]),
+        .testTarget(
+            name: "ReportsTests", dependencies: ["Reports", "Scoring", "Questionnaire", "Orchestrator", "Blueprint"], exclude: ["Golden", "Scripts"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Questionnaire"], exclude: ["Golden"]),
         .testTarget(
             name: "WorkspaceTests", dependencies: ["Workspace", "Questionnaire", .product(name: "GRDB", package: "GRDB.swift")]),

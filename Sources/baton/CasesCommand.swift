@@ -1,6 +1,8 @@
 import ArgumentParser
+import AssessmentFlow
 import Foundation
 import Orchestrator
+import Reports
 
 /// `baton cases`, `baton audit`, `baton kpis`, `baton daily-report`: what the running system did.
 struct CasesCommand: ParsableCommand {
@@ -136,14 +138,18 @@ struct DailyReportCommand: ParsableCommand {
                     guard let parsed = ReportCommand.parseDate(text) else { throw Failure("--date takes YYYY-MM-DD") }
                     return parsed.addingTimeInterval(12 * 3600)
                 } ?? Date()
-            let text = try DailyReport.markdown(runtime.store(), blueprint: blueprint, day: day)
+            let report = try DailyReport(runtime.store(), blueprint: blueprint, day: day)
+            let files =
+                try PackLocator.locateFolder("templates").map { try DailyReportTemplates(folder: $0).render(report) }
+                ?? [("md", report.markdown)]
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = [.withFullDate]
-            let path = (out as NSString).appendingPathComponent("daily-\(formatter.string(from: day)).md")
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            for (fileExtension, content) in files {
+                let path = (out as NSString).appendingPathComponent("daily-\(report.isoDay).\(fileExtension)")
+                try content.write(toFile: path, atomically: true, encoding: .utf8)
+                printError("Wrote \(path)")
+            }
+            let text = report.markdown
             print(text, terminator: "")
-            printError("Wrote \(path)")
         }
     }
 }

@@ -1,9 +1,11 @@
 import ArgumentParser
+import AssessmentFlow
 import Blueprint
 import Dispatch
 import Foundation
 import Orchestrator
 import Questionnaire
+import Reports
 
 /// `baton run BLUEPRINT`: boots the agent system in the foreground.
 struct RunCommand: ParsableCommand {
@@ -53,8 +55,12 @@ struct RunCommand: ParsableCommand {
                 source.resume()
                 stop.keep(source)
             }
+            let templates = try PackLocator.locateFolder("templates").map { folder in
+                do { return try DailyReportTemplates(folder: folder) } catch { throw Failure("\(error)") }
+            }
             let reports = DailyReportJob(
-                blueprint: loaded, store: store, folder: (runtime.folder as NSString).appendingPathComponent("reports"))
+                blueprint: loaded, store: store, folder: (runtime.folder as NSString).appendingPathComponent("reports"),
+                render: { report in try templates?.render(report) ?? [("md", report.markdown)] })
             log(
                 "running \(loaded.business.name): \(loaded.agents.count) agents; data in \(runtime.folder); emails to \(outbox)"
             )

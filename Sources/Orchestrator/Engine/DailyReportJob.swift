@@ -9,11 +9,19 @@ public struct DailyReportJob: Sendable {
     let store: RuntimeStore
     /// Where the reports are written.
     public let folder: String
+    /// Renders a day as files, by extension (`md`, `html`); the default is the plain Markdown.
+    let render: @Sendable (DailyReport) throws -> [(fileExtension: String, text: String)]
 
-    public init(blueprint: Blueprint, store: RuntimeStore, folder: String) {
+    public init(
+        blueprint: Blueprint, store: RuntimeStore, folder: String,
+        render: @escaping @Sendable (DailyReport) throws -> [(fileExtension: String, text: String)] = {
+            [("md", $0.markdown)]
+        }
+    ) {
         self.blueprint = blueprint
         self.store = store
         self.folder = folder
+        self.render = render
     }
 
     /// The first report time strictly after `date`, in the business's time zone.
@@ -40,16 +48,31 @@ public struct DailyReportJob: Sendable {
         }
         let due = nextRun(after: last)
         guard now >= due else { return nil }
-        let text = try DailyReport.markdown(store, blueprint: blueprint, day: due.addingTimeInterval(-60))
+        let report = try DailyReport(store, blueprint: blueprint, day: due.addingTimeInterval(-60))
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: blueprint.business.timeZone) ?? .gmt
-        let day = calendar.dateComponents([.year, .month, .day], from: due)
-        let path = (folder as NSString).appendingPathComponent(
-            String(format: "daily-%04d-%02d-%02d.md", day.year ?? 0, day.month ?? 0, day.day ?? 0))
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        var written: [String] = []
+        for (fileExtension, text) in try render(report) {
+            let path = (folder as NSString).appendingPathComponent("daily-\(report.isoDay).\(fileExtension)")
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            written.append(path)
+        }
+        // Sent to every recipient that is an email address, through the outbox like any email.
+        try store.database.write { db in
+            for recipient in blueprint.schedules.dailyReport.recipients where recipient.contains("@") {
+                let payload = try JSONSerialization.data(
+                    withJSONObject: [
+                        "to": recipient, "subject": "Daily report: \(report.day)", "body": report.markdown,
+                    ], options: [.sortedKeys])
+                try db.execute(
+                    sql: """
+                        INSERT OR IGNORE INTO outbox (idempotency_key, case_id, agent, action, payload_json, status, attempts, created_at)
+                        VALUES (?, 'daily-report', 'scheduler', 'email.send', ?, 'queued', 0, ?)
+                        """,
+                    arguments: ["daily-\(report.isoDay)-\(recipient)", String(decoding: payload, as: UTF8.self), now])
+            }
+        }
         try remember(due)
-        return path
+        return written.first
     }
 
     private func remember(_ date: Date) throws {

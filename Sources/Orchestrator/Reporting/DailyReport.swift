@@ -2,10 +2,33 @@ import Blueprint
 import Foundation
 import GRDB
 
-/// What every agent did on one day (midnight to midnight in the business's time zone), as
-/// Markdown: tasks, actions taken, decisions escalated and their outcomes, edge cases, and KPIs.
-public enum DailyReport {
-    public static func markdown(_ store: RuntimeStore, blueprint: Blueprint, day: Date) throws -> String {
+/// What every agent did on one day (midnight to midnight in the business's time zone): tasks,
+/// actions taken, decisions escalated and their outcomes, edge cases, and the KPIs. Templates in
+/// `templates/` render it as Markdown and HTML; ``markdown`` is the built-in plain rendering.
+public struct DailyReport: Sendable, Encodable {
+    public struct AgentDay: Sendable, Encodable {
+        public let id: String
+        public let tasks: Int
+        public let actions: Int
+        public let escalated: Int
+        public let approved: Int
+        public let rejected: Int
+        public let overridden: Int
+        /// Errors, refusals, low confidence and dead letters, each in a line.
+        public let edgeCases: [String]
+    }
+
+    public let business: String
+    public let timeZone: String
+    /// "Monday 2 March 2026".
+    public let day: String
+    /// `2026-03-02`, for file names.
+    public let isoDay: String
+    public let agents: [AgentDay]
+    public let kpis: KPIs
+
+    /// Gathers the day that contains `day`.
+    public init(_ store: RuntimeStore, blueprint: Blueprint, day: Date) throws {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: blueprint.business.timeZone) ?? .gmt
         let start = calendar.startOfDay(for: day)
@@ -17,34 +40,56 @@ public enum DailyReport {
         let entries = try store.database.read { db in
             try AuditEntry.filter(Column("at") >= start && Column("at") < end).order(Column("id")).fetchAll(db)
         }
-        let kpis = try KPIs.measure(store, blueprint: blueprint, from: start, to: end)
-        var lines = [
-            "# Daily report: \(blueprint.business.name)", "",
-            formatter.string(from: start) + " (\(blueprint.business.timeZone))", "",
-        ]
-        for agent in blueprint.agents {
+        business = blueprint.business.name
+        timeZone = blueprint.business.timeZone
+        self.day = formatter.string(from: start)
+        formatter.dateFormat = "yyyy-MM-dd"
+        isoDay = formatter.string(from: start)
+        agents = blueprint.agents.map { agent in
             let mine = entries.filter { $0.agent == agent.id }
             func count(_ kind: String) -> Int { mine.filter { $0.kind == kind }.count }
+            return AgentDay(
+                id: agent.id, tasks: count("skill"), actions: count("sent"), escalated: count("approval"),
+                approved: count("approved"),
+                rejected: count("rejected"), overridden: count("overridden"),
+                edgeCases: mine.filter { ["denied", "dead", "timeout"].contains($0.kind) }.map {
+                    "\($0.kind): \($0.detail)"
+                })
+        }
+        kpis = try KPIs.measure(store, blueprint: blueprint, from: start, to: end)
+    }
+
+    /// The report as plain Markdown, without templates.
+    public var markdown: String {
+        var lines = ["# Daily report: \(business)", "", "\(day) (\(timeZone))", ""]
+        for agent in agents {
             lines.append("## \(agent.id)")
-            lines.append("- tasks processed: \(count("skill"))")
-            lines.append("- actions taken: \(count("sent"))")
+            lines.append("- tasks processed: \(agent.tasks)")
+            lines.append("- actions taken: \(agent.actions)")
             lines.append(
-                "- escalated to a person: \(count("approval")) (approved \(count("approved")), rejected \(count("rejected")), overridden \(count("overridden")))"
+                "- escalated to a person: \(agent.escalated) (approved \(agent.approved), rejected \(agent.rejected), overridden \(agent.overridden))"
             )
-            let edge = mine.filter { ["denied", "dead"].contains($0.kind) }
-            lines.append(
-                "- edge cases: \(edge.isEmpty ? "none" : edge.map { "\($0.kind): \($0.detail)" }.joined(separator: "; "))"
-            )
+            lines.append("- edge cases: \(agent.edgeCases.isEmpty ? "none" : agent.edgeCases.joined(separator: "; "))")
             lines.append("")
         }
         lines.append("## KPIs")
-        let p50 = kpis.firstResponseP50Minutes.map { String(format: "%.1f min", $0) } ?? "no replies yet"
-        let p90 = kpis.firstResponseP90Minutes.map { String(format: "%.1f min", $0) } ?? "no replies yet"
-        lines.append("- leads answered: \(kpis.leadsAnswered); first response p50 \(p50), p90 \(p90)")
+        lines.append(
+            "- leads answered: \(kpis.leadsAnswered); first response p50 \(Self.minutes(kpis.firstResponseP50Minutes)), p90 \(Self.minutes(kpis.firstResponseP90Minutes))"
+        )
         if let baseline = kpis.baselineMinutes, let target = kpis.targetMinutes {
             lines.append("- baseline \(Int(baseline)) min, target \(Int(target)) min")
         }
         lines.append("- escalations: \(kpis.escalations); refusals: \(kpis.denials)")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// "3.5 min", or "no replies yet".
+    public static func minutes(_ value: Double?) -> String {
+        value.map { String(format: "%.1f min", $0) } ?? "no replies yet"
+    }
+
+    /// The plain Markdown of the day that contains `day`.
+    public static func markdown(_ store: RuntimeStore, blueprint: Blueprint, day: Date) throws -> String {
+        try DailyReport(store, blueprint: blueprint, day: day).markdown
     }
 }

@@ -23,7 +23,7 @@ public struct TemplateSet: Sendable {
         (markdown, markdownNames) = try Self.load(folder, Self.markdownName)
     }
 
-    private static func load(_ folder: String, _ name: String) throws(TemplateError) -> (MustacheTemplate, [TagName]) {
+    static func load(_ folder: String, _ name: String) throws(TemplateError) -> (MustacheTemplate, [TagName]) {
         let path = (folder as NSString).appendingPathComponent(name)
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw TemplateError(
