@@ -77,13 +77,12 @@ public struct Dispatcher: Sendable {
                         sql: "INSERT OR REPLACE INTO crm_lead (case_id, score, updated_at) VALUES (?, ?, ?)",
                         arguments: [item.caseID, Int(payloads[item.id!]?["score"] ?? "0") ?? 0, now])
                 }
-                item.status = .sent
-                item.sentAt = now
-                try item.update(db)
-                try AuditEntry(
-                    id: nil, at: now, caseID: item.caseID, agent: item.agent, kind: "sent",
-                    detail: "\(item.action) \(item.idempotencyKey)"
-                ).insert(db)
+                try db.cachedStatement(sql: "UPDATE outbox SET status = 'sent', attempts = ?, sent_at = ? WHERE id = ?")
+                    .execute(arguments: [item.attempts, now, item.id])
+                try db.cachedStatement(
+                    sql: "INSERT INTO audit (at, case_id, agent, kind, detail) VALUES (?, ?, ?, 'sent', ?)"
+                )
+                .execute(arguments: [now, item.caseID, item.agent, "\(item.action) \(item.idempotencyKey)"])
                 sent += 1
             }
         }

@@ -32,14 +32,26 @@ public final class Engine: Sendable {
     public func processBatch(limit: Int) throws -> Int {
         try store.database.write { db in
             var processed = 0
+            var contexts: [String: CaseContext] = [:]
             while processed < limit {
                 let now = store.clock()
                 let events = try EventRecord.filter(Column("status") == EventRecord.Status.pending.rawValue)
                     .filter(Column("due_at") == nil || Column("due_at") <= now)
                     .order(Column("id")).limit(limit - processed).fetchAll(db)
                 if events.isEmpty { break }
-                for event in events { try process(event, db) }
+                for event in events { try process(event, db, &contexts) }
                 processed += events.count
+            }
+            // Each case's context is written once per batch, checked against the version it was read at.
+            for (caseID, context) in contexts {
+                let json = String(decoding: try JSONEncoder.sortedKeys.encode(context.notes), as: UTF8.self)
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO case_context (case_id, context_json, version) VALUES (?, ?, ?)
+                        ON CONFLICT (case_id) DO UPDATE SET context_json = excluded.context_json, version = excluded.version
+                        WHERE case_context.version = ?
+                        """
+                ).execute(arguments: [caseID, json, context.version + context.writes, context.version])
             }
             return processed
         }
@@ -51,11 +63,36 @@ public final class Engine: Sendable {
             .execute(arguments: [store.clock(), caseID, agent, kind, detail])
     }
 
-    private func process(_ event: EventRecord, _ db: Database) throws {
+    private func insertEvent(
+        _ db: Database, type: String, caseID: String, causedBy: Int64?, payloadJSON: String, producer: String,
+        dueAt: Date?
+    ) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO event (type, case_id, causation_id, payload_json, producer, status, created_at, due_at)
+                VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)
+                """
+        ).execute(arguments: [type, caseID, causedBy, payloadJSON, producer, store.clock(), dueAt])
+    }
+
+    /// A case's shared context while a batch works on it.
+    struct CaseContext {
+        var notes: [String: [String: String]]
+        /// The version it was read at.
+        let version: Int
+        /// How many events of the batch wrote to it: the version advances by as many.
+        var writes = 0
+    }
+
+    private func process(_ event: EventRecord, _ db: Database, _ contexts: inout [String: CaseContext]) throws {
         try db.cachedStatement(sql: "UPDATE event SET status = 'done' WHERE id = ?").execute(arguments: [event.id])
         try audit(db, event.caseID, nil, "event", "\(event.type) from \(event.producer)")
         let payload = event.payload.mapValues { "\($0)" }
-        var (notes, version) = try RuntimeStore.context(db, event.caseID)
+        if contexts[event.caseID] == nil {
+            let (notes, version) = try RuntimeStore.context(db, event.caseID)
+            contexts[event.caseID] = CaseContext(notes: notes, version: version)
+        }
+        var notes = contexts[event.caseID]!.notes
         if event.producer == "intake" || event.producer == "cli" {
             notes["intake"] = payload
         }
@@ -116,29 +153,20 @@ public final class Engine: Sendable {
                     decoding: try JSONSerialization.data(
                         withJSONObject: emitted.payload, options: [.sortedKeys, .withoutEscapingSlashes]),
                     as: UTF8.self)
-                try EventRecord(
-                    id: nil, type: emitted.type, caseID: event.caseID, causationID: event.id, payloadJSON: json,
-                    producer: agent.id,
-                    idempotencyKey: nil, status: .pending, createdAt: store.clock(), dueAt: nil
-                ).insert(db)
+                try insertEvent(
+                    db, type: emitted.type, caseID: event.caseID, causedBy: event.id, payloadJSON: json,
+                    producer: agent.id, dueAt: nil)
             }
             for later in outcome.delayed where agent.emits.contains(later.type) {
-                try EventRecord(
-                    id: nil, type: later.type, caseID: event.caseID, causationID: event.id, payloadJSON: "{}",
+                try insertEvent(
+                    db, type: later.type, caseID: event.caseID, causedBy: event.id, payloadJSON: "{}",
                     producer: agent.id,
-                    idempotencyKey: nil, status: .pending, createdAt: store.clock(),
-                    dueAt: localDays(later.afterDays, after: store.clock())
-                ).insert(db)
+                    dueAt: localDays(later.afterDays, after: store.clock()))
                 try audit(db, event.caseID, agent.id, "scheduled", "\(later.type) in \(later.afterDays) days")
             }
         }
-        let contextJSON = String(decoding: try JSONEncoder.sortedKeys.encode(notes), as: UTF8.self)
-        try db.execute(
-            sql: """
-                INSERT INTO case_context (case_id, context_json, version) VALUES (?, ?, ?)
-                ON CONFLICT (case_id) DO UPDATE SET context_json = excluded.context_json, version = excluded.version
-                WHERE case_context.version = ?
-                """, arguments: [event.caseID, contextJSON, version + 1, version])
+        contexts[event.caseID]!.notes = notes
+        contexts[event.caseID]!.writes += 1
     }
 
     /// The same local time `days` calendar days later in the business's time zone (so a step due in
