@@ -362,3 +362,50 @@ struct SupportTriageTests {
                 && Approvals.seconds("soon") == nil)
     }
 }
+
+/// The remaining built-in skills on the marketing agency's and the bookkeeping firm's blueprints.
+struct OtherSkillsTests {
+    static func golden(_ name: String) throws -> Blueprint {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return try BlueprintFile.load(
+            path: root.appendingPathComponent("Tests/BlueprintTests/Golden/\(name).blueprint.yaml").path)
+    }
+
+    @Test func bookkeepingRecordsSmallReceiptsAndLeavesLargeOnesForAPerson() throws {
+        let r = try LeadFlowTests.runtime(try Self.golden("bookkeeping-firm"))
+        try r.store.submit(
+            type: "receipt.received", caseID: "small", payload: ["vendor": "Staples", "amount": "42.50"],
+            producer: "intake")
+        try r.store.submit(
+            type: "receipt.received", caseID: "large", payload: ["vendor": "Dell", "amount": "2400"], producer: "intake"
+        )
+        try r.engine.runUntilIdle()
+        #expect(try r.dispatcher.dispatch() == 1)
+        let ledger = try r.store.database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM ledger") }
+        #expect(ledger == 1)
+        #expect(try r.store.context(caseID: "large").notes["bookkeeping_clerk"]?["confidence"] == "low")
+    }
+
+    @Test func onboardingWelcomesAndHoldsTheContractContentWaitsAndNothingPretends() throws {
+        let r = try LeadFlowTests.runtime(try Self.golden("marketing-agency"))
+        try r.store.submit(
+            type: "client.won", caseID: "client-1", payload: ["name": "Acme", "email": "acme@example.com"],
+            producer: "intake")
+        try r.store.submit(
+            type: "content.requested", caseID: "post-1", payload: ["notes": "We won an award."], producer: "intake")
+        try r.engine.runUntilIdle()
+        try r.dispatcher.dispatch()
+        #expect(try r.store.outbox().map(\.action) == ["email.send"])
+        let pending = try Approvals(store: r.store).pending()
+        #expect(pending.map(\.action).sorted() == ["content.publish", "contract.send"])
+        // Approved, a post has no connector yet: it is given up visibly, not marked sent.
+        try Approvals(store: r.store).approve(try #require(pending.first { $0.action == "content.publish" }).id!)
+        try r.dispatcher.dispatch()
+        #expect(try r.store.outbox().first { $0.action == "content.publish" }?.status == .dead)
+        #expect(
+            try r.store.audit(caseID: "post-1").contains {
+                $0.kind == "dead" && $0.detail == "content.publish: no connector carries it out yet"
+            })
+    }
+}

@@ -17,6 +17,9 @@ public struct Dispatcher: Sendable {
         self.from = from
     }
 
+    /// The actions the embedded connectors carry out: the `.eml` outbox, the built-in CRM and ledger.
+    static let connected: Set<String> = ["email.send", "complaint.reply", "crm.update", "transaction.record"]
+
     /// Attempts before an action is given up as dead (it then shows in the daily report).
     public static let maxAttempts = 5
 
@@ -39,11 +42,17 @@ public struct Dispatcher: Sendable {
         guard !queued.isEmpty else { return 0 }
         var payloads: [Int64: [String: String]] = [:]
         var failures: [Int64: String] = [:]
+        var unsupported: Set<Int64> = []
         for item in queued {
             let payload =
                 (try? JSONSerialization.jsonObject(with: Data(item.payloadJSON.utf8))) as? [String: String] ?? [:]
             payloads[item.id!] = payload
-            guard item.action == "email.send" else { continue }
+            guard Self.connected.contains(item.action) else {
+                // Nothing here can carry it out: give it up at once, visibly, rather than pretend.
+                unsupported.insert(item.id!)
+                continue
+            }
+            guard item.action == "email.send" || item.action == "complaint.reply" else { continue }
             do {
                 try writeEmail(item, payload)
             } catch {
@@ -54,6 +63,16 @@ public struct Dispatcher: Sendable {
         try store.database.write { db in
             for var item in queued {
                 item.attempts += 1
+                if unsupported.contains(item.id!) {
+                    item.status = .dead
+                    item.lastError = "no connector carries out \(item.action) yet"
+                    try item.update(db)
+                    try AuditEntry(
+                        id: nil, at: now, caseID: item.caseID, agent: item.agent, kind: "dead",
+                        detail: "\(item.action): no connector carries it out yet"
+                    ).insert(db)
+                    continue
+                }
                 if let failure = failures[item.id!] {
                     item.lastError = failure
                     if item.attempts >= Self.maxAttempts {
@@ -71,6 +90,13 @@ public struct Dispatcher: Sendable {
                     }
                     try item.update(db)
                     continue
+                }
+                if item.action == "transaction.record" {
+                    let p = payloads[item.id!] ?? [:]
+                    try db.execute(
+                        sql:
+                            "INSERT OR IGNORE INTO ledger (idempotency_key, vendor, amount, recorded_at) VALUES (?, ?, ?, ?)",
+                        arguments: [item.idempotencyKey, p["vendor"] ?? "", p["amount"] ?? "", now])
                 }
                 if item.action == "crm.update" {
                     try db.execute(

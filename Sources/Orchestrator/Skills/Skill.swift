@@ -52,6 +52,9 @@ public enum SkillRegistry {
         case "scheduling": return SchedulingSkill()
         case "support_triage": return SupportTriageSkill()
         case "invoice_reminders": return InvoiceReminderSkill()
+        case "bookkeeping": return BookkeepingSkill()
+        case "onboarding": return OnboardingSkill()
+        case "content_drafting": return ContentDraftingSkill()
         default: return nil
         }
     }

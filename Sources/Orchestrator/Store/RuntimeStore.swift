@@ -86,6 +86,12 @@ public final class RuntimeStore: Sendable {
                 t.column("score", .integer).notNull()
                 t.column("updated_at", .datetime).notNull()
             }
+            try db.create(table: "ledger") { t in
+                t.primaryKey("idempotency_key", .text)
+                t.column("vendor", .text).notNull()
+                t.column("amount", .text).notNull()
+                t.column("recorded_at", .datetime).notNull()
+            }
             try db.create(table: "schedule_state") { t in
                 t.primaryKey("name", .text)
                 t.column("last_run", .datetime).notNull()
