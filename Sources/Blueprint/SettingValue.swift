@@ -1,3 +1,5 @@
+import Foundation
+
 /// A free-form setting value (a skill's rubric, a connector's folder…), written with sorted keys.
 public indirect enum SettingValue: Codable, Sendable, Equatable {
     case string(String)
@@ -8,12 +10,16 @@ public indirect enum SettingValue: Codable, Sendable, Equatable {
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if let b = try? c.decode(Bool.self) {
-            self = .bool(b)
-        } else if let n = try? c.decode(Double.self) {
-            self = .number(n)
-        } else if let s = try? c.decode(String.self) {
-            self = .string(s)
+        // Read scalars as text first and classify them by their spelling: YAML 1.1 would read
+        // `08:00` as a number (480), which would not survive a round trip.
+        if let s = try? c.decode(String.self) {
+            if s == "true" || s == "false" {
+                self = .bool(s == "true")
+            } else if s.range(of: #"^-?[0-9]+(\.[0-9]+)?$"#, options: .regularExpression) != nil, let n = Double(s) {
+                self = .number(n)
+            } else {
+                self = .string(s)
+            }
         } else if let l = try? c.decode([SettingValue].self) {
             self = .list(l)
         } else {

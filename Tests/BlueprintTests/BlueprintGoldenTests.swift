@@ -76,3 +76,21 @@ struct BlueprintGoldenTests {
         #expect(plumbing.connectors.forms.settings["token"] == .string("${env:BATON_INTAKE_TOKEN}"))
     }
 }
+
+struct SettingValueRoundTripTests {
+    @Test func handWrittenSettingsSurviveARoundTrip() throws {
+        let text = try String(contentsOfFile: BlueprintGoldenTests.goldenPath("plumbing-contractor"), encoding: .utf8)
+            .replacingOccurrences(
+                of: "    reply_template: first_reply\n",
+                with:
+                    "    reply_template: first_reply\n    opens_at: 08:00\n    label: '60'\n    ratio: 0.75\n    enabled: true\n"
+            )
+        let model = try #require(BlueprintFile.check(yaml: text, file: "a").blueprint)
+        let settings = try #require(model.agents.first).settings
+        #expect(settings["opens_at"] == .string("08:00"))
+        #expect(settings["ratio"] == .number(0.75))
+        #expect(settings["enabled"] == .bool(true))
+        let again = try #require(BlueprintFile.check(yaml: try BlueprintFile.yaml(model), file: "b").blueprint)
+        #expect(again == model)
+    }
+}

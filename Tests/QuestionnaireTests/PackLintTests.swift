@@ -107,6 +107,13 @@ struct PackLintTests {
                 """,
             message: "'age' ranges from 0 to 120, so '> 200' can never be true", marker: "> 200"),
         Case(
+            name: "bounds joined by and that leave no value",
+            yaml: header + """
+                      - {id: a, type: integer, prompt: A}
+                      - {id: b, type: integer, prompt: B, when: "a > 5 and 3 > a"}
+                """,
+            message: "can never be true: 'a' cannot satisfy every bound joined by 'and'", marker: "and 3"),
+        Case(
             name: "cyclic computed values",
             yaml: header + """
                       - {id: a, type: integer, prompt: A}

@@ -49,6 +49,17 @@ public struct AnswersImport: Sendable {
                         key: key.description, line: raw.inputs[key]!.line, reason: "no such question in '\(pack.id)'"))
             }
         }
+        // With problems, answers that depend on them cannot be checked yet: list them too, so that
+        // one run shows everything to fix rather than one layer at a time.
+        if !problems.isEmpty {
+            for key in ignored {
+                problems.append(
+                    AnswerFileProblem(
+                        key: key.description, line: raw.inputs[key]?.line ?? 0,
+                        reason: "not checked: it is only asked once the problems above are fixed"))
+            }
+            ignored = []
+        }
         self.answers = interview.effectiveAnswers
         self.problems = problems.sorted { ($0.line, $0.key) < ($1.line, $1.key) }
         self.ignored = ignored

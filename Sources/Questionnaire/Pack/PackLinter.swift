@@ -427,6 +427,11 @@ struct PackLinter {
     private mutating func findImpossibleComparisons(_ node: Expression, _ source: PackExpression, _ place: Place) {
         switch node {
         case .binary(let op, let l, let r, let offset):
+            if op == .and, let contradiction = Self.contradiction(in: node) {
+                error(
+                    source.location(at: offset),
+                    "\(place.what) can never be true: '\(contradiction)' cannot satisfy every bound joined by 'and'")
+            }
             findImpossibleComparisons(l, source, place)
             findImpossibleComparisons(r, source, place)
             let at = source.location(at: offset)
@@ -458,6 +463,55 @@ struct PackLinter {
         default:
             break
         }
+    }
+
+    /// A path whose numeric bounds, joined by `and`, leave no value: `a > 5 and a < 3`.
+    static func contradiction(in node: Expression) -> String? {
+        var terms: [Expression] = []
+        func flatten(_ e: Expression) {
+            if case .binary(.and, let l, let r, _) = e {
+                flatten(l)
+                flatten(r)
+            } else {
+                terms.append(e)
+            }
+        }
+        flatten(node)
+        var bounds: [String: (low: Double, lowStrict: Bool, high: Double, highStrict: Bool)] = [:]
+        for term in terms {
+            guard case .binary(var op, let l, let r, _) = term else { continue }
+            let path: AnswerPath
+            let n: Double
+            switch (l, r) {
+            case (.path(let p, _), .literal(.number(let v), _)):
+                path = p
+                n = v
+            case (.literal(.number(let v), _), .path(let p, _)):
+                path = p
+                n = v
+                let flipped: [BinaryOperator: BinaryOperator] = [
+                    .less: .greater, .lessOrEqual: .greaterOrEqual, .greater: .less, .greaterOrEqual: .lessOrEqual,
+                ]
+                op = flipped[op] ?? op
+            default:
+                continue
+            }
+            var b = bounds[path.description] ?? (-.infinity, false, .infinity, false)
+            switch op {
+            case .greater where n >= b.low: b.low = n; b.lowStrict = true
+            case .greaterOrEqual where n > b.low: b.low = n; b.lowStrict = false
+            case .less where n <= b.high: b.high = n; b.highStrict = true
+            case .lessOrEqual where n < b.high: b.high = n; b.highStrict = false
+            case .equal:
+                if n > b.low || (n == b.low && !b.lowStrict) { b.low = n; b.lowStrict = false }
+                if n < b.high || (n == b.high && !b.highStrict) { b.high = n; b.highStrict = false }
+                if n < b.low || n > b.high { b.low = .infinity }
+            default: break
+            }
+            bounds[path.description] = b
+            if b.low > b.high || (b.low == b.high && (b.lowStrict || b.highStrict)) { return path.description }
+        }
+        return nil
     }
 
     /// The choices an answer at `path` can take, if it is a choice question (or the current repeat item).
