@@ -409,3 +409,35 @@ struct OtherSkillsTests {
             })
     }
 }
+
+struct WeeklyClockTests {
+    @Test func onFridaysTheClockHandsTheWeekToTheReportingAgent() throws {
+        var blueprint = try OtherSkillsTests.golden("marketing-agency")
+        blueprint.schedules.dailyReport.recipients = ["owner", "owner@lakeshore.example"]
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-runtime-\(UUID().uuidString)")
+            .path
+        let clock = DeliveryTests.Clock()
+        // Thursday 5 March 2026, 10:00 in Toronto.
+        clock.now = Date(timeIntervalSince1970: 1_772_722_800)
+        let store = try RuntimeStore(folder: folder, clock: { clock.now })
+        let job = DailyReportJob(blueprint: blueprint, store: store, folder: folder + "/reports")
+        _ = try job.runIfDue()
+        clock.now = clock.now.addingTimeInterval(8 * 3600)  // Thursday 18:00: Thursday's report, no weekly tick
+        _ = try job.runIfDue()
+        #expect(try store.events().map(\.type) == ["schedule.daily"])
+        clock.now = clock.now.addingTimeInterval(24 * 3600)  // Friday 18:00
+        _ = try job.runIfDue()
+        #expect(try store.events().map(\.type) == ["schedule.daily", "schedule.daily", "schedule.weekly"])
+        try Engine(blueprint: blueprint, store: store).runUntilIdle()
+        try Dispatcher(store: store, emailFolder: folder + "/outbox", from: "o@example.com").dispatch()
+        // The daily reports of Thursday and Friday go to the address; the reporter drafts the week for review.
+        #expect(
+            try store.outbox().filter { $0.action == "email.send" }.map(\.idempotencyKey).sorted() == [
+                "daily-2026-03-05-owner@lakeshore.example", "daily-2026-03-06-owner@lakeshore.example",
+            ])
+        let weekly = try #require(try store.events().first { $0.type == "schedule.weekly" })
+        #expect(
+            try store.context(caseID: weekly.caseID).notes["reporter"]?["draft"]?.contains(
+                "Week ending Friday 6 March 2026") == true)
+    }
+}

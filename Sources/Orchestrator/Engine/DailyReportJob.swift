@@ -71,8 +71,31 @@ public struct DailyReportJob: Sendable {
                     arguments: ["daily-\(report.isoDay)-\(recipient)", String(decoding: payload, as: UTF8.self), now])
             }
         }
+        try tick(due, report: report)
         try remember(due)
         return written.first
+    }
+
+    /// The clock's own events, once each: `schedule.daily` every day and `schedule.weekly` on
+    /// Fridays, carrying the week's figures for the agents that consume them.
+    private func tick(_ due: Date, report: DailyReport) throws {
+        try store.submit(
+            type: "schedule.daily", caseID: "clock-\(report.isoDay)", payload: [:], producer: "clock",
+            idempotencyKey: "daily-\(report.isoDay)")
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: blueprint.business.timeZone) ?? .gmt
+        guard calendar.component(.weekday, from: due) == 6 else { return }
+        let weekStart = calendar.date(byAdding: .day, value: -6, to: calendar.startOfDay(for: due)) ?? due
+        let week = try KPIs.measure(store, blueprint: blueprint, from: weekStart, to: due)
+        var payload: [String: Any] = [
+            "week_ending": report.day, "leads_answered": "\(week.leadsAnswered)",
+            "tasks": "\(week.tasksPerAgent.values.reduce(0, +))",
+            "escalations": "\(week.escalations)", "denials": "\(week.denials)",
+        ]
+        if let to = blueprint.schedules.dailyReport.recipients.first(where: { $0.contains("@") }) { payload["to"] = to }
+        try store.submit(
+            type: "schedule.weekly", caseID: "clock-week-\(report.isoDay)", payload: payload, producer: "clock",
+            idempotencyKey: "weekly-\(report.isoDay)")
     }
 
     private func remember(_ date: Date) throws {

@@ -55,6 +55,7 @@ public enum SkillRegistry {
         case "bookkeeping": return BookkeepingSkill()
         case "onboarding": return OnboardingSkill()
         case "content_drafting": return ContentDraftingSkill()
+        case "reporting": return ReportingSkill()
         default: return nil
         }
     }
