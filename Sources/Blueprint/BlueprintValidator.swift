@@ -128,7 +128,7 @@ public struct BlueprintValidator {
             }
             // High-stakes actions this agent could take need an approval rule.
             for action in skill.actions where SkillCatalog.highStakes.contains(action) {
-                guard let scope = SkillCatalog.actions[action], agent.permissions.contains(scope) else { continue }
+                guard SkillCatalog.allows(agent.permissions, action) else { continue }
                 if !b.approvals.contains(where: { $0.action == action }) {
                     error(
                         path + ["permissions"],
@@ -227,8 +227,12 @@ public struct BlueprintValidator {
                     "unknown action '\(rule.action)'\(Spelling.hint(for: rule.action, in: Array(SkillCatalog.actions.keys).sorted()))",
                     hint: "actions: \(SkillCatalog.actions.keys.sorted().joined(separator: ", "))")
             }
-            if rule.when.trimmingCharacters(in: .whitespaces).isEmpty {
-                error(path + ["when"], "the condition is empty", hint: "write always, or a condition")
+            if !SkillCatalog.approvalConditions.contains(rule.when) {
+                error(
+                    path + ["when"],
+                    rule.when.trimmingCharacters(in: .whitespaces).isEmpty
+                        ? "the condition is empty" : "unknown condition '\(rule.when)'",
+                    hint: "conditions: \(SkillCatalog.approvalConditions.joined(separator: ", "))")
             }
             if rule.approver.trimmingCharacters(in: .whitespaces).isEmpty {
                 error(path + ["approver"], "nobody approves", hint: "owner, staff or an email address")

@@ -39,8 +39,7 @@ public enum PlainWords {
     public static func neverAlone(_ agent: Agent) -> [String] {
         let skillActions = SkillCatalog.skill(agent.skill)?.actions ?? []
         return SkillCatalog.highStakes.sorted().filter { action in
-            guard skillActions.contains(action), let scope = SkillCatalog.actions[action] else { return true }
-            return !agent.permissions.contains(scope)
+            !(skillActions.contains(action) && SkillCatalog.allows(agent.permissions, action))
         }
     }
 
@@ -49,7 +48,7 @@ public enum PlainWords {
         let skillActions = SkillCatalog.skill(agent.skill)?.actions ?? []
         return blueprint.approvals.filter { rule in
             skillActions.contains(rule.action)
-                && SkillCatalog.actions[rule.action].map(agent.permissions.contains) == true
+                && SkillCatalog.allows(agent.permissions, rule.action)
         }
     }
 }

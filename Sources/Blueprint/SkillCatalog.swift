@@ -41,9 +41,10 @@ public enum SkillCatalog {
             actions: ["email.send", "crm.update", "contract.send"]),
     ]
 
-    /// Every action an agent may propose, with the scope it needs.
+    /// Every action an agent may propose, with the scope it needs. A scope without a qualifier,
+    /// such as `crm.write`, is met by any qualified one (`crm.write:lead_score`); see ``allows(_:_:)``.
     public static let actions: [String: String] = [
-        "email.send": "email.send", "crm.update": "crm.read", "calendar.book": "calendar.book",
+        "email.send": "email.send", "crm.update": "crm.write", "calendar.book": "calendar.book",
         "discount.offer": "email.send",
         "contract.send": "contracts.send", "complaint.reply": "email.send", "refund.issue": "refunds.issue",
         "invoice.send": "accounting.write:invoice", "payment.commit": "payments.commit",
@@ -53,6 +54,15 @@ public enum SkillCatalog {
 
     /// Actions that always wait for a person: contracts, money, refunds and complaint replies.
     public static let highStakes: Set<String> = ["contract.send", "payment.commit", "refund.issue", "complaint.reply"]
+
+    /// Conditions an approval rule may name in `when`.
+    public static let approvalConditions = ["always", "change_or_cancel", "first_contact"]
+
+    /// Whether `permissions` grant the scope `action` needs; false for an unknown action.
+    public static func allows(_ permissions: [String], _ action: String) -> Bool {
+        guard let scope = actions[action] else { return false }
+        return permissions.contains { $0 == scope || $0.hasPrefix(scope + ":") }
+    }
 
     /// Every scope a permission may name.
     public static var scopes: [String] {

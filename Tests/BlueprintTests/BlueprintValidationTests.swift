@@ -69,6 +69,9 @@ struct BlueprintValidationTests {
             name: "a timeout that approves", replacing: "    then: escalate\n", with: "    then: approve\n",
             message: "a timeout may not approve", marker: "then: approve", offset: 6),
         Case(
+            name: "an approval condition nobody evaluates", replacing: "when: change_or_cancel",
+            with: "when: on_tuesdays", message: "unknown condition 'on_tuesdays'", marker: "on_tuesdays"),
+        Case(
             name: "an unknown connector", replacing: "kind: eml_folder", with: "kind: carrier_pigeon",
             message: "unknown email connector 'carrier_pigeon'", marker: "carrier_pigeon"),
         Case(

@@ -1,7 +1,8 @@
 import Blueprint
 
 /// Decides every proposed action against the agent's scopes and the approval rules. Pure.
-/// Nothing in an event's payload can widen what an agent may do: only the blueprint does.
+/// Nothing in an event's payload can widen what an agent may do: only the blueprint does. A
+/// high-stakes action always waits for a person, whatever the rules say.
 public struct PolicyGate: Sendable {
     public enum Decision: Sendable, Equatable {
         case allow
@@ -10,6 +11,12 @@ public struct PolicyGate: Sendable {
     }
 
     public let blueprint: Blueprint
+
+    /// The rule a high-stakes action gets when the blueprint names none: the owner, within a day.
+    static func ownerApproval(of action: String) -> ApprovalRule {
+        ApprovalRule(
+            action: action, when: "always", approver: "owner", timeout: Timeout(after: "24h", then: "escalate"))
+    }
 
     public init(blueprint: Blueprint) {
         self.blueprint = blueprint
@@ -20,15 +27,20 @@ public struct PolicyGate: Sendable {
         guard let scope = SkillCatalog.actions[action.kind] else {
             return .deny("unknown action '\(action.kind)'")
         }
-        guard agent.permissions.contains(scope) else {
+        guard SkillCatalog.allows(agent.permissions, action.kind) else {
             return .deny("'\(action.kind)' needs '\(scope)', which \(agent.id) does not have")
         }
         for rule in blueprint.approvals where rule.action == action.kind {
             switch rule.when {
             case "always": return .needsApproval(rule)
-            case "first_contact" where firstContact: return .needsApproval(rule)
-            default: continue
+            case "first_contact": if firstContact { return .needsApproval(rule) }
+            case "change_or_cancel": if action.payload["change"] != nil { return .needsApproval(rule) }
+            // A condition the gate cannot evaluate fails safe: a person decides.
+            default: return .needsApproval(rule)
             }
+        }
+        if SkillCatalog.highStakes.contains(action.kind) {
+            return .needsApproval(Self.ownerApproval(of: action.kind))
         }
         return .allow
     }

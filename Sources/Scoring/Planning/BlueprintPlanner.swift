@@ -80,7 +80,7 @@ public struct BlueprintPlanner: Sendable {
         let possible = Set(
             agents.flatMap { agent in
                 (SkillCatalog.skill(agent.skill)?.actions ?? []).filter { action in
-                    SkillCatalog.actions[action].map(agent.permissions.contains) ?? false
+                    SkillCatalog.allows(agent.permissions, action)
                 }
             })
         for answer in chosen {
