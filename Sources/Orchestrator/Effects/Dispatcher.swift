@@ -42,17 +42,22 @@ public struct Dispatcher: Sendable {
         guard !queued.isEmpty else { return 0 }
         var payloads: [Int64: [String: String]] = [:]
         var failures: [Int64: String] = [:]
-        var unsupported: Set<Int64> = []
+        // Actions that can never succeed, with the reason: dead at once, not retried.
+        var hopeless: [Int64: String] = [:]
         for item in queued {
             let payload =
                 (try? JSONSerialization.jsonObject(with: Data(item.payloadJSON.utf8))) as? [String: String] ?? [:]
             payloads[item.id!] = payload
             guard Self.connected.contains(item.action) else {
                 // Nothing here can carry it out: give it up at once, visibly, rather than pretend.
-                unsupported.insert(item.id!)
+                hopeless[item.id!] = "no connector carries it out yet"
                 continue
             }
             guard item.action == "email.send" || item.action == "complaint.reply" else { continue }
+            if let problem = Self.problem(withEmail: payload) {
+                hopeless[item.id!] = problem
+                continue
+            }
             do {
                 try writeEmail(item, payload)
             } catch {
@@ -63,13 +68,13 @@ public struct Dispatcher: Sendable {
         try store.database.write { db in
             for var item in queued {
                 item.attempts += 1
-                if unsupported.contains(item.id!) {
+                if let reason = hopeless[item.id!] {
                     item.status = .dead
-                    item.lastError = "no connector carries out \(item.action) yet"
+                    item.lastError = reason
                     try item.update(db)
                     try AuditEntry(
                         id: nil, at: now, caseID: item.caseID, agent: item.agent, kind: "dead",
-                        detail: "\(item.action): no connector carries it out yet"
+                        detail: "\(item.action): \(reason)"
                     ).insert(db)
                     continue
                 }
@@ -115,6 +120,20 @@ public struct Dispatcher: Sendable {
         return sent
     }
 
+    /// Why an email cannot be sent as given, if it cannot: a missing or malformed recipient, or a
+    /// line break in a header (which would let a payload add headers of its own).
+    static func problem(withEmail payload: [String: String]) -> String? {
+        let to = payload["to"] ?? ""
+        let subject = payload["subject"] ?? ""
+        if to.contains(where: \.isNewline) || subject.contains(where: \.isNewline) {
+            return "a header contains a line break"
+        }
+        if to.wholeMatch(of: /[^@\s<>,;"]+@[^@\s<>,;"]+\.[^@\s<>,;"]+/) == nil {
+            return to.isEmpty ? "no recipient address" : "'\(to)' is not an email address"
+        }
+        return nil
+    }
+
     private func writeEmail(_ item: OutboxItem, _ payload: [String: String]) throws {
         let path = (emailFolder as NSString).appendingPathComponent("\(item.idempotencyKey).eml")
         guard !FileManager.default.fileExists(atPath: path) else { return }
@@ -130,7 +149,11 @@ public struct Dispatcher: Sendable {
 
             """
         let temporary = path + ".tmp"
-        try Data(message.utf8).write(to: URL(fileURLWithPath: temporary))
+        FileManager.default.createFile(atPath: temporary, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
+        try handle.write(contentsOf: Data(message.utf8))
+        try handle.synchronize()  // durable before the rename makes it visible
+        try handle.close()
         if rename(temporary, path) != 0 { throw CocoaError(.fileWriteUnknown) }
     }
 }

@@ -17,8 +17,10 @@ struct SchedulingSkill: Skill {
         let slots = freeSlots(3, 60)
         let formatter = Self.formatter(input.business.timeZone)
         let times = slots.map { "  • " + formatter.string(from: $0) }.joined(separator: "\n")
+        // The drafting agent's words, never the lead's own: intake is what the lead sent.
         let draft =
-            input.context.values.compactMap { $0["draft"] }.first
+            input.context.filter { $0.key != "intake" }.sorted { $0.key < $1.key }.compactMap { $0.value["draft"] }
+            .first
             ?? "Hi, thanks for reaching out to \(input.business.name)."
         let link = "https://book.baton.local/\(input.event.caseID)"
         let body =

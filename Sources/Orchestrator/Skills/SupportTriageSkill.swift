@@ -50,9 +50,13 @@ struct SupportTriageSkill: Skill {
             category = "unclear"
             outcome.emits.append((type: "complaint.escalated", payload: ["category": category]))
         }
+        var summary = "classified as \(category)"
+        if to.isEmpty, outcome.actions.contains(where: { $0.kind == "email.send" || $0.kind == "complaint.reply" }) {
+            outcome.actions.removeAll { $0.kind == "email.send" || $0.kind == "complaint.reply" }
+            summary += "; no email address to reply to"
+        }
         outcome.notes = [
-            "category": category, "confidence": category == "unclear" ? "low" : "high",
-            "summary": "classified as \(category)",
+            "category": category, "confidence": category == "unclear" ? "low" : "high", "summary": summary,
         ]
         return outcome
     }
