@@ -19,10 +19,10 @@ struct CasesCommand: ParsableCommand {
                 let events = try runtime.store().events()
                 var latest: [String: EventRecord] = [:]
                 for e in events { latest[e.caseID] = e }
-                let rows = latest.keys.sorted().map {
+                let rows = latest.keys.sorted().map { id in
                     [
-                        "id": $0, "latest_event": latest[$0]!.type,
-                        "events": "\(events.filter { $0.caseID == $0.caseID }.count)",
+                        "id": id, "latest_event": latest[id]!.type,
+                        "events": "\(events.filter { $0.caseID == id }.count)",
                     ]
                 }
                 if json { return print(try jsonText(rows)) }

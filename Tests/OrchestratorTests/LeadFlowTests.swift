@@ -206,6 +206,10 @@ struct BoundaryAndApprovalTests {
         let outbox = try reopened.outbox()
         #expect(outbox.map(\.action).sorted() == ["crm.update", "email.send"])
         #expect(outbox.first { $0.action == "email.send" }?.idempotencyKey == "approval-\(revised)")
+        // The instructions were for the agent: the customer's email does not carry them.
+        let sentEmail = try String(contentsOfFile: r.folder + "/outbox/approval-\(revised).eml", encoding: .utf8)
+        #expect(sentEmail.contains("To: "))
+        #expect(!sentEmail.contains("Mention our 24/7 emergency line."))
         #expect(try approvals.get(email.id!).status == .overridden)
         #expect(try approvals.get(contract.id!).decision == "no contract before a site visit")
         #expect(throws: RuntimeError.self) { try approvals.approve(contract.id!) }

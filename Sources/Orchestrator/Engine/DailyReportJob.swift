@@ -66,7 +66,7 @@ public struct DailyReportJob: Sendable {
                 try db.execute(
                     sql: """
                         INSERT OR IGNORE INTO outbox (idempotency_key, case_id, agent, action, payload_json, status, attempts, created_at)
-                        VALUES (?, 'daily-report', 'scheduler', 'email.send', ?, 'queued', 0, ?)
+                        VALUES (?, 'daily-report', 'clock', 'email.send', ?, 'queued', 0, ?)
                         """,
                     arguments: ["daily-\(report.isoDay)-\(recipient)", String(decoding: payload, as: UTF8.self), now])
             }

@@ -52,6 +52,8 @@ public final class Engine: Sendable {
                         WHERE case_context.version = ?
                         """
                 ).execute(arguments: [caseID, json, context.version + context.writes, context.version])
+                // Another writer moved the context on since this batch read it: roll the batch back.
+                guard db.changesCount == 1 else { throw ContextConflict(caseID: caseID) }
             }
             return processed
         }
@@ -196,4 +198,10 @@ extension JSONEncoder {
         encoder.outputFormatting = [.sortedKeys]
         return encoder
     }
+}
+
+/// A case's shared context changed under a batch, which is rolled back and can simply run again.
+public struct ContextConflict: Error, CustomStringConvertible {
+    public let caseID: String
+    public var description: String { "the context of case \(caseID) was changed by another writer; run again" }
 }

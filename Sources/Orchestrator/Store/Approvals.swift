@@ -62,8 +62,9 @@ public struct Approvals: Sendable {
         }
     }
 
-    /// Overrides with instructions: the agent applies them to its proposal and resubmits it as a new
-    /// approval (a deterministic skill adds them as a paragraph to the message it proposed).
+    /// Overrides with instructions: the proposal comes back as a new pending approval carrying the
+    /// instructions (payload key `instructions`), for the approver to apply with an edit. They are
+    /// words to the agent, never sent to the customer.
     @discardableResult
     public func override(_ id: Int64, instructions: String) throws -> Int64 {
         var newID: Int64 = 0
@@ -74,7 +75,7 @@ public struct Approvals: Sendable {
             updated.decidedAt = store.clock()
             try updated.update(db)
             var payload = try Self.payload(record.proposedJSON)
-            payload["body"] = (payload["body"].map { $0 + "\n\n" } ?? "") + instructions
+            payload["instructions"] = instructions
             let resubmitted = ApprovalRecord(
                 id: nil, caseID: record.caseID, agent: record.agent, action: record.action,
                 proposedJSON: try Self.json(payload),

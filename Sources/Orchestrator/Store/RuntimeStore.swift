@@ -102,6 +102,11 @@ public final class RuntimeStore: Sendable {
                 t.column("ends_at", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v2: indexes for due work") { db in
+            try db.create(index: "event_due", on: "event", columns: ["status", "due_at"])
+            try db.create(index: "outbox_due", on: "outbox", columns: ["status", "next_attempt_at"])
+            try db.create(index: "outbox_case_action", on: "outbox", columns: ["case_id", "action"])
+        }
         return migrator
     }
 

@@ -1,0 +1,99 @@
+import Blueprint
+import Foundation
+import Testing
+
+@testable import Orchestrator
+
+/// What the gate and the outbox refuse even when a blueprint or a payload would let them through.
+struct PolicyHardeningTests {
+    static func agent(_ skill: String, _ permissions: [String]) -> Agent {
+        Agent(
+            id: "tester", role: "test", skill: skill, consumes: [], emits: [], permissions: permissions,
+            limits: Limits(actionsPerHour: 100), settings: [:])
+    }
+
+    @Test func aHighStakesActionWaitsForTheOwnerEvenWithoutARule() throws {
+        var b = try LeadFlowTests.blueprint()
+        b.approvals = []
+        let gate = PolicyGate(blueprint: b)
+        let onboarder = Self.agent("onboarding", ["contracts.send", "email.send"])
+        let decision = gate.decide(
+            ProposedAction(kind: "contract.send", payload: [:], reason: ""), by: onboarder, firstContact: false)
+        #expect(decision == .needsApproval(PolicyGate.ownerApproval(of: "contract.send")))
+        #expect(
+            gate.decide(ProposedAction(kind: "email.send", payload: [:], reason: ""), by: onboarder, firstContact: true)
+                == .allow)
+    }
+
+    @Test func aConditionTheGateCannotEvaluateHoldsTheAction() throws {
+        var b = try LeadFlowTests.blueprint()
+        let odd = ApprovalRule(
+            action: "email.send", when: "on_tuesdays", approver: "owner", timeout: Timeout(after: "4h", then: "reject"))
+        b.approvals = [odd]
+        let sender = Self.agent("reporting", ["email.send"])
+        #expect(
+            PolicyGate(blueprint: b).decide(
+                ProposedAction(kind: "email.send", payload: [:], reason: ""), by: sender, firstContact: false)
+                == .needsApproval(odd))
+    }
+
+    @Test func movingABookingIsHeldButANewOneIsNot() throws {
+        let b = try LeadFlowTests.blueprint()
+        let gate = PolicyGate(blueprint: b)
+        let scheduler = try #require(b.agents.first { $0.id == "scheduler" })
+        #expect(
+            gate.decide(
+                ProposedAction(kind: "calendar.book", payload: [:], reason: ""), by: scheduler, firstContact: false)
+                == .allow)
+        let move = gate.decide(
+            ProposedAction(kind: "calendar.book", payload: ["change": "move"], reason: ""), by: scheduler,
+            firstContact: false)
+        #expect(move != .allow)
+    }
+
+    @Test func updatingTheCRMNeedsAWriteScopeNotARead() throws {
+        let gate = PolicyGate(blueprint: try LeadFlowTests.blueprint())
+        let update = ProposedAction(kind: "crm.update", payload: ["score": "80"], reason: "")
+        #expect(
+            gate.decide(update, by: Self.agent("lead_qualification", ["crm.read"]), firstContact: false)
+                == .deny("'crm.update' needs 'crm.write', which tester does not have"))
+        #expect(
+            gate.decide(
+                update, by: Self.agent("lead_qualification", ["crm.read", "crm.write:lead_score"]), firstContact: false)
+                == .allow)
+    }
+
+    @Test func anAddressThatSmugglesAHeaderIsDeadLetteredAndNeverWritten() throws {
+        let r = try LeadFlowTests.runtime()
+        var lead = LeadFlowTests.lead
+        lead["email"] = "dana@example.com\r\nBcc: everyone@example.org"
+        try r.store.submit(type: "lead.received", caseID: "lead-x", payload: lead, producer: "intake")
+        var plain = LeadFlowTests.lead
+        plain["email"] = "not an address"
+        try r.store.submit(type: "lead.received", caseID: "lead-y", payload: plain, producer: "intake")
+        try r.engine.runUntilIdle()
+        try r.dispatcher.dispatch()
+        let emails = try r.store.outbox().filter { $0.action == "email.send" }
+        #expect(emails.count == 2)
+        #expect(emails.allSatisfy { $0.status == .dead })
+        #expect(
+            emails.map(\.lastError).sorted { ($0 ?? "") < ($1 ?? "") } == [
+                "'not an address' is not an email address", "a header contains a line break",
+            ])
+        let written = (try? FileManager.default.contentsOfDirectory(atPath: r.dispatcher.emailFolder)) ?? []
+        #expect(written.filter { $0.hasSuffix(".eml") }.isEmpty)
+    }
+
+    @Test func aComplaintWithoutAnAddressIsEscalatedWithoutAReply() throws {
+        let r = try LeadFlowTests.runtime(try SupportTriageTests.dental())
+        try r.store.submit(
+            type: "inquiry.received", caseID: "c", payload: ["name": "Pat", "message": "I am very unhappy."],
+            producer: "intake")
+        try r.engine.runUntilIdle()
+        #expect(try r.store.approvals().isEmpty)
+        #expect(try r.store.outbox().isEmpty)
+        let notes = try r.store.context(caseID: "c").notes["support_triage"]
+        #expect(notes?["summary"] == "classified as complaint; no email address to reply to")
+        #expect(try r.store.events().contains { $0.caseID == "c" && $0.type == "complaint.escalated" })
+    }
+}
