@@ -135,8 +135,15 @@ struct DailyReportCommand: ParsableCommand {
             let blueprint = try runtime.blueprint()
             let day =
                 try date.map { text -> Date in
-                    guard let parsed = ReportCommand.parseDate(text) else { throw Failure("--date takes YYYY-MM-DD") }
-                    return parsed.addingTimeInterval(12 * 3600)
+                    // Noon of that day where the business is, so every time zone lands on the day asked for.
+                    guard ReportCommand.parseDate(text) != nil,
+                        let zone = TimeZone(identifier: blueprint.business.timeZone)
+                    else { throw Failure("--date takes a real day as YYYY-MM-DD, not '\(text)'") }
+                    var calendar = Calendar(identifier: .gregorian)
+                    calendar.timeZone = zone
+                    let parts = text.split(separator: "-").compactMap { Int($0) }
+                    return calendar.date(
+                        from: DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: 12))!
                 } ?? Date()
             let report = try DailyReport(runtime.store(), blueprint: blueprint, day: day)
             let files =

@@ -39,6 +39,24 @@ struct RuntimeCommandTests {
         let json = try #require(try JSONSerialization.jsonObject(with: Data(kpis.stdout.utf8)) as? [String: Any])
         #expect(json["leads_answered"] as? Int == 1)
         #expect(json["baseline_minutes"] as? Double == 240)
+        // A second case waiting: the case list counts each case's own events.
+        _ = try BatonBinary.run([
+            "event", "send", "lead.received", "--payload", Self.lead(2), "--case", "lead-2", "--data-dir", data,
+        ])
+        let cases = try BatonBinary.run(["cases", "list", "--json", "--data-dir", data])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(cases.stdout.utf8)) as? [[String: String]])
+        #expect(rows.first { $0["id"] == "lead-2" }?["events"] == "1")
+        #expect(Int(rows.first { $0["id"] == "lead-1" }?["events"] ?? "") ?? 0 > 1)
+        // --date is the business's day, even fourteen hours ahead of UTC.
+        let kept = data + "/blueprint.yaml"
+        let text = try String(contentsOfFile: kept, encoding: .utf8)
+        try text.replacingOccurrences(of: "America/Edmonton", with: "Pacific/Kiritimati")
+            .write(toFile: kept, atomically: true, encoding: .utf8)
+        let report = try BatonBinary.run([
+            "daily-report", "--date", "2026-03-02", "--out", data + "/reports", "--data-dir", data,
+        ])
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(FileManager.default.fileExists(atPath: data + "/reports/daily-2026-03-02.md"))
     }
 
     @Test func killedWithSIGKILLRepeatedlyEveryLeadGetsExactlyOneReply() throws {
