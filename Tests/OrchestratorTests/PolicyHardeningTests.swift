@@ -96,4 +96,20 @@ struct PolicyHardeningTests {
         #expect(notes?["summary"] == "classified as complaint; no email address to reply to")
         #expect(try r.store.events().contains { $0.caseID == "c" && $0.type == "complaint.escalated" })
     }
+
+    @Test func anAgentOverItsHourlyLimitHasTheRestHeldForAPerson() throws {
+        var b = try LeadFlowTests.blueprint()
+        let index = try #require(b.agents.firstIndex { $0.id == "scheduler" })
+        b.agents[index].limits.actionsPerHour = 2
+        let r = try LeadFlowTests.runtime(b)
+        for n in 1...3 {
+            var lead = LeadFlowTests.lead
+            lead["email"] = "lead\(n)@example.com"
+            try r.store.submit(type: "lead.received", caseID: "lead-\(n)", payload: lead, producer: "intake")
+        }
+        try r.engine.runUntilIdle()
+        #expect(try r.store.outbox().filter { $0.agent == "scheduler" }.map(\.caseID) == ["lead-1", "lead-2"])
+        #expect(try r.store.approvals().map { "\($0.caseID):\($0.action)" } == ["lead-3:email.send"])
+        #expect(try r.store.audit(caseID: "lead-3").contains { $0.kind == "limited" })
+    }
 }

@@ -125,7 +125,15 @@ public final class Engine: Sendable {
                     decoding: try JSONSerialization.data(
                         withJSONObject: action.payload, options: [.sortedKeys, .withoutEscapingSlashes]),
                     as: UTF8.self)
-                switch gate.decide(action, by: agent, firstContact: firstContact) {
+                var decision = gate.decide(action, by: agent, firstContact: firstContact)
+                if decision == .allow, try actionsInTheLastHour(by: agent, db) >= agent.limits.actionsPerHour {
+                    // A runaway agent is stopped by its limit: what it proposes beyond waits for a person.
+                    try audit(
+                        db, event.caseID, agent.id, "limited",
+                        "\(action.kind): over \(agent.limits.actionsPerHour) actions an hour")
+                    decision = .needsApproval(PolicyGate.ownerApproval(of: action.kind))
+                }
+                switch decision {
                 case .deny(let reason):
                     try audit(db, event.caseID, agent.id, "denied", "\(action.kind): \(reason)")
                 case .needsApproval(let rule):
@@ -177,6 +185,13 @@ public final class Engine: Sendable {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: blueprint.business.timeZone) ?? .gmt
         return calendar.date(byAdding: .day, value: days, to: date) ?? date.addingTimeInterval(Double(days) * 86400)
+    }
+
+    /// Actions the agent queued in the hour before now (its `limits.actions_per_hour` counts these).
+    private func actionsInTheLastHour(by agent: Agent, _ db: Database) throws -> Int {
+        try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT count(*) FROM outbox WHERE agent = ? AND created_at > ?"),
+            arguments: [agent.id, store.clock().addingTimeInterval(-3600)]) ?? 0
     }
 
     /// The tools an agent's permissions grant, and no others.

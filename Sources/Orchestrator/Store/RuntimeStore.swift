@@ -106,6 +106,7 @@ public final class RuntimeStore: Sendable {
             try db.create(index: "event_due", on: "event", columns: ["status", "due_at"])
             try db.create(index: "outbox_due", on: "outbox", columns: ["status", "next_attempt_at"])
             try db.create(index: "outbox_case_action", on: "outbox", columns: ["case_id", "action"])
+            try db.create(index: "outbox_agent_time", on: "outbox", columns: ["agent", "created_at"])
         }
         return migrator
     }
