@@ -281,6 +281,29 @@ struct TimeTests {
         #expect(try store.outbox().filter { $0.action == "email.send" }.count == 2)
     }
 
+    @Test func aLeadWhoWritesBackGetsNoReminder() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-runtime-\(UUID().uuidString)")
+            .path
+        let clock = DeliveryTests.Clock()
+        clock.now = Self.friday
+        let store = try RuntimeStore(folder: folder, clock: { clock.now })
+        let engine = Engine(blueprint: try LeadFlowTests.blueprint(), store: store)
+        try store.submit(type: "lead.received", caseID: "lead-10", payload: LeadFlowTests.lead, producer: "intake")
+        try engine.runUntilIdle()
+        clock.now = Self.friday.addingTimeInterval(3600)
+        try store.submit(
+            type: "lead.replied", caseID: "lead-10", payload: ["message": "Thursday works."], producer: "intake")
+        clock.now = Self.friday.addingTimeInterval(47 * 3600)
+        try engine.runUntilIdle()
+        #expect(try store.outbox().filter { $0.action == "email.send" }.count == 1)
+        let reminder = try #require(try store.events(caseID: "lead-10").first { $0.type == "followup.due" })
+        #expect(reminder.status == .cancelled)
+        #expect(try store.audit(caseID: "lead-10").contains { $0.kind == "cancelled" })
+        // The reply added to the lead's details rather than replacing them.
+        let intake = try store.context(caseID: "lead-10").notes["intake"]
+        #expect(intake?["email"] == "dana@example.com" && intake?["message"] == "Thursday works.")
+    }
+
     @Test func theDailyReportRunsAtItsLocalTimeOncePerDayAcrossTheChange() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-runtime-\(UUID().uuidString)")
             .path

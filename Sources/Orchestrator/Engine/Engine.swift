@@ -87,6 +87,12 @@ public final class Engine: Sendable {
     }
 
     private func process(_ event: EventRecord, _ db: Database, _ contexts: inout [String: CaseContext]) throws {
+        if event.dueAt != nil, try theOtherSideWrote(since: event, db) {
+            // A reminder is moot once the lead (or customer) has written back on the case.
+            try db.execute(sql: "UPDATE event SET status = 'cancelled' WHERE id = ?", arguments: [event.id])
+            try audit(db, event.caseID, event.producer, "cancelled", "\(event.type): a reply came in since it was set")
+            return
+        }
         try db.cachedStatement(sql: "UPDATE event SET status = 'done' WHERE id = ?").execute(arguments: [event.id])
         try audit(db, event.caseID, nil, "event", "\(event.type) from \(event.producer)")
         let payload = event.payload.mapValues { "\($0)" }
@@ -95,8 +101,9 @@ public final class Engine: Sendable {
             contexts[event.caseID] = CaseContext(notes: notes, version: version)
         }
         var notes = contexts[event.caseID]!.notes
-        if event.producer == "intake" || event.producer == "cli" {
-            notes["intake"] = payload
+        if Self.isExternal(event.producer) {
+            // A later message adds to what the first one said; it does not erase the lead's details.
+            notes["intake", default: [:]].merge(payload) { $1 }
         }
         for agent in blueprint.agents where agent.consumes.contains(event.type) {
             guard let skill = SkillRegistry.skill(named: agent.skill) else {
@@ -185,6 +192,18 @@ public final class Engine: Sendable {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: blueprint.business.timeZone) ?? .gmt
         return calendar.date(byAdding: .day, value: days, to: date) ?? date.addingTimeInterval(Double(days) * 86400)
+    }
+
+    /// Events from outside the system: a form, a mailbox, or `baton event send`.
+    static func isExternal(_ producer: String) -> Bool { producer == "intake" || producer == "cli" }
+
+    /// Whether an event from outside arrived on the delayed event's case after it was set.
+    private func theOtherSideWrote(since delayed: EventRecord, _ db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db,
+            sql: """
+                SELECT EXISTS (SELECT 1 FROM event WHERE case_id = ? AND id > ? AND producer IN ('intake', 'cli'))
+                """, arguments: [delayed.caseID, delayed.id]) ?? false
     }
 
     /// Actions the agent queued in the hour before now (its `limits.actions_per_hour` counts these).

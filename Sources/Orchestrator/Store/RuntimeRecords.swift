@@ -7,7 +7,8 @@ public struct EventRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
 
     /// Processing state: pending until an engine has routed it, then done.
     public enum Status: String, Codable, Sendable {
-        case pending, done
+        /// `cancelled`: a delayed step dropped because the other side wrote on the case meanwhile.
+        case pending, done, cancelled
     }
 
     public var id: Int64?
