@@ -37,7 +37,8 @@ extension BatonBench {
                 try store.submit(type: "lead.received", caseID: "lead-\(i)", payload: lead, producer: "intake")
             }
             let engine = Engine(blueprint: blueprint, store: store)
-            let dispatcher = Dispatcher(store: store, emailFolder: folder + "/outbox", from: "bench@localhost")
+            let dispatcher = Dispatcher(
+                store: store, blueprint: blueprint, emailFolder: folder + "/outbox", from: "bench@localhost")
             let start = DispatchTime.now().uptimeNanoseconds
             while try engine.processBatch(limit: 512) > 0 { try dispatcher.dispatch() }
             try dispatcher.dispatch()
@@ -69,7 +70,8 @@ extension BatonBench {
             producer.start()
             let latencyEngine = Engine(blueprint: blueprint, store: consumerStore)
             let latencyDispatcher = Dispatcher(
-                store: consumerStore, emailFolder: latencyFolder + "/outbox", from: "bench@localhost")
+                store: consumerStore, blueprint: blueprint, emailFolder: latencyFolder + "/outbox",
+                from: "bench@localhost")
             var answered = 0
             let deadline = Date().addingTimeInterval(seconds + 30)
             while answered < total && Date() < deadline {

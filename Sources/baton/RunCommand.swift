@@ -45,7 +45,7 @@ struct RunCommand: ParsableCommand {
             let folder = loaded.connectors.email.settings["folder"]?.string ?? "outbox"
             let outbox = folder.hasPrefix("/") ? folder : (runtime.folder as NSString).appendingPathComponent(folder)
             let dispatcher = Dispatcher(
-                store: store, emailFolder: outbox,
+                store: store, blueprint: loaded, emailFolder: outbox,
                 from: loaded.connectors.email.settings["from"]?.string ?? "baton@localhost")
             let stop = StopFlag()
             for signalNumber in [SIGINT, SIGTERM] {

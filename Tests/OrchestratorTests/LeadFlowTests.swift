@@ -30,7 +30,8 @@ struct LeadFlowTests {
         let b = try blueprint ?? Self.blueprint()
         return Runtime(
             store: store, engine: Engine(blueprint: b, store: store),
-            dispatcher: Dispatcher(store: store, emailFolder: folder + "/outbox", from: "owner@example.com"),
+            dispatcher: Dispatcher(
+                store: store, blueprint: b, emailFolder: folder + "/outbox", from: "owner@example.com"),
             folder: folder)
     }
 
@@ -201,7 +202,8 @@ struct BoundaryAndApprovalTests {
         #expect(try approvals.get(revised).proposedJSON.contains("Mention our 24/7 emergency line."))
         try approvals.approve(revised)
         try approvals.reject(contract.id!, reason: "no contract before a site visit")
-        let dispatcher = Dispatcher(store: reopened, emailFolder: r.folder + "/outbox", from: "owner@example.com")
+        let dispatcher = Dispatcher(
+            store: reopened, blueprint: b, emailFolder: r.folder + "/outbox", from: "owner@example.com")
         try dispatcher.dispatch()
         let outbox = try reopened.outbox()
         #expect(outbox.map(\.action).sorted() == ["crm.update", "email.send"])
@@ -231,7 +233,8 @@ struct DeliveryTests {
         let blueprint = try LeadFlowTests.blueprint()
         // The outbox "folder" is a file: every write fails.
         try "not a folder".write(toFile: folder + "/outbox", atomically: true, encoding: .utf8)
-        let dispatcher = Dispatcher(store: store, emailFolder: folder + "/outbox", from: "owner@example.com")
+        let dispatcher = Dispatcher(
+            store: store, blueprint: blueprint, emailFolder: folder + "/outbox", from: "owner@example.com")
         try store.submit(type: "lead.received", caseID: "lead-8", payload: LeadFlowTests.lead, producer: "intake")
         try Engine(blueprint: blueprint, store: store).runUntilIdle()
         #expect(try dispatcher.dispatch() == 1)  // the CRM update; the email failed
@@ -456,7 +459,8 @@ struct WeeklyClockTests {
         _ = try job.runIfDue()
         #expect(try store.events().map(\.type) == ["schedule.daily", "schedule.daily", "schedule.weekly"])
         try Engine(blueprint: blueprint, store: store).runUntilIdle()
-        try Dispatcher(store: store, emailFolder: folder + "/outbox", from: "o@example.com").dispatch()
+        try Dispatcher(store: store, blueprint: blueprint, emailFolder: folder + "/outbox", from: "o@example.com")
+            .dispatch()
         // The daily reports of Thursday and Friday go to the address; the reporter drafts the week for review.
         #expect(
             try store.outbox().filter { $0.action == "email.send" }.map(\.idempotencyKey).sorted() == [

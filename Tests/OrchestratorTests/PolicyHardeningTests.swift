@@ -112,4 +112,22 @@ struct PolicyHardeningTests {
         #expect(try r.store.approvals().map { "\($0.caseID):\($0.action)" } == ["lead-3:email.send"])
         #expect(try r.store.audit(caseID: "lead-3").contains { $0.kind == "limited" })
     }
+
+    @Test func whatABlueprintNoLongerAllowsIsNotSentAfterARestart() throws {
+        let r = try LeadFlowTests.runtime()
+        try r.store.submit(type: "lead.received", caseID: "lead-n", payload: LeadFlowTests.lead, producer: "intake")
+        try r.engine.runUntilIdle()
+        // Restarted on a narrower blueprint before the queued reply went out.
+        var narrower = try LeadFlowTests.blueprint()
+        let index = try #require(narrower.agents.firstIndex { $0.id == "scheduler" })
+        narrower.agents[index].permissions.removeAll { $0 == "email.send" }
+        try Dispatcher(
+            store: r.store, blueprint: narrower, emailFolder: r.dispatcher.emailFolder, from: "o@example.com"
+        )
+        .dispatch()
+        let email = try #require(try r.store.outbox().first { $0.action == "email.send" })
+        #expect(email.status == .dead)
+        #expect(email.lastError == "scheduler may no longer take email.send under the running blueprint")
+        #expect(try r.store.outbox().first { $0.action == "crm.update" }?.status == .sent)
+    }
 }

@@ -25,7 +25,8 @@ struct DailyReportTemplateTests {
             ],
             producer: "intake")
         try Engine(blueprint: blueprint, store: store).runUntilIdle()
-        try Dispatcher(store: store, emailFolder: folder + "/outbox", from: "o@example.com").dispatch()
+        try Dispatcher(store: store, blueprint: blueprint, emailFolder: folder + "/outbox", from: "o@example.com")
+            .dispatch()
         let files = try DailyReportTemplates(folder: ReportFixtures.templates).render(
             try DailyReport(store, blueprint: blueprint, day: now))
         let markdown = try #require(files.first { $0.fileExtension == "md" }?.text)

@@ -1,18 +1,23 @@
+import Blueprint
 import Foundation
 import GRDB
 
 /// Runs queued actions through their connectors, at most once per idempotency key: an email
 /// becomes `KEY.eml` in the outbox folder (written atomically, never rewritten), a CRM update an
 /// upsert in the built-in CRM. A crash between the effect and its record is repaired on the next
-/// run, which finds the effect already there and only records it.
+/// run, which finds the effect already there and only records it. Each action is checked again
+/// against the blueprint it runs under: what an agent may no longer do is not done.
 public struct Dispatcher: Sendable {
     let store: RuntimeStore
+    /// The blueprint's agents by id.
+    let agents: [String: Agent]
     /// The `.eml` outbox folder.
     public let emailFolder: String
     let from: String
 
-    public init(store: RuntimeStore, emailFolder: String, from: String) {
+    public init(store: RuntimeStore, blueprint: Blueprint, emailFolder: String, from: String) {
         self.store = store
+        self.agents = Dictionary(blueprint.agents.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.emailFolder = emailFolder
         self.from = from
     }
@@ -48,6 +53,10 @@ public struct Dispatcher: Sendable {
             let payload =
                 (try? JSONSerialization.jsonObject(with: Data(item.payloadJSON.utf8))) as? [String: String] ?? [:]
             payloads[item.id!] = payload
+            if let reason = revoked(item) {
+                hopeless[item.id!] = reason
+                continue
+            }
             guard Self.connected.contains(item.action) else {
                 // Nothing here can carry it out: give it up at once, visibly, rather than pretend.
                 hopeless[item.id!] = "no connector carries it out yet"
@@ -118,6 +127,17 @@ public struct Dispatcher: Sendable {
             }
         }
         return sent
+    }
+
+    /// Why the item's agent may no longer take its action under this blueprint, if it may not. The
+    /// clock's own items (the daily report) belong to no agent.
+    func revoked(_ item: OutboxItem) -> String? {
+        guard item.agent != DailyReportJob.agentName else { return nil }
+        guard let agent = agents[item.agent] else { return "agent \(item.agent) is not in the running blueprint" }
+        guard SkillCatalog.allows(agent.permissions, item.action) else {
+            return "\(item.agent) may no longer take \(item.action) under the running blueprint"
+        }
+        return nil
     }
 
     /// Why an email cannot be sent as given, if it cannot: a missing or malformed recipient, or a

@@ -5,6 +5,8 @@ import GRDB
 /// Writes the daily report at the blueprint's time in the business's time zone, once a day,
 /// remembering the last run in the database so that a restart neither skips nor repeats it.
 public struct DailyReportJob: Sendable {
+    /// Who the report's emails are from in the outbox and the audit log: the system's clock.
+    static let agentName = "clock"
     public let blueprint: Blueprint
     let store: RuntimeStore
     /// Where the reports are written.
@@ -66,9 +68,12 @@ public struct DailyReportJob: Sendable {
                 try db.execute(
                     sql: """
                         INSERT OR IGNORE INTO outbox (idempotency_key, case_id, agent, action, payload_json, status, attempts, created_at)
-                        VALUES (?, 'daily-report', 'clock', 'email.send', ?, 'queued', 0, ?)
+                        VALUES (?, 'daily-report', ?, 'email.send', ?, 'queued', 0, ?)
                         """,
-                    arguments: ["daily-\(report.isoDay)-\(recipient)", String(decoding: payload, as: UTF8.self), now])
+                    arguments: [
+                        "daily-\(report.isoDay)-\(recipient)", Self.agentName, String(decoding: payload, as: UTF8.self),
+                        now,
+                    ])
             }
         }
         try tick(due, report: report)
