@@ -194,16 +194,18 @@ public final class Engine: Sendable {
         return calendar.date(byAdding: .day, value: days, to: date) ?? date.addingTimeInterval(Double(days) * 86400)
     }
 
-    /// Events from outside the system: a form, a mailbox, or `baton event send`.
-    static func isExternal(_ producer: String) -> Bool { producer == "intake" || producer == "cli" }
+    /// Producers outside the system: a form or a mailbox (`intake`), or `baton event send` (`cli`).
+    static let externalProducers = ["intake", "cli"]
+
+    static func isExternal(_ producer: String) -> Bool { externalProducers.contains(producer) }
 
     /// Whether an event from outside arrived on the delayed event's case after it was set.
     private func theOtherSideWrote(since delayed: EventRecord, _ db: Database) throws -> Bool {
         try Bool.fetchOne(
             db,
             sql: """
-                SELECT EXISTS (SELECT 1 FROM event WHERE case_id = ? AND id > ? AND producer IN ('intake', 'cli'))
-                """, arguments: [delayed.caseID, delayed.id]) ?? false
+                SELECT EXISTS (SELECT 1 FROM event WHERE case_id = ? AND id > ? AND producer IN (\(databaseQuestionMarks(count: Self.externalProducers.count))))
+                """, arguments: [delayed.caseID, delayed.id] + StatementArguments(Self.externalProducers)) ?? false
     }
 
     /// Actions the agent queued in the hour before now (its `limits.actions_per_hour` counts these).
