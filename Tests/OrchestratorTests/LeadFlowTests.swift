@@ -332,6 +332,16 @@ struct TimeTests {
             blueprint: try LeadFlowTests.blueprint(), store: try RuntimeStore(folder: folder, clock: { clock.now }),
             folder: folder + "/reports")
         #expect(try restartedJob.runIfDue() == nil)  // a restart does not repeat it
+        // A lead at 20:00 on Friday, after Friday's report, is in Saturday's: the evening is not lost.
+        clock.now = Self.friday.addingTimeInterval(10 * 3600)
+        try store.submit(type: "lead.received", caseID: "lead-e", payload: LeadFlowTests.lead, producer: "intake")
+        try Engine(blueprint: try LeadFlowTests.blueprint(), store: store).runUntilIdle()
+        clock.now = Self.friday.addingTimeInterval(31.5 * 3600)
+        let saturday = try String(contentsOfFile: try #require(try job.runIfDue()), encoding: .utf8)
+        #expect(
+            saturday.contains(
+                "Saturday 7 March 2026 (America/Edmonton), from Friday 6 March 17:30 to Saturday 7 March 17:30"))
+        #expect(saturday.contains("## lead_qualifier\n- tasks processed: 1\n"))
     }
 }
 

@@ -50,7 +50,8 @@ public struct DailyReportJob: Sendable {
         }
         let due = nextRun(after: last)
         guard now >= due else { return nil }
-        let report = try DailyReport(store, blueprint: blueprint, day: due.addingTimeInterval(-60))
+        // Everything since the previous report (or the start), so the evening after one report is in the next.
+        let report = try DailyReport(store, blueprint: blueprint, since: last, until: due)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var written: [String] = []
         for (fileExtension, text) in try render(report) {

@@ -24,27 +24,40 @@ public struct DailyReport: Sendable, Encodable {
     public let day: String
     /// `2026-03-02`, for file names.
     public let isoDay: String
+    /// The period: "midnight to midnight", or "from Monday 2 March 17:30 to Tuesday 3 March 17:30".
+    public let covers: String
     public let agents: [AgentDay]
     public let kpis: KPIs
 
-    /// Gathers the day that contains `day`.
+    /// Gathers the day that contains `day`, midnight to midnight.
     public init(_ store: RuntimeStore, blueprint: Blueprint, day: Date) throws {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: blueprint.business.timeZone) ?? .gmt
         let start = calendar.startOfDay(for: day)
         let end = calendar.date(byAdding: .day, value: 1, to: start) ?? start.addingTimeInterval(86400)
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = calendar.timeZone
-        formatter.dateFormat = "EEEE d MMMM yyyy"
+        try self.init(store, blueprint: blueprint, from: start, to: end, covers: "midnight to midnight")
+    }
+
+    /// Gathers what happened from `start` up to `end`, named after the day `end` falls on: the
+    /// scheduled report covers the time since the previous one, so the evening is not lost.
+    public init(_ store: RuntimeStore, blueprint: Blueprint, since start: Date, until end: Date) throws {
+        let formatter = Self.formatter(blueprint.business.timeZone, "EEEE d MMMM HH:mm")
+        try self.init(
+            store, blueprint: blueprint, from: start, to: end,
+            covers: "from \(formatter.string(from: start)) to \(formatter.string(from: end))")
+    }
+
+    private init(_ store: RuntimeStore, blueprint: Blueprint, from start: Date, to end: Date, covers: String) throws {
         let entries = try store.database.read { db in
             try AuditEntry.filter(Column("at") >= start && Column("at") < end).order(Column("id")).fetchAll(db)
         }
         business = blueprint.business.name
         timeZone = blueprint.business.timeZone
-        self.day = formatter.string(from: start)
-        formatter.dateFormat = "yyyy-MM-dd"
-        isoDay = formatter.string(from: start)
+        self.covers = covers
+        // The day the period ends in (a minute before, so a period ending at midnight is that day's).
+        let named = end.addingTimeInterval(-60)
+        day = Self.formatter(timeZone, "EEEE d MMMM yyyy").string(from: named)
+        isoDay = Self.formatter(timeZone, "yyyy-MM-dd").string(from: named)
         agents = blueprint.agents.map { agent in
             let mine = entries.filter { $0.agent == agent.id }
             func count(_ kind: String) -> Int { mine.filter { $0.kind == kind }.count }
@@ -61,7 +74,7 @@ public struct DailyReport: Sendable, Encodable {
 
     /// The report as plain Markdown, without templates.
     public var markdown: String {
-        var lines = ["# Daily report: \(business)", "", "\(day) (\(timeZone))", ""]
+        var lines = ["# Daily report: \(business)", "", "\(day) (\(timeZone)), \(covers)", ""]
         for agent in agents {
             lines.append("## \(agent.id)")
             lines.append("- tasks processed: \(agent.tasks)")
@@ -81,6 +94,14 @@ public struct DailyReport: Sendable, Encodable {
         }
         lines.append("- escalations: \(kpis.escalations); refusals: \(kpis.denials)")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func formatter(_ zone: String, _ format: String) -> DateFormatter {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: zone) ?? .gmt
+        formatter.dateFormat = format
+        return formatter
     }
 
     /// "3.5 min", or "no replies yet".

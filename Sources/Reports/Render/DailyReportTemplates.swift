@@ -25,7 +25,7 @@ public struct DailyReportTemplates: Sendable {
 
     static func values(_ r: DailyReport) -> [String: Any] {
         [
-            "business": r.business, "day": r.day, "time_zone": r.timeZone,
+            "business": r.business, "day": r.day, "covers": r.covers, "time_zone": r.timeZone,
             "agents": r.agents.map { a -> [String: Any] in
                 [
                     "id": a.id, "tasks": "\(a.tasks)", "actions": "\(a.actions)", "escalated": "\(a.escalated)",
