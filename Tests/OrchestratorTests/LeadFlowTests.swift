@@ -262,15 +262,21 @@ struct TimeTests {
     /// Friday 6 March 2026, 10:00 in Edmonton (17:00 UTC, still standard time).
     static let friday = Date(timeIntervalSince1970: 1_772_816_400)
 
-    @Test func aFollowUpDueInTwoDaysKeepsItsLocalTimeAcrossTheChange() throws {
+    /// A fresh runtime with its clock on Friday morning, after a lead for `caseID` went through.
+    static func leadOnFriday(_ caseID: String) throws -> (String, DeliveryTests.Clock, RuntimeStore, Engine) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-runtime-\(UUID().uuidString)")
             .path
         let clock = DeliveryTests.Clock()
-        clock.now = Self.friday
+        clock.now = friday
         let store = try RuntimeStore(folder: folder, clock: { clock.now })
         let engine = Engine(blueprint: try LeadFlowTests.blueprint(), store: store)
-        try store.submit(type: "lead.received", caseID: "lead-9", payload: LeadFlowTests.lead, producer: "intake")
+        try store.submit(type: "lead.received", caseID: caseID, payload: LeadFlowTests.lead, producer: "intake")
         try engine.runUntilIdle()
+        return (folder, clock, store, engine)
+    }
+
+    @Test func aFollowUpDueInTwoDaysKeepsItsLocalTimeAcrossTheChange() throws {
+        let (folder, clock, store, engine) = try Self.leadOnFriday("lead-9")
         let reminder = try #require(try store.events(caseID: "lead-9").first { $0.type == "followup.due" })
         // Sunday 8 March, 10:00 MDT = 16:00 UTC: 47 hours later, not 48.
         #expect(reminder.dueAt == Self.friday.addingTimeInterval(47 * 3600))
@@ -285,14 +291,7 @@ struct TimeTests {
     }
 
     @Test func aLeadWhoWritesBackGetsNoReminder() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-runtime-\(UUID().uuidString)")
-            .path
-        let clock = DeliveryTests.Clock()
-        clock.now = Self.friday
-        let store = try RuntimeStore(folder: folder, clock: { clock.now })
-        let engine = Engine(blueprint: try LeadFlowTests.blueprint(), store: store)
-        try store.submit(type: "lead.received", caseID: "lead-10", payload: LeadFlowTests.lead, producer: "intake")
-        try engine.runUntilIdle()
+        let (_, clock, store, engine) = try Self.leadOnFriday("lead-10")
         clock.now = Self.friday.addingTimeInterval(3600)
         try store.submit(
             type: "lead.replied", caseID: "lead-10", payload: ["message": "Thursday works."], producer: "intake")
