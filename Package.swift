@@ -32,7 +32,14 @@ let package = Package(
             ]
         ),
         // The runtime: durable events, skills, the policy gate, the outbox and the audit log.
-        .target(name: "Orchestrator", dependencies: ["Blueprint", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "Orchestrator",
+            dependencies: [
+                "Blueprint", "CFileSync", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]),
+        // syncfs(2), which Glibc's Swift module does not expose: one flush for a batch of outbox files.
+        .target(name: "CFileSync"),
         // The consultant's SQLite workspace: assessment sessions and every answer as it is given.
         .target(
             name: "Workspace",
@@ -62,7 +69,9 @@ let package = Package(
         .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "BlueprintTests", dependencies: ["Blueprint", "Scoring", "Questionnaire", "Reports"], exclude: ["Golden"]),
-        .testTarget(name: "OrchestratorTests", dependencies: ["Orchestrator", "Blueprint"]),
+        .testTarget(
+            name: "OrchestratorTests",
+            dependencies: ["Orchestrator", "Blueprint", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "ReportsTests", dependencies: ["Reports", "Scoring", "Questionnaire", "Orchestrator", "Blueprint"], exclude: ["Golden", "Scripts"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Questionnaire"], exclude: ["Golden"]),

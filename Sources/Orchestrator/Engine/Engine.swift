@@ -1,6 +1,7 @@
 import Blueprint
 import Foundation
 import GRDB
+import Synchronization
 
 /// Routes pending events to the agents that consume them, runs their skills, passes every
 /// proposed action through the policy gate, and records the outcome. One transaction per batch:
@@ -27,31 +28,34 @@ public final class Engine: Sendable {
         }
     }
 
-    /// Processes up to `limit` pending events in one transaction, including the events they emit,
-    /// so that a lead usually goes through every agent in a single commit.
+    /// Processes up to `limit` pending events in one transaction, and the events they emit in turn,
+    /// so that a lead goes through every agent in a single commit. Emitted events are handed on in
+    /// memory (stored as done in the same transaction) rather than read back; a chain that would go
+    /// on past `16 × limit` events leaves the rest pending for the next batch.
     public func processBatch(limit: Int) throws -> Int {
         try store.database.write { db in
+            let now = store.clock()
+            var batch = Batch(cap: 16 * limit)
+            var queue = try waitingEvents(db, now: now, limit: limit)
+            batch.taken = queue.count
             var processed = 0
-            var contexts: [String: CaseContext] = [:]
-            while processed < limit {
-                let now = store.clock()
-                let events = try EventRecord.filter(Column("status") == EventRecord.Status.pending.rawValue)
-                    .filter(Column("due_at") == nil || Column("due_at") <= now)
-                    .order(Column("id")).limit(limit - processed).fetchAll(db)
-                if events.isEmpty { break }
-                for event in events { try process(event, db, &contexts) }
-                processed += events.count
+            while !queue.isEmpty {
+                var next: [EventRecord] = []
+                for event in queue { try process(event, db, &batch, handOn: &next) }
+                processed += queue.count
+                queue = next
             }
             // Each case's context is written once per batch, checked against the version it was read at.
-            for (caseID, context) in contexts {
-                let json = String(decoding: try JSONEncoder.sortedKeys.encode(context.notes), as: UTF8.self)
+            for (caseID, context) in batch.contexts {
                 try db.cachedStatement(
                     sql: """
                         INSERT INTO case_context (case_id, context_json, version) VALUES (?, ?, ?)
                         ON CONFLICT (case_id) DO UPDATE SET context_json = excluded.context_json, version = excluded.version
                         WHERE case_context.version = ?
                         """
-                ).execute(arguments: [caseID, json, context.version + context.writes, context.version])
+                ).execute(arguments: [
+                    caseID, StringMapJSON.encode(context.notes), context.version + context.writes, context.version,
+                ])
                 // Another writer moved the context on since this batch read it: roll the batch back.
                 guard db.changesCount == 1 else { throw ContextConflict(caseID: caseID) }
             }
@@ -59,22 +63,89 @@ public final class Engine: Sendable {
         }
     }
 
-    private func audit(_ db: Database, _ caseID: String, _ agent: String?, _ kind: String, _ detail: String) throws {
-        // A cached statement: the audit log is the engine's most frequent write.
-        try db.cachedStatement(sql: "INSERT INTO audit (at, case_id, agent, kind, detail) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [store.clock(), caseID, agent, kind, detail])
+    /// Up to `limit` waiting events, oldest first: those ready now, and delayed ones that are due.
+    /// Each query has its own partial index, which holds only what waits.
+    private func waitingEvents(_ db: Database, now: Date, limit: Int) throws -> [EventRecord] {
+        let ready = try EventRecord.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT * FROM event WHERE status = 'pending' AND due_at IS NULL ORDER BY id LIMIT ?"),
+            arguments: [limit])
+        let due = try EventRecord.fetchAll(
+            db.cachedStatement(
+                sql:
+                    "SELECT * FROM event WHERE status = 'pending' AND due_at IS NOT NULL AND due_at <= ? ORDER BY due_at LIMIT ?"
+            ), arguments: [now, limit])
+        return Array((ready + due).sorted { $0.id! < $1.id! }.prefix(limit))
     }
 
-    private func insertEvent(
-        _ db: Database, type: String, caseID: String, causedBy: Int64?, payloadJSON: String, producer: String,
-        dueAt: Date?
+    /// What a batch keeps while it runs: the contexts it works on, and counts it would otherwise
+    /// query for every action.
+    struct Batch {
+        /// How many events the batch may take on in all, emitted ones included.
+        let cap: Int
+        /// Events taken on so far.
+        var taken = 0
+        var contexts: [String: CaseContext] = [:]
+        /// Emails queued per case (for the `first_contact` condition).
+        var emailsByCase: [String: Int] = [:]
+        /// Actions queued by each agent in the last hour (for `limits.actions_per_hour`).
+        var actionsByAgent: [String: Int] = [:]
+        /// The payloads of events handed on within the batch, so they are not parsed back from JSON.
+        var payloads: [Int64: [String: String]] = [:]
+        /// The built-in calendar's busy times, read once.
+        var busy: [DateInterval]?
+        /// Free slots found so far (the calendar does not change within a batch).
+        let slots = FoundSlots()
+        /// The time of the event being processed, which its records carry, and its stored form.
+        var now = Date.distantPast
+        var stamp = ""
+
+        /// Moves the batch's clock to `date`.
+        mutating func tick(_ date: Date) {
+            now = date
+            stamp = StoredDate.text(date)
+        }
+    }
+
+    private func audit(
+        _ db: Database, _ batch: Batch, _ caseID: String, _ agent: String?, _ kind: String, _ detail: String
     ) throws {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO event (type, case_id, causation_id, payload_json, producer, status, created_at, due_at)
-                VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)
-                """
-        ).execute(arguments: [type, caseID, causedBy, payloadJSON, producer, store.clock(), dueAt])
+        // A cached statement: the audit log is the engine's most frequent write.
+        try HotStatement.execute(
+            db.cachedStatement(sql: "INSERT INTO audit (at, case_id, agent, kind, detail) VALUES (?, ?, ?, ?, ?)"),
+            [.text(batch.stamp), .text(caseID), HotValue(agent), .text(kind), .text(detail)])
+    }
+
+    /// Stores an emitted event; returns it when this batch processes it too (it is then stored as done).
+    private func insertEvent(
+        _ db: Database, type: String, caseID: String, causedBy: Int64?, payload: [String: String], producer: String,
+        dueAt: Date?, batch: inout Batch
+    ) throws -> EventRecord? {
+        let payloadJSON = StringMapJSON.encode(payload)
+        let handedOn = dueAt == nil && batch.taken < batch.cap
+        var event = EventRecord(
+            id: nil, type: type, caseID: caseID, causationID: causedBy, payloadJSON: payloadJSON, producer: producer,
+            idempotencyKey: nil, status: handedOn ? .done : .pending, createdAt: batch.now, dueAt: dueAt)
+        try HotStatement.execute(
+            db.cachedStatement(
+                sql: """
+                    INSERT INTO event (type, case_id, causation_id, payload_json, producer, status, created_at, due_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """),
+            [
+                .text(type), .text(caseID), HotValue(causedBy), .text(payloadJSON), .text(producer),
+                .text(event.status.rawValue), .text(batch.stamp), HotValue(dueAt.map(StoredDate.text)),
+            ])
+        guard handedOn else { return nil }
+        event.id = db.lastInsertedRowID
+        batch.taken += 1
+        batch.payloads[event.id!] = payload
+        return event
+    }
+
+    /// Free slots by count and length, shared by the skills of one batch.
+    final class FoundSlots: Sendable {
+        let cache = Mutex<[[Int]: [Date]]>([:])
     }
 
     /// A case's shared context while a batch works on it.
@@ -86,21 +157,28 @@ public final class Engine: Sendable {
         var writes = 0
     }
 
-    private func process(_ event: EventRecord, _ db: Database, _ contexts: inout [String: CaseContext]) throws {
+    private func process(
+        _ event: EventRecord, _ db: Database, _ batch: inout Batch, handOn next: inout [EventRecord]
+    ) throws {
+        batch.tick(store.clock())
         if event.dueAt != nil, try theOtherSideWrote(since: event, db) {
             // A reminder is moot once the lead (or customer) has written back on the case.
             try db.execute(sql: "UPDATE event SET status = 'cancelled' WHERE id = ?", arguments: [event.id])
-            try audit(db, event.caseID, event.producer, "cancelled", "\(event.type): a reply came in since it was set")
+            try audit(
+                db, batch, event.caseID, event.producer, "cancelled", "\(event.type): a reply came in since it was set")
             return
         }
-        try db.cachedStatement(sql: "UPDATE event SET status = 'done' WHERE id = ?").execute(arguments: [event.id])
-        try audit(db, event.caseID, nil, "event", "\(event.type) from \(event.producer)")
-        let payload = event.payload.mapValues { "\($0)" }
-        if contexts[event.caseID] == nil {
-            let (notes, version) = try RuntimeStore.context(db, event.caseID)
-            contexts[event.caseID] = CaseContext(notes: notes, version: version)
+        if event.status == .pending {
+            try HotStatement.execute(
+                db.cachedStatement(sql: "UPDATE event SET status = 'done' WHERE id = ?"), [HotValue(event.id)])
         }
-        var notes = contexts[event.caseID]!.notes
+        try audit(db, batch, event.caseID, nil, "event", "\(event.type) from \(event.producer)")
+        let payload = batch.payloads.removeValue(forKey: event.id!) ?? event.payload.mapValues { "\($0)" }
+        if batch.contexts[event.caseID] == nil {
+            let (notes, version) = try RuntimeStore.context(db, event.caseID)
+            batch.contexts[event.caseID] = CaseContext(notes: notes, version: version)
+        }
+        var notes = batch.contexts[event.caseID]!.notes
         if Self.isExternal(event.producer) {
             // A later message adds to what the first one said; it does not erase the lead's details.
             notes["intake", default: [:]].merge(payload) { $1 }
@@ -108,82 +186,83 @@ public final class Engine: Sendable {
         for agent in blueprint.agents where agent.consumes.contains(event.type) {
             guard let skill = SkillRegistry.skill(named: agent.skill) else {
                 try audit(
-                    db, event.caseID, agent.id, "skill",
+                    db, batch, event.caseID, agent.id, "skill",
                     "skill \(agent.skill) is not built in yet; event left unhandled")
                 continue
             }
             let input = SkillInput(
                 event: event, payload: payload, context: notes, agent: agent, business: blueprint.business,
-                now: store.clock())
-            let outcome = skill.run(input, tools: try tools(for: agent, db))
+                now: batch.now)
+            let outcome = skill.run(input, tools: try tools(for: agent, db, &batch))
             notes[agent.id] = outcome.notes
-            try audit(db, event.caseID, agent.id, "skill", outcome.notes["summary"] ?? "ran \(agent.skill)")
+            try audit(db, batch, event.caseID, agent.id, "skill", outcome.notes["summary"] ?? "ran \(agent.skill)")
             for tool in outcome.refusedTools {
-                try audit(db, event.caseID, agent.id, "denied", "tool \(tool): not in \(agent.id)'s permissions")
+                try audit(db, batch, event.caseID, agent.id, "denied", "tool \(tool): not in \(agent.id)'s permissions")
             }
             for (index, action) in outcome.actions.enumerated() {
                 let key = "\(event.id!)-\(agent.id)-\(action.kind)-\(index)"
-                let earlierEmails =
-                    try Int.fetchOne(
-                        db, sql: "SELECT count(*) FROM outbox WHERE case_id = ? AND action = 'email.send'",
-                        arguments: [event.caseID]) ?? 0
-                let firstContact = action.kind == "email.send" && earlierEmails == 0
-                let json = String(
-                    decoding: try JSONSerialization.data(
-                        withJSONObject: action.payload, options: [.sortedKeys, .withoutEscapingSlashes]),
-                    as: UTF8.self)
+                let firstContact = try action.kind == "email.send" && emailsQueued(in: event.caseID, db, &batch) == 0
+                let json = StringMapJSON.encode(action.payload)
                 var decision = gate.decide(action, by: agent, firstContact: firstContact)
-                if decision == .allow, try actionsInTheLastHour(by: agent, db) >= agent.limits.actionsPerHour {
+                if decision == .allow, try actionsInTheLastHour(by: agent, db, &batch) >= agent.limits.actionsPerHour {
                     // A runaway agent is stopped by its limit: what it proposes beyond waits for a person.
                     try audit(
-                        db, event.caseID, agent.id, "limited",
+                        db, batch, event.caseID, agent.id, "limited",
                         "\(action.kind): over \(agent.limits.actionsPerHour) actions an hour")
                     decision = .needsApproval(PolicyGate.ownerApproval(of: action.kind))
                 }
                 switch decision {
                 case .deny(let reason):
-                    try audit(db, event.caseID, agent.id, "denied", "\(action.kind): \(reason)")
+                    try audit(db, batch, event.caseID, agent.id, "denied", "\(action.kind): \(reason)")
                 case .needsApproval(let rule):
                     try ApprovalRecord(
                         id: nil, caseID: event.caseID, agent: agent.id, action: action.kind, proposedJSON: json,
                         reason: action.reason,
-                        status: .pending, createdAt: store.clock(), approvedJSON: nil, decision: nil, decidedAt: nil
+                        status: .pending, createdAt: batch.now, approvedJSON: nil, decision: nil, decidedAt: nil
                     ).insert(db)
-                    try audit(db, event.caseID, agent.id, "approval", "\(action.kind) waits for \(rule.approver)")
+                    try audit(
+                        db, batch, event.caseID, agent.id, "approval", "\(action.kind) waits for \(rule.approver)")
                 case .allow:
-                    try db.execute(
-                        sql: """
-                            INSERT OR IGNORE INTO outbox (idempotency_key, case_id, agent, action, payload_json, status, attempts, created_at)
-                            VALUES (?, ?, ?, ?, ?, 'queued', 0, ?)
-                            """, arguments: [key, event.caseID, agent.id, action.kind, json, store.clock()])
-                    try audit(db, event.caseID, agent.id, "allowed", action.kind)
+                    try HotStatement.execute(
+                        db.cachedStatement(
+                            sql: """
+                                INSERT OR IGNORE INTO outbox (idempotency_key, case_id, agent, action, payload_json, status, attempts, created_at)
+                                VALUES (?, ?, ?, ?, ?, 'queued', 0, ?)
+                                """),
+                        [
+                            .text(key), .text(event.caseID), .text(agent.id), .text(action.kind), .text(json),
+                            .text(batch.stamp),
+                        ])
+                    if db.changesCount == 1 {
+                        batch.actionsByAgent[agent.id, default: 0] += 1
+                        if action.kind == "email.send" { batch.emailsByCase[event.caseID, default: 0] += 1 }
+                    }
+                    try audit(db, batch, event.caseID, agent.id, "allowed", action.kind)
                 }
             }
             for emitted in outcome.emits {
                 guard agent.emits.contains(emitted.type) else {
                     try audit(
-                        db, event.caseID, agent.id, "denied",
+                        db, batch, event.caseID, agent.id, "denied",
                         "emitting \(emitted.type), which the blueprint does not declare")
                     continue
                 }
-                let json = String(
-                    decoding: try JSONSerialization.data(
-                        withJSONObject: emitted.payload, options: [.sortedKeys, .withoutEscapingSlashes]),
-                    as: UTF8.self)
-                try insertEvent(
-                    db, type: emitted.type, caseID: event.caseID, causedBy: event.id, payloadJSON: json,
-                    producer: agent.id, dueAt: nil)
+                if let handedOn = try insertEvent(
+                    db, type: emitted.type, caseID: event.caseID, causedBy: event.id,
+                    payload: emitted.payload, producer: agent.id, dueAt: nil, batch: &batch)
+                {
+                    next.append(handedOn)
+                }
             }
             for later in outcome.delayed where agent.emits.contains(later.type) {
-                try insertEvent(
-                    db, type: later.type, caseID: event.caseID, causedBy: event.id, payloadJSON: "{}",
-                    producer: agent.id,
-                    dueAt: localDays(later.afterDays, after: store.clock()))
-                try audit(db, event.caseID, agent.id, "scheduled", "\(later.type) in \(later.afterDays) days")
+                _ = try insertEvent(
+                    db, type: later.type, caseID: event.caseID, causedBy: event.id, payload: [:],
+                    producer: agent.id, dueAt: localDays(later.afterDays, after: batch.now), batch: &batch)
+                try audit(db, batch, event.caseID, agent.id, "scheduled", "\(later.type) in \(later.afterDays) days")
             }
         }
-        contexts[event.caseID]!.notes = notes
-        contexts[event.caseID]!.writes += 1
+        batch.contexts[event.caseID]!.notes = notes
+        batch.contexts[event.caseID]!.writes += 1
     }
 
     /// The same local time `days` calendar days later in the business's time zone (so a step due in
@@ -208,31 +287,51 @@ public final class Engine: Sendable {
                 """, arguments: [delayed.caseID, delayed.id] + StatementArguments(Self.externalProducers)) ?? false
     }
 
-    /// Actions the agent queued in the hour before now (its `limits.actions_per_hour` counts these).
-    private func actionsInTheLastHour(by agent: Agent, _ db: Database) throws -> Int {
-        try Int.fetchOne(
-            db.cachedStatement(sql: "SELECT count(*) FROM outbox WHERE agent = ? AND created_at > ?"),
-            arguments: [agent.id, store.clock().addingTimeInterval(-3600)]) ?? 0
+    /// Actions the agent queued in the hour before the batch began, plus those the batch queued
+    /// (its `limits.actions_per_hour` counts these).
+    private func actionsInTheLastHour(by agent: Agent, _ db: Database, _ batch: inout Batch) throws -> Int {
+        if let counted = batch.actionsByAgent[agent.id] { return counted }
+        let counted =
+            try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT count(*) FROM outbox WHERE agent = ? AND created_at > ?"),
+                arguments: [agent.id, batch.now.addingTimeInterval(-3600)]) ?? 0
+        batch.actionsByAgent[agent.id] = counted
+        return counted
+    }
+
+    /// Emails queued on the case so far.
+    private func emailsQueued(in caseID: String, _ db: Database, _ batch: inout Batch) throws -> Int {
+        if let counted = batch.emailsByCase[caseID] { return counted }
+        let counted =
+            try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT count(*) FROM outbox WHERE case_id = ? AND action = 'email.send'"),
+                arguments: [caseID]) ?? 0
+        batch.emailsByCase[caseID] = counted
+        return counted
     }
 
     /// The tools an agent's permissions grant, and no others.
-    private func tools(for agent: Agent, _ db: Database) throws -> Tools {
+    private func tools(for agent: Agent, _ db: Database, _ batch: inout Batch) throws -> Tools {
         guard agent.permissions.contains("calendar.read") else { return Tools(freeSlots: nil) }
-        let busy = try Row.fetchAll(db, sql: "SELECT starts_at, ends_at FROM calendar_busy").map { row in
-            DateInterval(start: row["starts_at"], end: row["ends_at"])
+        if batch.busy == nil {
+            batch.busy = try Row.fetchAll(db, sql: "SELECT starts_at, ends_at FROM calendar_busy").map { row in
+                DateInterval(start: row["starts_at"], end: row["ends_at"])
+            }
         }
+        let busy = batch.busy!
         let finder = SlotFinder(
             hours: blueprint.business.workingHours, timeZone: blueprint.business.timeZone, busy: busy,
-            from: store.clock())
-        return Tools(freeSlots: { count, minutes in finder.slots(count: count, minutes: minutes) })
-    }
-}
-
-extension JSONEncoder {
-    static var sortedKeys: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
+            from: batch.now)
+        // Found once per batch: every lead of the batch is offered the same free times.
+        let found = batch.slots
+        return Tools(freeSlots: { count, minutes in
+            found.cache.withLock { cache in
+                if let slots = cache[[count, minutes]] { return slots }
+                let slots = finder.slots(count: count, minutes: minutes)
+                cache[[count, minutes]] = slots
+                return slots
+            }
+        })
     }
 }
 

@@ -15,8 +15,8 @@ struct SchedulingSkill: Skill {
             return outcome
         }
         let slots = freeSlots(3, 60)
-        let formatter = Self.formatter(input.business.timeZone)
-        let times = slots.map { "  • " + formatter.string(from: $0) }.joined(separator: "\n")
+        let written = slots.map { Self.written($0, in: input.business.timeZone) }
+        let times = written.map { "  • " + $0.local }.joined(separator: "\n")
         // The drafting agent's words, never the lead's own: intake is what the lead sent.
         let draft =
             input.context.filter { $0.key != "intake" }.sorted { $0.key < $1.key }.compactMap { $0.value["draft"] }
@@ -26,7 +26,7 @@ struct SchedulingSkill: Skill {
         let body =
             "\(draft)\n\nHere are times that work for us:\n\(times)\n\nBook one here: \(link)\n\n\(input.business.name)"
         outcome.notes = [
-            "slots": slots.map { Self.iso.string(from: $0) }.joined(separator: ","),
+            "slots": written.map(\.iso).joined(separator: ","),
             "summary": "offered \(slots.count) times",
         ]
         outcome.actions.append(
@@ -38,15 +38,26 @@ struct SchedulingSkill: Skill {
         return outcome
     }
 
-    // Formatters are costly to make and safe to share for formatting: made once, kept.
+    // Formatters are costly to make and to run; the same few slots are offered to every lead of
+    // an hour, so each slot is written once and kept (a small cache, emptied when it grows).
     nonisolated(unsafe) private static let iso = ISO8601DateFormatter()
     nonisolated(unsafe) private static var formatters: [String: DateFormatter] = [:]
+    nonisolated(unsafe) private static var writtenSlots: [String: (local: String, iso: String)] = [:]
     private static let lock = NSLock()
 
-    /// "Monday March 2, 12:00 PM" in the business's time zone.
-    private static func formatter(_ zone: String) -> DateFormatter {
+    /// The slot as "Monday March 2, 12:00 PM" in the business's time zone, and in ISO 8601.
+    private static func written(_ slot: Date, in zone: String) -> (local: String, iso: String) {
         lock.lock()
         defer { lock.unlock() }
+        let key = "\(zone) \(slot.timeIntervalSince1970)"
+        if let cached = writtenSlots[key] { return cached }
+        if writtenSlots.count >= 1024 { writtenSlots = [:] }
+        let written = (local: formatter(zone).string(from: slot), iso: iso.string(from: slot))
+        writtenSlots[key] = written
+        return written
+    }
+
+    private static func formatter(_ zone: String) -> DateFormatter {
         if let cached = formatters[zone] { return cached }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")

@@ -108,6 +108,34 @@ public final class RuntimeStore: Sendable {
             try db.create(index: "outbox_case_action", on: "outbox", columns: ["case_id", "action"])
             try db.create(index: "outbox_agent_time", on: "outbox", columns: ["agent", "created_at"])
         }
+        migrator.registerMigration("v3: lighter event and audit tables") { db in
+            // Only waiting events are indexed for the engine (an event leaves the index when done), and
+            // only keyed events for idempotency: the table is rebuilt to drop the column's full UNIQUE.
+            // Events and audit lines are never deleted, so plain rowids stay increasing without
+            // AUTOINCREMENT's extra write per row.
+            try db.execute(
+                sql: """
+                    CREATE TABLE event_v3 (
+                        id INTEGER PRIMARY KEY, type TEXT NOT NULL, case_id TEXT NOT NULL,
+                        causation_id INTEGER, payload_json TEXT NOT NULL, producer TEXT NOT NULL,
+                        idempotency_key TEXT, status TEXT NOT NULL, created_at DATETIME NOT NULL, due_at DATETIME);
+                    INSERT INTO event_v3 SELECT id, type, case_id, causation_id, payload_json, producer, idempotency_key,
+                        status, created_at, due_at FROM event;
+                    DROP TABLE event;
+                    ALTER TABLE event_v3 RENAME TO event;
+                    CREATE INDEX event_case ON event (case_id);
+                    CREATE UNIQUE INDEX event_idempotency ON event (idempotency_key) WHERE idempotency_key IS NOT NULL;
+                    CREATE INDEX event_ready ON event (id) WHERE status = 'pending' AND due_at IS NULL;
+                    CREATE INDEX event_delayed ON event (due_at) WHERE status = 'pending' AND due_at IS NOT NULL;
+                    CREATE TABLE audit_v3 (
+                        id INTEGER PRIMARY KEY, at DATETIME NOT NULL, case_id TEXT NOT NULL, agent TEXT,
+                        kind TEXT NOT NULL, detail TEXT NOT NULL);
+                    INSERT INTO audit_v3 SELECT id, at, case_id, agent, kind, detail FROM audit;
+                    DROP TABLE audit;
+                    ALTER TABLE audit_v3 RENAME TO audit;
+                    CREATE INDEX audit_case ON audit (case_id);
+                    """)
+        }
         return migrator
     }
 
@@ -151,8 +179,9 @@ public final class RuntimeStore: Sendable {
         }
     }
 
-    public func outbox() throws -> [OutboxItem] {
-        try database.read { try OutboxItem.order(Column("id")).fetchAll($0) }
+    /// The outbox, oldest first; only the items after `id` when given.
+    public func outbox(after id: Int64 = 0) throws -> [OutboxItem] {
+        try database.read { try OutboxItem.filter(Column("id") > id).order(Column("id")).fetchAll($0) }
     }
 
     public func approvals() throws -> [ApprovalRecord] {
@@ -175,30 +204,14 @@ public final class RuntimeStore: Sendable {
     static func context(_ db: Database, _ caseID: String) throws -> (notes: [String: [String: String]], version: Int) {
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT context_json, version FROM case_context WHERE case_id = ?", arguments: [caseID])
+                db.cachedStatement(sql: "SELECT context_json, version FROM case_context WHERE case_id = ?"),
+                arguments: [caseID])
         else {
             return ([:], 0)
         }
         let json: String = row["context_json"]
         let notes = (try? JSONDecoder().decode([String: [String: String]].self, from: Data(json.utf8))) ?? [:]
         return (notes, row["version"])
-    }
-
-    /// For each lead, milliseconds from its arrival to its reply being queued, sorted.
-    public func latenciesMilliseconds() throws -> [Double] {
-        try database.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT e.created_at AS received, min(o.created_at) AS queued FROM event e
-                    JOIN outbox o ON o.case_id = e.case_id AND o.action = 'email.send'
-                    WHERE e.type = 'lead.received' GROUP BY e.case_id
-                    """
-            ).compactMap { row -> Double? in
-                guard let received: Date = row["received"], let queued: Date = row["queued"] else { return nil }
-                return queued.timeIntervalSince(received) * 1000
-            }.sorted()
-        }
     }
 
     /// The lead score the built-in CRM holds for a case.

@@ -1,0 +1,104 @@
+import Blueprint
+import Foundation
+import GRDB
+import Testing
+
+@testable import Orchestrator
+
+/// The storage shortcuts the engine takes for speed write exactly what the general paths would.
+struct StorageTests {
+    @Test func storedDatesAreTheTextGRDBWrites() {
+        var generator = SplitMix(seed: 7)
+        var dates = [
+            Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 951_782_400),  // 2000-02-29
+            Date(timeIntervalSince1970: 1_772_467_200.9999), Date(timeIntervalSince1970: 4_107_542_399.999),  // 2100-02-28
+        ]
+        // Half a millisecond either side of a boundary, where rounding rules differ.
+        for offset in [0.0004999, 0.0005, 0.0005001, 0.0015, 0.0025] {
+            dates.append(Date(timeIntervalSince1970: 1_772_467_200 + offset))
+        }
+        for _ in 0..<2000 {
+            dates.append(Date(timeIntervalSince1970: Double(generator.next() % 4_000_000_000_000) / 1000))
+        }
+        for date in dates {
+            #expect(
+                StoredDate.text(date) == String.fromDatabaseValue(date.databaseValue), "\(date.timeIntervalSince1970)")
+        }
+    }
+
+    @Test func stringMapsRoundTripThroughAJSONParserWithSortedKeys() throws {
+        let awkward = [
+            "quote": "She said \"call me\"", "slash": "a\\b / c", "lines": "one\ntwo\r\n\tthree",
+            "control": "bell\u{7} nul-free", "unicode": "Québec — 東京 🙂", "": "empty key",
+        ]
+        let text = StringMapJSON.encode(awkward)
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String])
+        #expect(parsed == awkward)
+        #expect(text.hasPrefix(#"{"":"empty key","control":"bell\u0007 nul-free","lines":"one\ntwo"#))
+        let nested = ["b": ["z": "1", "a": "2"], "a": [:]]
+        #expect(StringMapJSON.encode(nested) == #"{"a":{},"b":{"a":"2","z":"1"}}"#)
+    }
+
+    @Test func aVersionTwoStoreUpgradesWithItsEventsAndAuditKept() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-runtime-\(UUID().uuidString)")
+            .path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let old = try DatabaseQueue(path: folder + "/runtime.sqlite")
+        try RuntimeStore.migrator.migrate(old, upTo: "v2: indexes for due work")
+        try old.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO event (type, case_id, payload_json, producer, idempotency_key, status, created_at)
+                    VALUES ('lead.received', 'lead-1', '{}', 'intake', 'form-1', 'pending', '2026-03-02 16:00:00.000');
+                    INSERT INTO audit (at, case_id, kind, detail) VALUES ('2026-03-02 16:00:00.000', 'lead-1', 'event', 'kept');
+                    """)
+        }
+        try old.close()
+
+        let store = try RuntimeStore(folder: folder, clock: { LeadFlowTests.monday })
+        #expect(try store.events().map(\.idempotencyKey) == ["form-1"])
+        #expect(try store.audit().map(\.detail) == ["kept"])
+        // The key is still unique, and new events come after the old ones.
+        #expect(
+            try store.submit(
+                type: "lead.received", caseID: "lead-1", payload: [:], producer: "intake", idempotencyKey: "form-1")
+                == 1)
+        #expect(try store.submit(type: "lead.received", caseID: "lead-2", payload: [:], producer: "intake") == 2)
+        let engine = Engine(blueprint: try LeadFlowTests.blueprint(), store: store)
+        #expect(try engine.runUntilIdle() == 2)  // both waiting leads, found through the new indexes
+    }
+
+    @Test func aBatchTakesEachLeadThroughEveryAgentInOneCommitUpToItsLimit() throws {
+        let r = try LeadFlowTests.runtime()
+        defer { try? FileManager.default.removeItem(atPath: r.folder) }
+        for i in 0..<12 {
+            try r.store.submit(
+                type: "lead.received", caseID: "lead-\(i)", payload: LeadFlowTests.lead, producer: "intake")
+        }
+        // Ten leads taken, each through all four steps; two left waiting, untouched.
+        #expect(try r.engine.processBatch(limit: 10) == 40)
+        let replies = try r.store.outbox().filter { $0.action == "email.send" }
+        #expect(Set(replies.map(\.caseID)) == Set((0..<10).map { "lead-\($0)" }))
+        let waiting = try r.store.events().filter { $0.status == .pending && $0.dueAt == nil }
+        #expect(waiting.map(\.caseID) == ["lead-10", "lead-11"])
+        // Each case's context holds every agent's notes, at one version per step.
+        let context = try r.store.context(caseID: "lead-3")
+        #expect(context.version == 4)
+        #expect(Set(context.notes.keys).isSuperset(of: ["intake", "lead_qualifier", "follow_up_drafter", "scheduler"]))
+        #expect(try r.engine.processBatch(limit: 10) == 8)
+    }
+
+    /// SplitMix64: a small seeded generator, so the dates above are the same on every run.
+    struct SplitMix {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+}
