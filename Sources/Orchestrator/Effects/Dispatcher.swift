@@ -1,9 +1,10 @@
 import Blueprint
+import CFileSync
 import Foundation
 import GRDB
 
 /// Runs queued actions through their connectors, at most once per idempotency key: an email
-/// becomes `KEY.eml` in the outbox folder (written atomically, never rewritten), a CRM update an
+/// becomes `KEY.eml` in the outbox folder (durable and atomic, never rewritten), a CRM update an
 /// upsert in the built-in CRM. A crash between the effect and its record is repaired on the next
 /// run, which finds the effect already there and only records it. Each action is checked again
 /// against the blueprint it runs under: what an agent may no longer do is not done.
@@ -34,7 +35,8 @@ public struct Dispatcher: Sendable {
     }
 
     /// Dispatches every queued action that is due; returns how many were sent. Files are written
-    /// first, then one transaction records the CRM updates, the sent items and the failures.
+    /// first (all of them, one flush to disk, then each renamed into place), then one transaction
+    /// records the CRM updates, the sent items and the failures.
     @discardableResult
     public func dispatch() throws -> Int {
         let now = store.clock()
@@ -49,6 +51,7 @@ public struct Dispatcher: Sendable {
         var failures: [Int64: String] = [:]
         // Actions that can never succeed, with the reason: dead at once, not retried.
         var hopeless: [Int64: String] = [:]
+        var emails = EmailBatch(folder: emailFolder)
         for item in queued {
             let payload =
                 (try? JSONSerialization.jsonObject(with: Data(item.payloadJSON.utf8))) as? [String: String] ?? [:]
@@ -68,11 +71,12 @@ public struct Dispatcher: Sendable {
                 continue
             }
             do {
-                try writeEmail(item, payload)
+                try emails.write(message(item, payload), as: "\(item.idempotencyKey).eml", for: item.id!)
             } catch {
                 failures[item.id!] = "\(error)"
             }
         }
+        for (id, error) in emails.publish() { failures[id] = error }
         var sent = 0
         try store.database.write { db in
             for var item in queued {
@@ -148,32 +152,30 @@ public struct Dispatcher: Sendable {
         if to.contains(where: \.isNewline) || subject.contains(where: \.isNewline) {
             return "a header contains a line break"
         }
-        if to.wholeMatch(of: /[^@\s<>,;"]+@[^@\s<>,;"]+\.[^@\s<>,;"]+/) == nil {
-            return to.isEmpty ? "no recipient address" : "'\(to)' is not an email address"
-        }
-        return nil
+        return isAddress(to) ? nil : to.isEmpty ? "no recipient address" : "'\(to)' is not an email address"
     }
 
-    private func writeEmail(_ item: OutboxItem, _ payload: [String: String]) throws {
-        let path = (emailFolder as NSString).appendingPathComponent("\(item.idempotencyKey).eml")
-        guard !FileManager.default.fileExists(atPath: path) else { return }
-        let message = """
-            From: \(from)\r
-            To: \(payload["to"] ?? "")\r
-            Subject: \(payload["subject"] ?? "")\r
-            Message-ID: <\(item.idempotencyKey)@baton.local>\r
-            MIME-Version: 1.0\r
-            Content-Type: text/plain; charset=utf-8\r
-            \r
-            \((payload["body"] ?? "").replacingOccurrences(of: "\n", with: "\r\n"))\r
+    /// `local@domain.tld`: one `@`, no spaces or `<>,;"`, a dot inside the domain.
+    static func isAddress(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].count >= 3,
+            !text.contains(where: { $0.isWhitespace || "<>,;\"".contains($0) })
+        else { return false }
+        return parts[1].dropFirst().dropLast().contains(".")
+    }
 
-            """
-        let temporary = path + ".tmp"
-        FileManager.default.createFile(atPath: temporary, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
-        try handle.write(contentsOf: Data(message.utf8))
-        try handle.synchronize()  // durable before the rename makes it visible
-        try handle.close()
-        if rename(temporary, path) != 0 { throw CocoaError(.fileWriteUnknown) }
+    /// The message as it is stored in the outbox folder (RFC 5322, CRLF line ends).
+    private func message(_ item: OutboxItem, _ payload: [String: String]) -> String {
+        """
+        From: \(from)\r
+        To: \(payload["to"] ?? "")\r
+        Subject: \(payload["subject"] ?? "")\r
+        Message-ID: <\(item.idempotencyKey)@baton.local>\r
+        MIME-Version: 1.0\r
+        Content-Type: text/plain; charset=utf-8\r
+        \r
+        \((payload["body"] ?? "").replacingOccurrences(of: "\n", with: "\r\n"))\r
+
+        """
     }
 }
