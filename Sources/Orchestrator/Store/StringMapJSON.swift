@@ -7,31 +7,28 @@ enum StringMapJSON {
     static func encode(_ map: [String: String]) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(64)
-        append(map, to: &out)
+        appendObject(map, to: &out) { appendQuoted($0, to: &$1) }
         return String(decoding: out, as: UTF8.self)
     }
 
     /// A map of maps, both levels with sorted keys.
     static func encode(_ nested: [String: [String: String]]) -> String {
-        var out: [UInt8] = [UInt8(ascii: "{")]
+        var out: [UInt8] = []
         out.reserveCapacity(512)
-        for (index, key) in nested.keys.sorted().enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            appendQuoted(key, to: &out)
-            out.append(UInt8(ascii: ":"))
-            append(nested[key]!, to: &out)
-        }
-        out.append(UInt8(ascii: "}"))
+        appendObject(nested, to: &out) { inner, out in appendObject(inner, to: &out) { appendQuoted($0, to: &$1) } }
         return String(decoding: out, as: UTF8.self)
     }
 
-    private static func append(_ map: [String: String], to out: inout [UInt8]) {
+    /// `{` then each `"key":value` in key order, the value written by `appendValue`, then `}`.
+    private static func appendObject<Value>(
+        _ map: [String: Value], to out: inout [UInt8], _ appendValue: (Value, inout [UInt8]) -> Void
+    ) {
         out.append(UInt8(ascii: "{"))
         for (index, key) in map.keys.sorted().enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             appendQuoted(key, to: &out)
             out.append(UInt8(ascii: ":"))
-            appendQuoted(map[key]!, to: &out)
+            appendValue(map[key]!, &out)
         }
         out.append(UInt8(ascii: "}"))
     }
