@@ -34,6 +34,11 @@ struct CasesCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
+        /// `a=1; b=2`, keys sorted.
+        static func line(_ notes: [String: String]) -> String {
+            notes.keys.sorted().map { "\($0)=\(notes[$0]!)" }.joined(separator: "; ")
+        }
+
         static let configuration = CommandConfiguration(
             abstract: "A case's timeline: events, decisions and effects, with the shared context.")
         @OptionGroup var runtime: RuntimeOptions
@@ -47,25 +52,33 @@ struct CasesCommand: ParsableCommand {
                 if audit.isEmpty { throw Failure("no case \(id) (see `baton cases list`)") }
                 let context = try store.context(caseID: id)
                 if json {
+                    /// A timeline line, with the agent's notes at that step as an object.
+                    struct Step: Encodable {
+                        let entry: AuditEntry
+                        func encode(to encoder: Encoder) throws {
+                            try entry.encode(to: encoder)
+                            var container = encoder.container(keyedBy: Key.self)
+                            try container.encodeIfPresent(entry.notesJSON.map { _ in entry.notes }, forKey: .notes)
+                        }
+                        enum Key: String, CodingKey { case notes }
+                    }
                     struct Shown: Encodable {
-                        let timeline: [AuditEntry]
+                        let timeline: [Step]
                         let context: [String: [String: String]]
                     }
-                    return print(try jsonText(Shown(timeline: audit, context: context.notes)))
+                    return print(try jsonText(Shown(timeline: audit.map(Step.init), context: context.notes)))
                 }
                 let formatter = ISO8601DateFormatter()
                 for entry in audit {
                     print(
                         "\(formatter.string(from: entry.at))  \(entry.kind.padding(toLength: 8, withPad: " ", startingAt: 0)) \(entry.agent ?? "-")  \(entry.detail)"
                     )
+                    // What the agent added to the context at this step: its handoff to the next one.
+                    let added = entry.notes.filter { $0.key != "summary" }
+                    if !added.isEmpty { print("      + \(Self.line(added))") }
                 }
                 print("\nContext (version \(context.version)):")
-                for key in context.notes.keys.sorted() {
-                    print(
-                        "  \(key): "
-                            + context.notes[key]!.keys.sorted().map { "\($0)=\(context.notes[key]![$0]!)" }.joined(
-                                separator: "; "))
-                }
+                for key in context.notes.keys.sorted() { print("  \(key): \(Self.line(context.notes[key]!))") }
             }
         }
     }

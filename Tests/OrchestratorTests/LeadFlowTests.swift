@@ -70,9 +70,15 @@ struct LeadFlowTests {
         #expect(context.notes.keys.sorted() == ["follow_up_drafter", "intake", "lead_qualifier", "scheduler"])
         #expect(context.notes["lead_qualifier"]?["score"] == "100")
         #expect(context.version == 4)
-        let kinds = try r.store.audit(caseID: "lead-1").map(\.kind)
-        #expect(kinds.filter { $0 == "event" }.count == 4)
-        #expect(kinds.contains("sent"))
+        let audit = try r.store.audit(caseID: "lead-1")
+        #expect(audit.filter { $0.kind == "event" }.count == 4)
+        #expect(audit.contains { $0.kind == "sent" })
+        // Each step's handoff is on its timeline line: who added what to the context, in order.
+        let steps = audit.filter { $0.kind == "skill" }
+        #expect(steps.map { $0.agent ?? "" } == ["lead_qualifier", "follow_up_drafter", "scheduler"])
+        #expect(steps[0].notes["confidence"] == "high" && steps[0].notes["score"] == "100")
+        #expect(steps[1].notes["draft"]?.hasPrefix("Hi Dana Lee") == true)
+        #expect(steps[2].notes["slots"]?.split(separator: ",").count == 3)
     }
 
     @Test func aLeadCannotTalkAnAgentIntoSendingAContract() throws {

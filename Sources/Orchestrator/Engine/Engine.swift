@@ -108,12 +108,17 @@ public final class Engine: Sendable {
     }
 
     private func audit(
-        _ db: Database, _ batch: Batch, _ caseID: String, _ agent: String?, _ kind: String, _ detail: String
+        _ db: Database, _ batch: Batch, _ caseID: String, _ agent: String?, _ kind: String, _ detail: String,
+        notes: [String: String]? = nil
     ) throws {
         // A cached statement: the audit log is the engine's most frequent write.
         try HotStatement.execute(
-            db.cachedStatement(sql: "INSERT INTO audit (at, case_id, agent, kind, detail) VALUES (?, ?, ?, ?, ?)"),
-            [.text(batch.stamp), .text(caseID), HotValue(agent), .text(kind), .text(detail)])
+            db.cachedStatement(
+                sql: "INSERT INTO audit (at, case_id, agent, kind, detail, notes_json) VALUES (?, ?, ?, ?, ?, ?)"),
+            [
+                .text(batch.stamp), .text(caseID), HotValue(agent), .text(kind), .text(detail),
+                HotValue(notes.map(StringMapJSON.encode)),
+            ])
     }
 
     /// Stores an emitted event; returns it when this batch processes it too (it is then stored as done).
@@ -195,7 +200,9 @@ public final class Engine: Sendable {
                 now: batch.now)
             let outcome = skill.run(input, tools: try tools(for: agent, db, &batch))
             notes[agent.id] = outcome.notes
-            try audit(db, batch, event.caseID, agent.id, "skill", outcome.notes["summary"] ?? "ran \(agent.skill)")
+            try audit(
+                db, batch, event.caseID, agent.id, "skill", outcome.notes["summary"] ?? "ran \(agent.skill)",
+                notes: outcome.notes)
             for tool in outcome.refusedTools {
                 try audit(db, batch, event.caseID, agent.id, "denied", "tool \(tool): not in \(agent.id)'s permissions")
             }

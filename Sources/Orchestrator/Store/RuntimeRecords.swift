@@ -111,9 +111,18 @@ public struct AuditEntry: Codable, Sendable, Equatable, FetchableRecord, Persist
     /// `event`, `allowed`, `denied`, `approval`, `sent`, `skill`.
     public var kind: String
     public var detail: String
+    /// On `skill` lines: the notes the agent added to the case context at this step, as JSON. They
+    /// are its handoff to the next agent: summary, data, confidence and reasons.
+    public var notesJSON: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case id, at, agent, kind, detail
-        case caseID = "case_id"
+        case caseID = "case_id", notesJSON = "notes_json"
+    }
+
+    /// ``notesJSON`` decoded; empty when there are none.
+    public var notes: [String: String] {
+        guard let notesJSON else { return [:] }
+        return (try? JSONDecoder().decode([String: String].self, from: Data(notesJSON.utf8))) ?? [:]
     }
 }

@@ -136,6 +136,9 @@ public final class RuntimeStore: Sendable {
                     CREATE INDEX audit_case ON audit (case_id);
                     """)
         }
+        migrator.registerMigration("v4: each step's notes on its audit line") { db in
+            try db.alter(table: "audit") { t in t.add(column: "notes_json", .text) }
+        }
         return migrator
     }
 
