@@ -37,6 +37,16 @@ struct ApprovalsCommand: ParsableCommand {
                 print(
                     "Approval #\(id) (\(a.status.rawValue)): \(a.agent) wants \(a.action) in case \(a.caseID)\nWhy: \(a.reason)\nProposed: \(a.proposedJSON)"
                 )
+                if let revises = a.revises { print("Revises: #\(revises)") }
+                if !a.evidence.isEmpty {
+                    print("Evidence (the case context the agent read):")
+                    for key in a.evidence.keys.sorted() {
+                        print(
+                            "  \(key): "
+                                + a.evidence[key]!.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+                                    separator: "; "))
+                    }
+                }
                 if let approved = a.approvedJSON { print("Approved: \(approved)") }
                 if let decision = a.decision { print("Decision: \(decision)") }
             }
@@ -73,15 +83,30 @@ struct ApprovalsCommand: ParsableCommand {
 
     struct Override: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Give the agent instructions; it resubmits its proposal for approval.")
+            abstract: "Send a proposal back to its agent with instructions; it applies them and resubmits.",
+            discussion: """
+                The agent understands, one per line or separated by ';':
+                  subject: TEXT            a new subject
+                  say: TEXT                a paragraph added before the sign-off
+                  offer thursday morning   other times from the calendar (a weekday, morning or afternoon)
+                Anything else stays beside the revised proposal for you to apply with `approve --body`.
+                The revision waits as a new approval: nothing leaves until you approve it.
+
+                Example:
+                  baton approvals override 3 --instructions "offer Thursday morning; say: Parking is at the back."
+                """)
         @OptionGroup var runtime: RuntimeOptions
         @Argument var id: Int64
         @Option(help: "What the agent should do differently.") var instructions: String
 
         func run() throws {
             try reportingFailures {
-                let newID = try Approvals(store: runtime.store()).override(id, instructions: instructions)
-                print("Overrode #\(id); the revised proposal waits as #\(newID).")
+                let approvals = Approvals(store: try runtime.store())
+                let agent = try approvals.get(id).agent
+                try approvals.override(id, instructions: instructions)
+                print(
+                    "Sent #\(id) back to \(agent) with your instructions. Its revision waits as a new approval once the system has run (`baton approvals list`)."
+                )
             }
         }
     }

@@ -203,9 +203,28 @@ struct BoundaryAndApprovalTests {
         #expect(Set(pending.map(\.caseID)) == ["lead-7"])
         let email = try #require(pending.first { $0.action == "email.send" })
         let contract = try #require(pending.first { $0.action == "contract.send" })
-        // Override the email with instructions: it comes back revised, still waiting.
-        let revised = try approvals.override(email.id!, instructions: "Mention our 24/7 emergency line.")
-        #expect(try approvals.get(revised).proposedJSON.contains("Mention our 24/7 emergency line."))
+        // The approval carries the evidence the agent used: the lead's fields and the earlier agents' notes.
+        #expect(email.evidence["intake"]?["email"] == "dana@example.com")
+        #expect(email.evidence["lead_qualifier"]?["score"] == "100")
+        // Override the email with instructions: they go back to the scheduler, which applies what it
+        // understands and resubmits through the gate; the revision waits for a person again.
+        try approvals.override(
+            email.id!, instructions: "offer Thursday morning; say: We also have a 24/7 emergency line.\nBe warmer.")
+        #expect(try approvals.pending().map(\.action) == ["contract.send"])  // until the agent has run
+        let engine = Engine(blueprint: b, store: reopened)
+        #expect(try engine.runUntilIdle() == 1)
+        let revision = try #require(try approvals.pending().first { $0.action == "email.send" })
+        #expect(revision.revises == email.id)
+        #expect(revision.reason.contains("applied: times on Thursday morning, added a paragraph"))
+        #expect(revision.reason.contains(#"not applied: "Be warmer.": not an instruction the agent knows"#))
+        let body = try #require(try Approvals.payload(revision.proposedJSON)["body"])
+        // Monday 2 March: Thursday is the 5th; the first times of its morning (the business opens at 8).
+        #expect(
+            body.contains(
+                "  • Thursday March 5, 8:00 AM\n  • Thursday March 5, 9:00 AM\n  • Thursday March 5, 10:00 AM"))
+        #expect(!body.contains("Monday March 2"))
+        #expect(body.contains("We also have a 24/7 emergency line.\n\nBow River Plumbing & Heating"))
+        let revised = revision.id!
         try approvals.approve(revised)
         try approvals.reject(contract.id!, reason: "no contract before a site visit")
         let dispatcher = Dispatcher(
@@ -216,8 +235,8 @@ struct BoundaryAndApprovalTests {
         #expect(outbox.first { $0.action == "email.send" }?.idempotencyKey == "approval-\(revised)")
         // The instructions were for the agent: the customer's email does not carry them.
         let sentEmail = try String(contentsOfFile: r.folder + "/outbox/approval-\(revised).eml", encoding: .utf8)
-        #expect(sentEmail.contains("To: "))
-        #expect(!sentEmail.contains("Mention our 24/7 emergency line."))
+        #expect(sentEmail.contains("We also have a 24/7 emergency line."))
+        #expect(!sentEmail.contains("Be warmer") && !sentEmail.contains("offer Thursday"))
         #expect(try approvals.get(email.id!).status == .overridden)
         #expect(try approvals.get(contract.id!).decision == "no contract before a site visit")
         #expect(throws: RuntimeError.self) { try approvals.approve(contract.id!) }

@@ -178,6 +178,7 @@ public final class Engine: Sendable {
                 db.cachedStatement(sql: "UPDATE event SET status = 'done' WHERE id = ?"), [HotValue(event.id)])
         }
         try audit(db, batch, event.caseID, nil, "event", "\(event.type) from \(event.producer)")
+        if event.type == Self.overrideEvent { return try resubmit(event, db, &batch) }
         let payload = batch.payloads.removeValue(forKey: event.id!) ?? event.payload.mapValues { "\($0)" }
         if batch.contexts[event.caseID] == nil {
             let (notes, version) = try RuntimeStore.context(db, event.caseID)
@@ -225,7 +226,8 @@ public final class Engine: Sendable {
                     try ApprovalRecord(
                         id: nil, caseID: event.caseID, agent: agent.id, action: action.kind, proposedJSON: json,
                         reason: action.reason,
-                        status: .pending, createdAt: batch.now, approvedJSON: nil, decision: nil, decidedAt: nil
+                        status: .pending, createdAt: batch.now, approvedJSON: nil, decision: nil, decidedAt: nil,
+                        evidenceJSON: StringMapJSON.encode(notes)
                     ).insert(db)
                     try audit(
                         db, batch, event.caseID, agent.id, "approval", "\(action.kind) waits for \(rule.approver)")
@@ -270,6 +272,50 @@ public final class Engine: Sendable {
         }
         batch.contexts[event.caseID]!.notes = notes
         batch.contexts[event.caseID]!.writes += 1
+    }
+
+    /// The event that sends an overridden approval back to its agent with the person's instructions.
+    public static let overrideEvent = "approval.overridden"
+
+    /// The agent applies the person's instructions to its overridden proposal and resubmits it: the
+    /// revision passes the policy gate again and, unless refused, waits as a new approval (a person
+    /// asked for changes, so a person sees them before anything leaves).
+    private func resubmit(_ event: EventRecord, _ db: Database, _ batch: inout Batch) throws {
+        let request = event.payload.mapValues { "\($0)" }
+        guard let id = Int64(request["approval"] ?? ""), let original = try ApprovalRecord.fetchOne(db, key: id) else {
+            return try audit(db, batch, event.caseID, nil, "denied", "\(event.type): no such approval")
+        }
+        guard let agent = blueprint.agents.first(where: { $0.id == original.agent }) else {
+            return try audit(
+                db, batch, event.caseID, original.agent, "denied",
+                "\(original.action) #\(id): \(original.agent) is not in the running blueprint")
+        }
+        var proposed = try Approvals.payload(original.proposedJSON)
+        proposed["instructions"] = nil
+        let instructions = request["instructions"] ?? ""
+        var revision = OwnerInstructions(instructions).apply(
+            to: proposed, timeZone: blueprint.business.timeZone, freeSlots: try tools(for: agent, db, &batch).freeSlots)
+        let action = ProposedAction(kind: original.action, payload: revision.payload, reason: original.reason)
+        if case .deny(let reason) = gate.decide(action, by: agent, firstContact: false) {
+            return try audit(
+                db, batch, event.caseID, agent.id, "denied", "\(action.kind) revision of #\(id): \(reason)")
+        }
+        // Kept beside the proposal for the approver; the dispatcher never sends it.
+        revision.payload["instructions"] = instructions
+        let applied =
+            revision.applied.isEmpty ? "nothing applied" : "applied: " + revision.applied.joined(separator: ", ")
+        let notApplied =
+            revision.notApplied.isEmpty ? "" : "; not applied: " + revision.notApplied.joined(separator: "; ")
+        try ApprovalRecord(
+            id: nil, caseID: event.caseID, agent: agent.id, action: action.kind,
+            proposedJSON: StringMapJSON.encode(revision.payload),
+            reason: "\(original.reason), revised with the owner's instructions (\(applied)\(notApplied))",
+            status: .pending, createdAt: batch.now, approvedJSON: nil, decision: nil, decidedAt: nil,
+            evidenceJSON: original.evidenceJSON, revises: id
+        ).insert(db)
+        try audit(
+            db, batch, event.caseID, agent.id, "approval",
+            "\(action.kind) revised from #\(id) (\(applied)\(notApplied)) waits for a person")
     }
 
     /// The same local time `days` calendar days later in the business's time zone (so a step due in

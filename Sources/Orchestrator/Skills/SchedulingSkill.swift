@@ -16,7 +16,7 @@ struct SchedulingSkill: Skill {
         }
         let slots = freeSlots(3, 60)
         let written = slots.map { Self.written($0, in: input.business.timeZone) }
-        let times = written.map { "  • " + $0.local }.joined(separator: "\n")
+        let times = written.map { Self.bullet + $0.local }.joined(separator: "\n")
         // The drafting agent's words, never the lead's own: intake is what the lead sent.
         let draft =
             input.context.filter { $0.key != "intake" }.sorted { $0.key < $1.key }.compactMap { $0.value["draft"] }
@@ -38,6 +38,9 @@ struct SchedulingSkill: Skill {
         return outcome
     }
 
+    /// How an offered time is listed in the reply (owner instructions find the list by it).
+    static let bullet = "  • "
+
     // Formatters are costly to make and to run; the same few slots are offered to every lead of
     // an hour, so each slot is written once and kept (a small cache, emptied when it grows).
     nonisolated(unsafe) private static let iso = ISO8601DateFormatter()
@@ -46,7 +49,7 @@ struct SchedulingSkill: Skill {
     private static let lock = NSLock()
 
     /// The slot as "Monday March 2, 12:00 PM" in the business's time zone, and in ISO 8601.
-    private static func written(_ slot: Date, in zone: String) -> (local: String, iso: String) {
+    static func written(_ slot: Date, in zone: String) -> (local: String, iso: String) {
         lock.lock()
         defer { lock.unlock() }
         let key = "\(zone) \(slot.timeIntervalSince1970)"

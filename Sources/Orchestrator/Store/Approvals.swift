@@ -62,34 +62,31 @@ public struct Approvals: Sendable {
         }
     }
 
-    /// Overrides with instructions: the proposal comes back as a new pending approval carrying the
-    /// instructions (payload key `instructions`), for the approver to apply with an edit. They are
-    /// words to the agent, never sent to the customer.
+    /// Overrides with instructions: the approval closes and the instructions go back to the agent
+    /// as an `approval.overridden` event on the case. The engine has the agent apply them and
+    /// resubmit its revised proposal through the policy gate, as a new pending approval. Returns
+    /// the event's id. The instructions are words to the agent, never sent to the customer.
     @discardableResult
     public func override(_ id: Int64, instructions: String) throws -> Int64 {
-        var newID: Int64 = 0
+        var eventID: Int64 = 0
         try decide(id) { db, record in
             var updated = record
             updated.status = .overridden
             updated.decision = instructions
             updated.decidedAt = store.clock()
             try updated.update(db)
-            var payload = try Self.payload(record.proposedJSON)
-            payload["instructions"] = instructions
-            let resubmitted = ApprovalRecord(
-                id: nil, caseID: record.caseID, agent: record.agent, action: record.action,
-                proposedJSON: try Self.json(payload),
-                reason: "resubmitted with the owner's instructions", status: .pending, createdAt: store.clock(),
-                approvedJSON: nil,
-                decision: nil, decidedAt: nil)
-            try resubmitted.insert(db)
-            newID = db.lastInsertedRowID
+            try EventRecord(
+                id: nil, type: Engine.overrideEvent, caseID: record.caseID, causationID: nil,
+                payloadJSON: StringMapJSON.encode(["approval": "\(id)", "instructions": instructions]),
+                producer: "owner", idempotencyKey: nil, status: .pending, createdAt: store.clock(), dueAt: nil
+            ).insert(db)
+            eventID = db.lastInsertedRowID
             try AuditEntry(
                 id: nil, at: store.clock(), caseID: record.caseID, agent: record.agent, kind: "overridden",
-                detail: "\(record.action) #\(id) → #\(newID)"
+                detail: "\(record.action) #\(id): back to \(record.agent) with instructions"
             ).insert(db)
         }
-        return newID
+        return eventID
     }
 
     /// Applies the blueprint's timeout rules to pending approvals: `reject` closes them, `escalate`

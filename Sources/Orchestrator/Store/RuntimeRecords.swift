@@ -91,12 +91,22 @@ public struct ApprovalRecord: Codable, Sendable, Equatable, FetchableRecord, Per
     /// The person's reason for rejecting, or the instructions of an override.
     public var decision: String?
     public var decidedAt: Date?
+    /// The evidence the agent used: the case context it read, by agent (and `intake`), as JSON.
+    public var evidenceJSON: String? = nil
+    /// The approval this one revises, after an override with instructions.
+    public var revises: Int64? = nil
 
     enum CodingKeys: String, CodingKey {
-        case id, agent, action, reason, status, decision
+        case id, agent, action, reason, status, decision, revises
         case caseID = "case_id", proposedJSON = "proposed_json", createdAt = "created_at", approvedJSON =
             "approved_json"
-        case decidedAt = "decided_at"
+        case decidedAt = "decided_at", evidenceJSON = "evidence_json"
+    }
+
+    /// ``evidenceJSON`` decoded; empty when there is none.
+    public var evidence: [String: [String: String]] {
+        guard let evidenceJSON else { return [:] }
+        return (try? JSONDecoder().decode([String: [String: String]].self, from: Data(evidenceJSON.utf8))) ?? [:]
     }
 }
 

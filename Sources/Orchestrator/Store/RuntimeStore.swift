@@ -139,6 +139,12 @@ public final class RuntimeStore: Sendable {
         migrator.registerMigration("v4: each step's notes on its audit line") { db in
             try db.alter(table: "audit") { t in t.add(column: "notes_json", .text) }
         }
+        migrator.registerMigration("v5: approval evidence and revisions") { db in
+            try db.alter(table: "approval") { t in
+                t.add(column: "evidence_json", .text)
+                t.add(column: "revises", .integer)
+            }
+        }
         return migrator
     }
 
