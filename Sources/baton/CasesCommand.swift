@@ -162,14 +162,14 @@ struct DailyReportCommand: ParsableCommand {
             let files =
                 try PackLocator.locateFolder("templates").map { try DailyReportTemplates(folder: $0).render(report) }
                 ?? [("md", report.markdown)]
+            let text = report.markdown
+            print(text.hasSuffix("\n") ? text : text + "\n", terminator: "")
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             for (fileExtension, content) in files {
                 let path = (out as NSString).appendingPathComponent("daily-\(report.isoDay).\(fileExtension)")
                 try content.write(toFile: path, atomically: true, encoding: .utf8)
                 printError("Wrote \(path)")
             }
-            let text = report.markdown
-            print(text, terminator: "")
         }
     }
 }

@@ -32,7 +32,7 @@ struct DailyReportTemplateTests {
         let markdown = try #require(files.first { $0.fileExtension == "md" }?.text)
         let html = try #require(files.first { $0.fileExtension == "html" }?.text)
         #expect(markdown.contains("## lead\\_qualifier\n- tasks processed: 1\n- actions taken: 1"))
-        #expect(markdown.contains("- leads answered: 1; first response p50 0.0 min"))
+        #expect(markdown.contains("- leads answered: 1; first response p50 0 s"))
         #expect(markdown.contains("denied: contract.send"))
         #expect(!html.contains("<script>alert"))
         #expect(html.contains("&lt;script&gt;"))

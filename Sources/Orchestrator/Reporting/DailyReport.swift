@@ -105,8 +105,10 @@ public struct DailyReport: Sendable, Encodable {
     }
 
     /// "3.5 min", or "no replies yet".
+    /// A response time as people say it: seconds under a minute, else minutes.
     public static func minutes(_ value: Double?) -> String {
-        value.map { String(format: "%.1f min", $0) } ?? "no replies yet"
+        guard let value else { return "no replies yet" }
+        return value < 1 ? String(format: "%.0f s", value * 60) : String(format: "%.1f min", value)
     }
 
     /// The plain Markdown of the day that contains `day`.
