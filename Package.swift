@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // The questionnaire pack model, loader, linter, expression language and interview state machine.
@@ -38,6 +40,13 @@ let package = Package(
                 "Blueprint", "CFileSync", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
+        // The connectors to the tools a business already has: SMTP (SwiftNIO, TLS by swift-nio-ssl).
+        .target(
+            name: "Connectors",
+            dependencies: [
+                "Orchestrator", "Blueprint", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]),
         // syncfs(2), which Glibc's Swift module does not expose: one flush for a batch of outbox files.
         .target(name: "CFileSync"),
         // The consultant's SQLite workspace: assessment sessions and every answer as it is given.
@@ -53,6 +62,7 @@ let package = Package(
             name: "baton",
             dependencies: [
                 "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Scoring", "Reports", "Blueprint", "Orchestrator",
+                "Connectors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -69,6 +79,8 @@ let package = Package(
         .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "BlueprintTests", dependencies: ["Blueprint", "Scoring", "Questionnaire", "Reports"], exclude: ["Golden"]),
+        .testTarget(
+            name: "ConnectorsTests", dependencies: ["Connectors", "Orchestrator", "Blueprint"], exclude: ["Peers"]),
         .testTarget(
             name: "OrchestratorTests",
             dependencies: ["Orchestrator", "Blueprint", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AssessmentFlow
 import Blueprint
+import Connectors
 import Dispatch
 import Foundation
 import Orchestrator
@@ -14,7 +15,8 @@ struct RunCommand: ParsableCommand {
         abstract: "Run an agent system from its blueprint, in the foreground (Ctrl-C stops it cleanly).",
         discussion: """
             Events wait in the runtime's database until processed: send them with `baton event send` whether or \
-            not the system is running. Emails go to the .eml outbox folder named in the blueprint's email connector.
+            not the system is running. Emails go where the blueprint's email connector says: an .eml folder \
+            (the default) or an SMTP server.
 
             Examples:
               baton run northside.blueprint.yaml
@@ -42,11 +44,15 @@ struct RunCommand: ParsableCommand {
                 toFile: (runtime.folder as NSString).appendingPathComponent("blueprint.yaml"), atomically: true,
                 encoding: .utf8)
             let engine = Engine(blueprint: loaded, store: store)
-            let folder = loaded.connectors.email.settings["folder"]?.string ?? "outbox"
-            let outbox = folder.hasPrefix("/") ? folder : (runtime.folder as NSString).appendingPathComponent(folder)
-            let dispatcher = Dispatcher(
-                store: store, blueprint: loaded, emailFolder: outbox,
-                from: loaded.connectors.email.settings["from"]?.string ?? "baton@localhost")
+            let email: EmailConnector
+            let from: String
+            do {
+                email = try EmailConnectors.make(for: loaded, dataFolder: runtime.folder)
+                from = try EmailConnectors.sender(for: loaded)
+            } catch let error as ConnectorError {
+                throw Failure("\(error)\nfix the blueprint's connectors section, or set the variable, then run again")
+            }
+            let dispatcher = Dispatcher(store: store, blueprint: loaded, email: email, from: from)
             let stop = StopFlag()
             for signalNumber in [SIGINT, SIGTERM] {
                 signal(signalNumber, SIG_IGN)
@@ -62,7 +68,7 @@ struct RunCommand: ParsableCommand {
                 blueprint: loaded, store: store, folder: (runtime.folder as NSString).appendingPathComponent("reports"),
                 render: { report in try templates?.render(report) ?? [("md", report.markdown)] })
             log(
-                "running \(loaded.business.name): \(loaded.agents.count) agents; data in \(runtime.folder); emails to \(outbox)"
+                "running \(loaded.business.name): \(loaded.agents.count) agents; data in \(runtime.folder); emails to \(EmailConnectors.describe(email))"
             )
             while !stop.isSet {
                 let processed = try engine.processBatch(limit: 256)

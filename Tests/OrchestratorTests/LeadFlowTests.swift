@@ -44,9 +44,9 @@ struct LeadFlowTests {
     }
 
     func emails(_ r: Runtime) throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: r.dispatcher.emailFolder).filter { $0.hasSuffix(".eml") }
+        try FileManager.default.contentsOfDirectory(atPath: (r.folder + "/outbox")).filter { $0.hasSuffix(".eml") }
             .sorted()
-            .map { try String(contentsOfFile: r.dispatcher.emailFolder + "/" + $0, encoding: .utf8) }
+            .map { try String(contentsOfFile: (r.folder + "/outbox") + "/" + $0, encoding: .utf8) }
     }
 
     @Test func aLeadGetsOneReplyWithTimesAndABookingLink() throws {

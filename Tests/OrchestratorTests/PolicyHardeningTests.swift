@@ -80,7 +80,7 @@ struct PolicyHardeningTests {
             emails.map(\.lastError).sorted { ($0 ?? "") < ($1 ?? "") } == [
                 "'not an address' is not an email address", "a header contains a line break",
             ])
-        let written = (try? FileManager.default.contentsOfDirectory(atPath: r.dispatcher.emailFolder)) ?? []
+        let written = (try? FileManager.default.contentsOfDirectory(atPath: (r.folder + "/outbox"))) ?? []
         #expect(written.filter { $0.hasSuffix(".eml") }.isEmpty)
     }
 
@@ -122,7 +122,7 @@ struct PolicyHardeningTests {
         let index = try #require(narrower.agents.firstIndex { $0.id == "scheduler" })
         narrower.agents[index].permissions.removeAll { $0 == "email.send" }
         try Dispatcher(
-            store: r.store, blueprint: narrower, emailFolder: r.dispatcher.emailFolder, from: "o@example.com"
+            store: r.store, blueprint: narrower, emailFolder: (r.folder + "/outbox"), from: "o@example.com"
         )
         .dispatch()
         let email = try #require(try r.store.outbox().first { $0.action == "email.send" })

@@ -1,26 +1,30 @@
 import Blueprint
-import CFileSync
 import Foundation
 import GRDB
 
-/// Runs queued actions through their connectors, at most once per idempotency key: an email
-/// becomes `KEY.eml` in the outbox folder (durable and atomic, never rewritten), a CRM update an
-/// upsert in the built-in CRM. A crash between the effect and its record is repaired on the next
-/// run, which finds the effect already there and only records it. Each action is checked again
-/// against the blueprint it runs under: what an agent may no longer do is not done.
+/// Runs queued actions through their connectors, at most once per idempotency key: an email goes
+/// to the email connector (the `.eml` folder by default, or SMTP), a CRM update is an upsert in the
+/// built-in CRM. A crash between the effect and its record is repaired on the next run: the `.eml`
+/// folder finds the file already there, an SMTP server sees the same Message-ID again. Each action
+/// is checked again against the blueprint it runs under: what an agent may no longer do is not done.
 public struct Dispatcher: Sendable {
     let store: RuntimeStore
     /// The blueprint's agents by id.
     let agents: [String: Agent]
-    /// The `.eml` outbox folder.
-    public let emailFolder: String
+    /// Where emails go.
+    public let email: EmailConnector
     let from: String
 
-    public init(store: RuntimeStore, blueprint: Blueprint, emailFolder: String, from: String) {
+    public init(store: RuntimeStore, blueprint: Blueprint, email: EmailConnector, from: String) {
         self.store = store
         self.agents = Dictionary(blueprint.agents.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        self.emailFolder = emailFolder
+        self.email = email
         self.from = from
+    }
+
+    /// Emails to the embedded `.eml` outbox folder.
+    public init(store: RuntimeStore, blueprint: Blueprint, emailFolder: String, from: String) {
+        self.init(store: store, blueprint: blueprint, email: EmlFolder(folder: emailFolder), from: from)
     }
 
     /// The actions the embedded connectors carry out: the `.eml` outbox, the built-in CRM and ledger.
@@ -34,13 +38,12 @@ public struct Dispatcher: Sendable {
         min(3600, 30 * pow(2, Double(max(0, n - 1))))
     }
 
-    /// Dispatches every queued action that is due; returns how many were sent. Files are written
-    /// first (all of them, one flush to disk, then each renamed into place), then one transaction
-    /// records the CRM updates, the sent items and the failures.
+    /// Dispatches every queued action that is due; returns how many were sent. The emails go to the
+    /// connector first, as one batch, then one transaction records the CRM updates, the sent items
+    /// and the failures.
     @discardableResult
     public func dispatch() throws -> Int {
         let now = store.clock()
-        try? FileManager.default.createDirectory(atPath: emailFolder, withIntermediateDirectories: true)
         let queued = try store.database.read {
             try OutboxItem.filter(Column("status") == OutboxItem.Status.queued.rawValue)
                 .filter(Column("next_attempt_at") == nil || Column("next_attempt_at") <= now)
@@ -51,7 +54,7 @@ public struct Dispatcher: Sendable {
         var failures: [Int64: String] = [:]
         // Actions that can never succeed, with the reason: dead at once, not retried.
         var hopeless: [Int64: String] = [:]
-        var emails = EmailBatch(folder: emailFolder)
+        var emails: [OutgoingEmail] = []
         for item in queued {
             let payload =
                 (try? JSONSerialization.jsonObject(with: Data(item.payloadJSON.utf8))) as? [String: String] ?? [:]
@@ -70,13 +73,18 @@ public struct Dispatcher: Sendable {
                 hopeless[item.id!] = problem
                 continue
             }
-            do {
-                try emails.write(message(item, payload), as: "\(item.idempotencyKey).eml", for: item.id!)
-            } catch {
-                failures[item.id!] = "\(error)"
+            emails.append(
+                OutgoingEmail(
+                    id: item.id!, key: item.idempotencyKey, from: from, to: payload["to"] ?? "",
+                    subject: payload["subject"] ?? "", text: payload["body"] ?? "", date: now))
+        }
+        for (id, outcome) in email.deliver(emails) {
+            switch outcome {
+            case .delivered: break
+            case .retry(let reason): failures[id] = reason
+            case .dead(let reason): hopeless[id] = reason
             }
         }
-        for (id, error) in emails.publish() { failures[id] = error }
         var sent = 0
         try store.database.write { db in
             for var item in queued {
@@ -162,20 +170,5 @@ public struct Dispatcher: Sendable {
             !text.contains(where: { $0.isWhitespace || "<>,;\"".contains($0) })
         else { return false }
         return parts[1].dropFirst().dropLast().contains(".")
-    }
-
-    /// The message as it is stored in the outbox folder (RFC 5322, CRLF line ends).
-    private func message(_ item: OutboxItem, _ payload: [String: String]) -> String {
-        """
-        From: \(from)\r
-        To: \(payload["to"] ?? "")\r
-        Subject: \(payload["subject"] ?? "")\r
-        Message-ID: <\(item.idempotencyKey)@baton.local>\r
-        MIME-Version: 1.0\r
-        Content-Type: text/plain; charset=utf-8\r
-        \r
-        \((payload["body"] ?? "").replacingOccurrences(of: "\n", with: "\r\n"))\r
-
-        """
     }
 }

@@ -1,0 +1,157 @@
+import Foundation
+import NIOSSL
+import Orchestrator
+
+/// Sends the dispatcher's emails to an SMTP server (RFC 5321), one connection per batch: EHLO,
+/// STARTTLS where offered (or required), AUTH PLAIN or LOGIN, then MAIL, RCPT and DATA for each
+/// message, RSET after a refused one. A 4xx reply, no connection or a timeout leaves the message
+/// to be retried; a 5xx reply to the message dead-letters it. Every message carries the
+/// Message-ID made from its idempotency key, so a retry after a lost reply is recognisable.
+public struct SMTPConnector: EmailConnector {
+    /// When to use TLS: upgrade where the server offers STARTTLS (the default), insist on it, or never.
+    public enum TLSMode: String, Sendable {
+        case whenOffered = "when_offered"
+        case required
+        case never
+    }
+
+    public var host: String
+    public var port: Int
+    public var tls: TLSMode
+    public var username: String?
+    public var password: String?
+    /// A PEM file of certificate authorities to trust besides the system's (a private server).
+    public var trustedCertificates: String?
+    /// Seconds to wait for the connection and for each reply.
+    public var timeout: TimeInterval
+    /// The name Baton gives in EHLO.
+    public var heloName: String
+
+    public init(
+        host: String, port: Int = 587, tls: TLSMode = .whenOffered, username: String? = nil, password: String? = nil,
+        trustedCertificates: String? = nil, timeout: TimeInterval = 30, heloName: String = "baton.localhost"
+    ) {
+        self.host = host
+        self.port = port
+        self.tls = tls
+        self.username = username
+        self.password = password
+        self.trustedCertificates = trustedCertificates
+        self.timeout = timeout
+        self.heloName = heloName
+    }
+
+    /// From the blueprint's `connectors.email.settings`: `host`, `port` (587), `tls`
+    /// (`when_offered`, `required`, `never`), `username` and `password` (as `${env:NAME}`),
+    /// `ca_file`, `timeout_seconds` (30).
+    public init(settings: ConnectorSettings) throws {
+        let mode = try settings.string("tls") ?? TLSMode.whenOffered.rawValue
+        guard let tls = TLSMode(rawValue: mode) else {
+            throw ConnectorError("connectors.email.settings.tls is '\(mode)'; use when_offered, required or never")
+        }
+        self.init(
+            host: try settings.required("host"), port: try settings.integer("port", or: 587), tls: tls,
+            username: try settings.string("username"), password: try settings.string("password"),
+            trustedCertificates: try settings.string("ca_file"),
+            timeout: TimeInterval(try settings.integer("timeout_seconds", or: 30)))
+        if username != nil && password == nil {
+            throw ConnectorError("connectors.email.settings has a username but no password")
+        }
+    }
+
+    public func deliver(_ emails: [OutgoingEmail]) -> [Int64: DeliveryOutcome] {
+        guard !emails.isEmpty else { return [:] }
+        var outcomes: [Int64: DeliveryOutcome] = [:]
+        let session: SMTPSession
+        do {
+            session = try open()
+        } catch {
+            // Nothing was sent: everything waits for the next attempt (after five, the dispatcher gives up).
+            return Dictionary(uniqueKeysWithValues: emails.map { ($0.id, .retry("\(error)")) })
+        }
+        defer { session.close() }
+        for (index, email) in emails.enumerated() {
+            do {
+                try send(email, over: session)
+                outcomes[email.id] = .delivered
+            } catch let error as SMTPError {
+                outcomes[email.id] = error.isPermanent ? .dead("\(error)") : .retry("\(error)")
+                guard case .reply = error, (try? session.command("RSET", expect: [250])) != nil else {
+                    // The connection is gone: the rest wait for the next attempt.
+                    for rest in emails[(index + 1)...] { outcomes[rest.id] = .retry("\(error)") }
+                    break
+                }
+            } catch {
+                outcomes[email.id] = .retry("\(error)")
+            }
+        }
+        return outcomes
+    }
+
+    /// Connects, greets, secures and authenticates.
+    private func open() throws -> SMTPSession {
+        let session = try SMTPSession.open(host: host, port: port, timeout: timeout)
+        do {
+            try session.hello(heloName)
+            if tls != .never && session.offers("STARTTLS") {
+                var configuration = TLSConfiguration.makeClientConfiguration()
+                if let trustedCertificates {
+                    configuration.additionalTrustRoots = [.file(trustedCertificates)]
+                }
+                let context = try NIOSSLContext(configuration: configuration)
+                let isAddress = host.allSatisfy { $0.isNumber || $0 == "." || $0 == ":" }
+                try session.startTLS(
+                    context: context, serverHostname: isAddress ? nil : host, heloName: heloName)
+            } else if tls == .required {
+                throw SMTPError.unsupported("\(host) does not offer STARTTLS, and the connector requires TLS")
+            }
+            if let username, let password {
+                try authenticate(session, username, password)
+            }
+            return session
+        } catch {
+            session.close()
+            throw error
+        }
+    }
+
+    private func authenticate(_ session: SMTPSession, _ username: String, _ password: String) throws {
+        let mechanisms = session.authMechanisms
+        func base64(_ text: String) -> String { Data(text.utf8).base64EncodedString() }
+        if mechanisms.contains("PLAIN") {
+            try session.command(
+                "AUTH PLAIN " + base64("\0\(username)\0\(password)"), expect: [235], shownAs: "AUTH PLAIN")
+        } else if mechanisms.contains("LOGIN") {
+            try session.command("AUTH LOGIN", expect: [334])
+            try session.command(base64(username), expect: [334], shownAs: "AUTH LOGIN (user name)")
+            try session.command(base64(password), expect: [235], shownAs: "AUTH LOGIN (password)")
+        } else {
+            throw SMTPError.unsupported(
+                "\(host) offers no AUTH PLAIN or LOGIN\(mechanisms.isEmpty ? "" : " (it offers \(mechanisms.joined(separator: ", ")))")"
+            )
+        }
+    }
+
+    private func send(_ email: OutgoingEmail, over session: SMTPSession) throws {
+        let eightBit = session.offers("8BITMIME")
+        let message = MIMEMessage(email).text(eightBit: eightBit)
+        let needsEightBit = message.utf8.contains { $0 >= 0x80 }
+        try session.command(
+            "MAIL FROM:<\(Self.address(email.from))>\(needsEightBit ? " BODY=8BITMIME" : "")", expect: [250])
+        try session.command("RCPT TO:<\(Self.address(email.to))>", expect: [250, 251])
+        try session.command("DATA", expect: [354])
+        try session.write(Self.dotStuffed(message) + ".\r\n")
+        _ = try session.expect(250, after: "DATA (the message)")
+    }
+
+    /// The bare address of `Name <address>`, or the text itself.
+    static func address(_ text: String) -> String {
+        guard let open = text.lastIndex(of: "<"), let close = text.lastIndex(of: ">"), open < close else { return text }
+        return String(text[text.index(after: open)..<close])
+    }
+
+    /// A leading dot doubled on every line (RFC 5321 §4.5.2), so no line ends the data early.
+    static func dotStuffed(_ message: String) -> String {
+        message.components(separatedBy: "\r\n").map { $0.hasPrefix(".") ? "." + $0 : $0 }.joined(separator: "\r\n")
+    }
+}
