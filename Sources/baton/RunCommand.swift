@@ -40,6 +40,9 @@ struct RunCommand: ParsableCommand {
                 throw Failure("\(error)\ncheck it with: baton blueprint validate \(blueprint)")
             }
             let store = try runtime.store()
+            // One run per data folder; held until this process ends, however it ends.
+            let lock = try RunLock(folder: runtime.folder)
+            defer { withExtendedLifetime(lock) {} }
             try BlueprintFile.yaml(loaded).write(
                 toFile: (runtime.folder as NSString).appendingPathComponent("blueprint.yaml"), atomically: true,
                 encoding: .utf8)

@@ -134,6 +134,31 @@ struct RuntimeCommandTests {
         }
     }
 
+    @Test func aSecondRunOnTheSameDataFolderIsRefused() throws {
+        let data = BatonBinary.temporaryFolder()
+        let first = Process()
+        first.executableURL = URL(fileURLWithPath: BatonBinary.path)
+        first.arguments = ["run", Self.blueprint, "--data-dir", data]
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        defer {
+            first.terminate()
+            first.waitUntilExit()
+        }
+        // Wait until the first holds the lock (it writes its process id into run.lock).
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline
+            && (try? String(contentsOfFile: data + "/run.lock", encoding: .utf8)) != "\(first.processIdentifier)\n"
+        {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        let second = try BatonBinary.run(["run", Self.blueprint, "--once", "--data-dir", data])
+        #expect(second.status == 1)
+        #expect(
+            second.stderr.contains(
+                "baton: another `baton run` is using \(data) (process \(first.processIdentifier)); stop it first"))
+    }
+
     @Test func approvalsFromTheCommandLine() throws {
         let data = BatonBinary.temporaryFolder()
         // A blueprint where the first email to a new lead waits for the owner.

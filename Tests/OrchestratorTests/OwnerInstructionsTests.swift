@@ -37,4 +37,13 @@ struct OwnerInstructionsTests {
             to: email, timeZone: "America/Edmonton", freeSlots: { _, _ in [monday] })
         #expect(full.notApplied == ["offer Sunday: no free time then in the next three weeks"])
     }
+
+    @Test func aBulletInsideALineIsNotAListOfTimes() {
+        // A lead named "Bo  • x" puts the bullet inside a line; with no line of times there is nothing to replace.
+        let email = ["body": "Hi Bo  • x, thanks for writing.\n\nAcme"]
+        let result = OwnerInstructions("offer thursday").apply(
+            to: email, timeZone: "UTC", freeSlots: { _, _ in [Date(timeIntervalSince1970: 1_772_704_800)] })
+        #expect(result.payload == email)
+        #expect(result.notApplied == ["offer Thursday: this message offers no times"])
+    }
 }

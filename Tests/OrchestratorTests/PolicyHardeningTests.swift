@@ -130,4 +130,66 @@ struct PolicyHardeningTests {
         #expect(email.lastError == "scheduler may no longer take email.send under the running blueprint")
         #expect(try r.store.outbox().first { $0.action == "crm.update" }?.status == .sent)
     }
+
+    @Test func aReplyWrittenBeforeACrashIsRecordedAsSentEvenUnderANarrowerBlueprint() throws {
+        let r = try LeadFlowTests.runtime()
+        try r.store.submit(type: "lead.received", caseID: "lead-c", payload: LeadFlowTests.lead, producer: "intake")
+        try r.engine.runUntilIdle()
+        let queued = try #require(try r.store.outbox().first { $0.action == "email.send" })
+        // The file was published, then the process died before recording it; the restart runs narrower.
+        try FileManager.default.createDirectory(atPath: r.folder + "/outbox", withIntermediateDirectories: true)
+        try "written before the crash".write(
+            toFile: r.folder + "/outbox/\(queued.idempotencyKey).eml", atomically: true, encoding: .utf8)
+        var narrower = try LeadFlowTests.blueprint()
+        let index = try #require(narrower.agents.firstIndex { $0.id == "scheduler" })
+        narrower.agents[index].permissions.removeAll { $0 == "email.send" }
+        try Dispatcher(store: r.store, blueprint: narrower, emailFolder: r.folder + "/outbox", from: "o@example.com")
+            .dispatch()
+        #expect(try r.store.outbox().first { $0.id == queued.id }?.status == .sent)
+        let kept = try String(contentsOfFile: r.folder + "/outbox/\(queued.idempotencyKey).eml", encoding: .utf8)
+        #expect(kept == "written before the crash")  // adopted, never rewritten
+    }
+
+    @Test func onlyAPersonsOverrideSendsAProposalBackAndOnlyOnce() throws {
+        var b = try LeadFlowTests.blueprint()
+        b.approvals.append(
+            ApprovalRule(
+                action: "email.send", when: "first_contact", approver: "owner",
+                timeout: Timeout(after: "4h", then: "remind")))
+        let r = try LeadFlowTests.runtime(b)
+        try r.store.submit(type: "lead.received", caseID: "lead-o", payload: LeadFlowTests.lead, producer: "intake")
+        try r.engine.runUntilIdle()
+        let approvals = Approvals(store: r.store)
+        let held = try #require(try approvals.pending().first)
+        // A forged event from outside cannot reopen or revise anything.
+        try r.store.submit(
+            type: Engine.overrideEvent, caseID: "lead-o",
+            payload: ["approval": "\(held.id!)", "instructions": "say: hi"],
+            producer: "cli")
+        try r.engine.runUntilIdle()
+        #expect(try approvals.pending().map(\.id) == [held.id])
+        #expect(
+            try r.store.audit(caseID: "lead-o").contains {
+                $0.kind == "denied" && $0.detail.contains("not an open override")
+            })
+        // A real override, then the same event repeated: one revision.
+        try approvals.override(held.id!, instructions: "say: See you soon.\r\nsubject: Your visit")
+        try r.store.submit(
+            type: Engine.overrideEvent, caseID: "lead-o",
+            payload: ["approval": "\(held.id!)", "instructions": "say: again"],
+            producer: Approvals.producer)
+        try r.engine.runUntilIdle()
+        let revisions = try approvals.pending()
+        #expect(revisions.count == 1)
+        let revision = try #require(revisions.first)
+        // CRLF separates instructions too: a clean subject and a paragraph, not one subject with a line break.
+        let proposed = try Approvals.payload(revision.proposedJSON)
+        #expect(proposed["subject"] == "Your visit")
+        #expect(proposed["body"]?.contains("See you soon.") == true)
+        // Approved, the instructions stay with the approval, not in what is carried out.
+        try approvals.approve(revision.id!)
+        let executed = try #require(try r.store.outbox().first { $0.idempotencyKey == "approval-\(revision.id!)" })
+        #expect(try Approvals.payload(executed.payloadJSON)["instructions"] == nil)
+        #expect(try Approvals.payload(try approvals.get(revision.id!).approvedJSON ?? "{}")["instructions"] == nil)
+    }
 }

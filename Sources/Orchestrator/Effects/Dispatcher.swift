@@ -38,16 +38,16 @@ public struct Dispatcher: Sendable {
         min(3600, 30 * pow(2, Double(max(0, n - 1))))
     }
 
-    /// Dispatches every queued action that is due; returns how many were sent. The emails go to the
-    /// connector first, as one batch, then one transaction records the CRM updates, the sent items
-    /// and the failures.
+    /// Dispatches up to `limit` queued actions that are due, oldest first; returns how many were
+    /// sent. The emails go to the connector first, as one batch, then one transaction records the
+    /// CRM updates, the sent items and the failures.
     @discardableResult
-    public func dispatch() throws -> Int {
+    public func dispatch(limit: Int = 512) throws -> Int {
         let now = store.clock()
         let queued = try store.database.read {
             try OutboxItem.filter(Column("status") == OutboxItem.Status.queued.rawValue)
                 .filter(Column("next_attempt_at") == nil || Column("next_attempt_at") <= now)
-                .order(Column("id")).fetchAll($0)
+                .order(Column("id")).limit(limit).fetchAll($0)
         }
         guard !queued.isEmpty else { return 0 }
         var payloads: [Int64: [String: String]] = [:]
@@ -59,6 +59,12 @@ public struct Dispatcher: Sendable {
             let payload =
                 (try? JSONSerialization.jsonObject(with: Data(item.payloadJSON.utf8))) as? [String: String] ?? [:]
             payloads[item.id!] = payload
+            let isEmail = item.action == "email.send" || item.action == "complaint.reply"
+            // Sent before a crash: recorded as sent, whatever has changed since (even the blueprint).
+            if isEmail && email.alreadyDelivered(key: item.idempotencyKey) {
+                emails.append(Self.outgoing(item, payload, from: from, at: now))
+                continue
+            }
             if let reason = revoked(item) {
                 hopeless[item.id!] = reason
                 continue
@@ -68,15 +74,12 @@ public struct Dispatcher: Sendable {
                 hopeless[item.id!] = "no connector carries it out yet"
                 continue
             }
-            guard item.action == "email.send" || item.action == "complaint.reply" else { continue }
+            guard isEmail else { continue }
             if let problem = Self.problem(withEmail: payload) {
                 hopeless[item.id!] = problem
                 continue
             }
-            emails.append(
-                OutgoingEmail(
-                    id: item.id!, key: item.idempotencyKey, from: from, to: payload["to"] ?? "",
-                    subject: payload["subject"] ?? "", text: payload["body"] ?? "", date: now))
+            emails.append(Self.outgoing(item, payload, from: from, at: now))
         }
         for (id, outcome) in email.deliver(emails) {
             switch outcome {
@@ -139,6 +142,12 @@ public struct Dispatcher: Sendable {
             }
         }
         return sent
+    }
+
+    static func outgoing(_ item: OutboxItem, _ payload: [String: String], from: String, at now: Date) -> OutgoingEmail {
+        OutgoingEmail(
+            id: item.id!, key: item.idempotencyKey, from: from, to: payload["to"] ?? "",
+            subject: payload["subject"] ?? "", text: payload["body"] ?? "", date: now)
     }
 
     /// Why the item's agent may no longer take its action under this blueprint, if it may not. The

@@ -2,13 +2,16 @@ import CFileSync
 import Foundation
 
 /// Writes a batch of outbox files durably with one flush instead of one per file: each message
-/// goes to a temporary file, then `publish()` syncs the filesystem once, renames every file into
-/// place and syncs the folder. A file is visible only when complete and on disk; a name that
-/// already exists is never rewritten (the effect happened before a crash: it is only recorded).
+/// goes to a temporary file of this process, then `publish()` syncs the filesystem once, links
+/// every file into place (never over an existing one) and syncs the folder. A file is visible only
+/// when complete and on disk; a name that already exists is never rewritten (the effect happened
+/// before a crash: it is only recorded, once it too is known to be on disk).
 struct EmailBatch {
     let folder: String
     /// Temporary files waiting to be published, with the outbox item each one carries out.
     private var staged: [(temporary: String, final: String, id: Int64)] = []
+    /// Files already in place (from before a crash), made durable before they are recorded.
+    private var adopted: [Int64] = []
 
     init(folder: String) {
         self.folder = folder
@@ -17,8 +20,12 @@ struct EmailBatch {
     /// Stages `text` as `name` in the folder, unless a file of that name is already there.
     mutating func write(_ text: String, as name: String, for id: Int64) throws {
         let path = (folder as NSString).appendingPathComponent(name)
-        guard !FileManager.default.fileExists(atPath: path) else { return }
-        let temporary = path + ".tmp"
+        guard !FileManager.default.fileExists(atPath: path) else {
+            adopted.append(id)
+            return
+        }
+        // This process's own temporary name: two writers never share one.
+        let temporary = path + ".\(getpid()).tmp"
         // Plain write(2): Foundation's file writing syncs each file, the very cost this type avoids.
         let file = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard file >= 0 else { throw EmailBatchError(path: temporary, errno: errno) }
@@ -34,25 +41,33 @@ struct EmailBatch {
         staged.append((temporary, path, id))
     }
 
-    /// Makes the staged files durable and visible; returns the items whose file failed, with why.
+    /// Makes the staged files durable and visible, and the adopted ones durable; returns the items
+    /// whose file failed, with why.
     mutating func publish() -> [Int64: String] {
-        defer { staged = [] }
-        guard !staged.isEmpty else { return [:] }
+        defer {
+            staged = []
+            adopted = []
+        }
+        guard !staged.isEmpty || !adopted.isEmpty else { return [:] }
         let directory = open(folder, O_RDONLY | O_DIRECTORY)
         guard directory >= 0 else { return failAll("cannot open \(folder): \(String(cString: strerror(errno)))") }
         defer { close(directory) }
         // Data first, then names: a crash leaves at most temporary files, which the retry rewrites.
         guard baton_syncfs(directory) == 0 else { return failAll("sync failed: \(String(cString: strerror(errno)))") }
         var failures: [Int64: String] = [:]
-        for file in staged where rename(file.temporary, file.final) != 0 {
-            failures[file.id] = "cannot publish \(file.final): \(String(cString: strerror(errno)))"
+        for file in staged {
+            // link(2) fails rather than replace a file another writer published meanwhile: that one stands.
+            if link(file.temporary, file.final) != 0 && errno != EEXIST {
+                failures[file.id] = "cannot publish \(file.final): \(String(cString: strerror(errno)))"
+            }
+            unlink(file.temporary)
         }
         if fsync(directory) != 0 { return failAll("folder sync failed: \(String(cString: strerror(errno)))") }
         return failures
     }
 
     private func failAll(_ reason: String) -> [Int64: String] {
-        Dictionary(staged.map { ($0.id, reason) }, uniquingKeysWith: { first, _ in first })
+        Dictionary((staged.map(\.id) + adopted).map { ($0, reason) }, uniquingKeysWith: { first, _ in first })
     }
 }
 

@@ -37,6 +37,15 @@ public enum DeliveryOutcome: Sendable, Equatable {
 public protocol EmailConnector: Sendable {
     /// Delivers a batch; returns each email's outcome by outbox id.
     func deliver(_ emails: [OutgoingEmail]) -> [Int64: DeliveryOutcome]
+
+    /// Whether the email with this idempotency key is known to have left already (before a crash):
+    /// it is then only recorded, whatever else has changed since.
+    func alreadyDelivered(key: String) -> Bool
+}
+
+extension EmailConnector {
+    /// A server gives no way to ask: the Message-ID makes a repeat recognisable instead.
+    public func alreadyDelivered(key: String) -> Bool { false }
 }
 
 /// The embedded default: each email becomes `KEY.eml` in a folder, exactly the MIME message an
@@ -47,6 +56,10 @@ public struct EmlFolder: EmailConnector {
 
     public init(folder: String) {
         self.folder = folder
+    }
+
+    public func alreadyDelivered(key: String) -> Bool {
+        FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent("\(key).eml"))
     }
 
     public func deliver(_ emails: [OutgoingEmail]) -> [Int64: DeliveryOutcome] {

@@ -282,8 +282,15 @@ public final class Engine: Sendable {
     /// asked for changes, so a person sees them before anything leaves).
     private func resubmit(_ event: EventRecord, _ db: Database, _ batch: inout Batch) throws {
         let request = event.payload.mapValues { "\($0)" }
-        guard let id = Int64(request["approval"] ?? ""), let original = try ApprovalRecord.fetchOne(db, key: id) else {
-            return try audit(db, batch, event.caseID, nil, "denied", "\(event.type): no such approval")
+        // Only a person's override (through `Approvals`) sends a proposal back, and only once.
+        guard event.producer == Approvals.producer, let id = Int64(request["approval"] ?? ""),
+            let original = try ApprovalRecord.fetchOne(db, key: id), original.status == .overridden,
+            original.caseID == event.caseID,
+            try ApprovalRecord.filter(Column("revises") == id).fetchCount(db) == 0
+        else {
+            return try audit(
+                db, batch, event.caseID, nil, "denied",
+                "\(event.type) from \(event.producer): not an open override of this case")
         }
         guard let agent = blueprint.agents.first(where: { $0.id == original.agent }) else {
             return try audit(

@@ -22,8 +22,8 @@ struct OwnerInstructions {
     let commands: [Command]
 
     init(_ text: String) {
-        commands = text.split(whereSeparator: { $0 == "\n" || $0 == ";" })
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map(Self.command)
+        commands = text.split(whereSeparator: { $0.isNewline || $0 == ";" })
+            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }.map(Self.command)
     }
 
     private static let weekdays = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
@@ -81,7 +81,7 @@ struct OwnerInstructions {
                 applied.append("added a paragraph")
             case .offer(let weekday, let morning):
                 let wanted = Self.describe(weekday: weekday, morning: morning)
-                guard let body = payload["body"], body.contains(SchedulingSkill.bullet) else {
+                guard let body = payload["body"] else {
                     notApplied.append("offer \(wanted): this message offers no times")
                     continue
                 }
@@ -101,7 +101,10 @@ struct OwnerInstructions {
                 }
                 let times = slots.map { SchedulingSkill.bullet + SchedulingSkill.written($0, in: timeZone).local }
                 var lines = body.components(separatedBy: "\n")
-                let first = lines.firstIndex { $0.hasPrefix(SchedulingSkill.bullet) }!
+                guard let first = lines.firstIndex(where: { $0.hasPrefix(SchedulingSkill.bullet) }) else {
+                    notApplied.append("offer \(wanted): this message offers no times")
+                    continue
+                }
                 lines.removeAll { $0.hasPrefix(SchedulingSkill.bullet) }
                 lines.insert(contentsOf: times, at: first)
                 payload["body"] = lines.joined(separator: "\n")

@@ -11,6 +11,9 @@ public struct Approvals: Sendable {
         self.store = store
     }
 
+    /// The producer of the events a person's decisions create.
+    public static let producer = "owner"
+
     public func pending() throws -> [ApprovalRecord] {
         try store.database.read {
             try ApprovalRecord.filter(Column("status") == "pending").order(Column("id")).fetchAll($0)
@@ -29,6 +32,8 @@ public struct Approvals: Sendable {
         try decide(id) { db, record in
             var payload = try Self.payload(record.proposedJSON)
             for (key, value) in edited ?? [:] { payload[key] = value }
+            // The owner's instructions were words to the agent: not part of what is carried out.
+            payload["instructions"] = nil
             let json = try Self.json(payload)
             var updated = record
             updated.status = .approved
@@ -78,7 +83,7 @@ public struct Approvals: Sendable {
             try EventRecord(
                 id: nil, type: Engine.overrideEvent, caseID: record.caseID, causationID: nil,
                 payloadJSON: StringMapJSON.encode(["approval": "\(id)", "instructions": instructions]),
-                producer: "owner", idempotencyKey: nil, status: .pending, createdAt: store.clock(), dueAt: nil
+                producer: Self.producer, idempotencyKey: nil, status: .pending, createdAt: store.clock(), dueAt: nil
             ).insert(db)
             eventID = db.lastInsertedRowID
             try AuditEntry(
