@@ -192,4 +192,30 @@ struct PolicyHardeningTests {
         #expect(try Approvals.payload(executed.payloadJSON)["instructions"] == nil)
         #expect(try Approvals.payload(try approvals.get(revision.id!).approvedJSON ?? "{}")["instructions"] == nil)
     }
+
+    @Test func anApprovalRuleAddedBeforeTheSendHoldsWhatWasQueued() throws {
+        let r = try LeadFlowTests.runtime()
+        try r.store.submit(type: "lead.received", caseID: "lead-h", payload: LeadFlowTests.lead, producer: "intake")
+        try r.engine.runUntilIdle()
+        // Restarted with a rule that first emails wait for the owner: the queued reply waits too.
+        var stricter = try LeadFlowTests.blueprint()
+        stricter.approvals.append(
+            ApprovalRule(
+                action: "email.send", when: "first_contact", approver: "owner",
+                timeout: Timeout(after: "4h", then: "remind")))
+        let dispatcher = Dispatcher(
+            store: r.store, blueprint: stricter, emailFolder: r.folder + "/outbox", from: "o@example.com")
+        #expect(try dispatcher.dispatch() == 1)  // the CRM update only
+        let email = try #require(try r.store.outbox().first { $0.action == "email.send" })
+        #expect(email.status == .held)
+        let approval = try #require(try Approvals(store: r.store).pending().first)
+        #expect(approval.action == "email.send" && approval.proposedJSON == email.payloadJSON)
+        #expect(email.lastError == "waits for approval #\(approval.id!)")
+        #expect(!FileManager.default.fileExists(atPath: r.folder + "/outbox/\(email.idempotencyKey).eml"))
+        // Approved, it leaves once, under the approval's key.
+        try Approvals(store: r.store).approve(approval.id!)
+        #expect(try dispatcher.dispatch() == 1)
+        #expect(FileManager.default.fileExists(atPath: r.folder + "/outbox/approval-\(approval.id!).eml"))
+        #expect(try dispatcher.dispatch() == 0)
+    }
 }

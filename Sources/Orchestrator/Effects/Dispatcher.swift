@@ -11,6 +11,8 @@ public struct Dispatcher: Sendable {
     let store: RuntimeStore
     /// The blueprint's agents by id.
     let agents: [String: Agent]
+    /// The running blueprint's rules, applied again at dispatch.
+    let gate: PolicyGate
     /// Where emails go.
     public let email: EmailConnector
     let from: String
@@ -18,6 +20,7 @@ public struct Dispatcher: Sendable {
     public init(store: RuntimeStore, blueprint: Blueprint, email: EmailConnector, from: String) {
         self.store = store
         self.agents = Dictionary(blueprint.agents.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.gate = PolicyGate(blueprint: blueprint)
         self.email = email
         self.from = from
     }
@@ -54,6 +57,8 @@ public struct Dispatcher: Sendable {
         var failures: [Int64: String] = [:]
         // Actions that can never succeed, with the reason: dead at once, not retried.
         var hopeless: [Int64: String] = [:]
+        // Actions the running blueprint wants a person to approve first, with the rule.
+        var held: [Int64: ApprovalRule] = [:]
         var emails: [OutgoingEmail] = []
         for item in queued {
             let payload =
@@ -67,6 +72,10 @@ public struct Dispatcher: Sendable {
             }
             if let reason = revoked(item) {
                 hopeless[item.id!] = reason
+                continue
+            }
+            if let rule = try heldForApproval(item, payload) {
+                held[item.id!] = rule
                 continue
             }
             guard Self.connected.contains(item.action) else {
@@ -91,6 +100,23 @@ public struct Dispatcher: Sendable {
         var sent = 0
         try store.database.write { db in
             for var item in queued {
+                if let rule = held[item.id!] {
+                    try ApprovalRecord(
+                        id: nil, caseID: item.caseID, agent: item.agent, action: item.action,
+                        proposedJSON: item.payloadJSON,
+                        reason:
+                            "held at dispatch: the running blueprint asks \(rule.approver) to approve \(item.action)",
+                        status: .pending, createdAt: now, approvedJSON: nil, decision: nil, decidedAt: nil
+                    ).insert(db)
+                    item.status = .held
+                    item.lastError = "waits for approval #\(db.lastInsertedRowID)"
+                    try item.update(db)
+                    try AuditEntry(
+                        id: nil, at: now, caseID: item.caseID, agent: item.agent, kind: "approval",
+                        detail: "\(item.action) held at dispatch, waits for \(rule.approver) (#\(db.lastInsertedRowID))"
+                    ).insert(db)
+                    continue
+                }
                 item.attempts += 1
                 if let reason = hopeless[item.id!] {
                     item.status = .dead
@@ -158,6 +184,30 @@ public struct Dispatcher: Sendable {
         guard SkillCatalog.allows(agent.permissions, item.action) else {
             return "\(item.agent) may no longer take \(item.action) under the running blueprint"
         }
+        return nil
+    }
+
+    /// The approval rule that now holds a queued action, if the running blueprint wants a person to
+    /// approve it first (a rule added, or a high-stakes action) and no person has yet.
+    func heldForApproval(_ item: OutboxItem, _ payload: [String: String]) throws -> ApprovalRule? {
+        guard item.agent != DailyReportJob.agentName, !item.idempotencyKey.hasPrefix("approval-"),
+            let agent = agents[item.agent]
+        else { return nil }
+        let asksFirstContact = gate.blueprint.approvals.contains {
+            $0.action == item.action && $0.when == "first_contact"
+        }
+        let firstContact =
+            try asksFirstContact && item.action == "email.send"
+            && store.database.read { db in
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT count(*) FROM outbox WHERE case_id = ? AND action = 'email.send' AND id < ?
+                        AND status IN ('queued', 'sent')
+                        """, arguments: [item.caseID, item.id]) ?? 0
+            } == 0
+        let action = ProposedAction(kind: item.action, payload: payload, reason: "")
+        if case .needsApproval(let rule) = gate.decide(action, by: agent, firstContact: firstContact) { return rule }
         return nil
     }
 

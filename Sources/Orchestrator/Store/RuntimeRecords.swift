@@ -44,7 +44,8 @@ public struct OutboxItem: Codable, Sendable, Equatable, FetchableRecord, Persist
     public static let databaseTableName = "outbox"
 
     public enum Status: String, Codable, Sendable {
-        case queued, sent, dead
+        /// `held`: the running blueprint now wants a person to approve it first (an approval waits).
+        case queued, sent, dead, held
     }
 
     public var id: Int64?
