@@ -15,13 +15,19 @@ public struct Dispatcher: Sendable {
     let gate: PolicyGate
     /// Where emails go.
     public let email: EmailConnector
+    /// The outside calendar bookings are made on; without one they stay in the built-in calendar.
+    public let calendar: CalendarConnector?
     let from: String
 
-    public init(store: RuntimeStore, blueprint: Blueprint, email: EmailConnector, from: String) {
+    public init(
+        store: RuntimeStore, blueprint: Blueprint, email: EmailConnector, calendar: CalendarConnector? = nil,
+        from: String
+    ) {
         self.store = store
         self.agents = Dictionary(blueprint.agents.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.gate = PolicyGate(blueprint: blueprint)
         self.email = email
+        self.calendar = calendar
         self.from = from
     }
 
@@ -31,7 +37,9 @@ public struct Dispatcher: Sendable {
     }
 
     /// The actions the embedded connectors carry out: the `.eml` outbox, the built-in CRM and ledger.
-    static let connected: Set<String> = ["email.send", "complaint.reply", "crm.update", "transaction.record"]
+    static let connected: Set<String> = [
+        "email.send", "complaint.reply", "crm.update", "transaction.record", "calendar.book",
+    ]
 
     /// Attempts before an action is given up as dead (it then shows in the daily report).
     public static let maxAttempts = 5
@@ -60,6 +68,7 @@ public struct Dispatcher: Sendable {
         // Actions the running blueprint wants a person to approve first, with the rule.
         var held: [Int64: ApprovalRule] = [:]
         var emails: [OutgoingEmail] = []
+        var appointments: [Appointment] = []
         for item in queued {
             let payload =
                 (try? JSONSerialization.jsonObject(with: Data(item.payloadJSON.utf8))) as? [String: String] ?? [:]
@@ -83,6 +92,14 @@ public struct Dispatcher: Sendable {
                 hopeless[item.id!] = "no connector carries it out yet"
                 continue
             }
+            if item.action == "calendar.book" {
+                guard let appointment = Self.appointment(item, payload) else {
+                    hopeless[item.id!] = "the booking has no valid start and end"
+                    continue
+                }
+                appointments.append(appointment)
+                continue
+            }
             guard isEmail else { continue }
             if let problem = Self.problem(withEmail: payload) {
                 hopeless[item.id!] = problem
@@ -90,7 +107,9 @@ public struct Dispatcher: Sendable {
             }
             emails.append(Self.outgoing(item, payload, from: from, at: now))
         }
-        for (id, outcome) in email.deliver(emails) {
+        let booked =
+            calendar?.book(appointments) ?? Dictionary(uniqueKeysWithValues: appointments.map { ($0.id, .delivered) })
+        for (id, outcome) in email.deliver(emails).merging(booked, uniquingKeysWith: { first, _ in first }) {
             switch outcome {
             case .delivered: break
             case .retry(let reason): failures[id] = reason
@@ -153,6 +172,15 @@ public struct Dispatcher: Sendable {
                             "INSERT OR IGNORE INTO ledger (idempotency_key, vendor, amount, recorded_at) VALUES (?, ?, ?, ?)",
                         arguments: [item.idempotencyKey, p["vendor"] ?? "", p["amount"] ?? "", now])
                 }
+                if item.action == "calendar.book", let appointment = Self.appointment(item, payloads[item.id!] ?? [:]) {
+                    // Busy in the built-in calendar at once, whatever calendar holds the meeting.
+                    try db.execute(
+                        sql: """
+                            INSERT OR IGNORE INTO calendar_busy (starts_at, ends_at, source, booking_key, title)
+                            VALUES (?, ?, 'booked', ?, ?)
+                            """,
+                        arguments: [appointment.start, appointment.end, appointment.key, appointment.title])
+                }
                 if item.action == "crm.update" {
                     try db.execute(
                         sql: "INSERT OR REPLACE INTO crm_lead (case_id, score, updated_at) VALUES (?, ?, ?)",
@@ -168,6 +196,17 @@ public struct Dispatcher: Sendable {
             }
         }
         return sent
+    }
+
+    /// The meeting a `calendar.book` action asks for (`start` and `end` in ISO 8601), if valid.
+    static func appointment(_ item: OutboxItem, _ payload: [String: String]) -> Appointment? {
+        let iso = ISO8601DateFormatter()
+        guard let start = payload["start"].flatMap(iso.date(from:)), let end = payload["end"].flatMap(iso.date(from:)),
+            end > start
+        else { return nil }
+        return Appointment(
+            id: item.id!, key: item.idempotencyKey, start: start, end: end, title: payload["title"] ?? "Appointment",
+            attendee: payload["to"] ?? "", attendeeName: payload["name"] ?? "")
     }
 
     static func outgoing(_ item: OutboxItem, _ payload: [String: String], from: String, at now: Date) -> OutgoingEmail {

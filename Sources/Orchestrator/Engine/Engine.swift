@@ -384,14 +384,15 @@ public final class Engine: Sendable {
             from: batch.now)
         // Found once per batch: every lead of the batch is offered the same free times.
         let found = batch.slots
-        return Tools(freeSlots: { count, minutes in
-            found.cache.withLock { cache in
-                if let slots = cache[[count, minutes]] { return slots }
-                let slots = finder.slots(count: count, minutes: minutes)
-                cache[[count, minutes]] = slots
-                return slots
-            }
-        })
+        return Tools(
+            freeSlots: { count, minutes in
+                found.cache.withLock { cache in
+                    if let slots = cache[[count, minutes]] { return slots }
+                    let slots = finder.slots(count: count, minutes: minutes)
+                    cache[[count, minutes]] = slots
+                    return slots
+                }
+            }, isFree: { start, minutes in finder.isFree(start, minutes: minutes) })
     }
 }
 

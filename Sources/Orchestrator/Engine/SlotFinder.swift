@@ -41,4 +41,24 @@ struct SlotFinder: Sendable {
         }
         return found
     }
+
+    /// Whether `minutes` from `start` are free: an hour's notice, within working hours that day,
+    /// over nothing busy.
+    func isFree(_ start: Date, minutes: Int) -> Bool {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: timeZone) ?? .gmt
+        let names = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
+        let end = start.addingTimeInterval(Double(minutes) * 60)
+        func at(_ text: String) -> Date? {
+            let parts = text.split(separator: ":").compactMap { Int($0) }
+            return calendar.date(
+                bySettingHour: parts.first ?? 0, minute: parts.count > 1 ? parts[1] : 0, second: 0, of: start)
+        }
+        guard start >= from.addingTimeInterval(3600),
+            hours.days.contains(names[calendar.component(.weekday, from: start) - 1]),
+            let open = at(hours.start), let close = at(hours.end), start >= open, end <= close
+        else { return false }
+        let wanted = DateInterval(start: start, end: end)
+        return !busy.contains { $0.intersects(wanted) && $0.end != start && $0.start != end }
+    }
 }

@@ -1,6 +1,8 @@
 import Foundation
 
-/// Finds free times in the calendar and sends the lead the reply with those times and a booking link.
+/// Finds free times in the calendar and sends the lead the reply with those times and a booking
+/// link; when the lead picks one (`booking.requested` with its `start`), books it if it is still
+/// free and confirms, or offers other times if it is not.
 struct SchedulingSkill: Skill {
     func run(_ input: SkillInput, tools: Tools) -> SkillOutcome {
         var outcome = SkillOutcome()
@@ -9,32 +11,81 @@ struct SchedulingSkill: Skill {
             outcome.notes = ["summary": "no email address to reply to"]
             return outcome
         }
-        guard let freeSlots = tools.freeSlots else {
+        guard let freeSlots = tools.freeSlots, let isFree = tools.isFree else {
             outcome.notes = ["summary": "no calendar access: cannot offer times"]
             outcome.refusedTools = ["calendar.read"]
             return outcome
         }
-        let slots = freeSlots(3, 60)
-        let written = slots.map { Self.written($0, in: input.business.timeZone) }
-        let times = written.map { Self.bullet + $0.local }.joined(separator: "\n")
+        var minutes = 60
+        if case .number(let n) = input.agent.settings["slot_minutes"] { minutes = Int(n) }
+        if input.event.type == "booking.requested" {
+            guard let start = input.payload["start"].flatMap(Self.iso.date(from:)) else {
+                outcome.notes = ["summary": "the booking request has no valid start time"]
+                return outcome
+            }
+            if isFree(start, minutes) {
+                return book(start, minutes: minutes, to: to, name: lead["name"] ?? "", input)
+            }
+            outcome = offer(
+                freeSlots(3, minutes), to: to, input, opening: "Sorry, that time was just taken.",
+                reason: "the time the lead chose is taken: other times")
+            outcome.notes["summary"] = "the time asked for is taken; offered \(outcome.notes["offered"] ?? "0") others"
+            return outcome
+        }
         // The drafting agent's words, never the lead's own: intake is what the lead sent.
         let draft =
             input.context.filter { $0.key != "intake" }.sorted { $0.key < $1.key }.compactMap { $0.value["draft"] }
             .first
             ?? "Hi, thanks for reaching out to \(input.business.name)."
+        outcome = offer(
+            freeSlots(3, minutes), to: to, input, opening: draft, reason: "first reply with available times")
+        outcome.notes["summary"] = "offered \(outcome.notes["offered"] ?? "0") times"
+        return outcome
+    }
+
+    /// The reply offering `slots`, with the booking link.
+    private func offer(_ slots: [Date], to: String, _ input: SkillInput, opening: String, reason: String)
+        -> SkillOutcome
+    {
+        var outcome = SkillOutcome()
+        let written = slots.map { Self.written($0, in: input.business.timeZone) }
+        let times = written.map { Self.bullet + $0.local }.joined(separator: "\n")
         let link = "https://book.baton.local/\(input.event.caseID)"
         let body =
-            "\(draft)\n\nHere are times that work for us:\n\(times)\n\nBook one here: \(link)\n\n\(input.business.name)"
-        outcome.notes = [
-            "slots": written.map(\.iso).joined(separator: ","),
-            "summary": "offered \(slots.count) times",
-        ]
+            "\(opening)\n\nHere are times that work for us:\n\(times)\n\nBook one here: \(link)\n\n\(input.business.name)"
+        outcome.notes = ["slots": written.map(\.iso).joined(separator: ","), "offered": "\(slots.count)"]
         outcome.actions.append(
             ProposedAction(
                 kind: "email.send",
                 payload: ["to": to, "subject": "Your request to \(input.business.name)", "body": body],
-                reason: "first reply with available times"))
-        outcome.emits.append((type: "meeting.booked", payload: [:]))
+                reason: reason))
+        outcome.emits.append((type: "times.offered", payload: [:]))
+        return outcome
+    }
+
+    /// The meeting booked and the lead told.
+    private func book(_ start: Date, minutes: Int, to: String, name: String, _ input: SkillInput) -> SkillOutcome {
+        var outcome = SkillOutcome()
+        let end = start.addingTimeInterval(Double(minutes) * 60)
+        let when = Self.written(start, in: input.business.timeZone)
+        let greeting = name.isEmpty ? "Hi" : "Hi \(name)"
+        outcome.notes = ["booked": when.iso, "summary": "booked \(name.isEmpty ? to : name) for \(when.local)"]
+        outcome.actions.append(
+            ProposedAction(
+                kind: "calendar.book",
+                payload: [
+                    "start": when.iso, "end": Self.iso.string(from: end), "title": "\(input.business.name): \(name)",
+                    "to": to, "name": name,
+                ], reason: "the lead chose a free time"))
+        outcome.actions.append(
+            ProposedAction(
+                kind: "email.send",
+                payload: [
+                    "to": to, "subject": "Booked: \(when.local)",
+                    "body":
+                        "\(greeting), you are booked for \(when.local) (\(input.business.timeZone) time), \(minutes) minutes.\n\nReply to this email if you need to change it.\n\n\(input.business.name)",
+                ], reason: "confirm the booking"))
+        outcome.emits.append((type: "meeting.booked", payload: ["start": when.iso]))
         return outcome
     }
 

@@ -36,6 +36,16 @@ public struct SkillOutcome: Sendable {
 public struct Tools: Sendable {
     /// Free slots of the built-in calendar, present only with `calendar.read`.
     public let freeSlots: (@Sendable (_ count: Int, _ minutes: Int) -> [Date])?
+    /// Whether a time is free (in the future, within working hours, over nothing busy), with `calendar.read`.
+    public let isFree: (@Sendable (_ start: Date, _ minutes: Int) -> Bool)?
+
+    public init(
+        freeSlots: (@Sendable (_ count: Int, _ minutes: Int) -> [Date])? = nil,
+        isFree: (@Sendable (_ start: Date, _ minutes: Int) -> Bool)? = nil
+    ) {
+        self.freeSlots = freeSlots
+        self.isFree = isFree
+    }
 }
 
 /// A built-in, deterministic skill.

@@ -145,6 +145,18 @@ public final class RuntimeStore: Sendable {
                 t.add(column: "revises", .integer)
             }
         }
+        migrator.registerMigration("v6: calendar sources and bookings") { db in
+            // `builtin` (entered here), `external` (read from a CalDAV or ICS calendar, replaced at each
+            // sync) and `booked` (a meeting the scheduling agent booked, keyed by its action).
+            try db.alter(table: "calendar_busy") { t in
+                t.add(column: "source", .text).notNull().defaults(to: "builtin")
+                t.add(column: "booking_key", .text)
+                t.add(column: "title", .text)
+            }
+            try db.execute(
+                sql: "CREATE UNIQUE INDEX calendar_booking ON calendar_busy (booking_key) WHERE booking_key IS NOT NULL"
+            )
+        }
         return migrator
     }
 
@@ -177,6 +189,31 @@ public final class RuntimeStore: Sendable {
         try database.write { db in
             try db.execute(
                 sql: "INSERT INTO calendar_busy (starts_at, ends_at) VALUES (?, ?)", arguments: [start, end])
+        }
+    }
+
+    /// Replaces the busy times read from an outside calendar; returns how many there are now.
+    @discardableResult
+    public func replaceExternalBusy(_ intervals: [DateInterval]) throws -> Int {
+        try database.write { db in
+            try db.execute(sql: "DELETE FROM calendar_busy WHERE source = 'external'")
+            for interval in intervals {
+                try db.execute(
+                    sql: "INSERT INTO calendar_busy (starts_at, ends_at, source) VALUES (?, ?, 'external')",
+                    arguments: [interval.start, interval.end])
+            }
+            return intervals.count
+        }
+    }
+
+    /// The meetings the scheduling agent booked, by start.
+    public func bookings() throws -> [(start: Date, end: Date, title: String, key: String)] {
+        try database.read { db in
+            try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT starts_at, ends_at, title, booking_key FROM calendar_busy WHERE source = 'booked' ORDER BY starts_at"
+            ).map { ($0["starts_at"], $0["ends_at"], $0["title"] ?? "", $0["booking_key"]) }
         }
     }
 
