@@ -1,7 +1,8 @@
 import Foundation
 
 /// A real server from PyPI (aiosmtpd, Radicale…) started by a test on loopback, through a small
-/// Python script in `Peers/` that prints `PORT <n>` when it is ready and stops when its stdin closes.
+/// Python script in `Peers/` that prints `PORT <n>` when it is ready and stops on SIGTERM (or when
+/// the test process is gone).
 final class LoopbackPeer {
     let port: Int
     private let process: Process
@@ -35,14 +36,12 @@ final class LoopbackPeer {
         self.port = port
     }
 
-    /// Stops the server and waits for it to exit.
+    /// Stops the server (SIGTERM; the script stops what it started) and waits for it to exit.
     func stop() {
         guard process.isRunning else { return }
-        try? input.fileHandleForWriting.close()
-        let deadline = Date().addingTimeInterval(5)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        if process.isRunning { process.terminate() }
+        process.terminate()
         process.waitUntilExit()
+        try? input.fileHandleForWriting.close()
     }
 
     deinit { stop() }

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A real SMTP server for Baton's connector tests: aiosmtpd on loopback.
 
-Prints "PORT <n>" once it accepts connections, then serves until stdin closes. Every message
+Prints "PORT <n>" once it accepts connections, then serves until it gets SIGTERM, or the test
+process is gone. Every message
 it accepts is stored in --folder as N.eml (the bytes received) and N.json (what Python's email
 package reads from them, plus the envelope and the session's TLS and AUTH state).
 
@@ -68,7 +69,23 @@ class Store:
         return "250 2.0.0 stored"
 
 
+def wait_for_the_test():
+    """Returns on SIGTERM, or when the parent (the test) is gone."""
+    import signal
+    import threading
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    parent = os.getppid()
+    while not done.wait(0.2):
+        if os.getppid() != parent:
+            break
+
+
 def main():
+    # A test process may start this with signals blocked (its threads block them): unblock, so
+    # SIGTERM stops it (and whatever it starts).
+    import signal
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
     parser = argparse.ArgumentParser()
     parser.add_argument("--folder", required=True)
     parser.add_argument("--port", type=int, default=0)
@@ -103,7 +120,7 @@ def main():
                             port=port, server_hostname="localhost", **options)
     controller.start()
     print(f"PORT {port}", flush=True)
-    sys.stdin.read()  # until the test closes stdin (or ends)
+    wait_for_the_test()
     controller.stop()
 
 

@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+
+@testable import Connectors
+
+/// Reading busy times from iCalendar text.
+struct ICalendarTests {
+    static let edmonton = TimeZone(identifier: "America/Edmonton")!
+    static var iso: ISO8601DateFormatter { ISO8601DateFormatter() }
+
+    static func busy(_ body: String, from: String, to: String) throws -> [String] {
+        let text =
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + body.replacingOccurrences(of: "\n", with: "\r\n")
+            + "END:VCALENDAR\r\n"
+        return try ICalendar(text, timeZone: edmonton).busy(from: iso.date(from: from)!, to: iso.date(from: to)!)
+            .map { "\(iso.string(from: $0.start))/\(iso.string(from: $0.end))" }
+    }
+
+    @Test func timesInUTCInAZoneFloatingAllDayAndByDuration() throws {
+        let found = try Self.busy(
+            """
+            BEGIN:VEVENT
+            UID:a
+            DTSTART:20260302T170000Z
+            DTEND:20260302T180000Z
+            END:VEVENT
+            BEGIN:VEVENT
+            UID:b
+            DTSTART;TZID=America/Edmonton:20260303T090000
+            DURATION:PT1H30M
+            END:VEVENT
+            BEGIN:VEVENT
+            UID:c
+            DTSTART;VALUE=DATE:20260304
+            END:VEVENT
+            BEGIN:VEVENT
+            UID:d
+            DTSTART:20260305T100000
+            DTEND:20260305T103000
+            SUMMARY:a floating time, in the business's zone, with a folded
+              summary line
+            END:VEVENT
+            BEGIN:VEVENT
+            UID:e
+            DTSTART:20260305T120000Z
+            DTEND:20260305T130000Z
+            TRANSP:TRANSPARENT
+            END:VEVENT
+            BEGIN:VEVENT
+            UID:f
+            DTSTART:20260305T140000Z
+            DTEND:20260305T150000Z
+            STATUS:CANCELLED
+            END:VEVENT
+
+            """, from: "2026-03-01T00:00:00Z", to: "2026-03-10T00:00:00Z")
+        #expect(
+            found == [
+                "2026-03-02T17:00:00Z/2026-03-02T18:00:00Z",
+                "2026-03-03T16:00:00Z/2026-03-03T17:30:00Z",  // 09:00 MST is 16:00 UTC
+                "2026-03-04T07:00:00Z/2026-03-05T07:00:00Z",  // the whole local day
+                "2026-03-05T17:00:00Z/2026-03-05T17:30:00Z",
+            ])
+    }
+
+    @Test func aWeeklyMeetingKeepsItsLocalTimeAcrossDaylightSavingAndSkipsItsExceptions() throws {
+        // Tuesdays and Thursdays at 09:00 Edmonton time; DST starts Sunday 8 March 2026; one Thursday cancelled.
+        let found = try Self.busy(
+            """
+            BEGIN:VEVENT
+            UID:staff
+            DTSTART;TZID=America/Edmonton:20260303T090000
+            DTEND;TZID=America/Edmonton:20260303T100000
+            RRULE:FREQ=WEEKLY;BYDAY=TU,TH;UNTIL=20260313T000000Z
+            EXDATE;TZID=America/Edmonton:20260312T090000
+            END:VEVENT
+            BEGIN:VEVENT
+            UID:standup
+            DTSTART:20260302T150000Z
+            DURATION:PT15M
+            RRULE:FREQ=DAILY;INTERVAL=2;COUNT=3
+            END:VEVENT
+
+            """, from: "2026-03-01T00:00:00Z", to: "2026-03-20T00:00:00Z")
+        #expect(
+            found == [
+                "2026-03-02T15:00:00Z/2026-03-02T15:15:00Z",
+                "2026-03-03T16:00:00Z/2026-03-03T17:00:00Z",
+                "2026-03-04T15:00:00Z/2026-03-04T15:15:00Z",
+                "2026-03-05T16:00:00Z/2026-03-05T17:00:00Z",
+                "2026-03-06T15:00:00Z/2026-03-06T15:15:00Z",
+                "2026-03-10T15:00:00Z/2026-03-10T16:00:00Z",  // 09:00 MDT after the change
+            ])
+    }
+
+    @Test func anEventWithoutAStartIsAnError() {
+        #expect(throws: ICalendarError.self) {
+            try Self.busy(
+                "BEGIN:VEVENT\nUID:x\nSUMMARY:no start\nEND:VEVENT\n", from: "2026-03-01T00:00:00Z",
+                to: "2026-03-02T00:00:00Z")
+        }
+    }
+}
