@@ -49,13 +49,22 @@ struct RunCommand: ParsableCommand {
             let engine = Engine(blueprint: loaded, store: store)
             let email: EmailConnector
             let from: String
+            let calendar: CalendarConnector?
+            let refreshMinutes: Int
             do {
                 email = try EmailConnectors.make(for: loaded, dataFolder: runtime.folder)
                 from = try EmailConnectors.sender(for: loaded)
+                calendar = try CalendarConnectors.make(for: loaded)
+                refreshMinutes = try CalendarConnectors.refreshMinutes(for: loaded)
+                try (calendar as? CalDAVCalendar)?.check()
             } catch let error as ConnectorError {
                 throw Failure("\(error)\nfix the blueprint's connectors section, or set the variable, then run again")
+            } catch {
+                throw Failure("the calendar connector cannot be used: \(error)")
             }
-            let dispatcher = Dispatcher(store: store, blueprint: loaded, email: email, from: from)
+            let dispatcher = Dispatcher(store: store, blueprint: loaded, email: email, calendar: calendar, from: from)
+            let sync = calendar.map { CalendarSync(store: store, calendar: $0) }
+            var nextSync = Date.distantPast
             let stop = StopFlag()
             for signalNumber in [SIGINT, SIGTERM] {
                 signal(signalNumber, SIG_IGN)
@@ -71,9 +80,18 @@ struct RunCommand: ParsableCommand {
                 blueprint: loaded, store: store, folder: (runtime.folder as NSString).appendingPathComponent("reports"),
                 render: { report in try templates?.render(report) ?? [("md", report.markdown)] })
             log(
-                "running \(loaded.business.name): \(loaded.agents.count) agents; data in \(runtime.folder); emails to \(EmailConnectors.describe(email))"
+                "running \(loaded.business.name): \(loaded.agents.count) agents; data in \(runtime.folder); emails to \(EmailConnectors.describe(email)); busy times from \(CalendarConnectors.describe(calendar))"
             )
             while !stop.isSet {
+                if let sync, Date() >= nextSync {
+                    // A calendar that cannot be read keeps the last busy times it gave; said, not fatal.
+                    do {
+                        log("read \(try sync.refresh()) busy times from \(CalendarConnectors.describe(calendar))")
+                    } catch {
+                        log("could not read the calendar (keeping the last busy times): \(error)")
+                    }
+                    nextSync = Date().addingTimeInterval(Double(refreshMinutes) * 60)
+                }
                 let processed = try engine.processBatch(limit: 256)
                 let sent = try dispatcher.dispatch()
                 if let report = try reports.runIfDue() { log("wrote the daily report \(report)") }
