@@ -15,6 +15,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // The questionnaire pack model, loader, linter, expression language and interview state machine.
@@ -47,6 +51,14 @@ let package = Package(
                 "Orchestrator", "Blueprint", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
+        // The HTTP side of `baton run` (Hummingbird): the authenticated intake, health and metrics.
+        .target(
+            name: "Server",
+            dependencies: [
+                "Orchestrator", "Blueprint", "Connectors", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]),
         // syncfs(2), which Glibc's Swift module does not expose: one flush for a batch of outbox files.
         .target(name: "CFileSync"),
         // The consultant's SQLite workspace: assessment sessions and every answer as it is given.
@@ -62,7 +74,7 @@ let package = Package(
             name: "baton",
             dependencies: [
                 "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Scoring", "Reports", "Blueprint", "Orchestrator",
-                "Connectors",
+                "Connectors", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -79,6 +91,7 @@ let package = Package(
         .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "BlueprintTests", dependencies: ["Blueprint", "Scoring", "Questionnaire", "Reports"], exclude: ["Golden"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "Orchestrator", "Blueprint"]),
         .testTarget(
             name: "ConnectorsTests", dependencies: ["Connectors", "Orchestrator", "Blueprint"], exclude: ["Peers"]),
         .testTarget(

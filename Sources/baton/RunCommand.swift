@@ -7,6 +7,8 @@ import Foundation
 import Orchestrator
 import Questionnaire
 import Reports
+import Server
+import Synchronization
 
 /// `baton run BLUEPRINT`: boots the agent system in the foreground.
 struct RunCommand: ParsableCommand {
@@ -30,6 +32,13 @@ struct RunCommand: ParsableCommand {
 
     @Flag(help: "Process every waiting event and dispatch its effects, then exit.")
     var once = false
+
+    @Option(
+        help: ArgumentHelp(
+            "Serve the HTTP intake (POST /v1/events), /healthz and /metrics here.",
+            discussion: "Default: connectors.forms.settings.listen in the blueprint; none if neither is given.",
+            valueName: "host:port"))
+    var listen: String?
 
     func run() throws {
         try reportingFailures {
@@ -79,6 +88,24 @@ struct RunCommand: ParsableCommand {
             let reports = DailyReportJob(
                 blueprint: loaded, store: store, folder: (runtime.folder as NSString).appendingPathComponent("reports"),
                 render: { report in try templates?.render(report) ?? [("md", report.markdown)] })
+            // The HTTP intake, beside the loop; a server that cannot start stops the run, with why.
+            let serverFailure = Mutex<String?>(nil)
+            var server: Task<Void, Never>?
+            if !once, let intake = try Self.intake(loaded, listen: listen) {
+                if let closed = intake.closedBecause { log(closed) }
+                let app = IntakeServer(store: store, settings: intake).application { port in
+                    log("intake listening on http://\(intake.host):\(port)/v1/events (also /healthz, /metrics)")
+                }
+                server = Task {
+                    do { try await app.run() } catch {
+                        serverFailure.withLock {
+                            $0 = "the intake cannot listen on \(intake.host):\(intake.port): \(error)"
+                        }
+                        stop.set()
+                    }
+                }
+            }
+            defer { server?.cancel() }
             log(
                 "running \(loaded.business.name): \(loaded.agents.count) agents; data in \(runtime.folder); emails to \(EmailConnectors.describe(email)); busy times from \(CalendarConnectors.describe(calendar))"
             )
@@ -103,8 +130,13 @@ struct RunCommand: ParsableCommand {
                     Thread.sleep(forTimeInterval: 0.05)
                 }
             }
+            if let failure = serverFailure.withLock({ $0 }) { throw Failure(failure) }
             log(stop.isSet ? "stopped; waiting events stay queued for the next run" : "idle; done")
         }
+    }
+
+    private static func intake(_ blueprint: Blueprint, listen: String?) throws -> IntakeSettings? {
+        do { return try IntakeSettings.from(blueprint, listen: listen) } catch { throw Failure("\(error)") }
     }
 
     private func log(_ message: String) {

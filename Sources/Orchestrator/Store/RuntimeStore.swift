@@ -5,7 +5,8 @@ import GRDB
 /// approvals, the built-in CRM and calendar, and the audit log.
 public final class RuntimeStore: Sendable {
     let database: DatabaseQueue
-    let clock: @Sendable () -> Date
+    /// The runtime's clock (injected in tests).
+    public let clock: @Sendable () -> Date
 
     /// Opens (creating) the store in `folder`.
     public init(folder: String, clock: @escaping @Sendable () -> Date = Date.init) throws {
@@ -165,6 +166,14 @@ public final class RuntimeStore: Sendable {
     public func submit(
         type: String, caseID: String, payload: [String: Any], producer: String, idempotencyKey: String? = nil
     ) throws -> Int64 {
+        try store(type: type, caseID: caseID, payload: payload, producer: producer, idempotencyKey: idempotencyKey).id
+    }
+
+    /// Stores an event durably, once per idempotency key: the id, and whether this call stored it
+    /// (false when the key was stored before).
+    public func store(
+        type: String, caseID: String, payload: [String: Any], producer: String, idempotencyKey: String? = nil
+    ) throws -> (id: Int64, isNew: Bool) {
         let json = String(
             decoding: try JSONSerialization.data(
                 withJSONObject: payload, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
@@ -173,14 +182,14 @@ public final class RuntimeStore: Sendable {
             if let key = idempotencyKey,
                 let existing = try EventRecord.filter(Column("idempotency_key") == key).fetchOne(db)
             {
-                return existing.id!
+                return (existing.id!, false)
             }
             let event = EventRecord(
                 id: nil, type: type, caseID: caseID, causationID: nil, payloadJSON: json, producer: producer,
                 idempotencyKey: idempotencyKey,
                 status: .pending, createdAt: now, dueAt: nil)
             try event.insert(db)
-            return db.lastInsertedRowID
+            return (db.lastInsertedRowID, true)
         }
     }
 
@@ -190,6 +199,11 @@ public final class RuntimeStore: Sendable {
             try db.execute(
                 sql: "INSERT INTO calendar_busy (starts_at, ends_at) VALUES (?, ?)", arguments: [start, end])
         }
+    }
+
+    /// One event by id.
+    public func event(_ id: Int64) throws -> EventRecord? {
+        try database.read { try EventRecord.fetchOne($0, key: id) }
     }
 
     /// Replaces the busy times read from an outside calendar; returns how many there are now.

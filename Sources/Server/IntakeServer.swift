@@ -1,0 +1,160 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Orchestrator
+
+/// How the HTTP intake listens and whom it lets in.
+public struct IntakeSettings: Sendable {
+    public var host: String
+    /// 0 picks a free port (tests); the running port is reported when the server is up.
+    public var port: Int
+    /// The bearer token a form or tool may send (`Authorization: Bearer …`).
+    public var token: String?
+    /// The secret for signed requests (`X-Baton-Signature: t=UNIX,v1=HEX` over `"t.body"`).
+    public var hmacSecret: String?
+    /// Bodies larger than this are refused (413).
+    public var maxBodyBytes: Int
+    /// Signed requests older (or newer) than this are refused as replays.
+    public var replayWindow: TimeInterval
+    /// The event types outside tools may send: the blueprint's `intake` list.
+    public var acceptedTypes: Set<String>
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, token: String? = nil, hmacSecret: String? = nil,
+        maxBodyBytes: Int = 64 * 1024, replayWindow: TimeInterval = 300, acceptedTypes: Set<String>
+    ) {
+        self.host = host
+        self.port = port
+        self.token = token
+        self.hmacSecret = hmacSecret
+        self.maxBodyBytes = maxBodyBytes
+        self.replayWindow = replayWindow
+        self.acceptedTypes = acceptedTypes
+    }
+
+    /// Why intake refuses everything, if it does: neither a token nor a secret is set.
+    public var closedBecause: String? {
+        token == nil && hmacSecret == nil
+            ? "intake is closed: neither a token nor an HMAC secret is set (the blueprint names the variables; defaults BATON_INTAKE_TOKEN and BATON_INTAKE_HMAC_SECRET)"
+            : nil
+    }
+}
+
+/// The HTTP side of `baton run`: `POST /v1/events` (authenticated, size-limited, validated, durable
+/// before its 2xx, idempotent with `Idempotency-Key`), `GET /healthz` and `GET /metrics`.
+public struct IntakeServer: Sendable {
+    let store: RuntimeStore
+    let settings: IntakeSettings
+
+    public init(store: RuntimeStore, settings: IntakeSettings) {
+        self.store = store
+        self.settings = settings
+    }
+
+    /// The application; `onRunning` gets the port it listens on.
+    public func application(onRunning: @escaping @Sendable (Int) -> Void = { _ in }) -> some ApplicationProtocol {
+        let router = Router()
+        router.post("/v1/events") { request, _ in try await self.receive(request) }
+        router.get("/healthz") { _, _ in Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok\n"))) }
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: try RuntimeMetrics.prometheus(self.store))))
+        }
+        var logger = Logger(label: "baton.intake")
+        // Stopping the run cancels the server, which Hummingbird reports as an error: only critical ones show.
+        logger.logLevel = .critical
+        return Application(
+            router: router, configuration: .init(address: .hostname(settings.host, port: settings.port)),
+            onServerRunning: { channel in onRunning(channel.localAddress?.port ?? 0) }, logger: logger)
+    }
+
+    /// One submission, checked in order: open, size, authentication, JSON, then stored.
+    func receive(_ request: Request) async throws -> Response {
+        if let closed = settings.closedBecause { return Self.refusal(.serviceUnavailable, closed) }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > settings.maxBodyBytes {
+            return Self.refusal(.contentTooLarge, "the body is larger than \(settings.maxBodyBytes) bytes")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: settings.maxBodyBytes)
+        } catch {
+            return Self.refusal(.contentTooLarge, "the body is larger than \(settings.maxBodyBytes) bytes")
+        }
+        let body = Data(buffer: buffer)
+        if let refused = authenticate(request, body) { return Self.refusal(.unauthorized, refused) }
+        let submission: Submission
+        switch Submission.read(body, accepting: settings.acceptedTypes) {
+        case .success(let read): submission = read
+        case .failure(let problem): return Self.refusal(problem.status, problem.message, field: problem.field)
+        }
+        let key = request.headers[HTTPField.Name("Idempotency-Key")!].map { "intake:\($0)" }
+        let caseID = submission.caseID ?? "case-\(UUID().uuidString.prefix(8).lowercased())"
+        // Committed (synced) before the answer: a 2xx means the event survives a crash.
+        let (id, isNew) = try store.store(
+            type: submission.type, caseID: caseID, payload: submission.payload, producer: "intake", idempotencyKey: key)
+        guard isNew else {
+            // A retry of a stored submission: the first one's event, nothing stored again.
+            return Self.json(.ok, ["event": "\(id)", "case": try store.event(id)?.caseID ?? caseID, "repeat": "true"])
+        }
+        return Self.json(.accepted, ["event": "\(id)", "case": caseID])
+    }
+
+    /// Why the request is not let in, or nil: a matching bearer token, or a fresh matching signature.
+    func authenticate(_ request: Request, _ body: Data) -> String? {
+        if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
+            guard let token = settings.token else { return "bearer tokens are not accepted here" }
+            return Self.same(String(header.dropFirst(7)), token) ? nil : "the bearer token is wrong"
+        }
+        if let header = request.headers[HTTPField.Name("X-Baton-Signature")!] {
+            guard let secret = settings.hmacSecret else { return "signed requests are not accepted here" }
+            var fields: [String: String] = [:]
+            for part in header.split(separator: ",") {
+                let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                if pair.count == 2 { fields[pair[0]] = pair[1] }
+            }
+            guard let stamp = fields["t"], let seconds = TimeInterval(stamp), let signature = fields["v1"] else {
+                return "X-Baton-Signature must be t=UNIX-SECONDS,v1=HEX"
+            }
+            guard abs(store.clock().timeIntervalSince1970 - seconds) <= settings.replayWindow else {
+                return "the signature's time is more than \(Int(settings.replayWindow)) s away (a replay?)"
+            }
+            let expected = Self.signature(secret: secret, timestamp: stamp, body: body)
+            return Self.same(signature.lowercased(), expected) ? nil : "the signature does not match the body"
+        }
+        return "send Authorization: Bearer TOKEN or X-Baton-Signature: t=…,v1=…"
+    }
+
+    /// HMAC-SHA256 of `"TIMESTAMP." + body` with the secret, in lower-case hex.
+    public static func signature(secret: String, timestamp: String, body: Data) -> String {
+        var message = Data("\(timestamp).".utf8)
+        message.append(body)
+        let code = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Data(secret.utf8)))
+        return code.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Compares in time that does not depend on where the texts differ.
+    static func same(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    static func refusal(_ status: HTTPResponse.Status, _ message: String, field: String? = nil) -> Response {
+        var answer = ["error": message]
+        if let field { answer["field"] = field }
+        var response = json(status, answer)
+        if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer realm=\"baton\"" }
+        return response
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ object: [String: String]) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
