@@ -82,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "baton-bench",
             dependencies: [
-                "Scoring", "Reports", "AssessmentFlow", "Orchestrator", "Blueprint", "Questionnaire",
+                "Scoring", "Reports", "AssessmentFlow", "Orchestrator", "Blueprint", "Questionnaire", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
