@@ -158,6 +158,17 @@ public final class RuntimeStore: Sendable {
                 sql: "CREATE UNIQUE INDEX calendar_booking ON calendar_busy (booking_key) WHERE booking_key IS NOT NULL"
             )
         }
+        migrator.registerMigration("v7: CRM contacts") { db in
+            try db.create(table: "crm_contact") { t in
+                t.primaryKey("email", .text)
+                t.column("name", .text)
+                t.column("phone", .text)
+                t.column("company", .text)
+                t.column("status", .text)
+                t.column("notes", .text)
+                t.column("updated_at", .datetime).notNull()
+            }
+        }
         return migrator
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Orchestrator
 import Scoring
 
 /// Renders a report in one of its formats. Pure: the same input and templates give the same bytes.
@@ -80,10 +81,5 @@ public struct ReportRenderer: Sendable {
         return lines.joined(separator: "\r\n") + "\r\n"
     }
 
-    static func csvCell(_ value: String) -> String {
-        var text = value
-        if let first = text.first, "=+-@\t\r".contains(first), Double(text) == nil { text = "'" + text }
-        guard text.contains(where: { ",\"\r\n".contains($0) }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
+    static func csvCell(_ value: String) -> String { CSVTable.cell(value) }
 }
