@@ -43,14 +43,19 @@ public struct IntakeSettings: Sendable {
 }
 
 /// The HTTP side of `baton run`: `POST /v1/events` (authenticated, size-limited, validated, durable
-/// before its 2xx, idempotent with `Idempotency-Key`), `GET /healthz` and `GET /metrics`.
+/// before its 2xx, idempotent with `Idempotency-Key`), `GET /healthz`, `GET /metrics`, and the
+/// approvals dashboard (``Dashboard``).
 public struct IntakeServer: Sendable {
     let store: RuntimeStore
     let settings: IntakeSettings
+    let dashboard: Dashboard?
 
-    public init(store: RuntimeStore, settings: IntakeSettings) {
+    /// - Parameter reportsFolder: where the daily reports are, for the dashboard (which is served
+    ///   when this is given).
+    public init(store: RuntimeStore, settings: IntakeSettings, reportsFolder: String? = nil, dashboard: Bool = true) {
         self.store = store
         self.settings = settings
+        self.dashboard = dashboard ? Dashboard(store: store, reportsFolder: reportsFolder) : nil
     }
 
     /// The application; `onRunning` gets the port it listens on.
@@ -63,6 +68,7 @@ public struct IntakeServer: Sendable {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: try RuntimeMetrics.prometheus(self.store))))
         }
+        dashboard?.routes(router)
         var logger = Logger(label: "baton.intake")
         // Stopping the run cancels the server, which Hummingbird reports as an error: only critical ones show.
         logger.logLevel = .critical

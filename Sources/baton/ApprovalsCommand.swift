@@ -1,12 +1,29 @@
 import ArgumentParser
 import Foundation
 import Orchestrator
+import Server
 
 /// `baton approvals`: what waits for a person, and the person's decisions.
 struct ApprovalsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "approvals", abstract: "List, approve, reject or override actions that wait for a person.",
-        subcommands: [List.self, Show.self, Approve.self, Reject.self, Override.self])
+        subcommands: [List.self, Show.self, Approve.self, Reject.self, Override.self, Token.self])
+
+    struct Token: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a sign-in token for the approvals dashboard (shown once; only its hash is kept).",
+            discussion: """
+                The dashboard is served by `baton run --listen HOST:PORT` at http://HOST:PORT/approvals. \
+                Each token works until the data folder is deleted; make one per person.
+                """)
+        @OptionGroup var runtime: RuntimeOptions
+
+        func run() throws {
+            try reportingFailures {
+                print(try DashboardTokens.make(in: runtime.store()))
+            }
+        }
+    }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List pending approvals.")

@@ -93,8 +93,13 @@ struct RunCommand: ParsableCommand {
             var server: Task<Void, Never>?
             if !once, let intake = try Self.intake(loaded, listen: listen) {
                 if let closed = intake.closedBecause { log(closed) }
-                let app = IntakeServer(store: store, settings: intake).application { port in
-                    log("intake listening on http://\(intake.host):\(port)/v1/events (also /healthz, /metrics)")
+                let app = IntakeServer(
+                    store: store, settings: intake,
+                    reportsFolder: (runtime.folder as NSString).appendingPathComponent("reports")
+                ).application { port in
+                    log(
+                        "intake listening on http://\(intake.host):\(port)/v1/events; approvals dashboard at /approvals (sign in with `baton approvals token`); /healthz, /metrics"
+                    )
                 }
                 server = Task {
                     do { try await app.run() } catch {

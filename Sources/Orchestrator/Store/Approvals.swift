@@ -153,7 +153,8 @@ public struct Approvals: Sendable {
         }
     }
 
-    static func payload(_ json: String) throws -> [String: String] {
+    /// An action's payload from its JSON.
+    public static func payload(_ json: String) throws -> [String: String] {
         (try JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: String] ?? [:]
     }
 

@@ -169,6 +169,17 @@ public final class RuntimeStore: Sendable {
                 t.column("updated_at", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v8: dashboard access") { db in
+            try db.create(table: "dashboard_token") { t in
+                t.primaryKey("hash", .text)
+                t.column("created_at", .datetime).notNull()
+            }
+            try db.create(table: "dashboard_session") { t in
+                t.primaryKey("id", .text)
+                t.column("csrf", .text).notNull()
+                t.column("expires_at", .datetime).notNull()
+            }
+        }
         return migrator
     }
 

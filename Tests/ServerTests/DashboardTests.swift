@@ -1,0 +1,193 @@
+import Blueprint
+import Foundation
+import Orchestrator
+import Synchronization
+import Testing
+
+@testable import Server
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// The approvals dashboard over real HTTP on loopback: sign-in, CSRF, deciding, the email leaving.
+@Suite(.serialized)
+struct DashboardTests {
+    /// Does not follow redirects, so a 303 and its Set-Cookie can be read.
+    final class NoRedirects: NSObject, URLSessionTaskDelegate, Sendable {
+        func urlSession(
+            _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+            newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
+        ) {
+            completionHandler(nil)
+        }
+    }
+
+    static let session = URLSession(configuration: .ephemeral, delegate: NoRedirects(), delegateQueue: nil)
+
+    struct Answer {
+        let status: Int
+        let text: String
+        let headers: [String: String]
+    }
+
+    static func call(_ url: URL, form: [String: String]? = nil, cookie: String? = nil) async throws -> Answer {
+        var request = URLRequest(url: url)
+        if let form {
+            request.httpMethod = "POST"
+            request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+            request.httpBody = Data(
+                form.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+                    .joined(separator: "&").utf8)
+        }
+        if let cookie { request.setValue(cookie, forHTTPHeaderField: "Cookie") }
+        let (data, response) = try await session.data(for: request)
+        let http = response as! HTTPURLResponse
+        var headers: [String: String] = [:]
+        for (key, value) in http.allHeaderFields { headers["\(key)".lowercased()] = "\(value)" }
+        return Answer(status: http.statusCode, text: String(decoding: data, as: UTF8.self), headers: headers)
+    }
+
+    /// A runtime whose first reply to a lead waits for the owner, with one lead in; the dashboard served.
+    static func withDashboard(_ body: (URL, RuntimeStore, Dispatcher, String) async throws -> Void) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "baton-dashboard-\(UUID().uuidString)"
+        ).path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let store = try RuntimeStore(folder: folder, clock: { IntakeTests.now })
+        var blueprint = try BlueprintFile.load(
+            path: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("BlueprintTests/Golden/plumbing-contractor.blueprint.yaml").path)
+        blueprint.approvals.append(
+            ApprovalRule(
+                action: "email.send", when: "first_contact", approver: "owner",
+                timeout: Timeout(after: "4h", then: "remind")))
+        try store.submit(
+            type: "lead.received", caseID: "lead-1",
+            payload: [
+                "name": "Dana <b>Lee</b>", "email": "dana@example.com", "budget": "4000", "city": "Calgary",
+                "timeline": "asap",
+            ],
+            producer: "intake")
+        try Engine(blueprint: blueprint, store: store).runUntilIdle()
+        let dispatcher = Dispatcher(
+            store: store, blueprint: blueprint, emailFolder: folder + "/outbox", from: "office@example.com")
+        let token = try DashboardTokens.make(in: store)
+        let port = Mutex(0)
+        let app = IntakeServer(
+            store: store, settings: IntakeSettings(port: 0, acceptedTypes: []), reportsFolder: folder + "/reports"
+        )
+        .application { running in port.withLock { $0 = running } }
+        let server = Task { try await app.run() }
+        defer { server.cancel() }
+        while port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        try await body(URL(string: "http://127.0.0.1:\(port.withLock { $0 })")!, store, dispatcher, token)
+    }
+
+    @Test func signInSeeTheEvidenceApproveAndTheEmailLeaves() async throws {
+        try await Self.withDashboard { base, store, dispatcher, token in
+            // Not signed in: sent to the sign-in page.
+            let anonymous = try await Self.call(base.appendingPathComponent("approvals"))
+            #expect(anonymous.status == 303 && anonymous.headers["location"] == "/login")
+            #expect(try await Self.call(base.appendingPathComponent("login"), form: ["token": "wrong"]).status == 401)
+            let signIn = try await Self.call(base.appendingPathComponent("login"), form: ["token": token])
+            #expect(signIn.status == 303)
+            let setCookie = try #require(signIn.headers["set-cookie"])
+            #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict"))
+            let cookie = String(setCookie.split(separator: ";")[0])
+
+            let page = try await Self.call(base.appendingPathComponent("approvals"), cookie: cookie)
+            #expect(page.status == 200)
+            #expect(page.text.contains("#1: scheduler wants email.send"))
+            #expect(page.text.contains("<strong>Why:</strong> first reply with available times"))
+            #expect(page.text.contains("Evidence it used"))
+            #expect(page.text.contains("Dana &lt;b&gt;Lee&lt;/b&gt;"))  // the lead's text, escaped
+            #expect(!page.text.contains("<b>Lee</b>"))
+            let csrf = try #require(page.text.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1)
+
+            // A post without the CSRF token (or with another) is refused, and nothing changes.
+            let forged = try await Self.call(
+                base.appendingPathComponent("approvals/1/approve"), form: [:], cookie: cookie)
+            #expect(forged.status == 403)
+            let wrong = try await Self.call(
+                base.appendingPathComponent("approvals/1/approve"), form: ["csrf": "00"], cookie: cookie)
+            #expect(wrong.status == 403)
+            #expect(try Approvals(store: store).pending().count == 1)
+
+            // One click: approved, and the dispatcher sends it.
+            let approve = try await Self.call(
+                base.appendingPathComponent("approvals/1/approve"), form: ["csrf": String(csrf)], cookie: cookie)
+            #expect(approve.status == 303 && approve.headers["location"] == "/approvals")
+            #expect(try Approvals(store: store).get(1).status == .approved)
+            try dispatcher.dispatch()
+            let sent = try store.outbox().first { $0.idempotencyKey == "approval-1" }
+            #expect(sent?.status == .sent)
+            #expect(
+                try store.audit(caseID: "lead-1").contains { $0.kind == "sent" && $0.detail.contains("approval-1") })
+
+            // The case timeline, then signing out ends the session.
+            let timeline = try await Self.call(base.appendingPathComponent("cases/lead-1"), cookie: cookie)
+            #expect(timeline.text.contains("approved") && timeline.text.contains("email.send #1"))
+            #expect(
+                try await Self.call(base.appendingPathComponent("logout"), form: ["csrf": String(csrf)], cookie: cookie)
+                    .status == 303)
+            #expect(try await Self.call(base.appendingPathComponent("approvals"), cookie: cookie).status == 303)
+        }
+    }
+
+    @Test func rejectNeedsAReasonAndOverrideSendsItBack() async throws {
+        try await Self.withDashboard { base, store, _, token in
+            let signIn = try await Self.call(base.appendingPathComponent("login"), form: ["token": token])
+            let cookie = String(try #require(signIn.headers["set-cookie"]).split(separator: ";")[0])
+            let page = try await Self.call(base.appendingPathComponent("approvals"), cookie: cookie)
+            let csrf = String(try #require(page.text.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1))
+            let empty = try await Self.call(
+                base.appendingPathComponent("approvals/1/reject"), form: ["csrf": csrf, "reason": ""], cookie: cookie)
+            #expect(empty.status == 400)
+            let back = try await Self.call(
+                base.appendingPathComponent("approvals/1/override"),
+                form: ["csrf": csrf, "instructions": "say: Parking is at the back."],
+                cookie: cookie)
+            #expect(back.status == 303)
+            #expect(try Approvals(store: store).get(1).status == .overridden)
+            #expect(try store.events().last?.type == Engine.overrideEvent)
+        }
+    }
+
+    @Test func inARealBrowserSignInSeeTheEvidenceAndApproveInOneClick() async throws {
+        try await Self.withDashboard { base, store, dispatcher, token in
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent()
+            let screenshot = root.appendingPathComponent(".build/dashboard-screenshot.png").path
+            try? FileManager.default.removeItem(atPath: screenshot)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = [
+                "python3",
+                URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+                    "Peers/dashboard_browser.py"
+                ).path,
+                base.absoluteString, token, screenshot,
+            ]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            try #require(
+                process.terminationStatus == 0, "the browser run failed: \(String(decoding: data, as: UTF8.self))")
+            let seen = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            #expect(seen["redirected_to_login"] as? Bool == true)
+            #expect(seen["after_sign_in"] as? String == "/approvals")
+            #expect(seen["heading"] as? String == "#1: scheduler wants email.send")
+            #expect((seen["why"] as? String)?.contains("first reply with available times") == true)
+            #expect((seen["evidence"] as? String)?.contains("dana@example.com") == true)
+            #expect((seen["after_approve"] as? String)?.contains("Nothing waits for you.") == true)
+            #expect(FileManager.default.fileExists(atPath: screenshot))
+            // The approved email leaves with the next dispatch.
+            #expect(try dispatcher.dispatch() >= 1)
+            #expect(try store.outbox().first { $0.idempotencyKey == "approval-1" }?.status == .sent)
+        }
+    }
+}
