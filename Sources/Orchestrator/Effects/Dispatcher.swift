@@ -38,7 +38,7 @@ public struct Dispatcher: Sendable {
 
     /// The actions the embedded connectors carry out: the `.eml` outbox, the built-in CRM and ledger.
     static let connected: Set<String> = [
-        "email.send", "complaint.reply", "crm.update", "transaction.record", "calendar.book",
+        "email.send", "complaint.reply", "crm.update", "transaction.record", "calendar.book", ApprovalNotice.action,
     ]
 
     /// Attempts before an action is given up as dead (it then shows in the daily report).
@@ -73,7 +73,7 @@ public struct Dispatcher: Sendable {
             let payload =
                 (try? JSONSerialization.jsonObject(with: Data(item.payloadJSON.utf8))) as? [String: String] ?? [:]
             payloads[item.id!] = payload
-            let isEmail = item.action == "email.send" || item.action == "complaint.reply"
+            let isEmail = ["email.send", "complaint.reply", ApprovalNotice.action].contains(item.action)
             // Sent before a crash: recorded as sent, whatever has changed since (even the blueprint).
             if isEmail && email.alreadyDelivered(key: item.idempotencyKey) {
                 emails.append(Self.outgoing(item, payload, from: from, at: now))
@@ -216,9 +216,9 @@ public struct Dispatcher: Sendable {
     }
 
     /// Why the item's agent may no longer take its action under this blueprint, if it may not. The
-    /// clock's own items (the daily report) belong to no agent.
+    /// system's own items (the daily report, approval notices) belong to no agent.
     func revoked(_ item: OutboxItem) -> String? {
-        guard item.agent != DailyReportJob.agentName else { return nil }
+        guard item.agent != DailyReportJob.agentName, item.agent != ApprovalNotice.sender else { return nil }
         guard let agent = agents[item.agent] else { return "agent \(item.agent) is not in the running blueprint" }
         guard SkillCatalog.allows(agent.permissions, item.action) else {
             return "\(item.agent) may no longer take \(item.action) under the running blueprint"
@@ -229,7 +229,8 @@ public struct Dispatcher: Sendable {
     /// The approval rule that now holds a queued action, if the running blueprint wants a person to
     /// approve it first (a rule added, or a high-stakes action) and no person has yet.
     func heldForApproval(_ item: OutboxItem, _ payload: [String: String]) throws -> ApprovalRule? {
-        guard item.agent != DailyReportJob.agentName, !item.idempotencyKey.hasPrefix("approval-"),
+        guard item.agent != DailyReportJob.agentName, item.agent != ApprovalNotice.sender,
+            !item.idempotencyKey.hasPrefix("approval-"),
             let agent = agents[item.agent]
         else { return nil }
         let asksFirstContact = gate.blueprint.approvals.contains {

@@ -229,8 +229,11 @@ public final class Engine: Sendable {
                         status: .pending, createdAt: batch.now, approvedJSON: nil, decision: nil, decidedAt: nil,
                         evidenceJSON: StringMapJSON.encode(notes)
                     ).insert(db)
+                    let approvalID = db.lastInsertedRowID
                     try audit(
                         db, batch, event.caseID, agent.id, "approval", "\(action.kind) waits for \(rule.approver)")
+                    try notify(
+                        rule.approver, of: approvalID, agent: agent.id, action: action, caseID: event.caseID, db, batch)
                 case .allow:
                     try HotStatement.execute(
                         db.cachedStatement(
@@ -272,6 +275,27 @@ public final class Engine: Sendable {
         }
         batch.contexts[event.caseID]!.notes = notes
         batch.contexts[event.caseID]!.writes += 1
+    }
+
+    /// Queues the email that tells the approver an approval waits (when the approver has an address).
+    private func notify(
+        _ approver: String, of id: Int64, agent: String, action: ProposedAction, caseID: String, _ db: Database,
+        _ batch: Batch
+    ) throws {
+        let notice = ApprovalNotice(blueprint: blueprint)
+        guard let address = notice.address(of: approver) else { return }
+        let payload = notice.email(
+            to: address, id: id, agent: agent, action: action.kind, reason: action.reason, caseID: caseID)
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO outbox (idempotency_key, case_id, agent, action, payload_json, status, attempts, created_at)
+                VALUES (?, ?, ?, ?, ?, 'queued', 0, ?)
+                """,
+            arguments: [
+                "notice-\(id)", caseID, ApprovalNotice.sender, ApprovalNotice.action, StringMapJSON.encode(payload),
+                batch.now,
+            ])
+        try audit(db, batch, caseID, ApprovalNotice.sender, "notified", "\(address) of approval #\(id)")
     }
 
     /// The event that sends an overridden approval back to its agent with the person's instructions.
