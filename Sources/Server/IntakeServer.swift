@@ -69,6 +69,7 @@ public struct IntakeServer: Sendable {
                 body: .init(byteBuffer: ByteBuffer(string: try RuntimeMetrics.prometheus(self.store))))
         }
         dashboard?.routes(router)
+        if dashboard != nil { ApprovalsAPI(store: store).routes(router) }
         var logger = Logger(label: "baton.intake")
         // Stopping the run cancels the server, which Hummingbird reports as an error: only critical ones show.
         logger.logLevel = .critical

@@ -190,4 +190,40 @@ struct DashboardTests {
             #expect(try store.outbox().first { $0.idempotencyKey == "approval-1" }?.status == .sent)
         }
     }
+
+    @Test func theJSONAPIListsDecidesAndShowsCasesWithABearerToken() async throws {
+        try await Self.withDashboard { base, store, _, token in
+            func call(_ path: String, _ body: String? = nil, token: String?) async throws -> (Int, Any) {
+                var request = URLRequest(url: base.appendingPathComponent(path))
+                if let body {
+                    request.httpMethod = "POST"
+                    request.httpBody = Data(body.utf8)
+                }
+                if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+                let (data, response) = try await URLSession.shared.data(for: request)
+                return ((response as! HTTPURLResponse).statusCode, try JSONSerialization.jsonObject(with: data))
+            }
+            #expect(try await call("v1/approvals", token: nil).0 == 401)
+            #expect(try await call("v1/approvals", token: "guess").0 == 401)
+            let (status, list) = try await call("v1/approvals", token: token)
+            #expect(status == 200)
+            let first = try #require((list as? [[String: Any]])?.first)
+            #expect(first["action"] as? String == "email.send" && first["agent"] as? String == "scheduler")
+            #expect((first["proposed"] as? [String: String])?["to"] == "dana@example.com")
+            #expect((first["evidence"] as? [String: [String: String]])?["lead_qualifier"]?["score"] == "100")
+            #expect(try await call("v1/approvals/1/reject", "{}", token: token).0 == 422)
+            let (decided, approval) = try await call(
+                "v1/approvals/1/approve", #"{"body": "Edited by the owner."}"#, token: token)
+            #expect(decided == 200 && (approval as? [String: Any])?["status"] as? String == "approved")
+            #expect(
+                try store.outbox().first { $0.idempotencyKey == "approval-1" }?.payloadJSON.contains(
+                    "Edited by the owner.") == true)
+            #expect(try await call("v1/approvals/1/approve", "{}", token: token).0 == 409)  // already decided
+            let (found, thread) = try await call("v1/cases/lead-1", token: token)
+            #expect(found == 200)
+            let timeline = try #require((thread as? [String: Any])?["timeline"] as? [[String: Any]])
+            #expect(timeline.contains { $0["kind"] as? String == "approved" })
+            #expect(try await call("v1/cases/nobody", token: token).0 == 404)
+        }
+    }
 }
