@@ -9,9 +9,7 @@ struct ApprovalNoticeTests {
     @Test func theApproverGetsAnEmailWithALinkAndTheLeadsFirstContactIsUntouched() throws {
         var b = try LeadFlowTests.blueprint()
         b.approvals.append(
-            ApprovalRule(
-                action: "email.send", when: "first_contact", approver: "owner",
-                timeout: Timeout(after: "4h", then: "remind")))
+            LeadFlowTests.firstRepliesWait)
         b.connectors.email.settings["people"] = .map(["owner": .string("dana@bowriver.example")])
         b.connectors.forms.settings["public_url"] = .string("https://baton.bowriver.example/")
         let r = try LeadFlowTests.runtime(b)
@@ -34,9 +32,7 @@ struct ApprovalNoticeTests {
     @Test func anApproverWithoutAnAddressGetsNoEmail() throws {
         var b = try LeadFlowTests.blueprint()
         b.approvals.append(
-            ApprovalRule(
-                action: "email.send", when: "first_contact", approver: "owner",
-                timeout: Timeout(after: "4h", then: "remind")))
+            LeadFlowTests.firstRepliesWait)
         let r = try LeadFlowTests.runtime(b)
         defer { try? FileManager.default.removeItem(atPath: r.folder) }
         try r.store.submit(type: "lead.received", caseID: "lead-1", payload: LeadFlowTests.lead, producer: "intake")

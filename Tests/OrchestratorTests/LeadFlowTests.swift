@@ -9,6 +9,10 @@ struct LeadFlowTests {
     /// Monday 2 March 2026, 09:00 in Edmonton.
     static let monday = Date(timeIntervalSince1970: 1_772_467_200)
 
+    /// A rule that holds the first email to a lead for the owner.
+    static let firstRepliesWait = ApprovalRule(
+        action: "email.send", when: "first_contact", approver: "owner", timeout: Timeout(after: "4h", then: "remind"))
+
     static func blueprint() throws -> Blueprint {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
@@ -128,9 +132,7 @@ struct LeadFlowTests {
     @Test func aFirstReplyThatMustBeApprovedWaits() throws {
         var b = try Self.blueprint()
         b.approvals.append(
-            ApprovalRule(
-                action: "email.send", when: "first_contact", approver: "owner",
-                timeout: Timeout(after: "4h", then: "remind")))
+            LeadFlowTests.firstRepliesWait)
         let r = try Self.runtime(b)
         try r.store.submit(type: "lead.received", caseID: "lead-5", payload: Self.lead, producer: "intake")
         try r.engine.runUntilIdle()
@@ -184,9 +186,7 @@ struct BoundaryAndApprovalTests {
     @Test func twoApprovalsWaitInOneCaseAndSurviveARestart() throws {
         var b = try LeadFlowTests.blueprint()
         b.approvals.append(
-            ApprovalRule(
-                action: "email.send", when: "first_contact", approver: "owner",
-                timeout: Timeout(after: "4h", then: "remind")))
+            LeadFlowTests.firstRepliesWait)
         // The follow-up agent may send contracts here, and contracts always wait.
         let index = try #require(b.agents.firstIndex { $0.id == "follow_up_drafter" })
         b.agents[index].permissions.append("contracts.send")

@@ -153,9 +153,7 @@ struct PolicyHardeningTests {
     @Test func onlyAPersonsOverrideSendsAProposalBackAndOnlyOnce() throws {
         var b = try LeadFlowTests.blueprint()
         b.approvals.append(
-            ApprovalRule(
-                action: "email.send", when: "first_contact", approver: "owner",
-                timeout: Timeout(after: "4h", then: "remind")))
+            LeadFlowTests.firstRepliesWait)
         let r = try LeadFlowTests.runtime(b)
         try r.store.submit(type: "lead.received", caseID: "lead-o", payload: LeadFlowTests.lead, producer: "intake")
         try r.engine.runUntilIdle()
@@ -200,9 +198,7 @@ struct PolicyHardeningTests {
         // Restarted with a rule that first emails wait for the owner: the queued reply waits too.
         var stricter = try LeadFlowTests.blueprint()
         stricter.approvals.append(
-            ApprovalRule(
-                action: "email.send", when: "first_contact", approver: "owner",
-                timeout: Timeout(after: "4h", then: "remind")))
+            LeadFlowTests.firstRepliesWait)
         let dispatcher = Dispatcher(
             store: r.store, blueprint: stricter, emailFolder: r.folder + "/outbox", from: "o@example.com")
         #expect(try dispatcher.dispatch() == 1)  // the CRM update only

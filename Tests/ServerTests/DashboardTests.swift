@@ -169,14 +169,18 @@ struct DashboardTests {
                 ).path,
                 base.absoluteString, token, screenshot,
             ]
+            // The browser's complaints go to a file, read only when it fails (a pipe could fill up).
+            let log = URL(fileURLWithPath: screenshot + ".log")
+            FileManager.default.createFile(atPath: log.path, contents: nil)
             let output = Pipe()
             process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
+            process.standardError = try FileHandle(forWritingTo: log)
             try process.run()
             let data = output.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
             try #require(
-                process.terminationStatus == 0, "the browser run failed: \(String(decoding: data, as: UTF8.self))")
+                process.terminationStatus == 0,
+                "the browser run failed: \((try? String(contentsOf: log, encoding: .utf8))?.suffix(2000) ?? "")")
             let seen = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
             #expect(seen["redirected_to_login"] as? Bool == true)
             #expect(seen["after_sign_in"] as? String == "/approvals")

@@ -127,24 +127,15 @@ public struct Dispatcher: Sendable {
                             "held at dispatch: the running blueprint asks \(rule.approver) to approve \(item.action)",
                         status: .pending, createdAt: now, approvedJSON: nil, decision: nil, decidedAt: nil
                     ).insert(db)
-                    item.status = .held
-                    item.lastError = "waits for approval #\(db.lastInsertedRowID)"
-                    try item.update(db)
-                    try AuditEntry(
-                        id: nil, at: now, caseID: item.caseID, agent: item.agent, kind: "approval",
-                        detail: "\(item.action) held at dispatch, waits for \(rule.approver) (#\(db.lastInsertedRowID))"
-                    ).insert(db)
+                    let approval = db.lastInsertedRowID
+                    try settle(
+                        &item, .held, "waits for approval #\(approval)", audit: "approval",
+                        "\(item.action) held at dispatch, waits for \(rule.approver) (#\(approval))", db, at: now)
                     continue
                 }
                 item.attempts += 1
                 if let reason = hopeless[item.id!] {
-                    item.status = .dead
-                    item.lastError = reason
-                    try item.update(db)
-                    try AuditEntry(
-                        id: nil, at: now, caseID: item.caseID, agent: item.agent, kind: "dead",
-                        detail: "\(item.action): \(reason)"
-                    ).insert(db)
+                    try settle(&item, .dead, reason, audit: "dead", "\(item.action): \(reason)", db, at: now)
                     continue
                 }
                 if let failure = failures[item.id!] {
@@ -207,6 +198,17 @@ public struct Dispatcher: Sendable {
         return Appointment(
             id: item.id!, key: item.idempotencyKey, start: start, end: end, title: payload["title"] ?? "Appointment",
             attendee: payload["to"] ?? "", attendeeName: payload["name"] ?? "")
+    }
+
+    /// Records what became of an item that was not sent, and audits it.
+    private func settle(
+        _ item: inout OutboxItem, _ status: OutboxItem.Status, _ error: String, audit kind: String, _ detail: String,
+        _ db: Database, at now: Date
+    ) throws {
+        item.status = status
+        item.lastError = error
+        try item.update(db)
+        try AuditEntry(id: nil, at: now, caseID: item.caseID, agent: item.agent, kind: kind, detail: detail).insert(db)
     }
 
     static func outgoing(_ item: OutboxItem, _ payload: [String: String], from: String, at now: Date) -> OutgoingEmail {

@@ -18,24 +18,12 @@ import subprocess
 import sys
 import time
 
+from peer_support import unblock_signals, wait_for_the_test
 
-def wait_for_the_test():
-    """Returns on SIGTERM, or when the parent (the test) is gone."""
-    import signal
-    import threading
-    done = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: done.set())
-    parent = os.getppid()
-    while not done.wait(0.2):
-        if os.getppid() != parent:
-            break
 
 
 def main():
-    # A test process may start this with signals blocked (its threads block them): unblock, so
-    # SIGTERM stops it (and whatever it starts).
-    import signal
-    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    unblock_signals()
     parser = argparse.ArgumentParser()
     parser.add_argument("--folder", required=True)
     parser.add_argument("--user", default="baton:s3cret")

@@ -24,6 +24,7 @@ import sys
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from peer_support import unblock_signals, wait_for_the_test
 
 
 class Store:
@@ -69,23 +70,9 @@ class Store:
         return "250 2.0.0 stored"
 
 
-def wait_for_the_test():
-    """Returns on SIGTERM, or when the parent (the test) is gone."""
-    import signal
-    import threading
-    done = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: done.set())
-    parent = os.getppid()
-    while not done.wait(0.2):
-        if os.getppid() != parent:
-            break
-
 
 def main():
-    # A test process may start this with signals blocked (its threads block them): unblock, so
-    # SIGTERM stops it (and whatever it starts).
-    import signal
-    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    unblock_signals()
     parser = argparse.ArgumentParser()
     parser.add_argument("--folder", required=True)
     parser.add_argument("--port", type=int, default=0)

@@ -24,6 +24,7 @@ def main():
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=420,1400"):
         options.add_argument(flag)  # a phone-sized window
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.implicitly_wait(15)  # a busy machine (the other tests run beside this one) is slow to draw
     seen = {}
     try:
         driver.get(base + "/approvals")
