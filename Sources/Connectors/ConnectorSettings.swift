@@ -4,14 +4,20 @@ import Foundation
 /// A connector's settings from the blueprint, with `${env:NAME}` references read from the
 /// environment: secrets never live in the blueprint.
 public struct ConnectorSettings: Sendable {
-    let name: String
+    /// Where the settings are in the blueprint, for messages: `connectors.email.settings`.
+    let path: String
     let settings: [String: SettingValue]
     let environment: [String: String]
 
     /// - Parameter name: the connector, for messages (`email`, `calendar`).
     public init(_ name: String, _ connector: Connector, environment: [String: String]) {
-        self.name = name
-        self.settings = connector.settings
+        self.init(path: "connectors.\(name).settings", connector.settings, environment: environment)
+    }
+
+    /// Settings found elsewhere in the blueprint, e.g. an agent's `model`.
+    public init(path: String, _ settings: [String: SettingValue], environment: [String: String]) {
+        self.path = path
+        self.settings = settings
         self.environment = environment
     }
 
@@ -23,13 +29,13 @@ public struct ConnectorSettings: Sendable {
         case .string(let s): text = s
         case .number(let n): text = n.rounded() == n ? String(Int(n)) : String(n)
         case .bool(let b): text = b ? "true" : "false"
-        case .list, .map: throw ConnectorError("connectors.\(name).settings.\(key) must be a single value")
+        case .list, .map: throw ConnectorError("\(path).\(key) must be a single value")
         }
         guard let match = text.wholeMatch(of: /\$\{env:([A-Z_][A-Z0-9_]*)\}/) else { return text }
         let variable = String(match.1)
         guard let resolved = environment[variable], !resolved.isEmpty else {
             throw ConnectorError(
-                "connectors.\(name).settings.\(key) reads the environment variable \(variable), which is not set")
+                "\(path).\(key) reads the environment variable \(variable), which is not set")
         }
         return resolved
     }
@@ -37,7 +43,7 @@ public struct ConnectorSettings: Sendable {
     /// A required text setting.
     public func required(_ key: String) throws -> String {
         guard let value = try string(key), !value.isEmpty else {
-            throw ConnectorError("connectors.\(name).settings.\(key) is missing")
+            throw ConnectorError("\(path).\(key) is missing")
         }
         return value
     }
@@ -46,7 +52,7 @@ public struct ConnectorSettings: Sendable {
     public func integer(_ key: String, or fallback: Int) throws -> Int {
         guard let text = try string(key) else { return fallback }
         guard let number = Int(text) else {
-            throw ConnectorError("connectors.\(name).settings.\(key) must be a whole number, not '\(text)'")
+            throw ConnectorError("\(path).\(key) must be a whole number, not '\(text)'")
         }
         return number
     }

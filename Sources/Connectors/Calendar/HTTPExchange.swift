@@ -11,6 +11,8 @@ struct HTTPExchange: Sendable {
     let username: String?
     let password: String?
     let timeout: TimeInterval
+    /// A bearer token instead of a user name and password.
+    var bearer: String? = nil
 
     struct Answer {
         let status: Int
@@ -23,7 +25,9 @@ struct HTTPExchange: Sendable {
         request.httpMethod = method
         request.httpBody = body
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        if let username, let password {
+        if let bearer {
+            request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization")
+        } else if let username, let password {
             let credentials = Data("\(username):\(password)".utf8).base64EncodedString()
             request.setValue("Basic \(credentials)", forHTTPHeaderField: "Authorization")
         }

@@ -11,9 +11,13 @@ public final class Engine: Sendable {
     let store: RuntimeStore
     let gate: PolicyGate
 
-    public init(blueprint: Blueprint, store: RuntimeStore) {
+    /// Language models by agent id, for the agents whose settings enable one.
+    let models: [String: LanguageModel]
+
+    public init(blueprint: Blueprint, store: RuntimeStore, models: [String: LanguageModel] = [:]) {
         self.blueprint = blueprint
         self.store = store
+        self.models = models
         gate = PolicyGate(blueprint: blueprint)
     }
 
@@ -396,7 +400,7 @@ public final class Engine: Sendable {
 
     /// The tools an agent's permissions grant, and no others.
     private func tools(for agent: Agent, _ db: Database, _ batch: inout Batch) throws -> Tools {
-        guard agent.permissions.contains("calendar.read") else { return Tools(freeSlots: nil) }
+        guard agent.permissions.contains("calendar.read") else { return Tools(model: models[agent.id]) }
         if batch.busy == nil {
             batch.busy = try Row.fetchAll(db, sql: "SELECT starts_at, ends_at FROM calendar_busy").map { row in
                 DateInterval(start: row["starts_at"], end: row["ends_at"])
@@ -416,7 +420,7 @@ public final class Engine: Sendable {
                     cache[[count, minutes]] = slots
                     return slots
                 }
-            }, isFree: { start, minutes in finder.isFree(start, minutes: minutes) })
+            }, isFree: { start, minutes in finder.isFree(start, minutes: minutes) }, model: models[agent.id])
     }
 }
 

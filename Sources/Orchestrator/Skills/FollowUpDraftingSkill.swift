@@ -29,6 +29,21 @@ struct FollowUpDraftingSkill: Skill {
             "draft": "Hi \(name), thanks for reaching out to \(input.business.name). We would be glad to help.",
             "summary": "reply drafted for \(name)",
         ]
+        if let model = tools.model {
+            // The model may draft (and propose); its answer is used only if it fits the schema.
+            let lead = ["name": name, "message": p["message"] ?? "", "business": input.business.name]
+            let answer = Result {
+                try model.complete(system: ModelDraft.instructions, user: StringMapJSON.encode(lead))
+            }
+            switch answer.mapError({ ModelAnswerError("no answer: \($0)") }).flatMap(ModelDraft.read) {
+            case .success(let drafted):
+                outcome.notes["draft"] = drafted.draft
+                outcome.notes["drafted_by"] = "model"
+                outcome.actions += drafted.actions
+            case .failure(let problem):
+                outcome.notes["drafted_by"] = "rules (the model's answer was not used: \(problem))"
+            }
+        }
         let message = (p["message"] ?? "").lowercased()
         if message.contains("contract") || message.contains("quote") {
             outcome.actions.append(

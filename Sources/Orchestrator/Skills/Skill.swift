@@ -38,13 +38,16 @@ public struct Tools: Sendable {
     public let freeSlots: (@Sendable (_ count: Int, _ minutes: Int) -> [Date])?
     /// Whether a time is free (in the future, within working hours, over nothing busy), with `calendar.read`.
     public let isFree: (@Sendable (_ start: Date, _ minutes: Int) -> Bool)?
+    /// The language model the agent's settings enable, if any.
+    public let model: LanguageModel?
 
     public init(
         freeSlots: (@Sendable (_ count: Int, _ minutes: Int) -> [Date])? = nil,
-        isFree: (@Sendable (_ start: Date, _ minutes: Int) -> Bool)? = nil
+        isFree: (@Sendable (_ start: Date, _ minutes: Int) -> Bool)? = nil, model: LanguageModel? = nil
     ) {
         self.freeSlots = freeSlots
         self.isFree = isFree
+        self.model = model
     }
 }
 
