@@ -50,6 +50,7 @@ let package = Package(
             dependencies: [
                 "Orchestrator", "Blueprint", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // The HTTP side of `baton run` (Hummingbird): the authenticated intake, health and metrics.
         .target(

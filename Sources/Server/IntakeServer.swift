@@ -1,4 +1,4 @@
-import Crypto
+import Connectors
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -136,10 +136,7 @@ public struct IntakeServer: Sendable {
 
     /// HMAC-SHA256 of `"TIMESTAMP." + body` with the secret, in lower-case hex.
     public static func signature(secret: String, timestamp: String, body: Data) -> String {
-        var message = Data("\(timestamp).".utf8)
-        message.append(body)
-        let code = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Data(secret.utf8)))
-        return code.map { String(format: "%02x", $0) }.joined()
+        RequestSignature.hex(secret: secret, timestamp: timestamp, body: body)
     }
 
     /// Compares in time that does not depend on where the texts differ.

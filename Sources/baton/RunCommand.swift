@@ -71,7 +71,12 @@ struct RunCommand: ParsableCommand {
             } catch {
                 throw Failure("the calendar connector cannot be used: \(error)")
             }
-            let dispatcher = Dispatcher(store: store, blueprint: loaded, email: email, calendar: calendar, from: from)
+            let webhooks: SignedWebhooks?
+            do { webhooks = try SignedWebhooks.make(for: loaded) } catch {
+                throw Failure("\(error)\nfix the blueprint's connectors section, or set the variable, then run again")
+            }
+            let dispatcher = Dispatcher(
+                store: store, blueprint: loaded, email: email, calendar: calendar, webhooks: webhooks, from: from)
             let sync = calendar.map { CalendarSync(store: store, calendar: $0) }
             var nextSync = Date.distantPast
             let stop = StopFlag()

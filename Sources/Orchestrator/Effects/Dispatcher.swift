@@ -17,17 +17,20 @@ public struct Dispatcher: Sendable {
     public let email: EmailConnector
     /// The outside calendar bookings are made on; without one they stay in the built-in calendar.
     public let calendar: CalendarConnector?
+    /// Where webhook posts go; without one they cannot be delivered (and are dead, visibly).
+    public let webhooks: WebhookConnector?
     let from: String
 
     public init(
         store: RuntimeStore, blueprint: Blueprint, email: EmailConnector, calendar: CalendarConnector? = nil,
-        from: String
+        webhooks: WebhookConnector? = nil, from: String
     ) {
         self.store = store
         self.agents = Dictionary(blueprint.agents.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.gate = PolicyGate(blueprint: blueprint)
         self.email = email
         self.calendar = calendar
+        self.webhooks = webhooks
         self.from = from
     }
 
@@ -39,6 +42,7 @@ public struct Dispatcher: Sendable {
     /// The actions the embedded connectors carry out: the `.eml` outbox, the built-in CRM and ledger.
     static let connected: Set<String> = [
         "email.send", "complaint.reply", "crm.update", "transaction.record", "calendar.book", ApprovalNotice.action,
+        WebhookSubscriptions.action,
     ]
 
     /// Attempts before an action is given up as dead (it then shows in the daily report).
@@ -69,6 +73,7 @@ public struct Dispatcher: Sendable {
         var held: [Int64: ApprovalRule] = [:]
         var emails: [OutgoingEmail] = []
         var appointments: [Appointment] = []
+        var posts: [WebhookPost] = []
         for item in queued {
             let payload =
                 (try? JSONSerialization.jsonObject(with: Data(item.payloadJSON.utf8))) as? [String: String] ?? [:]
@@ -92,6 +97,14 @@ public struct Dispatcher: Sendable {
                 hopeless[item.id!] = "no connector carries it out yet"
                 continue
             }
+            if item.action == WebhookSubscriptions.action {
+                guard webhooks != nil, let hook = payload["hook"].flatMap(Int.init), let body = payload["body"] else {
+                    hopeless[item.id!] = "no webhook connector is set up"
+                    continue
+                }
+                posts.append(WebhookPost(id: item.id!, key: item.idempotencyKey, hook: hook, body: body))
+                continue
+            }
             if item.action == "calendar.book" {
                 guard let appointment = Self.appointment(item, payload) else {
                     hopeless[item.id!] = "the booking has no valid start and end"
@@ -109,7 +122,10 @@ public struct Dispatcher: Sendable {
         }
         let booked =
             calendar?.book(appointments) ?? Dictionary(uniqueKeysWithValues: appointments.map { ($0.id, .delivered) })
-        for (id, outcome) in email.deliver(emails).merging(booked, uniquingKeysWith: { first, _ in first }) {
+        let posted = webhooks?.deliver(posts) ?? [:]
+        for (id, outcome) in email.deliver(emails).merging(booked, uniquingKeysWith: { first, _ in first })
+            .merging(posted, uniquingKeysWith: { first, _ in first })
+        {
             switch outcome {
             case .delivered: break
             case .retry(let reason): failures[id] = reason

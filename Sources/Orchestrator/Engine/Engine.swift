@@ -13,11 +13,14 @@ public final class Engine: Sendable {
 
     /// Language models by agent id, for the agents whose settings enable one.
     let models: [String: LanguageModel]
+    /// The outgoing webhooks and the events they want.
+    let webhooks: WebhookSubscriptions
 
     public init(blueprint: Blueprint, store: RuntimeStore, models: [String: LanguageModel] = [:]) {
         self.blueprint = blueprint
         self.store = store
         self.models = models
+        webhooks = WebhookSubscriptions(blueprint)
         gate = PolicyGate(blueprint: blueprint)
     }
 
@@ -183,6 +186,7 @@ public final class Engine: Sendable {
         }
         try audit(db, batch, event.caseID, nil, "event", "\(event.type) from \(event.producer)")
         if event.type == Self.overrideEvent { return try resubmit(event, db, &batch) }
+        for hook in webhooks.hooks(for: event.type) { try queueWebhook(hook, event, db, batch) }
         let payload = batch.payloads.removeValue(forKey: event.id!) ?? event.payload.mapValues { "\($0)" }
         if batch.contexts[event.caseID] == nil {
             let (notes, version) = try RuntimeStore.context(db, event.caseID)
@@ -300,6 +304,25 @@ public final class Engine: Sendable {
                 batch.now,
             ])
         try audit(db, batch, caseID, ApprovalNotice.sender, "notified", "\(address) of approval #\(id)")
+    }
+
+    /// Queues a post of the event to webhook `hook`, once per event and webhook.
+    private func queueWebhook(_ hook: Int, _ event: EventRecord, _ db: Database, _ batch: Batch) throws {
+        let body = String(
+            decoding: try JSONSerialization.data(
+                withJSONObject: [
+                    "event": event.id!, "type": event.type, "case": event.caseID, "producer": event.producer,
+                    "at": ISO8601DateFormatter().string(from: event.createdAt), "payload": event.payload,
+                ] as [String: Any], options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO outbox (idempotency_key, case_id, agent, action, payload_json, status, attempts, created_at)
+                VALUES (?, ?, ?, ?, ?, 'queued', 0, ?)
+                """,
+            arguments: [
+                "webhook-\(event.id!)-\(hook)", event.caseID, ApprovalNotice.sender, WebhookSubscriptions.action,
+                StringMapJSON.encode(["hook": "\(hook)", "body": body]), batch.now,
+            ])
     }
 
     /// The event that sends an overridden approval back to its agent with the person's instructions.

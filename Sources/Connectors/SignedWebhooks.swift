@@ -1,0 +1,92 @@
+import Blueprint
+import Crypto
+import Foundation
+import Orchestrator
+
+/// Signs a request body the way Baton's intake checks it and its webhooks send it:
+/// `X-Baton-Signature: t=UNIX-SECONDS,v1=HEX`, HEX being HMAC-SHA256 with the shared secret over
+/// `"t." + body`.
+public enum RequestSignature {
+    public static func hex(secret: String, timestamp: String, body: Data) -> String {
+        var message = Data("\(timestamp).".utf8)
+        message.append(body)
+        let code = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Data(secret.utf8)))
+        return code.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The header's value for `body` at `date`.
+    public static func header(secret: String, body: Data, at date: Date) -> String {
+        let stamp = String(Int(date.timeIntervalSince1970))
+        return "t=\(stamp),v1=\(hex(secret: secret, timestamp: stamp, body: body))"
+    }
+}
+
+/// Posts events to the tools that accept webhooks, each signed with its hook's secret and carrying
+/// `Idempotency-Key`, so a retry is recognisable. 2xx: delivered; 408, 429, 5xx or no answer:
+/// retried with the dispatcher's backoff; any other 4xx: dead (the receiver refuses it).
+public struct SignedWebhooks: WebhookConnector {
+    public struct Hook: Sendable {
+        public let url: URL
+        public let secret: String
+    }
+
+    public let hooks: [Hook]
+    let http: HTTPExchange
+    let clock: @Sendable () -> Date
+
+    public init(hooks: [Hook], timeout: TimeInterval = 10, clock: @escaping @Sendable () -> Date = Date.init) {
+        self.hooks = hooks
+        self.http = HTTPExchange(username: nil, password: nil, timeout: timeout)
+        self.clock = clock
+    }
+
+    /// From `connectors.crm.settings.webhooks` (`url`, `secret` as `${env:NAME}`, `events`); nil without any.
+    public static func make(
+        for blueprint: Blueprint, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> SignedWebhooks? {
+        guard case .list(let list) = blueprint.connectors.crm.settings["webhooks"], !list.isEmpty else { return nil }
+        let hooks = try list.enumerated().map { index, item -> Hook in
+            guard case .map(let settings) = item else {
+                throw ConnectorError(
+                    "connectors.crm.settings.webhooks.\(index) must be a map with url, secret and events")
+            }
+            let read = ConnectorSettings(
+                path: "connectors.crm.settings.webhooks.\(index)", settings, environment: environment)
+            let text = try read.required("url")
+            guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https" else {
+                throw ConnectorError("connectors.crm.settings.webhooks.\(index).url is not an http(s) URL: \(text)")
+            }
+            return Hook(url: url, secret: try read.required("secret"))
+        }
+        return SignedWebhooks(hooks: hooks)
+    }
+
+    public func deliver(_ posts: [WebhookPost]) -> [Int64: DeliveryOutcome] {
+        var outcomes: [Int64: DeliveryOutcome] = [:]
+        for post in posts {
+            guard hooks.indices.contains(post.hook) else {
+                outcomes[post.id] = .dead("webhook \(post.hook) is no longer in the blueprint")
+                continue
+            }
+            let hook = hooks[post.hook]
+            let body = Data(post.body.utf8)
+            do {
+                let answer = try http.send(
+                    "POST", hook.url,
+                    headers: [
+                        "Content-Type": "application/json", "Idempotency-Key": post.key,
+                        "X-Baton-Signature": RequestSignature.header(secret: hook.secret, body: body, at: clock()),
+                    ], body: body)
+                switch answer.status {
+                case 200..<300: outcomes[post.id] = .delivered
+                case 408, 429, 500...:
+                    outcomes[post.id] = .retry("\(hook.url.absoluteString) answered HTTP \(answer.status)")
+                default: outcomes[post.id] = .dead("\(hook.url.absoluteString) refused it: HTTP \(answer.status)")
+                }
+            } catch {
+                outcomes[post.id] = .retry("\(error)")
+            }
+        }
+        return outcomes
+    }
+}
