@@ -100,4 +100,31 @@ struct ICalendarTests {
                 to: "2026-03-02T00:00:00Z")
         }
     }
+
+    @Test func aFeedFileIsReadAsBusyTimesAndAMissingOneIsSaid() throws {
+        let folder = temporaryFolder("baton-ics")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try """
+        BEGIN:VCALENDAR\r
+        VERSION:2.0\r
+        BEGIN:VEVENT\r
+        UID:x\r
+        DTSTART:20260302T170000Z\r
+        DTEND:20260302T190000Z\r
+        END:VEVENT\r
+        END:VCALENDAR\r
+
+        """.write(toFile: folder + "/office.ics", atomically: true, encoding: .utf8)
+        let feed = ICSFeedCalendar(source: folder + "/office.ics", timeZone: Self.edmonton)
+        let busy = try feed.busy(
+            from: Self.iso.date(from: "2026-03-02T00:00:00Z")!, to: Self.iso.date(from: "2026-03-03T00:00:00Z")!)
+        #expect(busy.map { Self.iso.string(from: $0.start) } == ["2026-03-02T17:00:00Z"])
+        do {
+            _ = try ICSFeedCalendar(source: folder + "/missing.ics", timeZone: Self.edmonton).busy(
+                from: Date(), to: Date())
+            Issue.record("a missing calendar file must be an error")
+        } catch {
+            #expect("\(error)".hasPrefix("cannot read the calendar file \(folder)/missing.ics"))
+        }
+    }
 }

@@ -87,4 +87,40 @@ struct LanguageModelTests {
             try store.context(caseID: "lead-1").notes["follow_up_drafter"]?["drafted_by"]?.contains("no answer") == true
         )
     }
+
+    @Test func theModelClassifiesSupportMessagesWhenItsAnswerFits() throws {
+        let folder = temporaryFolder("baton-model-triage")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // The message reads like a question to the keyword rules; the model hears the complaint. Then a
+        // made-up category, which is not used.
+        try JSONSerialization.data(withJSONObject: [#"{"category": "complaint"}"#, #"{"category": "urgent"}"#])
+            .write(to: URL(fileURLWithPath: folder + "/answers.json"))
+        let server = try LoopbackPeer(
+            "chat_server.py", ["--answers", folder + "/answers.json", "--log", folder + "/log"])
+        defer { server.stop() }
+        var blueprint = try BlueprintFile.load(
+            path: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("BlueprintTests/Golden/dental-clinic.blueprint.yaml").path)
+        let index = try #require(blueprint.agents.firstIndex { $0.id == "support_triage" })
+        blueprint.agents[index].settings["model"] = .map(["url": .string("http://127.0.0.1:\(server.port)")])
+        let store = try RuntimeStore(folder: folder + "/runtime", clock: { CalDAVTests.monday })
+        let engine = Engine(blueprint: blueprint, store: store, models: try ChatCompletionsModel.make(for: blueprint))
+        try store.submit(
+            type: "inquiry.received", caseID: "a",
+            payload: [
+                "name": "Pat", "email": "pat@example.com", "message": "Why did nobody call me back about my crown?",
+            ],
+            producer: "intake")
+        try engine.runUntilIdle()
+        try store.submit(
+            type: "inquiry.received", caseID: "b",
+            payload: ["name": "Lou", "email": "lou@example.com", "message": "What are your hours?"], producer: "intake")
+        try engine.runUntilIdle()
+        let a = try #require(try store.context(caseID: "a").notes["support_triage"])
+        #expect(a["category"] == "complaint" && a["classified_by"] == "model")
+        #expect(try store.approvals().map { "\($0.caseID):\($0.action)" } == ["a:complaint.reply"])
+        let b = try #require(try store.context(caseID: "b").notes["support_triage"])
+        #expect(b["category"] == "question")
+        #expect(b["classified_by"]?.hasPrefix("rules (the model's answer was not used") == true)
+    }
 }
