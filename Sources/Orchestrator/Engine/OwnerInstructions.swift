@@ -9,7 +9,7 @@ import Foundation
 ///   from the calendar, on that day and/or part of the day (morning before noon).
 ///
 /// Anything else is not understood: it stays beside the proposal for the person to apply with an
-/// edit. Deterministic, like the skills; the optional language model (issue 7) is where free-form
+/// edit. Deterministic, like the skills; the optional language model is where free-form
 /// instructions belong.
 struct OwnerInstructions {
     enum Command: Equatable {
