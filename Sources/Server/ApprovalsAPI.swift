@@ -37,7 +37,20 @@ struct ApprovalsAPI: Sendable {
                 guard let id = context.parameters.get("id").flatMap(Int64.init) else {
                     return Self.error(.notFound, "no such approval")
                 }
-                let fields = (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: String] ?? [:]
+                let data = Data(buffer: body)
+                guard data.isEmpty || (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
+                    return Self.error(.badRequest, "the body is not a JSON object")
+                }
+                let object =
+                    data.isEmpty ? [:] : (try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:])
+                let known: Set<String> = ["body", "reason", "instructions"]
+                if let unknown = object.keys.first(where: { !known.contains($0) }) {
+                    return Self.error(.unprocessableContent, "unknown field '\(unknown)'", field: unknown)
+                }
+                if let wrong = object.first(where: { !($0.value is String) })?.key {
+                    return Self.error(.unprocessableContent, "'\(wrong)' must be a string", field: wrong)
+                }
+                let fields = object.compactMapValues { $0 as? String }
                 let approvals = Approvals(store: self.store)
                 do {
                     switch context.parameters.get("decision") {

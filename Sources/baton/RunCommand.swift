@@ -55,7 +55,11 @@ struct RunCommand: ParsableCommand {
             try BlueprintFile.yaml(loaded).write(
                 toFile: (runtime.folder as NSString).appendingPathComponent("blueprint.yaml"), atomically: true,
                 encoding: .utf8)
-            let engine = Engine(blueprint: loaded, store: store)
+            let models: [String: LanguageModel]
+            do { models = try ChatCompletionsModel.make(for: loaded) } catch {
+                throw Failure("\(error)\nfix the agent's model settings, or set the variable, then run again")
+            }
+            let engine = Engine(blueprint: loaded, store: store, models: models)
             let email: EmailConnector
             let from: String
             let calendar: CalendarConnector?

@@ -143,4 +143,15 @@ struct CalDAVTests {
         #expect(try store.bookings().map(\.start) == [Self.iso.date(from: "2026-03-02T20:00:00Z")!])
         #expect(try store.outbox().filter { $0.action == "calendar.book" }.map(\.status) == [.sent])
     }
+
+    @Test func anAttendeesNameCannotAddPropertiesToTheEvent() {
+        let event = CalDAVCalendar.event(
+            Appointment(
+                id: 1, key: "k", start: Self.monday, end: Self.monday.addingTimeInterval(3600),
+                title: "Visit\r\nATTENDEE:mailto:eve@evil.example", attendee: "dana@example.com",
+                attendeeName: "Dana\r\nORGANIZER:mailto:eve@evil.example"))
+        let lines = event.components(separatedBy: "\r\n")
+        #expect(!lines.contains { $0.hasPrefix("ORGANIZER") || $0.hasPrefix("ATTENDEE:mailto:eve") })
+        #expect(lines.filter { $0.hasPrefix("ATTENDEE") }.count == 1)
+    }
 }

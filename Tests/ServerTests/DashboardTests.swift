@@ -216,6 +216,11 @@ struct DashboardTests {
             #expect((first["proposed"] as? [String: String])?["to"] == "dana@example.com")
             #expect((first["evidence"] as? [String: [String: String]])?["lead_qualifier"]?["score"] == "100")
             #expect(try await call("v1/approvals/1/reject", "{}", token: token).0 == 422)
+            // An edit that cannot be read approves nothing.
+            #expect(try await call("v1/approvals/1/approve", #"{"body": 5}"#, token: token).0 == 422)
+            #expect(try await call("v1/approvals/1/approve", #"{"body": "x", "tone": "warm"}"#, token: token).0 == 422)
+            #expect(try await call("v1/approvals/1/approve", #"{"body": "#, token: token).0 == 400)
+            #expect(try Approvals(store: store).get(1).status == .pending)
             let (decided, approval) = try await call(
                 "v1/approvals/1/approve", #"{"body": "Edited by the owner."}"#, token: token)
             #expect(decided == 200 && (approval as? [String: Any])?["status"] as? String == "approved")

@@ -88,8 +88,8 @@ public struct CalDAVCalendar: CalendarConnector {
             "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Baton//Orchestrator//EN", "BEGIN:VEVENT",
             "UID:\(appointment.key)@baton.local", "DTSTAMP:\(utc(appointment.start))",
             "DTSTART:\(utc(appointment.start))", "DTEND:\(utc(appointment.end))",
-            "SUMMARY:\(escaped(appointment.title))",
-            "ATTENDEE;CN=\"\(appointment.attendeeName.replacingOccurrences(of: "\"", with: "'"))\":mailto:\(appointment.attendee)",
+            "SUMMARY:\(escaped(plain(appointment.title)))",
+            "ATTENDEE;CN=\"\(plain(appointment.attendeeName).replacingOccurrences(of: "\"", with: "'"))\":mailto:\(plain(appointment.attendee))",
             "END:VEVENT", "END:VCALENDAR",
         ]
         return lines.map(folded).joined(separator: "\r\n") + "\r\n"
@@ -101,6 +101,11 @@ public struct CalDAVCalendar: CalendarConnector {
         calendar.timeZone = .gmt
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         return String(format: "%04d%02d%02dT%02d%02d%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+    }
+
+    /// The text without control characters (line breaks included): nothing can start a property.
+    static func plain(_ text: String) -> String {
+        String(text.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(Character.init))
     }
 
     /// RFC 5545 text: backslash, comma, semicolon and line breaks escaped.

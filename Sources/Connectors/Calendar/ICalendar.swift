@@ -19,19 +19,31 @@ public struct ICalendar: Sendable {
     /// - Parameter timeZone: the zone of floating times and all-day dates (the business's).
     public init(_ text: String, timeZone: TimeZone) throws {
         var events: [Event] = []
+        var problems: [String] = []
         var current: [(name: String, parameters: [String: String], value: String)]?
+        // Components inside an event (an alarm) are not the event's: their properties are skipped.
+        var nested = 0
         for line in Self.unfolded(text) {
             let property = Self.property(line)
             switch (property.name, property.value.uppercased()) {
             case ("BEGIN", "VEVENT"): current = []
+            case ("BEGIN", _) where current != nil: nested += 1
             case ("END", "VEVENT"):
-                if let properties = current, let event = try Self.event(properties, timeZone: timeZone) {
-                    events.append(event)
+                if let properties = current {
+                    // One unreadable event does not hide the others' busy times.
+                    do {
+                        if let event = try Self.event(properties, timeZone: timeZone) { events.append(event) }
+                    } catch {
+                        problems.append("\(error)")
+                    }
                 }
                 current = nil
-            default: current?.append(property)
+                nested = 0
+            case ("END", _) where current != nil && nested > 0: nested -= 1
+            default: if nested == 0 { current?.append(property) }
             }
         }
+        if events.isEmpty, let first = problems.first { throw ICalendarError(first) }
         self.events = events
     }
 

@@ -93,6 +93,7 @@ public struct SMTPConnector: EmailConnector {
         let session = try SMTPSession.open(host: host, port: port, timeout: timeout)
         do {
             try session.hello(heloName)
+            var secured = false
             if tls != .never && session.offers("STARTTLS") {
                 var configuration = TLSConfiguration.makeClientConfiguration()
                 if let trustedCertificates {
@@ -102,10 +103,17 @@ public struct SMTPConnector: EmailConnector {
                 let isAddress = host.allSatisfy { $0.isNumber || $0 == "." || $0 == ":" }
                 try session.startTLS(
                     context: context, serverHostname: isAddress ? nil : host, heloName: heloName)
+                secured = true
             } else if tls == .required {
                 throw SMTPError.unsupported("\(host) does not offer STARTTLS, and the connector requires TLS")
             }
             if let username, let password {
+                // A password goes in the clear only when asked for (`tls: never`) or to this machine.
+                guard secured || tls == .never || Self.isLoopback(host) else {
+                    throw SMTPError.unsupported(
+                        "\(host) offers no STARTTLS: the password is not sent in the clear (set tls: never to allow it)"
+                    )
+                }
                 try authenticate(session, username, password)
             }
             return session
@@ -142,6 +150,10 @@ public struct SMTPConnector: EmailConnector {
         try session.command("DATA", expect: [354])
         try session.write(Self.dotStuffed(message) + ".\r\n")
         _ = try session.expect(250, after: "DATA (the message)")
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 
     /// The bare address of `Name <address>`, or the text itself.

@@ -84,6 +84,11 @@ final class SMTPSession {
     /// STARTTLS, then TLS under the same connection (RFC 3207), then EHLO again.
     func startTLS(context: NIOSSLContext, serverHostname: String?, heloName: String) throws {
         try command("STARTTLS", expect: [220])
+        // Anything the server sent after its 220 came before TLS: taking it as a later reply would
+        // let a man in the middle answer for the server (STARTTLS command injection).
+        guard replies.isEmpty else {
+            throw SMTPError.protocolViolation("the server sent more after agreeing to STARTTLS; refusing to go on")
+        }
         do {
             try channel.eventLoop.submit { [channel] in
                 try channel.pipeline.syncOperations.addHandler(
@@ -134,6 +139,8 @@ final class ReplyMailbox: @unchecked Sendable {
             condition.signal()
         }
     }
+
+    var isEmpty: Bool { condition.withLock { queue.isEmpty } }
 
     /// Why the connection ended, waiting up to `seconds` for the event loop to say.
     func endReason(within seconds: TimeInterval) -> String? {

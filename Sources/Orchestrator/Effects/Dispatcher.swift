@@ -107,7 +107,7 @@ public struct Dispatcher: Sendable {
             }
             if item.action == "calendar.book" {
                 guard let appointment = Self.appointment(item, payload) else {
-                    hopeless[item.id!] = "the booking has no valid start and end"
+                    hopeless[item.id!] = "the booking has no valid start, end and attendee address"
                     continue
                 }
                 appointments.append(appointment)
@@ -209,7 +209,7 @@ public struct Dispatcher: Sendable {
     static func appointment(_ item: OutboxItem, _ payload: [String: String]) -> Appointment? {
         let iso = ISO8601DateFormatter()
         guard let start = payload["start"].flatMap(iso.date(from:)), let end = payload["end"].flatMap(iso.date(from:)),
-            end > start
+            end > start, isAddress(payload["to"] ?? "")
         else { return nil }
         return Appointment(
             id: item.id!, key: item.idempotencyKey, start: start, end: end, title: payload["title"] ?? "Appointment",

@@ -43,7 +43,10 @@ public struct MIMEMessage: Sendable {
 
     /// The transfer encoding and the encoded body, with CRLF line ends.
     static func body(_ content: String, eightBit: Bool) -> (String, String) {
-        let lines = content.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
+        // Every line break (CRLF, a lone CR, a lone LF) becomes CRLF: a bare CR could otherwise end the
+        // message early on the wire (SMTP smuggling).
+        let lines = content.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+            .components(separatedBy: "\n")
         if content.utf8.allSatisfy({ $0 < 0x80 }) && lines.allSatisfy({ $0.utf8.count <= 998 }) {
             return ("7bit", lines.joined(separator: "\r\n"))
         }

@@ -31,6 +31,7 @@ def main():
         seen["redirected_to_login"] = driver.current_url.endswith("/login")
         driver.find_element(By.NAME, "token").send_keys(token)
         driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button").click()
+        WebDriverWait(driver, 15).until(lambda d: not d.current_url.endswith("/login"))
         seen["after_sign_in"] = driver.current_url[len(base):]
         approval = driver.find_element(By.CSS_SELECTOR, "section.approval")
         seen["heading"] = approval.find_element(By.TAG_NAME, "h2").text
