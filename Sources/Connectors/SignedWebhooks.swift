@@ -14,6 +14,11 @@ public enum RequestSignature {
         return code.map { String(format: "%02x", $0) }.joined()
     }
 
+    /// SHA-256 of a text (for comparisons whose time must not depend on the text).
+    public static func digest(_ text: String) -> [UInt8] {
+        Array(SHA256.hash(data: Data(text.utf8)))
+    }
+
     /// The header's value for `body` at `date`.
     public static func header(secret: String, body: Data, at date: Date) -> String {
         let stamp = String(Int(date.timeIntervalSince1970))
@@ -77,14 +82,15 @@ public struct SignedWebhooks: WebhookConnector {
                         "Content-Type": "application/json", "Idempotency-Key": post.key,
                         "X-Baton-Signature": RequestSignature.header(secret: hook.secret, body: body, at: clock()),
                     ], body: body)
+                // Only the host goes into the outbox and the audit log: a hook's path is often its secret.
+                let place = "the webhook at \(hook.url.host ?? "?")"
                 switch answer.status {
                 case 200..<300: outcomes[post.id] = .delivered
-                case 408, 429, 500...:
-                    outcomes[post.id] = .retry("\(hook.url.absoluteString) answered HTTP \(answer.status)")
-                default: outcomes[post.id] = .dead("\(hook.url.absoluteString) refused it: HTTP \(answer.status)")
+                case 408, 429, 500...: outcomes[post.id] = .retry("\(place) answered HTTP \(answer.status)")
+                default: outcomes[post.id] = .dead("\(place) refused it: HTTP \(answer.status)")
                 }
             } catch {
-                outcomes[post.id] = .retry("\(error)")
+                outcomes[post.id] = .retry("the webhook at \(hook.url.host ?? "?") did not answer")
             }
         }
         return outcomes

@@ -251,8 +251,16 @@ struct Dashboard: Sendable {
             \(body)
             </body></html>
             """
+        // No scripts, no framing (clickjacking), nothing cached of a page that shows customers' details.
         return Response(
-            status: status, headers: [.contentType: "text/html; charset=utf-8"],
+            status: status,
+            headers: [
+                .contentType: "text/html; charset=utf-8",
+                .contentSecurityPolicy:
+                    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+                .cacheControl: "no-store", HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+                HTTPField.Name("Referrer-Policy")!: "no-referrer",
+            ],
             body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 }

@@ -139,11 +139,11 @@ public struct IntakeServer: Sendable {
         RequestSignature.hex(secret: secret, timestamp: timestamp, body: body)
     }
 
-    /// Compares in time that does not depend on where the texts differ.
+    /// Compares in time that depends neither on where the texts differ nor on their lengths: their
+    /// SHA-256 digests are compared, byte by byte, all the way.
     static func same(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8)
-        let y = Array(b.utf8)
-        guard x.count == y.count else { return false }
+        let x = Array(RequestSignature.digest(a))
+        let y = Array(RequestSignature.digest(b))
         return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 

@@ -99,6 +99,8 @@ struct DashboardTests {
             let page = try await Self.call(base.appendingPathComponent("approvals"), cookie: cookie)
             #expect(page.status == 200)
             #expect(page.text.contains("#1: scheduler wants email.send"))
+            #expect(page.headers["content-security-policy"]?.contains("frame-ancestors 'none'") == true)
+            #expect(page.headers["cache-control"] == "no-store")
             #expect(page.text.contains("<strong>Why:</strong> first reply with available times"))
             #expect(page.text.contains("Evidence it used"))
             #expect(page.text.contains("Dana &lt;b&gt;Lee&lt;/b&gt;"))  // the lead's text, escaped
