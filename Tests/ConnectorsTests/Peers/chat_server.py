@@ -7,10 +7,8 @@ the last one repeats), and appends each request it got to --log (one JSON line e
 """
 import argparse
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from peer_support import unblock_signals, wait_for_the_test
+from peer_support import QuietHandler, serve, unblock_signals
 
 
 def main():
@@ -23,7 +21,7 @@ def main():
         answers = json.load(f)
     served = {"count": 0}
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             with open(args.log, "a") as log:
@@ -43,14 +41,7 @@ def main():
             self.end_headers()
             self.wfile.write(reply.encode())
 
-        def log_message(self, *_):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"PORT {server.server_address[1]}", flush=True)
-    wait_for_the_test()
-    server.shutdown()
+    serve(Handler)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 import os
 import signal
 import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 def unblock_signals():
@@ -18,3 +19,19 @@ def wait_for_the_test():
     while not done.wait(0.2):
         if os.getppid() != parent:
             break
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler that does not log each request to stderr."""
+
+    def log_message(self, *_):
+        pass
+
+
+def serve(handler):
+    """Serves HTTP with `handler` on a free loopback port, says "PORT <n>", and stops when the test is done."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"PORT {server.server_address[1]}", flush=True)
+    wait_for_the_test()
+    server.shutdown()

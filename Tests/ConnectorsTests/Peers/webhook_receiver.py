@@ -5,10 +5,8 @@ the rest with 200, and appends each request (headers and body) to --log as a JSO
 """
 import argparse
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from peer_support import unblock_signals, wait_for_the_test
+from peer_support import QuietHandler, serve, unblock_signals
 
 
 def main():
@@ -19,7 +17,7 @@ def main():
     args = parser.parse_args()
     seen = {"count": 0}
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
             seen["count"] += 1
@@ -30,14 +28,7 @@ def main():
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-        def log_message(self, *_):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"PORT {server.server_address[1]}", flush=True)
-    wait_for_the_test()
-    server.shutdown()
+    serve(Handler)
 
 
 if __name__ == "__main__":
