@@ -69,7 +69,7 @@ struct SMTPDispatchTests {
             ])
         #expect(
             Set(received.compactMap { $0["message_id"] as? String })
-                == Set(replies.map { "<\($0.idempotencyKey)@baton.local>" }))
+                == Set(replies.map { "<\($0.idempotencyKey).\(store.installID)@baton.local>" }))
         #expect(
             received.allSatisfy {
                 ($0["text"] as? String)?.contains("Book one here: https://book.baton.local/") == true

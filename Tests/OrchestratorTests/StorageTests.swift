@@ -89,4 +89,24 @@ struct StorageTests {
         #expect(Set(context.notes.keys).isSuperset(of: ["intake", "lead_qualifier", "follow_up_drafter", "scheduler"]))
         #expect(try r.engine.processBatch(limit: 10) == 8)
     }
+
+    @Test func eachDataFolderHasItsOwnIdentityWhichKeepsMessageIDsApart() throws {
+        let a = try LeadFlowTests.runtime()
+        let b = try LeadFlowTests.runtime()
+        defer {
+            try? FileManager.default.removeItem(atPath: a.folder)
+            try? FileManager.default.removeItem(atPath: b.folder)
+        }
+        #expect(a.store.installID.count == 12 && a.store.installID != b.store.installID)
+        #expect(try RuntimeStore(folder: a.folder).installID == a.store.installID)  // kept across restarts
+        let email = { (store: RuntimeStore) in
+            MIMEMessage(
+                OutgoingEmail(
+                    id: 1, key: "3-scheduler-email.send-0", from: "o@example.com", to: "d@example.com", subject: "s",
+                    text: "t", date: LeadFlowTests.monday, origin: store.installID)
+            ).messageID
+        }
+        #expect(email(a.store) == "<3-scheduler-email.send-0.\(a.store.installID)@baton.local>")
+        #expect(email(a.store) != email(b.store))
+    }
 }

@@ -63,7 +63,7 @@ public struct CalDAVCalendar: CalendarConnector {
     public func book(_ appointments: [Appointment]) -> [Int64: DeliveryOutcome] {
         var outcomes: [Int64: DeliveryOutcome] = [:]
         for appointment in appointments {
-            let url = collection.appendingPathComponent("\(appointment.key).ics")
+            let url = collection.appendingPathComponent("\(appointment.uid).ics")
             do {
                 let answer = try http.send(
                     "PUT", url, headers: ["Content-Type": "text/calendar; charset=utf-8", "If-None-Match": "*"],
@@ -86,7 +86,7 @@ public struct CalDAVCalendar: CalendarConnector {
     static func event(_ appointment: Appointment) -> String {
         let lines = [
             "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Baton//Orchestrator//EN", "BEGIN:VEVENT",
-            "UID:\(appointment.key)@baton.local", "DTSTAMP:\(utc(appointment.start))",
+            "UID:\(appointment.uid)@baton.local", "DTSTAMP:\(utc(appointment.start))",
             "DTSTART:\(utc(appointment.start))", "DTEND:\(utc(appointment.end))",
             "SUMMARY:\(escaped(plain(appointment.title)))",
             "ATTENDEE;CN=\"\(plain(appointment.attendeeName).replacingOccurrences(of: "\"", with: "'"))\":mailto:\(plain(appointment.attendee))",

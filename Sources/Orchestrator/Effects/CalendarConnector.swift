@@ -12,18 +12,25 @@ public struct Appointment: Sendable, Equatable {
     /// The lead's address and name, as the event's attendee.
     public let attendee: String
     public let attendeeName: String
+    /// The booking runtime's identity (``RuntimeStore/installID``), part of the event's UID.
+    public let origin: String
 
     public init(
-        id: Int64, key: String, start: Date, end: Date, title: String, attendee: String, attendeeName: String
+        id: Int64, key: String, start: Date, end: Date, title: String, attendee: String, attendeeName: String,
+        origin: String = ""
     ) {
         self.id = id
         self.key = key
+        self.origin = origin
         self.start = start
         self.end = end
         self.title = title
         self.attendee = attendee
         self.attendeeName = attendeeName
     }
+
+    /// The event's UID and resource name: the key, with the origin when there is one.
+    public var uid: String { origin.isEmpty ? key : "\(key).\(origin)" }
 }
 
 /// A calendar outside the runtime: its busy times are read into the built-in calendar before the

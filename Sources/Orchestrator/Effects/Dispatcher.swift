@@ -81,7 +81,7 @@ public struct Dispatcher: Sendable {
             let isEmail = ["email.send", "complaint.reply", ApprovalNotice.action].contains(item.action)
             // Sent before a crash: recorded as sent, whatever has changed since (even the blueprint).
             if isEmail && email.alreadyDelivered(key: item.idempotencyKey) {
-                emails.append(Self.outgoing(item, payload, from: from, at: now))
+                emails.append(Self.outgoing(item, payload, from: from, at: now, origin: store.installID))
                 continue
             }
             if let reason = revoked(item) {
@@ -106,7 +106,7 @@ public struct Dispatcher: Sendable {
                 continue
             }
             if item.action == "calendar.book" {
-                guard let appointment = Self.appointment(item, payload) else {
+                guard let appointment = Self.appointment(item, payload, origin: store.installID) else {
                     hopeless[item.id!] = "the booking has no valid start, end and attendee address"
                     continue
                 }
@@ -118,7 +118,7 @@ public struct Dispatcher: Sendable {
                 hopeless[item.id!] = problem
                 continue
             }
-            emails.append(Self.outgoing(item, payload, from: from, at: now))
+            emails.append(Self.outgoing(item, payload, from: from, at: now, origin: store.installID))
         }
         let booked =
             calendar?.book(appointments) ?? Dictionary(uniqueKeysWithValues: appointments.map { ($0.id, .delivered) })
@@ -206,14 +206,14 @@ public struct Dispatcher: Sendable {
     }
 
     /// The meeting a `calendar.book` action asks for (`start` and `end` in ISO 8601), if valid.
-    static func appointment(_ item: OutboxItem, _ payload: [String: String]) -> Appointment? {
+    static func appointment(_ item: OutboxItem, _ payload: [String: String], origin: String = "") -> Appointment? {
         let iso = ISO8601DateFormatter()
         guard let start = payload["start"].flatMap(iso.date(from:)), let end = payload["end"].flatMap(iso.date(from:)),
             end > start, isAddress(payload["to"] ?? "")
         else { return nil }
         return Appointment(
             id: item.id!, key: item.idempotencyKey, start: start, end: end, title: payload["title"] ?? "Appointment",
-            attendee: payload["to"] ?? "", attendeeName: payload["name"] ?? "")
+            attendee: payload["to"] ?? "", attendeeName: payload["name"] ?? "", origin: origin)
     }
 
     /// Records what became of an item that was not sent, and audits it.
@@ -227,10 +227,12 @@ public struct Dispatcher: Sendable {
         try AuditEntry(id: nil, at: now, caseID: item.caseID, agent: item.agent, kind: kind, detail: detail).insert(db)
     }
 
-    static func outgoing(_ item: OutboxItem, _ payload: [String: String], from: String, at now: Date) -> OutgoingEmail {
+    static func outgoing(_ item: OutboxItem, _ payload: [String: String], from: String, at now: Date, origin: String)
+        -> OutgoingEmail
+    {
         OutgoingEmail(
             id: item.id!, key: item.idempotencyKey, from: from, to: payload["to"] ?? "",
-            subject: payload["subject"] ?? "", text: payload["body"] ?? "", date: now)
+            subject: payload["subject"] ?? "", text: payload["body"] ?? "", date: now, origin: origin)
     }
 
     /// Why the item's agent may no longer take its action under this blueprint, if it may not. The

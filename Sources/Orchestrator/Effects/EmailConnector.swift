@@ -12,10 +12,15 @@ public struct OutgoingEmail: Sendable, Equatable {
     /// The plain-text body; an HTML alternative is made from it.
     public let text: String
     public let date: Date
+    /// The sending runtime's identity (``RuntimeStore/installID``), part of the Message-ID.
+    public let origin: String
 
-    public init(id: Int64, key: String, from: String, to: String, subject: String, text: String, date: Date) {
+    public init(
+        id: Int64, key: String, from: String, to: String, subject: String, text: String, date: Date, origin: String = ""
+    ) {
         self.id = id
         self.key = key
+        self.origin = origin
         self.from = from
         self.to = to
         self.subject = subject

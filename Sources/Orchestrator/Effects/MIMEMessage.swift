@@ -11,14 +11,14 @@ public struct MIMEMessage: Sendable {
         self.email = email
     }
 
-    /// `<KEY@baton.local>`.
-    public var messageID: String { "<\(email.key)@baton.local>" }
+    /// `<KEY.ORIGIN@baton.local>` (`<KEY@baton.local>` without an origin).
+    public var messageID: String { "<\(email.key)\(email.origin.isEmpty ? "" : ".\(email.origin)")@baton.local>" }
 
     /// The whole message. With `eightBit`, non-ASCII bodies go as UTF-8 (`8bit`, which SMTP needs
     /// the server's 8BITMIME for); otherwise, or when a line is too long for SMTP, as
     /// quoted-printable.
     public func text(eightBit: Bool = true) -> String {
-        let boundary = "=_baton_\(email.key)"
+        let boundary = "=_baton_\(email.key)"  // the body never holds "=_" lines: it is 7bit, 8bit or QP
         let html = Self.html(fromText: email.text)
         var lines = [
             "From: \(email.from)",

@@ -24,7 +24,14 @@ public final class RuntimeStore: Sendable {
         _ = try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
         self.clock = clock
         try Self.migrator.migrate(database)
+        installID =
+            try database.read { try String.fetchOne($0, sql: "SELECT value FROM runtime_meta WHERE key = 'install'") }
+            ?? ""
     }
+
+    /// This runtime's identity, made once with its database: part of every Message-ID and calendar
+    /// UID it sends, so those of another (or a reset) data folder never collide with them.
+    public let installID: String
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -179,6 +186,16 @@ public final class RuntimeStore: Sendable {
                 t.column("csrf", .text).notNull()
                 t.column("expires_at", .datetime).notNull()
             }
+        }
+        migrator.registerMigration("v9: this runtime's identity") { db in
+            // Made once: it keeps Message-IDs and calendar UIDs from two data folders (or a reset one) apart.
+            try db.create(table: "runtime_meta") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .text).notNull()
+            }
+            try db.execute(
+                sql: "INSERT INTO runtime_meta (key, value) VALUES ('install', ?)",
+                arguments: [UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()])
         }
         return migrator
     }
