@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "baton", targets: ["baton"]),
         .executable(name: "baton-bench", targets: ["baton-bench"]),
+        .executable(name: "baton-bench-intake", targets: ["baton-bench-intake"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -83,9 +84,15 @@ let package = Package(
         .executableTarget(
             name: "baton-bench",
             dependencies: [
-                "Scoring", "Reports", "AssessmentFlow", "Orchestrator", "Blueprint", "Questionnaire", "Server",
+                "Scoring", "Reports", "AssessmentFlow", "Orchestrator", "Blueprint", "Questionnaire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // The intake benchmark, apart: linking the HTTP server into baton-bench would weigh on the
+        // orchestrator benchmark's memory figure.
+        .executableTarget(
+            name: "baton-bench-intake",
+            dependencies: ["Server", "Orchestrator", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Helpers shared by the test targets: a pseudo-terminal driver and a runner for the real binary.
         .target(name: "BatonTestSupport", path: "Tests/BatonTestSupport"),
