@@ -127,4 +127,46 @@ struct ICalendarTests {
             #expect("\(error)".hasPrefix("cannot read the calendar file \(folder)/missing.ics"))
         }
     }
+
+    @Test func monthlyAndYearlyRepeatsAndMovedOrCancelledOccurrences() throws {
+        let found = try Self.busy(
+            """
+            BEGIN:VEVENT
+            UID:board
+            DTSTART;TZID=America/Edmonton:20260302T140000
+            DTEND;TZID=America/Edmonton:20260302T150000
+            RRULE:FREQ=MONTHLY;COUNT=3
+            END:VEVENT
+            BEGIN:VEVENT
+            UID:board
+            RECURRENCE-ID;TZID=America/Edmonton:20260402T140000
+            DTSTART;TZID=America/Edmonton:20260403T090000
+            DTEND;TZID=America/Edmonton:20260403T100000
+            END:VEVENT
+            BEGIN:VEVENT
+            UID:board
+            RECURRENCE-ID;TZID=America/Edmonton:20260502T140000
+            DTSTART;TZID=America/Edmonton:20260502T140000
+            DTEND;TZID=America/Edmonton:20260502T150000
+            STATUS:CANCELLED
+            END:VEVENT
+            BEGIN:VEVENT
+            UID:inspection
+            DTSTART:20250315T160000Z
+            DURATION:PT2H
+            RRULE:FREQ=YEARLY
+            BEGIN:VALARM
+            TRIGGER:-PT15M
+            DURATION:PT5M
+            END:VALARM
+            END:VEVENT
+
+            """, from: "2026-03-01T00:00:00Z", to: "2026-06-01T00:00:00Z")
+        #expect(
+            found == [
+                "2026-03-02T21:00:00Z/2026-03-02T22:00:00Z",  // 14:00 MST
+                "2026-03-15T16:00:00Z/2026-03-15T18:00:00Z",  // the yearly one, its alarm's DURATION ignored
+                "2026-04-03T15:00:00Z/2026-04-03T16:00:00Z",  // April's moved to the 3rd, 09:00 MDT
+            ])  // May's cancelled
+    }
 }

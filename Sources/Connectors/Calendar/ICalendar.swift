@@ -2,7 +2,9 @@ import Foundation
 
 /// Reads the busy times of an iCalendar text (RFC 5545): each VEVENT's start and end (UTC, a
 /// TZID, floating or all-day dates), `DURATION`, transparent events skipped, cancelled ones too,
-/// and daily or weekly `RRULE`s (INTERVAL, COUNT, UNTIL, BYDAY) expanded with their EXDATEs.
+/// `RRULE`s expanded (DAILY and WEEKLY with BYDAY; MONTHLY and YEARLY on the same date; INTERVAL,
+/// COUNT, UNTIL) with their EXDATEs, and an occurrence moved or cancelled by a `RECURRENCE-ID`
+/// instance taking its place.
 public struct ICalendar: Sendable {
     /// One event as read.
     struct Event {
@@ -12,6 +14,11 @@ public struct ICalendar: Sendable {
         var zone: TimeZone
         var rule: [String: String]?
         var exceptions: Set<Date> = []
+        var uid: String?
+        /// Set on an instance that replaces one occurrence of a repeating event.
+        var recurrenceID: Date?
+        /// A cancelled instance still removes its occurrence from the series, then is dropped.
+        var cancelled = false
     }
 
     let events: [Event]
@@ -44,7 +51,14 @@ public struct ICalendar: Sendable {
             }
         }
         if events.isEmpty, let first = problems.first { throw ICalendarError(first) }
-        self.events = events
+        // A moved or cancelled occurrence: the series skips it; the instance (if not cancelled) stands.
+        for instance in events {
+            guard let uid = instance.uid, let replaced = instance.recurrenceID else { continue }
+            for index in events.indices where events[index].uid == uid && events[index].recurrenceID == nil {
+                events[index].exceptions.insert(replaced)
+            }
+        }
+        self.events = events.filter { !$0.cancelled }
     }
 
     /// Busy intervals overlapping `from..<to`, sorted.
@@ -60,7 +74,9 @@ public struct ICalendar: Sendable {
     }
 
     private func occurrences(of event: Event, until horizon: Date) -> [Date] {
-        guard let rule = event.rule, let frequency = rule["FREQ"], ["DAILY", "WEEKLY"].contains(frequency) else {
+        guard let rule = event.rule, let frequency = rule["FREQ"],
+            ["DAILY", "WEEKLY", "MONTHLY", "YEARLY"].contains(frequency)
+        else {
             return [event.start]
         }
         var calendar = Calendar(identifier: .gregorian)
@@ -74,8 +90,14 @@ public struct ICalendar: Sendable {
         var step = 0
         // Whole days (or weeks) from the first start, at the same local clock time.
         while dates.count < (count ?? Int.max) && step < 5000 {
-            let base = calendar.date(
-                byAdding: .day, value: step * interval * (frequency == "WEEKLY" ? 7 : 1), to: event.start)!
+            let (unit, size): (Calendar.Component, Int) =
+                switch frequency {
+                case "WEEKLY": (.day, 7)
+                case "MONTHLY": (.month, 1)
+                case "YEARLY": (.year, 1)
+                default: (.day, 1)
+                }
+            let base = calendar.date(byAdding: unit, value: step * interval * size, to: event.start)!
             if base > horizon || (until.map { base > $0 } ?? false) { break }
             if frequency == "WEEKLY", let byDay, !byDay.isEmpty {
                 // Each named weekday of that week, from the week of the first start.
@@ -128,9 +150,9 @@ public struct ICalendar: Sendable {
         func first(_ name: String) -> (parameters: [String: String], value: String)? {
             properties.first { $0.name == name }.map { ($0.parameters, $0.value) }
         }
-        if first("TRANSP")?.value.uppercased() == "TRANSPARENT" || first("STATUS")?.value.uppercased() == "CANCELLED" {
-            return nil
-        }
+        if first("TRANSP")?.value.uppercased() == "TRANSPARENT" { return nil }
+        let cancelled = first("STATUS")?.value.uppercased() == "CANCELLED"
+
         guard let startProperty = first("DTSTART"),
             let start = date(startProperty.value, parameters: startProperty.parameters, timeZone: timeZone)
         else { throw ICalendarError("an event without a readable DTSTART") }
@@ -147,6 +169,12 @@ public struct ICalendar: Sendable {
             startProperty.value.hasSuffix("Z")
             ? TimeZone.gmt : startProperty.parameters["TZID"].flatMap(TimeZone.init(identifier:)) ?? timeZone
         var event = Event(start: start, end: max(end, start), zone: zone)
+        event.uid = first("UID")?.value
+        event.recurrenceID = first("RECURRENCE-ID").flatMap {
+            date($0.value, parameters: $0.parameters, timeZone: timeZone)
+        }
+        event.cancelled = cancelled
+        if cancelled && event.recurrenceID == nil { return nil }
         if let rule = first("RRULE")?.value {
             event.rule = Dictionary(
                 rule.split(separator: ";").compactMap { part -> (String, String)? in
