@@ -35,7 +35,7 @@ struct RunCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Serve the HTTP intake (POST /v1/events), /healthz and /metrics here.",
+            "Serve the HTTP intake (POST /v1/events), the approvals dashboard (/approvals), /healthz and /metrics here.",
             discussion: "Default: connectors.forms.settings.listen in the blueprint; none if neither is given.",
             valueName: "host:port"))
     var listen: String?
