@@ -127,13 +127,18 @@ public struct Agent: Codable, Sendable, Equatable {
 
 public struct Limits: Codable, Sendable, Equatable {
     public var actionsPerHour: Int
+    /// Items of work (leads, inquiries, invoices…) the agent is expected to handle a week, from
+    /// the assessment; the validator warns when the limit cannot keep up with them.
+    public var expectedPerWeek: Int?
 
-    public init(actionsPerHour: Int) {
+    public init(actionsPerHour: Int, expectedPerWeek: Int? = nil) {
         self.actionsPerHour = actionsPerHour
+        self.expectedPerWeek = expectedPerWeek
     }
 
     enum CodingKeys: String, CodingKey {
         case actionsPerHour = "actions_per_hour"
+        case expectedPerWeek = "expected_per_week"
     }
 }
 

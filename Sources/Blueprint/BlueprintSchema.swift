@@ -48,7 +48,11 @@ public enum BlueprintSchema {
                     "skill": ["enum": SkillCatalog.skills.map(\.name)],
                     "consumes": array(event), "emits": array(event),
                     "permissions": array(["enum": scopes]),
-                    "limits": object(["actions_per_hour": ["type": "integer", "minimum": 1, "maximum": 10000]]),
+                    "limits": object(
+                        [
+                            "actions_per_hour": ["type": "integer", "minimum": 1, "maximum": 10000],
+                            "expected_per_week": ["type": "integer", "minimum": 0],
+                        ], required: ["actions_per_hour"]),
                     "settings": settings,
                 ]), minItems: 1),
             "handoffs": array(object(["event": event, "from": identifier, "to": identifier])),

@@ -126,6 +126,28 @@ public struct BlueprintValidator {
                     path + ["limits", "actions_per_hour"], "actions_per_hour must be 1 to 10,000",
                     hint: "a sensible limit stops a runaway agent")
             }
+            if let expected = agent.limits.expectedPerWeek {
+                if expected < 0 {
+                    error(
+                        path + ["limits", "expected_per_week"], "expected_per_week cannot be negative",
+                        hint: "the items of work the agent handles a week, or leave it out")
+                } else if let hours = b.business.workingHours.hoursPerWeek {
+                    // Compared as the message rounds it: "about 30 an hour" is never "more than 30".
+                    let perHour = (Double(expected) / hours * Double(agent.actionsPerItem)).rounded()
+                    if perHour > Double(agent.limits.actionsPerHour) {
+                        let each = agent.actionsPerItem
+                        let sized = Limits.sized(
+                            expectedPerWeek: Double(expected), hoursPerWeek: hours, actionsPerItem: each,
+                            floor: agent.limits.actionsPerHour)
+                        warning(
+                            path + ["limits", "actions_per_hour"],
+                            "agent '\(agent.id)' expects \(Self.grouped(expected)) items a week, about \(Self.grouped(Int(perHour))) actions an hour over \(Self.grouped(Int(hours.rounded()))) working hours (\(each) an item), more than its limit of \(Self.grouped(agent.limits.actionsPerHour)) an hour",
+                            hint:
+                                "raise limits.actions_per_hour to \(Self.grouped(sized)) (\(Int(Limits.burstFactor))× the average, for bursts); beyond the limit every action waits for a person"
+                        )
+                    }
+                }
+            }
             // High-stakes actions this agent could take need an approval rule.
             for action in skill.actions where SkillCatalog.highStakes.contains(action) {
                 guard SkillCatalog.allows(agent.permissions, action) else { continue }
@@ -353,6 +375,17 @@ public struct BlueprintValidator {
             }
         }
         return nil
+    }
+
+    /// `10000` as `10,000`.
+    static func grouped(_ n: Int) -> String {
+        let digits = Array(String(abs(n)))
+        var out = n < 0 ? "-" : ""
+        for (i, d) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out += "," }
+            out.append(d)
+        }
+        return out
     }
 
     static func isTime(_ text: String) -> Bool {

@@ -29,8 +29,7 @@ struct BlueprintGoldenTests {
         let profile = try BusinessProfile(interview: Interview(pack: pack, answers: imported.answers))
         let model = try ScoringModel.load(packFolder: folder)
         let result = try Scorer(model: model).score(profile)
-        return BlueprintPlanner(catalog: model.catalog).blueprint(
-            for: result, approvalsChosen: profile.approvalActions, leadResponseMinutes: profile.leads?.responseMinutes)
+        return BlueprintPlanner(catalog: model.catalog).blueprint(for: result, profile: profile)
     }
 
     @Test(arguments: examples)

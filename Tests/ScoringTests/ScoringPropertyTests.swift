@@ -94,7 +94,7 @@ struct ScoringPropertyTests {
 
     @Test func revenueEffectIsBandedAndBounded() throws {
         let p = try ScoringFixtures.model().parameters.leadResponse
-        let effect = RevenueEffect(parameters: p, workingWeeks: 48)
+        let effect = RevenueEffect(parameters: p, workingWeeks: 48, teamSize: 5)
         var previous = 0.0
         // Slower today means at least as much to gain, in steps, and never past the cap.
         for minutes in [1.0, 5, 6, 29, 30, 31, 60, 61, 600, 1440, 1441, 100_000, 1e9] {

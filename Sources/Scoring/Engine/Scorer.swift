@@ -27,7 +27,7 @@ public struct Scorer: Sendable {
         let style = MoneyStyle(currency: currency, region: profile.region)
         let weeks = p.workingWeeks.value
         let reduction = p.rework.reduction
-        let revenueModel = RevenueEffect(parameters: p.leadResponse, workingWeeks: weeks)
+        let revenueModel = RevenueEffect(parameters: p.leadResponse, workingWeeks: weeks, teamSize: profile.teamSize)
         // Speed only pays when the first reply goes out without waiting for a person.
         let firstReplyWaits = profile.approvalActions.contains("first_contact")
         let revenueWorkflow =
@@ -109,6 +109,23 @@ public struct Scorer: Sendable {
                 "First replies to leads wait for a person's approval, so no revenue effect of faster replies is counted."
             )
         }
+        // The revenue effect bounded by the business's scale, and a plan that rests on it.
+        if revenueWorkflow != nil, let leads = profile.leads, case let capped = revenueModel.outcome(leads),
+            capped.isCapped
+        {
+            flags.append(
+                "The lead answers (\(MoneyFormat.number(Int64(min(leads.perWeek, 1e15).rounded()), style)) leads a week at \(MoneyFormat.money(leads.dealValue, style)) a deal) would add \(MoneyFormat.money(capped.uncapped, style)) a year in margin, more than a business of \(max(1, profile.teamSize)) \(profile.teamSize > 1 ? "people" : "person") can plausibly earn from faster replies: the revenue effect is held at \(MoneyFormat.money(capped.cap, style)), \(MoneyFormat.percent(p.leadResponse.scaleCap.maxShare)) of the about \(MoneyFormat.money(capped.impliedRevenue, style)) a year such a business sells. Check leads per week, close rate and deal value."
+            )
+        }
+        let planRevenue = planIndices.reduce(0) { $0 + estimates[$1].revenueEffect }
+        // Compared as the sentence rounds it, like the share of hours above.
+        if gross > 0, planRevenue > 0,
+            MoneyFormat.percentShown(planRevenue / gross) > p.leadResponse.dominantShare.value
+        {
+            flags.append(
+                "\(MoneyFormat.percent(planRevenue / gross)) of the plan's yearly benefit (\(MoneyFormat.money(planRevenue, style)) of \(MoneyFormat.money(gross, style))) is margin on extra sales assumed from faster replies, more than the \(MoneyFormat.percent(p.leadResponse.dominantShare.value)) above which the figure rests on an assumption: the time saved is worth \(MoneyFormat.money(gross - planRevenue, style)) a year; measure the close rate before counting on the rest."
+            )
+        }
         let firstYear = costModel.firstYear(goLiveMonth: goLiveMonth)
         if let ceiling = model.pricing.budgetCeiling[profile.budget], firstYear > ceiling {
             flags.append(
@@ -181,10 +198,15 @@ public struct Scorer: Sendable {
         var revenueFigure: Figure?
         if e.revenueEffect > 0, let leads {
             let band = revenueModel.band(forMinutes: leads.responseMinutes)
+            let bounded = revenueModel.outcome(leads)
+            let capText =
+                bounded.isCapped
+                ? " That would be \(MoneyFormat.money(bounded.uncapped, style)) of margin, more than a business of \(max(1, revenueModel.teamSize)) \(revenueModel.teamSize > 1 ? "people" : "person") can plausibly earn: held at \(MoneyFormat.percent(p.leadResponse.scaleCap.maxShare)) of the about \(MoneyFormat.money(bounded.impliedRevenue, style)) a year it sells."
+                : ""
             revenueFigure = Figure(
                 e.revenueEffect, unit: currency, places: 0,
                 why:
-                    "Answering in \(Int(p.leadResponse.targetMinutes)) minutes instead of \(Figure.decimal(leads.responseMinutes, places: 0)) lifts the close rate by \(MoneyFormat.percent(band.uplift)) (relative) to \(Figure.decimal(revenueModel.newCloseRate(leads) * 100, places: 1))%: \(MoneyFormat.money(revenueModel.addedRevenue(leads), style)) more sales a year at a \(MoneyFormat.percent(p.leadResponse.grossMargin.value)) margin.",
+                    "Answering in \(Int(p.leadResponse.targetMinutes)) minutes instead of \(Figure.decimal(leads.responseMinutes, places: 0)) lifts the close rate by \(MoneyFormat.percent(band.uplift)) (relative) to \(Figure.decimal(revenueModel.newCloseRate(leads) * 100, places: 1))%: \(MoneyFormat.money(revenueModel.addedRevenue(leads), style)) more sales a year at a \(MoneyFormat.percent(p.leadResponse.grossMargin.value)) margin.\(capText)",
                 drivers: [
                     Driver("leads per week", "\(Figure.decimal(leads.perWeek, places: 0))"),
                     Driver("first response today", "\(Figure.decimal(leads.responseMinutes, places: 0)) min"),
@@ -194,6 +216,10 @@ public struct Scorer: Sendable {
                     Driver(
                         "gross margin", MoneyFormat.percent(p.leadResponse.grossMargin.value),
                         source: p.leadResponse.grossMargin.source),
+                    Driver(
+                        "scale cap",
+                        "\(MoneyFormat.percent(p.leadResponse.scaleCap.maxShare)) of \(MoneyFormat.money(p.leadResponse.scaleCap.revenuePerPerson, style)) a person",
+                        source: p.leadResponse.scaleCap.source),
                 ])
         }
         let easeFactors = estimator.easeFactors(w)

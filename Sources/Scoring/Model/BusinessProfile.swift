@@ -24,6 +24,8 @@ public struct BusinessProfile: Sendable {
     public var dataQuality: Int
     public var systemOwner: String
     public var approvalActions: [String]
+    /// Customer questions and complaints a week, when asked; sizes the support agent's limit.
+    public var inquiriesPerWeek: Double? = nil
 
     /// Reads the profile from an interview's answers (only questions that were asked count).
     /// - Throws: ``ScoringError`` naming the first required answer that is missing.
@@ -101,6 +103,7 @@ public struct BusinessProfile: Sendable {
         dataQuality = Int(optionalNumber("data_quality") ?? 3)
         systemOwner = (try? text("system_owner")) ?? "nobody"
         approvalActions = list("approval_actions")
+        inquiriesPerWeek = optionalNumber("inquiries_per_week")
     }
 }
 

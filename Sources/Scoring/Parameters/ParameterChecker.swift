@@ -73,6 +73,20 @@ struct ParameterChecker {
                 ["lead_response", "bands", "\(i)", "uplift"], in: sFile,
                 "an uplift must be between 0 and 1 (relative), not \(band.uplift)")
         }
+        let scaleCap = s.leadResponse.scaleCap
+        if !(scaleCap.revenuePerPerson > 0) || !scaleCap.revenuePerPerson.isFinite {
+            fail(
+                ["lead_response", "scale_cap", "revenue_per_person"], in: sFile,
+                "revenue_per_person must be a positive amount, not \(scaleCap.revenuePerPerson)")
+        }
+        share(scaleCap.maxShare, ["lead_response", "scale_cap", "max_share"], "scale_cap.max_share")
+        if scaleCap.source.allSatisfy(\.isWhitespace) {
+            fail(["lead_response", "scale_cap"], in: sFile, "scale_cap needs a source")
+        }
+        share(s.leadResponse.dominantShare.value, ["lead_response", "dominant_share", "value"], "dominant_share")
+        if s.leadResponse.dominantShare.source.allSatisfy(\.isWhitespace) {
+            fail(["lead_response", "dominant_share"], in: sFile, "dominant_share needs a source")
+        }
         for type in s.leadResponse.appliesTo where s.workflows[type] == nil {
             fail(["lead_response", "applies_to"], in: sFile, "unknown workflow type '\(type)'")
         }

@@ -93,14 +93,36 @@ public struct LeadResponse: Codable, Sendable {
     public var maxCloseRate: Double
     /// Share of added revenue that is benefit (gross margin).
     public var grossMargin: Sourced<Double>
+    /// The most the effect may add, against the business's own scale.
+    public var scaleCap: ScaleCap
+    /// Share of a plan's gross benefit above which the revenue effect is flagged as dominating it.
+    public var dominantShare: Sourced<Double>
     public var source: String
+
 
     enum CodingKeys: String, CodingKey {
         case bands, source
         case appliesTo = "applies_to", targetMinutes = "target_minutes", maxCloseRate = "max_close_rate", grossMargin =
             "gross_margin"
+        case scaleCap = "scale_cap", dominantShare = "dominant_share"
     }
 }
+
+/// The bound on the revenue effect: the sales a business of its size plausibly makes
+/// (`revenue_per_person` × team size), of which the added margin may be at most `max_share`.
+public struct ScaleCap: Codable, Sendable {
+    /// Yearly sales per person in the business, generous for a small business.
+    public var revenuePerPerson: Double
+    /// The most of those sales the added margin may amount to (0–1).
+    public var maxShare: Double
+    public var source: String
+
+    enum CodingKeys: String, CodingKey {
+        case source
+        case revenuePerPerson = "revenue_per_person", maxShare = "max_share"
+    }
+}
+
 
 public struct ResponseBand: Codable, Sendable {
     /// Upper bound of today's first-response time for this band, in minutes; absent for the last band.

@@ -21,16 +21,34 @@ public struct BlueprintPlanner: Sendable {
         "publish": ("content.publish", "always"),
     ]
 
-    /// - Parameter leadResponseMinutes: today's first-response time, for the lead KPI.
-    public func blueprint(for result: AssessmentResult, approvalsChosen: [String], leadResponseMinutes: Double?)
-        -> Blueprint
-    {
+    /// The hours the planned system works: Monday to Friday, 08:00 to 17:00.
+    static let workingHours = WorkingHours(days: ["mon", "tue", "wed", "thu", "fri"], start: "08:00", end: "17:00")
+
+    /// - Parameters:
+    ///   - leadResponseMinutes: today's first-response time, for the lead KPI.
+    ///   - volumes: the work answered a week; each agent's limit is sized from it (never below the
+    ///     catalog's default), and its expected volume written beside the limit.
+    public func blueprint(
+        for result: AssessmentResult, approvalsChosen: [String], leadResponseMinutes: Double?,
+        volumes: WorkVolumes = WorkVolumes()
+    ) -> Blueprint {
         let templates = result.plan.agents.compactMap { planned in catalog.agents.first { $0.id == planned.id } }
+        let hours = Self.workingHours.hoursPerWeek ?? 40
         let agents = templates.map { t in
-            Agent(
+            var agent = Agent(
                 id: t.id, role: t.role, skill: t.skill, consumes: t.consumes, emits: t.emits,
                 permissions: t.permissions,
                 limits: Limits(actionsPerHour: t.actionsPerHour), settings: t.settings)
+            if let expected = volumes.expectedPerWeek(covering: t.covers) {
+                // Whole items, rounded up, within what the file format holds.
+                let perWeek = Int(min(expected.rounded(.up), Double(Int32.max)))
+                agent.limits = Limits(
+                    actionsPerHour: Limits.sized(
+                        expectedPerWeek: Double(perWeek), hoursPerWeek: hours, actionsPerItem: agent.actionsPerItem,
+                        floor: t.actionsPerHour),
+                    expectedPerWeek: perWeek)
+            }
+            return agent
         }
         let emitted = Set(agents.flatMap(\.emits))
         var intake: [String] = []
@@ -49,7 +67,7 @@ public struct BlueprintPlanner: Sendable {
         return Blueprint(
             business: Business(
                 name: result.business.name, timeZone: result.business.timeZone, currency: result.business.currency,
-                workingHours: WorkingHours(days: ["mon", "tue", "wed", "thu", "fri"], start: "08:00", end: "17:00")),
+                workingHours: Self.workingHours),
             intake: intake, agents: agents, handoffs: handoffs,
             approvals: approvals(agents: agents, chosen: approvalsChosen + templates.flatMap(\.approvals)),
             connectors: Connectors(
@@ -65,10 +83,11 @@ public struct BlueprintPlanner: Sendable {
             kpis: kpis(result, leadResponseMinutes: leadResponseMinutes))
     }
 
-    /// The blueprint for a business's result, with its own approval choices and lead figures.
+    /// The blueprint for a business's result, with its own approval choices, lead figures and volumes.
     public func blueprint(for result: AssessmentResult, profile: BusinessProfile) -> Blueprint {
         blueprint(
-            for: result, approvalsChosen: profile.approvalActions, leadResponseMinutes: profile.leads?.responseMinutes)
+            for: result, approvalsChosen: profile.approvalActions, leadResponseMinutes: profile.leads?.responseMinutes,
+            volumes: WorkVolumes(profile: profile))
     }
 
     /// High-stakes actions always wait; so do the business's own choices that an agent could take.
