@@ -1,5 +1,6 @@
 /// Chooses the agent templates that cover the opportunities worth most, within the largest tier
-/// the budget allows, and the smallest tier that holds them.
+/// the budget allows, and the smallest tier that holds them. A budget below the smallest build
+/// (`build.base`) gets one agent at most: the least Baton can build, said plainly by ``BudgetCheck``.
 struct AgentPlanner {
     let catalog: Catalog
     let pricing: Pricing
@@ -9,6 +10,8 @@ struct AgentPlanner {
         let tier: Tier
         let budgetTier: Tier
         let integrations: [String]
+        /// Whether the budget is below the smallest build, so the plan was held to one agent.
+        var belowSmallestBuild = false
     }
 
     /// - Parameter ranked: workflow types in priority order, with their annual value.
@@ -16,6 +19,10 @@ struct AgentPlanner {
         let tiers = pricing.tiers
         let allowedId = forcedTier ?? pricing.budgetTier[budget] ?? tiers.last!.id
         let budgetTier = tiers.first { $0.id == allowedId } ?? tiers.last!
+        // A forced tier is the consultant's choice and stands as given.
+        let belowSmallestBuild =
+            forcedTier == nil && (pricing.budgetCeiling[budget].map { $0 < pricing.build.base } ?? false)
+        let maxAgents = belowSmallestBuild ? min(1, budgetTier.maxAgents) : budgetTier.maxAgents
         // The agents that cover workflows worth something, in priority order, with what they are worth.
         var candidates: [AgentTemplate] = []
         var worth: [Double] = []
@@ -35,7 +42,7 @@ struct AgentPlanner {
         var bestValue = 0.0
         for mask in 0..<(1 << n) {
             let members = (0..<n).filter { mask & (1 << $0) != 0 }
-            guard members.count <= budgetTier.maxAgents,
+            guard members.count <= maxAgents,
                 integrations(of: members.map { candidates[$0] }).count <= budgetTier.maxIntegrations
             else { continue }
             let value = members.reduce(0) { $0 + worth[$1] }
@@ -55,7 +62,9 @@ struct AgentPlanner {
             forcedTier != nil
             ? budgetTier
             : tiers.first { $0.maxAgents >= chosen.count && $0.maxIntegrations >= needed.count } ?? budgetTier
-        return Plan(agents: chosen, tier: tier, budgetTier: budgetTier, integrations: needed)
+        return Plan(
+            agents: chosen, tier: tier, budgetTier: budgetTier, integrations: needed,
+            belowSmallestBuild: belowSmallestBuild)
     }
 
     private func integrations(of agents: [AgentTemplate]) -> [String] {

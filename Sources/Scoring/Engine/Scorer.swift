@@ -127,16 +127,17 @@ public struct Scorer: Sendable {
             )
         }
         let firstYear = costModel.firstYear(goLiveMonth: goLiveMonth)
-        if let ceiling = model.pricing.budgetCeiling[profile.budget], firstYear > ceiling {
-            flags.append(
-                "The first-year investment (\(MoneyFormat.money(firstYear, style))) is above the budget given (up to \(MoneyFormat.money(ceiling, style))): start with fewer agents, or phase the build."
-            )
-        }
+        let budgetCheck = BudgetCheck(
+            pricing: model.pricing, budget: profile.budget, plan: plan, firstYear: firstYear,
+            firstWorkflow: planIndices.first.map { estimates[$0].label }, style: style)
+        if let flag = budgetCheck.flag { flags.append(flag) }
         if !profile.workflows.isEmpty && plan.agents.isEmpty && totalHours > 0 {
             flags.append("No agent fits within the \(plan.budgetTier.name) tier the budget allows.")
         }
 
+        // A named ("something else") workflow is labelled with the name given.
         let labels = Dictionary(uniqueKeysWithValues: p.workflows.map { ($0.key, $0.value.label) })
+            .merging(estimates.map { ($0.answers.type, $0.label) }) { _, named in named }
         return AssessmentResult(
             schemaVersion: AssessmentResult.currentSchemaVersion,
             parametersVersion: model.version,
@@ -147,7 +148,8 @@ public struct Scorer: Sendable {
             overrides: overrides.values,
             scenario: scenario,
             opportunities: opportunities,
-            plan: agentPlan(plan, planHours: planHours, approvalsChosen: profile.approvalActions),
+            plan: budgetCheck.annotate(
+                agentPlan(plan, planHours: planHours, approvalsChosen: profile.approvalActions)),
             cost: costSummary(
                 costModel, plan: plan, goLiveMonth: goLiveMonth, currency: currency, style: style,
                 toolCount: profile.toolsUsed.count),
@@ -183,7 +185,7 @@ public struct Scorer: Sendable {
             why:
                 "\(e.label) is about \(MoneyFormat.percent(e.prior)) automatable by its mix of activities; how it runs here (\(factorText)) makes it \(MoneyFormat.percent(potentialShown))\(capped ? ", held at the \(MoneyFormat.percent(e.cap)) cap" : "").",
             drivers: [
-                Driver("prior", "\(Figure.decimal(e.prior, places: 3))", source: p.workflows[w.type]?.source),
+                Driver("prior", "\(Figure.decimal(e.prior, places: 3))", source: p.prior(for: w)?.source),
                 Driver("activity figures", "", source: p.activities.source),
             ]
                 + factors.map {
@@ -191,7 +193,7 @@ public struct Scorer: Sendable {
                         $0.name, "\($0.answer) → ×\(Figure.decimal($0.factor, places: 2))", source: p.adjustments.source
                     )
                 }
-                + [Driver("cap", "\(Figure.decimal(e.cap, places: 2))", source: p.workflows[w.type]?.source)])
+                + [Driver("cap", "\(Figure.decimal(e.cap, places: 2))", source: p.prior(for: w)?.source)])
         let hoursSaved = e.hoursSaved()
         let rework = e.reworkHoursSaved(reduction: p.rework.reduction)
         let timeValue = e.timeValue(weeks: weeks, reduction: p.rework.reduction)
@@ -228,6 +230,10 @@ public struct Scorer: Sendable {
         if let agent {
             why =
                 "\(MoneyFormat.money(value, style)) a year for the \(agent.name.lowercased()) (about \(MoneyFormat.money(buildCost, style)) to add and run for a year), ease \(MoneyFormat.percent(e.ease))."
+        } else if w.isCustom {
+            // The name is the prospect's own: shown as given, never lower-cased.
+            why =
+                "\(MoneyFormat.money(value, style)) a year if automated, but no agent in the catalog does “\(e.label)”: it needs a custom build, quoted separately, so it is not in this plan."
         } else {
             why = "No agent in the catalog automates \(e.label.lowercased()) yet."
         }

@@ -6,16 +6,18 @@ struct WorkflowEstimator {
 
     func estimate(_ w: WorkflowAnswers, revenueEffect: Double) -> WorkflowEstimate {
         let p = parameters
+        // A listed type's prior, or the one built from the kind of work a named workflow mostly is.
+        let typePrior = p.prior(for: w)
         let prior =
-            p.workflows[w.type].map { mix in
+            typePrior.map { mix in
                 mix.mix.reduce(0.0) { $0 + $1.value * (p.activities.automatable[$1.key] ?? 0) }
             } ?? 0
         return WorkflowEstimate(
             answers: w,
-            label: p.workflows[w.type]?.label ?? w.type,
+            label: p.label(for: w),
             prior: prior,
             adjustment: adjustmentFactors(w).reduce(1) { $0 * $1.factor },
-            cap: p.workflows[w.type]?.cap ?? 0,
+            cap: typePrior?.cap ?? 0,
             hourlyRate: hourlyRate(people: w.people),
             reworkShare: p.rework.errorShare[w.errorRate] ?? 0,
             revenueEffect: revenueEffect,

@@ -83,10 +83,18 @@ public struct BusinessProfile: Sendable {
             }
             workflows.append(
                 WorkflowAnswers(
+            // The workflow the prospect named: its name and the kind of work it mostly is.
+            var name: String?
+            var kind: String?
+            if type == WorkflowAnswers.customType {
+                name = try choice("name")
+                kind = try choice("kind")
+            }
                     type: type, hoursPerWeek: try detail("hours"), people: Int(try detail("people")),
                     repeatable: Int(try detail("repeatable")), ruleBased: Int(try detail("rule_based")),
                     inputFormat: try choice("input_format"), toolsTouched: Int(try detail("tools_touched")),
-                    errorRate: try choice("error_rate"), volumePerWeek: try detail("volume")))
+                    errorRate: try choice("error_rate"), volumePerWeek: try detail("volume"),
+                    name: name, kind: kind))
         }
         self.workflows = workflows
         if let leadsPerWeek = optionalNumber("leads_per_week"), let response = optionalNumber("lead_response_time"),
@@ -127,6 +135,19 @@ public struct WorkflowAnswers: Sendable, Equatable {
 /// The sales figures behind the revenue effect of faster responses.
 public struct LeadFigures: Sendable, Equatable {
     public var perWeek: Double
+    /// For the workflow the prospect names ("something else"): the name they gave it. `nil` for
+    /// the listed workflows.
+    public var name: String? = nil
+    /// For the workflow the prospect names: the kind of work it mostly is, an activity of
+    /// `scoring.yaml` (`processing_data`, `collecting_data`, `stakeholder_interaction`,
+    /// `applying_expertise`). `nil` for the listed workflows.
+    public var kind: String? = nil
+
+    /// The `workflows` choice value of the workflow the prospect names.
+    public static let customType = "other"
+
+    /// Whether this is the workflow the prospect named rather than one of the listed types.
+    public var isCustom: Bool { type == Self.customType }
     public var responseMinutes: Double
     /// 0 to 1.
     public var closeRate: Double

@@ -40,6 +40,29 @@ struct ParameterChecker {
             share(prior.cap, path + ["cap"], "the cap of '\(type)'")
             if prior.source.isEmpty { fail(path, in: sFile, "the prior of '\(type)' needs a source") }
         }
+        if s.workflows[WorkflowAnswers.customType] != nil {
+            fail(
+                ["workflows", WorkflowAnswers.customType], in: sFile,
+                "'\(WorkflowAnswers.customType)' is the workflow the prospect names; priors for it go in custom_workflow"
+            )
+        }
+        if let custom = s.customWorkflow {
+            let path = ["custom_workflow"]
+            share(custom.mainShare, path + ["main_share"], "custom_workflow.main_share")
+            if custom.caps.isEmpty {
+                fail(path + ["caps"], in: sFile, "custom_workflow needs at least one kind of work")
+            }
+            for (kind, cap) in custom.caps.sorted(by: { $0.key < $1.key }) {
+                if s.activities.automatable[kind] == nil {
+                    fail(
+                        path + ["caps", kind], in: sFile,
+                        "unknown activity '\(kind)'; known: \(s.activities.automatable.keys.sorted().joined(separator: ", "))"
+                    )
+                }
+                share(cap, path + ["caps", kind], "the cap of a custom workflow that is mostly '\(kind)'")
+            }
+            if custom.source.isEmpty { fail(path, in: sFile, "custom_workflow needs a source") }
+        }
         for (name, values) in [("repeatable", s.adjustments.repeatable), ("rule_based", s.adjustments.ruleBased)]
         where values.count != 5 {
             fail(
@@ -165,6 +188,9 @@ struct ParameterChecker {
         }
         let tierIds = pricing.value.tiers.map(\.id)
         if tierIds.isEmpty { fail(["tiers"], in: pFile, "pricing needs at least one tier") }
+        for (budget, ceiling) in pricing.value.budgetCeiling where ceiling < 0 {
+            fail(["budget_ceiling", budget], in: pFile, "a budget ceiling cannot be negative")
+        }
         for (budget, tier) in pricing.value.budgetTier where !tierIds.contains(tier) {
             fail(
                 ["budget_tier", budget], in: pFile, "unknown tier '\(tier)'; tiers: \(tierIds.joined(separator: ", "))")

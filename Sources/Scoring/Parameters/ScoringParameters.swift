@@ -8,6 +8,9 @@ public struct ScoringParameters: Codable, Sendable {
     public var activities: ActivityPotential
     /// Per workflow type: its mix of activities and the cap on its potential.
     public var workflows: [String: WorkflowPrior]
+    /// The prior of a workflow the prospect names, from the kind of work it mostly is; without it
+    /// such a workflow is listed but worth nothing.
+    public var customWorkflow: CustomWorkflowPrior?
     public var adjustments: Adjustments
     public var rework: Rework
     public var adoption: Adoption
@@ -22,6 +25,7 @@ public struct ScoringParameters: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case version, activities, workflows, adjustments, rework, adoption, ease, readiness, roi, timeline
         case workingWeeks = "working_weeks", leadResponse = "lead_response", maxShareOfHours = "max_share_of_hours"
+        case customWorkflow = "custom_workflow"
     }
 }
 
