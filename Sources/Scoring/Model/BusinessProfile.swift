@@ -81,8 +81,6 @@ public struct BusinessProfile: Sendable {
                 }
                 return s
             }
-            workflows.append(
-                WorkflowAnswers(
             // The workflow the prospect named: its name and the kind of work it mostly is.
             var name: String?
             var kind: String?
@@ -90,6 +88,8 @@ public struct BusinessProfile: Sendable {
                 name = try choice("name")
                 kind = try choice("kind")
             }
+            workflows.append(
+                WorkflowAnswers(
                     type: type, hoursPerWeek: try detail("hours"), people: Int(try detail("people")),
                     repeatable: Int(try detail("repeatable")), ruleBased: Int(try detail("rule_based")),
                     inputFormat: try choice("input_format"), toolsTouched: Int(try detail("tools_touched")),
@@ -130,11 +130,6 @@ public struct WorkflowAnswers: Sendable, Equatable {
     /// rare, sometimes or often.
     public var errorRate: String
     public var volumePerWeek: Double
-}
-
-/// The sales figures behind the revenue effect of faster responses.
-public struct LeadFigures: Sendable, Equatable {
-    public var perWeek: Double
     /// For the workflow the prospect names ("something else"): the name they gave it. `nil` for
     /// the listed workflows.
     public var name: String? = nil
@@ -148,6 +143,11 @@ public struct LeadFigures: Sendable, Equatable {
 
     /// Whether this is the workflow the prospect named rather than one of the listed types.
     public var isCustom: Bool { type == Self.customType }
+}
+
+/// The sales figures behind the revenue effect of faster responses.
+public struct LeadFigures: Sendable, Equatable {
+    public var perWeek: Double
     public var responseMinutes: Double
     /// 0 to 1.
     public var closeRate: Double
