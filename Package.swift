@@ -96,9 +96,12 @@ let package = Package(
         ),
         // Helpers shared by the test targets: a pseudo-terminal driver and a runner for the real binary.
         .target(name: "BatonTestSupport", path: "Tests/BatonTestSupport"),
-        .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire"]),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
-        .testTarget(name: "BlueprintTests", dependencies: ["Blueprint", "Scoring", "Questionnaire", "Reports"], exclude: ["Golden"]),
+        .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire", "BatonTestSupport"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "BatonTestSupport"]),
+        .testTarget(
+            name: "BlueprintTests",
+            dependencies: ["Blueprint", "Scoring", "Questionnaire", "Reports", "BatonTestSupport"],
+            exclude: ["Golden"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Orchestrator", "Blueprint"]),
         .testTarget(
             name: "ConnectorsTests", dependencies: ["Connectors", "Orchestrator", "Blueprint"], exclude: ["Peers"]),
@@ -106,7 +109,9 @@ let package = Package(
             name: "OrchestratorTests",
             dependencies: ["Orchestrator", "Blueprint", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
-            name: "ReportsTests", dependencies: ["Reports", "Scoring", "Questionnaire", "Orchestrator", "Blueprint"], exclude: ["Golden", "Scripts"]),
+            name: "ReportsTests",
+            dependencies: ["Reports", "Scoring", "Questionnaire", "Orchestrator", "Blueprint", "BatonTestSupport"],
+            exclude: ["Golden", "Scripts"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Questionnaire"], exclude: ["Golden"]),
         .testTarget(
             name: "WorkspaceTests", dependencies: ["Workspace", "Questionnaire", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -114,7 +119,8 @@ let package = Package(
             name: "AssessmentFlowTests",
             dependencies: ["AssessmentFlow", "Questionnaire", "TerminalUI", "Workspace", "Scoring"]
         ),
-        .testTarget(name: "BatonEndToEndTests", dependencies: ["BatonTestSupport"]),
+        // Workspace and Questionnaire only to write a workspace as an older version would have left it.
+        .testTarget(name: "BatonEndToEndTests", dependencies: ["BatonTestSupport", "Workspace", "Questionnaire"]),
     ],
     swiftLanguageModes: [.v6]
 )

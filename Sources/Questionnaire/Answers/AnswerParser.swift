@@ -13,7 +13,8 @@ public enum AnswerParser {
         if text.isEmpty { return nil }
         switch question.type {
         case .text, .longText:
-            return .text(text)
+            let cleaned = try AnswerText.clean(text, multiline: question.type == .longText)
+            return cleaned.isEmpty ? nil : .text(cleaned)
         case .yesNo:
             switch text.lowercased() {
             case "y", "yes", "true", "1", "oui": return .bool(true)

@@ -173,6 +173,9 @@ public struct Interview: Sendable {
         switch input {
         case .text(let text): parsed = try AnswerParser.parse(text, for: question, choices: choices)
         case .items(let items): parsed = try AnswerParser.parse(items: items, for: question, choices: choices)
+        case .value(.text(let text)) where question.type == .text || question.type == .longText:
+            // A default or an answer saved by an older version is held to the same rule as typed text.
+            parsed = try AnswerParser.parse(text, for: question, choices: choices)
         case .value(let value): parsed = value
         }
         guard let value = parsed, value != .choices([]) || !question.required else {
