@@ -20,7 +20,7 @@ struct ApprovalsCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                print(try DashboardTokens.make(in: runtime.store()))
+                printText(try DashboardTokens.make(in: runtime.store()))
             }
         }
     }
@@ -33,9 +33,11 @@ struct ApprovalsCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let pending = try Approvals(store: runtime.store()).pending()
-                if json { return print(try jsonText(pending)) }
-                if pending.isEmpty { return print("Nothing waits for approval.") }
-                for a in pending { print("#\(a.id ?? 0)  case \(a.caseID)  \(a.agent) wants \(a.action): \(a.reason)") }
+                if json { return printText(try jsonText(pending)) }
+                if pending.isEmpty { return printText("Nothing waits for approval.") }
+                for a in pending {
+                    printText("#\(a.id ?? 0)  case \(a.caseID)  \(a.agent) wants \(a.action): \(a.reason)")
+                }
             }
         }
     }
@@ -50,22 +52,22 @@ struct ApprovalsCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let a = try Approvals(store: runtime.store()).get(id)
-                if json { return print(try jsonText(a)) }
-                print(
+                if json { return printText(try jsonText(a)) }
+                printText(
                     "Approval #\(id) (\(a.status.rawValue)): \(a.agent) wants \(a.action) in case \(a.caseID)\nWhy: \(a.reason)\nProposed: \(a.proposedJSON)"
                 )
-                if let revises = a.revises { print("Revises: #\(revises)") }
+                if let revises = a.revises { printText("Revises: #\(revises)") }
                 if !a.evidence.isEmpty {
-                    print("Evidence (the case context the agent read):")
+                    printText("Evidence (the case context the agent read):")
                     for key in a.evidence.keys.sorted() {
-                        print(
+                        printText(
                             "  \(key): "
                                 + a.evidence[key]!.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
                                     separator: "; "))
                     }
                 }
-                if let approved = a.approvedJSON { print("Approved: \(approved)") }
-                if let decision = a.decision { print("Decision: \(decision)") }
+                if let approved = a.approvedJSON { printText("Approved: \(approved)") }
+                if let decision = a.decision { printText("Decision: \(decision)") }
             }
         }
     }
@@ -79,7 +81,7 @@ struct ApprovalsCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 try Approvals(store: runtime.store()).approve(id, edited: body.map { ["body": $0] })
-                print("Approved #\(id); it leaves with the next dispatch.")
+                printText("Approved #\(id); it leaves with the next dispatch.")
             }
         }
     }
@@ -93,7 +95,7 @@ struct ApprovalsCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 try Approvals(store: runtime.store()).reject(id, reason: reason)
-                print("Rejected #\(id).")
+                printText("Rejected #\(id).")
             }
         }
     }
@@ -121,7 +123,7 @@ struct ApprovalsCommand: ParsableCommand {
                 let approvals = Approvals(store: try runtime.store())
                 let agent = try approvals.get(id).agent
                 try approvals.override(id, instructions: instructions)
-                print(
+                printText(
                     "Sent #\(id) back to \(agent) with your instructions. Its revision waits as a new approval once the system has run (`baton approvals list`)."
                 )
             }

@@ -137,8 +137,9 @@ struct AssessCommand: ParsableCommand {
         switch outcome {
         case .completed:
             let business = (try? workspace.session(sessionID).title).flatMap { $0 }.map { " for \($0)" } ?? ""
+            // Only the name needs neutralising here: the tick's colour is an escape sequence of our own.
             print(
-                "\n\(style.success("✓")) Assessment \(sessionID)\(business) is complete: \(progress.answered) answers saved.\n"
+                "\n\(style.success("✓")) Assessment \(sessionID)\(TerminalText.safe(business)) is complete: \(progress.answered) answers saved.\n"
             )
             printScore(sessionID, workspace: workspace)
         case .interrupted:
@@ -182,7 +183,7 @@ struct AssessCommand: ParsableCommand {
         }()
         let sessionID = try workspace.createSession(pack: loaded, path: path, yaml: yaml)
         try workspace.saveCompleted(result.answers, in: sessionID, title: title)
-        print(
+        printText(
             "Saved assessment \(sessionID)\(title.map { " for \($0)" } ?? ""): \(result.answers.count) answers from \(file).\n"
         )
         printScore(sessionID, workspace: workspace)
@@ -193,8 +194,8 @@ struct AssessCommand: ParsableCommand {
     private func printScore(_ sessionID: Int64, workspace: Workspace) {
         do {
             let result = try AssessmentScoring.score(try SavedAssessment.open(sessionID, in: workspace), in: workspace)
-            print(ResultSummary.lines(result).joined(separator: "\n"))
-            print(
+            printText(ResultSummary.lines(result).joined(separator: "\n"))
+            printText(
                 "\nNext: baton show \(sessionID) · baton score \(sessionID) --json · baton answers export \(sessionID)")
         } catch {
             printError("baton: warning: the answers are saved, but scoring failed: \(error)")

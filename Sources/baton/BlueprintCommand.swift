@@ -73,7 +73,7 @@ struct BlueprintCommand: ParsableCommand {
                     throw Failure("cannot read \(file)")
                 }
                 let loaded = BlueprintFile.check(yaml: text, file: file)
-                for issue in loaded.issues { print(issue) }
+                for issue in loaded.issues { printText(issue.description) }
                 let errors = loaded.errors.count
                 let warnings = loaded.issues.count - errors
                 if errors > 0 {
@@ -81,7 +81,7 @@ struct BlueprintCommand: ParsableCommand {
                         "\(file): \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
                     )
                 }
-                print("\(file): valid\(warnings > 0 ? ", \(warnings) warning\(warnings == 1 ? "" : "s")" : "")")
+                printText("\(file): valid\(warnings > 0 ? ", \(warnings) warning\(warnings == 1 ? "" : "s")" : "")")
             }
         }
     }
@@ -96,7 +96,7 @@ struct BlueprintCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 do {
-                    print(BlueprintExplainer.explain(try BlueprintFile.load(path: file)))
+                    printText(BlueprintExplainer.explain(try BlueprintFile.load(path: file)))
                 } catch let error as PackLoadError {
                     throw Failure("\(error)\nfix it first: baton blueprint validate \(file)")
                 }

@@ -44,9 +44,10 @@ struct CRMCommand: ParsableCommand {
                 } catch let error as CSVError {
                     throw Failure("\(file):\(error.line): \(error.message)")
                 }
-                print("\(report.added) contacts added, \(report.updated) updated, \(report.refused.count) rows refused")
+                printText(
+                    "\(report.added) contacts added, \(report.updated) updated, \(report.refused.count) rows refused")
                 if !report.ignoredColumns.isEmpty {
-                    print(
+                    printText(
                         "columns not imported: \(report.ignoredColumns.joined(separator: ", ")) (name them with --map)")
                 }
                 for refusal in report.refused { printError("\(file):\(refusal.line): \(refusal.message)") }

@@ -25,9 +25,9 @@ struct CasesCommand: ParsableCommand {
                         "events": "\(events.filter { $0.caseID == id }.count)",
                     ]
                 }
-                if json { return print(try jsonText(rows)) }
+                if json { return printText(try jsonText(rows)) }
                 for id in latest.keys.sorted() {
-                    print("\(id)  \(latest[id]!.type)  \(events.filter { $0.caseID == id }.count) events")
+                    printText("\(id)  \(latest[id]!.type)  \(events.filter { $0.caseID == id }.count) events")
                 }
             }
         }
@@ -66,19 +66,19 @@ struct CasesCommand: ParsableCommand {
                         let timeline: [Step]
                         let context: [String: [String: String]]
                     }
-                    return print(try jsonText(Shown(timeline: audit.map(Step.init), context: context.notes)))
+                    return printText(try jsonText(Shown(timeline: audit.map(Step.init), context: context.notes)))
                 }
                 let formatter = ISO8601DateFormatter()
                 for entry in audit {
-                    print(
+                    printText(
                         "\(formatter.string(from: entry.at))  \(entry.kind.padding(toLength: 8, withPad: " ", startingAt: 0)) \(entry.agent ?? "-")  \(entry.detail)"
                     )
                     // What the agent added to the context at this step: its handoff to the next one.
                     let added = entry.notes.filter { $0.key != "summary" }
-                    if !added.isEmpty { print("      + \(Self.line(added))") }
+                    if !added.isEmpty { printText("      + \(Self.line(added))") }
                 }
-                print("\nContext (version \(context.version)):")
-                for key in context.notes.keys.sorted() { print("  \(key): \(Self.line(context.notes[key]!))") }
+                printText("\nContext (version \(context.version)):")
+                for key in context.notes.keys.sorted() { printText("  \(key): \(Self.line(context.notes[key]!))") }
             }
         }
     }
@@ -102,10 +102,10 @@ struct AuditCommand: ParsableCommand {
                 }
                 entries = entries.filter { $0.at >= date }
             }
-            if json { return print(try jsonText(entries)) }
+            if json { return printText(try jsonText(entries)) }
             let formatter = ISO8601DateFormatter()
             for e in entries {
-                print("\(formatter.string(from: e.at))  \(e.caseID)  \(e.kind)  \(e.agent ?? "-")  \(e.detail)")
+                printText("\(formatter.string(from: e.at))  \(e.caseID)  \(e.kind)  \(e.agent ?? "-")  \(e.detail)")
             }
         }
     }
@@ -120,18 +120,18 @@ struct KPIsCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let kpis = try KPIs.measure(runtime.store(), blueprint: runtime.blueprint())
-            if json { return print(try jsonText(kpis)) }
+            if json { return printText(try jsonText(kpis)) }
             let p50 = kpis.firstResponseP50Minutes.map { String(format: "%.2f min", $0) } ?? "—"
             let p90 = kpis.firstResponseP90Minutes.map { String(format: "%.2f min", $0) } ?? "—"
-            print("Leads answered: \(kpis.leadsAnswered); first response p50 \(p50), p90 \(p90)")
+            printText("Leads answered: \(kpis.leadsAnswered); first response p50 \(p50), p90 \(p90)")
             if let b = kpis.baselineMinutes, let t = kpis.targetMinutes {
-                print("Baseline \(Int(b)) min → target \(Int(t)) min")
+                printText("Baseline \(Int(b)) min → target \(Int(t)) min")
             }
-            print(
+            printText(
                 "Tasks per agent: "
                     + kpis.tasksPerAgent.keys.sorted().map { "\($0) \(kpis.tasksPerAgent[$0]!)" }.joined(
                         separator: ", "))
-            print("Escalations: \(kpis.escalations); refusals: \(kpis.denials)")
+            printText("Escalations: \(kpis.escalations); refusals: \(kpis.denials)")
         }
     }
 }
@@ -163,7 +163,7 @@ struct DailyReportCommand: ParsableCommand {
                 try PackLocator.locateFolder("templates").map { try DailyReportTemplates(folder: $0).render(report) }
                 ?? [("md", report.markdown)]
             let text = report.markdown
-            print(text.hasSuffix("\n") ? text : text + "\n", terminator: "")
+            printText(text.hasSuffix("\n") ? text : text + "\n", terminator: "")
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             for (fileExtension, content) in files {
                 let path = (out as NSString).appendingPathComponent("daily-\(report.isoDay).\(fileExtension)")

@@ -18,7 +18,7 @@ struct DeleteCommand: ParsableCommand {
             let workspace = try workspaceOptions.open()
             let session = try workspace.session(id)
             try workspace.delete(id)
-            print("Deleted assessment \(id) (\(session.title ?? "no name"), \(session.answered) answers).")
+            printText("Deleted assessment \(id) (\(session.title ?? "no name"), \(session.answered) answers).")
         }
     }
 }

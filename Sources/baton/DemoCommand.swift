@@ -57,8 +57,8 @@ struct DemoCommand: ParsableCommand {
                 toFile: base + ".html", atomically: true, encoding: .utf8)
             let blueprint = try AssessmentPlanning.blueprint(saved, in: workspace)
             try BlueprintFile.yaml(blueprint).write(toFile: base + ".blueprint.yaml", atomically: true, encoding: .utf8)
-            print(ResultSummary.lines(result).joined(separator: "\n"))
-            print(
+            printText(ResultSummary.lines(result).joined(separator: "\n"))
+            printText(
                 """
 
                 Demo assessment \(id) (\(result.business.name)):

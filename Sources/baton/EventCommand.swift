@@ -50,7 +50,7 @@ struct EventCommand: ParsableCommand {
                     caseID ?? idempotencyKey.map { "case-\($0)" } ?? "case-\(UUID().uuidString.prefix(8).lowercased())"
                 let id = try store.submit(
                     type: type, caseID: caseID, payload: object, producer: "cli", idempotencyKey: idempotencyKey)
-                print("event \(id) stored for case \(caseID)")
+                printText("event \(id) stored for case \(caseID)")
             }
         }
     }

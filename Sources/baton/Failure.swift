@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TerminalUI
 
 /// A user-facing failure: one line on stderr (`baton: …`) and a non-zero exit, no stack trace.
 struct Failure: Error, CustomStringConvertible {
@@ -12,9 +13,10 @@ struct Failure: Error, CustomStringConvertible {
     }
 }
 
-/// Writes to standard error.
+/// Writes to standard error, with control characters shown rather than obeyed: messages quote
+/// answers and file contents (``printText(_:terminator:)``).
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    FileHandle.standardError.write(Data((TerminalText.safe(text) + "\n").utf8))
 }
 
 /// Runs a command body, turning ``Failure`` and library errors into a message and an exit code.
@@ -37,5 +39,5 @@ func jsonText<T: Encodable>(_ value: T) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     encoder.dateEncodingStrategy = .iso8601
-    return String(decoding: try encoder.encode(value), as: UTF8.self)
+    return escapingTerminalControls(inJSON: String(decoding: try encoder.encode(value), as: UTF8.self))
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TerminalUI
 import Workspace
 
 /// `baton list`: every assessment in the workspace with its status and progress.
@@ -18,22 +19,23 @@ struct ListCommand: ParsableCommand {
         try reportingFailures {
             let sessions = try workspaceOptions.open().sessions()
             if json {
-                print(try jsonText(sessions.map(SessionSummary.init)))
+                printText(try jsonText(sessions.map(SessionSummary.init)))
                 return
             }
             guard !sessions.isEmpty else {
-                print("No assessments yet. Start one with `baton assess`.")
+                printText("No assessments yet. Start one with `baton assess`.")
                 return
             }
             let rows = sessions.map { s -> [String] in
                 let percent = s.total == 0 ? 0 : s.answered * 100 / s.total
                 let status = s.status == .completed ? "completed" : "in progress"
                 return [
-                    "\(s.id ?? 0)", s.title ?? "(no name yet)", status, "\(s.answered)/\(s.total) (\(percent)%)",
+                    "\(s.id ?? 0)", s.title.map { TerminalText.safe($0, multiline: false) } ?? "(no name yet)", status,
+                    "\(s.answered)/\(s.total) (\(percent)%)",
                     SessionSummary.day(s.updatedAt),
                 ]
             }
-            print(Table(header: ["ID", "BUSINESS", "STATUS", "ANSWERED", "UPDATED"], rows: rows).render())
+            printText(Table(header: ["ID", "BUSINESS", "STATUS", "ANSWERED", "UPDATED"], rows: rows).render())
         }
     }
 }

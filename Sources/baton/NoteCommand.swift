@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Questionnaire
 import Workspace
 
 /// `baton note ID "text"`: a consultant's note that appears in the assessment's report.
@@ -24,9 +25,16 @@ struct NoteCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
+            // A note is text from a person like an answer, held to the same rule (AnswerText).
+            let note: String
+            do throws(AnswerProblem) {
+                note = try AnswerText.clean(text, multiline: true)
+            } catch {
+                throw Failure("the note cannot be saved: \(error.message)")
+            }
             let workspace = try workspaceOptions.open()
-            try workspace.addNote(text.trimmingCharacters(in: .whitespacesAndNewlines), to: id)
-            print("Added a note to assessment \(id) (\(try workspace.notes(of: id).count) in all).")
+            try workspace.addNote(note, to: id)
+            printText("Added a note to assessment \(id) (\(try workspace.notes(of: id).count) in all).")
         }
     }
 }

@@ -48,7 +48,7 @@ struct QuestionnaireCommand: ParsableCommand {
                         let severity: String
                         let message: String
                     }
-                    print(
+                    printText(
                         try jsonText(
                             issues.map {
                                 Problem(
@@ -56,7 +56,7 @@ struct QuestionnaireCommand: ParsableCommand {
                                     severity: $0.severity.rawValue, message: $0.message)
                             }))
                 } else {
-                    for issue in issues { print(issue) }
+                    for issue in issues { printText(issue.description) }
                 }
                 let errors = issues.filter { $0.severity == .error }.count
                 let warnings = issues.count - errors
@@ -66,7 +66,7 @@ struct QuestionnaireCommand: ParsableCommand {
                     )
                 }
                 if !json {
-                    print(
+                    printText(
                         "\(folder): no errors\(warnings > 0 ? ", \(warnings) warning\(warnings == 1 ? "" : "s")" : "")")
                 }
             }
@@ -137,7 +137,7 @@ struct QuestionnaireCommand: ParsableCommand {
                     }
                     var byName: [String: PathFigures] = [:]
                     for (name, path) in examples { byName[name] = figures(path) }
-                    print(
+                    printText(
                         try jsonText(
                             Figures(
                                 pack: pack.id, shortest: figures(stats.shortest), longest: figures(stats.longest),
@@ -145,16 +145,16 @@ struct QuestionnaireCommand: ParsableCommand {
                     return
                 }
                 let total = pack.sections.reduce(0) { $0 + $1.questions.count }
-                print(
+                printText(
                     "\(pack.title) (\(pack.id) v\(pack.version)): \(total) questions in \(pack.sections.count) sections"
                 )
-                print(line("shortest realistic path", stats.shortest))
-                print(line("longest realistic path", stats.longest))
+                printText(line("shortest realistic path", stats.shortest))
+                printText(line("longest realistic path", stats.longest))
                 if let target = pack.targetMinutes {
                     let verdict = stats.longest.minutes <= target ? "within" : "OVER"
-                    print("  target: longest path under \(Value.format(target)) min: \(verdict)")
+                    printText("  target: longest path under \(Value.format(target)) min: \(verdict)")
                 }
-                for (name, path) in examples { print(line("example \(name)", path)) }
+                for (name, path) in examples { printText(line("example \(name)", path)) }
             }
         }
 

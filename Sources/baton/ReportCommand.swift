@@ -138,7 +138,7 @@ struct ReportCommand: ParsableCommand {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         for (name, text) in try ExampleReports.render(packFolder: pack, templates: templateSet) {
             try write(text, to: (folder as NSString).appendingPathComponent(name))
-            print((folder as NSString).appendingPathComponent(name))
+            printText((folder as NSString).appendingPathComponent(name))
         }
     }
 

@@ -9,6 +9,7 @@ import Questionnaire
 import Reports
 import Server
 import Synchronization
+import TerminalUI
 
 /// `baton run BLUEPRINT`: boots the agent system in the foreground.
 struct RunCommand: ParsableCommand {
@@ -155,7 +156,8 @@ struct RunCommand: ParsableCommand {
 
     private func log(_ message: String) {
         let stamp = ISO8601DateFormatter().string(from: Date())
-        FileHandle.standardError.write(Data("\(stamp) \(message)\n".utf8))
+        // Log lines quote events from outside (a webhook's fields, a mail's subject): shown, not obeyed.
+        FileHandle.standardError.write(Data("\(stamp) \(TerminalText.safe(message))\n".utf8))
     }
 }
 

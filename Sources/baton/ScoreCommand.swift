@@ -42,7 +42,11 @@ struct ScoreCommand: ParsableCommand {
             let parsed = try ScoringOverrides(parsing: overrides)
             let result = try AssessmentScoring.score(
                 try SavedAssessment.open(id, in: workspace), in: workspace, overrides: parsed)
-            print(json ? try result.jsonText() : ResultSummary.lines(result).joined(separator: "\n"))
+            if json {
+                print(escapingTerminalControls(inJSON: try result.jsonText()))
+            } else {
+                printText(ResultSummary.lines(result).joined(separator: "\n"))
+            }
         }
     }
 }

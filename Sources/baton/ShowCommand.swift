@@ -29,28 +29,28 @@ struct ShowCommand: ParsableCommand {
                 }
                 var answers: [String: AnswerValue] = [:]
                 for line in saved.answerLines { answers[line.key.description] = saved.interview.answers[line.key] }
-                print(try jsonText(Shown(assessment: SessionSummary(s), answers: answers)))
+                printText(try jsonText(Shown(assessment: SessionSummary(s), answers: answers)))
                 return
             }
             let status =
                 s.status == .completed ? "completed" : "in progress (resume with `baton assess --resume \(id)`)"
-            print("Assessment \(id): \(s.title ?? "(no name yet)")")
-            print("  pack      \(s.packID) v\(s.packVersion)")
-            print("  status    \(status)")
-            print("  answered  \(s.answered) of \(s.total)")
-            print("  started   \(SessionSummary.day(s.createdAt)), updated \(SessionSummary.day(s.updatedAt))")
+            printText("Assessment \(id): \(s.title ?? "(no name yet)")")
+            printText("  pack      \(s.packID) v\(s.packVersion)")
+            printText("  status    \(status)")
+            printText("  answered  \(s.answered) of \(s.total)")
+            printText("  started   \(SessionSummary.day(s.createdAt)), updated \(SessionSummary.day(s.updatedAt))")
             var lastSection = ""
             for step in saved.interview.plan {
                 let p = saved.interview.presentation(of: step)
                 if p.sectionTitle != lastSection {
-                    print("\n\(p.sectionTitle)")
+                    printText("\n\(p.sectionTitle)")
                     lastSection = p.sectionTitle
                 }
                 let answer =
                     saved.interview.answers[step.key].map {
                         AnswerFormatter.display($0, for: p.question, choices: p.choices)
                     } ?? "(not answered yet)"
-                print("  \(p.prompt)\n    → \(answer)")
+                printText("  \(p.prompt)\n    → \(answer)")
             }
         }
     }

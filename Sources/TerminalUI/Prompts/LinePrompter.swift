@@ -18,6 +18,7 @@ public final class LinePrompter: Prompter {
     }
 
     public func ask(_ screen: PromptScreen) -> PromptResult {
+        let screen = screen.neutralised
         if screen.heading != lastHeading {
             write("\n" + style.bold("== \(screen.heading) ==") + "\n")
             lastHeading = screen.heading
@@ -33,17 +34,23 @@ public final class LinePrompter: Prompter {
         var hint = ""
         switch screen.input {
         case .select(let s):
-            for (i, option) in s.options.enumerated() { text += "  \(i + 1)) \(option)\n" }
+            for (i, option) in s.options.enumerated() {
+                text += "  \(i + 1)) \(TerminalText.safe(option, multiline: false))\n"
+            }
             hint = screen.cursorIsAnswer ? "number, Enter keeps \(s.cursor + 1)" : "number"
         case .multiSelect(let s):
-            for (i, option) in s.options.enumerated() { text += "  \(i + 1)) \(option)\n" }
+            for (i, option) in s.options.enumerated() {
+                text += "  \(i + 1)) \(TerminalText.safe(option, multiline: false))\n"
+            }
             hint = "numbers separated by commas"
             if !s.selected.isEmpty {
                 hint += ", Enter keeps \(s.selected.sorted().map { String($0 + 1) }.joined(separator: ","))"
             }
         case .text(let s):
             hint = screen.unit ?? ""
-            if !s.text.isEmpty { hint += (hint.isEmpty ? "" : ", ") + "Enter keeps \(s.text)" }
+            if !s.text.isEmpty {
+                hint += (hint.isEmpty ? "" : ", ") + "Enter keeps \(TerminalText.safe(s.text, multiline: false))"
+            }
         }
         text += style.dim(hint.isEmpty ? "> " : "(\(hint)) > ")
         write(text)
@@ -53,7 +60,7 @@ public final class LinePrompter: Prompter {
                 return .endOfInput
             }
             // Input from a pipe is not echoed by a terminal: show it, so the transcript reads as a dialogue.
-            write(line + "\n")
+            write(TerminalText.safe(line, multiline: false) + "\n")
             switch line.filter({ !$0.isWhitespace }).lowercased() {
             case "?", "help":
                 write(style.dim(screen.help ?? "No help for this question.") + "\n> ")
@@ -66,7 +73,7 @@ public final class LinePrompter: Prompter {
     }
 
     public func say(_ text: String) {
-        write(text + "\n")
+        write(TerminalText.safe(text) + "\n")
     }
 
     public func finish() {}

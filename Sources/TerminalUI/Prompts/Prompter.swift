@@ -3,7 +3,8 @@
 public protocol Prompter: AnyObject {
     /// Shows the screen and waits for an answer, a step back, or the person leaving.
     func ask(_ screen: PromptScreen) -> PromptResult
-    /// Prints a message between prompts (a section intro, a summary).
+    /// Prints a message between prompts (a section intro, a summary), as plain text: control
+    /// characters in it are shown, not obeyed (``TerminalText``).
     func say(_ text: String)
     /// Puts the terminal back as it was found. Safe to call more than once.
     func finish()

@@ -32,7 +32,9 @@ public final class TerminalPrompter: Prompter {
     }
 
     public func say(_ text: String) {
-        terminal.write(text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\r\n") + "\r\n")
+        terminal.write(
+            TerminalText.safe(text).split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\r\n")
+                + "\r\n")
     }
 
     public func finish() {

@@ -32,6 +32,21 @@ public struct PromptScreen: Sendable {
     }
 }
 
+extension PromptScreen {
+    /// The screen with its texts passed through ``TerminalText/safe(_:multiline:)`` (the renderers
+    /// pass options and typed text through it where they draw them).
+    var neutralised: PromptScreen {
+        var copy = self
+        copy.heading = TerminalText.safe(heading, multiline: false)
+        copy.preface = preface.map { TerminalText.safe($0) }
+        copy.title = TerminalText.safe(title)
+        copy.help = help.map { TerminalText.safe($0) }
+        copy.error = error.map { TerminalText.safe($0, multiline: false) }
+        copy.unit = unit.map { TerminalText.safe($0, multiline: false) }
+        return copy
+    }
+}
+
 /// The progress line: question `position` of `total`, how many answered, minutes left.
 public struct ScreenProgress: Sendable, Equatable {
     public let position: Int

@@ -11,6 +11,8 @@ public struct ScreenRenderer: Sendable {
     }
 
     public func render(_ screen: PromptScreen) -> [String] {
+        // Titles, options and typed text carry names people gave: shown, never obeyed.
+        let screen = screen.neutralised
         var lines: [String] = [style.bold(screen.heading)]
         if let p = screen.progress {
             let label =
@@ -35,18 +37,20 @@ public struct ScreenRenderer: Sendable {
         case .select(let s):
             lines += window(s.options.count, cursor: s.cursor, room: room).map { i in
                 let number = i < 9 ? "\(i + 1)." : "  "
-                let text = "\(number) \(s.options[i])"
+                let text = "\(number) \(TerminalText.safe(s.options[i], multiline: false))"
                 return i == s.cursor ? style.accent("› " + text) : "  " + text
             }
         case .multiSelect(let s):
             lines += window(s.options.count, cursor: s.cursor, room: room).map { i in
                 let mark = s.selected.contains(i) ? "[x]" : "[ ]"
                 let number = i < 9 ? "\(i + 1)." : "  "
-                let text = "\(mark) \(number) \(s.options[i])"
+                let text = "\(mark) \(number) \(TerminalText.safe(s.options[i], multiline: false))"
                 return i == s.cursor ? style.accent("› " + text) : "  " + text
             }
         case .text(let s):
-            lines.append(style.accent("› ") + s.text + (screen.unit.map { style.dim("  (\($0))") } ?? ""))
+            lines.append(
+                style.accent("› ") + TerminalText.safe(s.text, multiline: false)
+                    + (screen.unit.map { style.dim("  (\($0))") } ?? ""))
         }
         lines.append("")
         if let error = screen.error {
