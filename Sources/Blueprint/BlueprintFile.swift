@@ -41,11 +41,28 @@ public enum BlueprintFile {
     public static func yaml(_ blueprint: Blueprint) throws -> String {
         let body = try YAMLEncoder().encode(blueprint)
         return """
-            # Baton agent system blueprint for \(blueprint.business.name).
+            # Baton agent system blueprint for \(commentText(blueprint.business.name)).
             # Check it with `baton blueprint validate FILE`; read it in plain words with `baton blueprint explain FILE`.
             # Secrets are never written here: connectors name environment variables as ${env:NAME}.
 
             """ + body
+    }
+
+    /// Text fit for a one-line YAML comment: a line break would end the comment and turn the rest
+    /// into YAML, and YAML refuses control characters anywhere in a file, comments included. The
+    /// value itself is written in full by the encoder, which escapes what it must.
+    static func commentText(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if AnswerText.isLineBreak(scalar) || scalar == "\t" {
+                out.append(" ")
+            } else if AnswerText.isForbidden(scalar) || scalar == "\u{FEFF}" {
+                out.append("\u{FFFD}")
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
     }
 
     /// The blueprint as JSON with sorted keys.
