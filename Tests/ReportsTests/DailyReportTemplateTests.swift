@@ -31,7 +31,9 @@ struct DailyReportTemplateTests {
             try DailyReport(store, blueprint: blueprint, day: now))
         let markdown = try #require(files.first { $0.fileExtension == "md" }?.text)
         let html = try #require(files.first { $0.fileExtension == "html" }?.text)
-        #expect(markdown.contains("## lead\\_qualifier\n- tasks processed: 1\n- actions taken: 1"))
+        // An underscore inside a word is no emphasis: it is left as written.
+        #expect(markdown.contains("## lead_qualifier\n- tasks processed: 1\n- actions taken: 1"))
+        #expect(markdown.contains("\\<script>") && !markdown.contains("&lt;"))
         #expect(markdown.contains("- leads answered: 1; first response p50 0 s"))
         #expect(markdown.contains("denied: contract.send"))
         #expect(!html.contains("<script>alert"))
