@@ -8,6 +8,12 @@ public enum AssessmentPlanning {
     /// Plans from the assessment's latest stored score (scoring it now if it has none).
     public static func blueprint(_ saved: SavedAssessment, in workspace: Workspace) throws -> Blueprint {
         let (model, result) = try AssessmentScoring.latest(saved, in: workspace)
+        // A system with no agents would validate and run, doing nothing: say why instead.
+        guard !result.plan.agents.isEmpty else {
+            throw ScoringError(
+                "assessment \(saved.session.id ?? 0) has no agent worth building, so there is no blueprint to write. \(result.plan.why) Measure one workflow for two weeks, then score it again."
+            )
+        }
         return BlueprintPlanner(catalog: model.catalog).blueprint(
             for: result, profile: try BusinessProfile(interview: saved.interview))
     }

@@ -16,6 +16,9 @@ public enum AssessmentReporting {
         return ReportInput(
             result: result, assessmentID: id, date: date ?? saved.session.completedAt ?? saved.session.updatedAt,
             notes: try workspace.notes(of: id), branding: try Branding.load(workspaceFolder: workspace.directory),
-            paper: paper, model: model, blueprint: try AssessmentPlanning.blueprint(saved, in: workspace))
+            paper: paper, model: model,
+            // The report describes the plan as it is, an empty one included (which has no blueprint to write).
+            blueprint: BlueprintPlanner(catalog: model.catalog).blueprint(
+                for: result, profile: try BusinessProfile(interview: saved.interview)))
     }
 }

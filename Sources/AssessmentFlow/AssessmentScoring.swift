@@ -28,15 +28,33 @@ public enum AssessmentScoring {
         return result
     }
 
-    /// The assessment's latest stored score (scoring it now if it has none), with the pack's model.
+    /// The assessment's latest stored score (scoring it now if it has none, or if it was stored by
+    /// an older version of the result's schema: scored again with the same overrides), with the
+    /// pack's model.
     public static func latest(_ saved: SavedAssessment, in workspace: Workspace) throws -> (
         model: ScoringModel, result: AssessmentResult
     ) {
         let model = try ScoringModel.load(packFolder: packFolder(saved.session.packPath))
-        if let stored = try workspace.latestScore(of: saved.session.id ?? 0) {
-            return (model, try AssessmentResult.decode(json: stored.resultJSON))
+        guard let stored = try workspace.latestScore(of: saved.session.id ?? 0) else {
+            return (model, try score(saved, in: workspace))
         }
-        return (model, try score(saved, in: workspace))
+        struct Version: Decodable {
+            let schemaVersion: Int
+            enum CodingKeys: String, CodingKey { case schemaVersion = "schema_version" }
+        }
+        let version = try? JSONDecoder().decode(Version.self, from: Data(stored.resultJSON.utf8))
+        if version?.schemaVersion != AssessmentResult.currentSchemaVersion {
+            let values = (try? JSONDecoder().decode([String: String].self, from: Data(stored.overridesJSON.utf8))) ?? [:]
+            let overrides = try ScoringOverrides(parsing: values.keys.sorted().map { "\($0)=\(values[$0]!)" })
+            return (model, try score(saved, in: workspace, overrides: overrides))
+        }
+        do {
+            return (model, try AssessmentResult.decode(json: stored.resultJSON))
+        } catch {
+            let id = saved.session.id ?? 0
+            throw ScoringError(
+                "the stored score of assessment \(id) cannot be read (\(error)); score it again with `baton score \(id)`")
+        }
     }
 
     /// The pack folder of a stored pack path (which may name the folder or its questionnaire.yaml).

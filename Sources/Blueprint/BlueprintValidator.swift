@@ -90,6 +90,11 @@ public struct BlueprintValidator {
         }
 
         // Agents: skills, scopes, limits.
+        if b.agents.isEmpty {
+            error(
+                ["agents"], "the blueprint has no agents, so it would run and do nothing",
+                hint: "add an agent, or measure a workflow first and plan again with `baton blueprint ID`")
+        }
         var ids: Set<String> = []
         let skillNames = SkillCatalog.skills.map(\.name)
         for (i, agent) in b.agents.enumerated() {

@@ -91,29 +91,41 @@ struct ReportCommand: ParsableCommand {
             if pdf && engine == nil { throw Failure(PDFEngine.installHint) }
             let progress = ProgressLine(total: ids.count, enabled: ids.count > 1)
             let renderer = ReportRenderer(templates: templateSet)
+            // With --all, one assessment that cannot be reported is named and the rest still are.
+            var failed = 0
             for (n, assessment) in ids.enumerated() {
-                let saved = try SavedAssessment.open(assessment, in: workspace)
-                progress.show(n, label: saved.session.title ?? "assessment \(assessment)")
-                let input = try AssessmentReporting.input(
-                    saved, in: workspace, paper: paper.paper, date: date.flatMap(Self.parseDate))
-                let base = (folder as NSString).appendingPathComponent(
-                    "\(assessment)-\(Self.slug(input.result.business.name))")
-                var written: [String] = []
-                for f in formats {
-                    let path = "\(base).\(f.format.fileExtension)"
-                    try write(try renderer.render(input, as: f.format), to: path)
-                    written.append(path)
+                do {
+                    let saved = try SavedAssessment.open(assessment, in: workspace)
+                    progress.show(n, label: saved.session.title ?? "assessment \(assessment)")
+                    let input = try AssessmentReporting.input(
+                        saved, in: workspace, paper: paper.paper, date: date.flatMap(Self.parseDate))
+                    let base = (folder as NSString).appendingPathComponent(
+                        "\(assessment)-\(Self.slug(input.result.business.name))")
+                    var written: [String] = []
+                    for f in formats {
+                        let path = "\(base).\(f.format.fileExtension)"
+                        try write(try renderer.render(input, as: f.format), to: path)
+                        written.append(path)
+                    }
+                    if let engine {
+                        let html = "\(base).html"
+                        if !formats.contains(.html) { try write(try renderer.render(input, as: .html), to: html) }
+                        try engine.render(html: html, to: "\(base).pdf")
+                        written.append("\(base).pdf")
+                    }
+                    progress.clear()
+                    printText(written.joined(separator: "\n"))
+                } catch {
+                    guard id == nil else { throw error }
+                    progress.clear()
+                    failed += 1
+                    printError("baton: assessment \(assessment): \(error)")
                 }
-                if let engine {
-                    let html = "\(base).html"
-                    if !formats.contains(.html) { try write(try renderer.render(input, as: .html), to: html) }
-                    try engine.render(html: html, to: "\(base).pdf")
-                    written.append("\(base).pdf")
-                }
-                progress.clear()
-                print(written.joined(separator: "\n"))
             }
             progress.finish()
+            if failed > 0 {
+                throw Failure("\(failed) of \(ids.count) reports could not be written (named above)")
+            }
         }
     }
 

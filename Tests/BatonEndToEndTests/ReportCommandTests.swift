@@ -41,6 +41,34 @@ struct ReportCommandTests {
         #expect(try String(contentsOfFile: base + ".csv", encoding: .utf8).hasPrefix("rank,workflow,label,"))
     }
 
+    @Test func anAssessmentWithNothingWorthAutomatingStillGetsItsReportAndNoBlueprint() throws {
+        let workspace = BatonBinary.temporaryFolder()
+        for name in ["dental-clinic", "plumbing-contractor"] {
+            _ = try BatonBinary.run([
+                "assess", "--answers", BatonBinary.bundledPack + "/examples/\(name).yaml", "--workspace", workspace,
+            ])
+        }
+        let score = try BatonBinary.run(["score", "1", "--set", "working_weeks=0", "--workspace", workspace])
+        #expect(score.status == 0, "\(score.stderr)")
+        #expect(score.stdout.contains("Recommended: nothing yet"), "\(score.stdout)")
+        #expect(!score.stdout.contains("0 agents"))
+        let out = workspace + "/out"
+        let report = try BatonBinary.run([
+            "report", "--all", "--format", "html", "--format", "md", "--out", out, "--workspace", workspace,
+        ])
+        #expect(report.status == 0, "\(report.stderr)")
+        let html = try String(contentsOfFile: out + "/1-cedar-hill-family-dental.html", encoding: .utf8)
+        #expect(html.contains("Nothing is worth automating yet"))
+        #expect(!html.contains("Starter tier") && !html.contains("paying back in"))
+        let markdown = try String(contentsOfFile: out + "/1-cedar-hill-family-dental.md", encoding: .utf8)
+        #expect(markdown.contains("Nothing is worth automating yet"))
+        #expect(FileManager.default.fileExists(atPath: out + "/2-bow-river-plumbing-heating.html"))
+        let blueprint = try BatonBinary.run(["blueprint", "1", "--workspace", workspace])
+        #expect(blueprint.status != 0)
+        #expect(blueprint.stderr.contains("no agent worth building"), "\(blueprint.stderr)")
+        #expect(blueprint.stdout.isEmpty)
+    }
+
     @Test func allReportsEveryCompletedAssessmentAndPDFUsesARealEngine() throws {
         let workspace = BatonBinary.temporaryFolder()
         for name in ["plumbing-contractor", "bookkeeping-firm"] {

@@ -30,7 +30,7 @@ struct ScoreCommandTests {
         let again = try BatonBinary.run(["score", "1", "--json", "--workspace", workspace])
         #expect(json.stdout == again.stdout, "the same answers give byte-identical results")
         let result = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
-        #expect(result["schema_version"] as? Int == 1)
+        #expect(result["schema_version"] as? Int == 2)
         #expect(result["parameters_version"] as? String == "scoring 1, catalog 1, pricing 1")
         #expect((result["opportunities"] as? [[String: Any]])?.first?["workflow"] as? String == "invoicing")
         // Keys come out sorted, so the JSON is stable for diffs and scripts.

@@ -27,15 +27,38 @@ struct ReportContext {
     private func money(_ d: Double) -> String { MoneyFormat.money(d, style) }
     private func double(_ d: Decimal) -> Double { NSDecimalNumber(decimal: d).doubleValue }
     private func percent(_ d: Decimal) -> String { MoneyFormat.percent(double(d)) }
-    private func number(_ d: Decimal) -> String { "\(d)" }
+    /// Hours, weeks and months as the tables print them: grouped, up to two decimals (`1,234.5`).
+    private func number(_ d: Decimal) -> String { MoneyFormat.figure(double(d), places: 2, french: style.french) }
+
+    /// The names each list's rows hold, so that a template naming them is checked even when the
+    /// list is empty (a plan with no agents, a business with no workflows). A test holds every
+    /// row to these names.
+    static let rowNames: [String: [String]] = [
+        "readiness.checks": [
+            "label", "passed", "mark", "status", "detail", "action", "has_action", "points",
+        ],
+        "opportunities": [
+            "rank", "label", "hours_now", "hours_saved", "potential", "annual_value", "time_value", "ease", "why",
+            "potential_why", "in_plan", "plan_mark", "revenue_why", "has_revenue",
+        ],
+        "agents": [
+            "name", "role", "workflows", "may", "approvals", "has_approvals", "cannot", "has_cannot", "build_weeks",
+        ],
+        "roi.scenarios": [
+            "name", "realisation", "net", "payback", "roi", "npv", "net_time_only", "payback_time_only",
+        ],
+        "timeline.phases": ["name", "start", "weeks", "duration"],
+        "baseline": ["measure", "baseline", "target", "actual"],
+    ]
 
     func values() -> [String: Any] {
         let weeks = input.model.parameters.workingWeeks.value
         let planned = r.opportunities.filter(\.inPlan)
+        let hasPlan = !r.plan.agents.isEmpty
         let hoursYear = double(r.plan.hoursSavedPerWeek.value) * weeks
-        let valueYear = planned.reduce(0.0) { $0 + double($1.annualValue.value) }
-        let payback = r.roi.paybackMonths.map { "\($0.value) months" }
-        let topThree = r.opportunities.prefix(3).map(\.label)
+        let horizon = max(0, r.roi.cumulativeCashFlow.count - 1)
+        let hasRevenue = r.roi.annualRevenueUpside.value > 0
+        func months(_ m: Decimal?) -> String { m.map { "\(number($0)) months" } ?? "over \(horizon) months" }
         let accent = input.branding.accent
         var values: [String: Any] = [
             "title": "AI readiness assessment",
@@ -53,18 +76,26 @@ struct ReportContext {
                 "accent": accent, "css_name": Self.cssString(input.branding.firm),
             ],
             "summary": [
-                "top": topThree.isEmpty ? "no workflow yet" : Self.list(topThree),
+                // Only workflows in the plan are where to start.
+                "top": Self.list(planned.prefix(3).map(\.label)),
                 "hours_per_year": MoneyFormat.number(Int64(hoursYear.rounded()), style),
-                "value_per_year": money(valueYear),
+                "time_value": money(r.roi.annualTimeValue.value),
+                "revenue_upside": money(r.roi.annualRevenueUpside.value),
+                "revenue_share": percent(r.roi.revenueShare),
+                "has_revenue": hasRevenue,
                 "tier": r.plan.tierName,
                 "first_year": money(r.cost.firstYearInvestment.value),
-                "payback": payback ?? "not within \(r.roi.cumulativeCashFlow.count - 1) months",
+                "payback": months(r.roi.paybackMonths?.value),
+                "payback_time_only": months(r.roi.timeOnly.paybackMonths),
                 "net_per_year": money(r.roi.annualNetBenefit.value),
+                "net_time_only": money(r.roi.timeOnly.annualNetBenefit),
                 "scenario": r.scenario,
                 "readiness": "\(r.readiness.score)",
                 "readiness_level": Self.levelLabels[r.readiness.level] ?? r.readiness.level,
+                "nothing_yet": r.plan.why,
+                "measure_first": measureFirst(),
             ],
-            "has_plan": !r.plan.agents.isEmpty,
+            "has_plan": hasPlan,
         ]
         values["readiness"] = [
             "score": "\(r.readiness.score)", "level": Self.levelLabels[r.readiness.level] ?? r.readiness.level,
@@ -83,6 +114,7 @@ struct ReportContext {
                 "rank": "\(o.rank)", "label": o.label, "hours_now": number(o.hoursPerWeek),
                 "hours_saved": number(o.hoursSavedPerWeek.value),
                 "potential": percent(o.potential.value), "annual_value": money(o.annualValue.value),
+                "time_value": money(o.timeValuePerYear.value),
                 "ease": percent(o.ease.value),
                 "why": o.why, "potential_why": o.potential.why, "in_plan": o.inPlan,
                 "plan_mark": o.inPlan ? "Yes" : "Not yet",
@@ -93,12 +125,16 @@ struct ReportContext {
             let labels = a.workflows.map { w in input.model.parameters.workflows[w]?.label ?? w }
             let configured = input.blueprint.agents.first { $0.id == a.id }
             let rules = configured.map { PlainWords.rules(for: $0, in: input.blueprint) } ?? []
+            // "Never on its own" is what waits for a person; what the agent cannot do at all is said apart.
             let approvals = rules.map { "\(PlainWords.action($0.action)) (\(PlainWords.condition($0.when)))" }
+            let waiting = Set(rules.map(\.action))
+            let cannot = (configured.map(PlainWords.neverAlone) ?? []).filter { !waiting.contains($0) }
+                .map(PlainWords.action)
             return [
                 "name": a.name, "role": a.role, "workflows": Self.list(labels),
-                "may": (configured?.permissions ?? a.permissions).map(PlainWords.scope),
-                "may_not": configured.map { PlainWords.neverAlone($0).map(PlainWords.action) } ?? [],
-                "approvals": approvals, "has_approvals": !approvals.isEmpty,
+                "may": Self.sentence((configured?.permissions ?? a.permissions).map(PlainWords.scope)),
+                "approvals": Self.sentence(approvals), "has_approvals": !approvals.isEmpty,
+                "cannot": Self.sentence(cannot), "has_cannot": !cannot.isEmpty,
                 "build_weeks": number(a.buildWeeks),
             ]
         }
@@ -111,25 +147,35 @@ struct ReportContext {
             "ongoing_why": r.cost.ongoingPerYear.why,
             "tool_stack": money(r.cost.toolStackPerMonth.value), "tool_stack_why": r.cost.toolStackPerMonth.why,
         ]
+        let mc = r.roi.monteCarlo
         values["roi"] = [
             "gross": money(r.roi.annualGrossBenefit.value), "net": money(r.roi.annualNetBenefit.value),
             "net_why": r.roi.annualNetBenefit.why,
-            "payback": r.roi.paybackMonths.map { "\($0.value) months" } ?? "not within the horizon",
+            "time_value": money(r.roi.annualTimeValue.value), "time_value_why": r.roi.annualTimeValue.why,
+            "revenue_upside": money(r.roi.annualRevenueUpside.value), "revenue_why": r.roi.annualRevenueUpside.why,
+            "revenue_share": percent(r.roi.revenueShare), "has_revenue": hasRevenue,
+            "net_time_only": money(r.roi.timeOnly.annualNetBenefit),
+            "payback": months(r.roi.paybackMonths?.value),
+            "payback_time_only": months(r.roi.timeOnly.paybackMonths),
             "payback_why": r.roi.paybackMonths?.why ?? "", "first_year_roi": percent(r.roi.firstYearROI.value),
+            "first_year_roi_time_only": percent(r.roi.timeOnly.firstYearROI),
             "npv": money(r.roi.npv3Years.value), "npv_why": r.roi.npv3Years.why,
+            "npv_time_only": money(r.roi.timeOnly.npv3Years),
             "scenarios": r.roi.scenarios.map { s -> [String: Any] in
                 [
                     "name": s.name.capitalized, "realisation": percent(s.realisation), "net": money(s.annualNetBenefit),
-                    "payback": s.paybackMonths.map { "\($0) months" } ?? "over 36 months",
-                    "roi": percent(s.firstYearROI), "npv": money(s.npv3Years),
+                    "payback": months(s.paybackMonths), "roi": percent(s.firstYearROI), "npv": money(s.npv3Years),
+                    "net_time_only": money(s.timeOnly.annualNetBenefit),
+                    "payback_time_only": months(s.timeOnly.paybackMonths),
                 ]
             },
-            "mc_p10": money(r.roi.monteCarlo.netBenefitP10), "mc_p50": money(r.roi.monteCarlo.netBenefitP50),
-            "mc_p90": money(r.roi.monteCarlo.netBenefitP90), "mc_why": r.roi.monteCarlo.why,
-            "mc_payback": [
-                r.roi.monteCarlo.paybackMonthsP10, r.roi.monteCarlo.paybackMonthsP50, r.roi.monteCarlo.paybackMonthsP90,
-            ]
-            .map { $0.map { "\($0)" } ?? "over 36" }.joined(separator: " / "),
+            "mc_p10": money(mc.netBenefitP10), "mc_p50": money(mc.netBenefitP50), "mc_p90": money(mc.netBenefitP90),
+            "mc_time_p10": money(mc.timeOnlyNetBenefitP10), "mc_time_p50": money(mc.timeOnlyNetBenefitP50),
+            "mc_time_p90": money(mc.timeOnlyNetBenefitP90),
+            "mc_time_payback": months(mc.timeOnlyPaybackMonthsP50),
+            "mc_why": mc.why,
+            "mc_payback": [mc.paybackMonthsP10, mc.paybackMonthsP50, mc.paybackMonthsP90]
+                .map { $0.map { number($0) } ?? "over \(horizon)" }.joined(separator: " / "),
         ]
         values["timeline"] = [
             "go_live": number(r.timeline.goLiveWeek), "total": number(r.timeline.totalWeeks),
@@ -141,12 +187,14 @@ struct ReportContext {
             },
         ]
         values["sources"] = sources()
-        values["overrides"] = r.overrides.keys.sorted().map { "\($0) = \(r.overrides[$0]!)" }
+        values["overrides"] = Self.sentence(r.overrides.keys.sorted().map { "\($0) = \(r.overrides[$0]!)" })
         values["has_overrides"] = !r.overrides.isEmpty
-        values["next_steps"] = nextSteps()
+        values["next_steps"] = NextSteps(result: r, date: input.date).steps()
         values["baseline"] = baseline()
         values["notes"] = input.notes
         values["has_notes"] = !input.notes.isEmpty
+        values["client_notes"] = Self.paragraphs(r.clientNotes ?? "")
+        values["has_client_notes"] = r.clientNotes != nil
         values["flags"] = r.flags
         values["has_flags"] = !r.flags.isEmpty
         values["parameters_version"] = r.parametersVersion
@@ -159,6 +207,14 @@ struct ReportContext {
             ]
         }
         return values
+    }
+
+    /// What to measure when nothing is worth automating yet: the largest workflow described.
+    private func measureFirst() -> String {
+        let largest = r.opportunities.max { a, b in a.hoursPerWeek < b.hoursPerWeek }
+        let what = largest.map { Wording.inSentence($0.label) } ?? "the workflow that seems to cost most"
+        return
+            "Measure \(what) for two weeks (hours a week, how many, how often it is redone), then score the assessment again."
     }
 
     /// Every source cited by a figure, in order of first appearance.
@@ -182,36 +238,24 @@ struct ReportContext {
         return seen
     }
 
-    private func nextSteps() -> [String] {
-        var steps: [String] = []
-        if let first = r.readiness.firstStep { steps.append(first + ".") }
-        for check in r.readiness.checks where !check.passed {
-            if let action = check.action, action != r.readiness.firstStep { steps.append(action + ".") }
-        }
-        if let top = r.plan.agents.first {
-            steps.append(
-                "Agree the scope of the \(top.name.lowercased()) and book the build kickoff (week 1 of the timeline).")
-        }
-        steps.append("After go-live, compare the measured figures with the baseline in \"Baseline and actual\".")
-        return steps
-    }
-
     /// The KPIs to measure after go-live, with today's baseline; actuals stay empty until measured.
     private func baseline() -> [[String: String]] {
-        var rows: [[String: String]] = []
-        for o in r.opportunities where o.inPlan {
-            rows.append([
-                "measure": "\(o.label): hours a week", "baseline": "\(o.hoursPerWeek) h",
-                "target": "\(SVG.n(max(0, double(o.hoursPerWeek) - double(o.hoursSavedPerWeek.value)))) h",
+        // With nothing planned, every workflow is worth a measured baseline before deciding.
+        let measured = r.plan.agents.isEmpty ? r.opportunities : r.opportunities.filter(\.inPlan)
+        var rows: [[String: String]] = measured.map { o in
+            [
+                "measure": "\(o.label): hours a week", "baseline": "\(number(o.hoursPerWeek)) h",
+                "target": o.inPlan ? "\(Charts.figure(Charts.hoursAfter(o), style)) h" : "to be set",
                 "actual": "not measured yet",
-            ])
+            ]
         }
         if let lead = r.opportunities.first(where: { $0.revenueEffectPerYear != nil && $0.inPlan }),
             let response = lead.revenueEffectPerYear?.drivers.first(where: { $0.name == "first response today" })
         {
+            let target = MoneyFormat.duration(minutes: input.model.parameters.leadResponse.targetMinutes)
             rows.insert(
                 [
-                    "measure": "Lead first-response time", "baseline": response.value, "target": "5 min",
+                    "measure": "Lead first-response time", "baseline": response.value, "target": target,
                     "actual": "not measured yet",
                 ], at: 0)
         }
@@ -231,6 +275,17 @@ struct ReportContext {
             }
         }
         return out
+    }
+
+    /// Items as one sentence: `a; b; c.`, or empty when there are none.
+    static func sentence(_ items: [String]) -> String {
+        items.isEmpty ? "" : items.joined(separator: "; ") + "."
+    }
+
+    /// Text split into its paragraphs (blank lines between), each trimmed.
+    static func paragraphs(_ text: String) -> [String] {
+        text.components(separatedBy: "\n\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .filter { !$0.isEmpty }
     }
 
     static func list(_ items: [String]) -> String {

@@ -24,11 +24,11 @@ public struct ReportRenderer: Sendable {
         switch format {
         case .html:
             let values = ReportContext(input: input, withCharts: true).values()
-            try templates.check(templates.htmlNames, against: values)
+            try templates.check(templates.htmlNames, against: values, rowNames: ReportContext.rowNames)
             return templates.html.render(values)
         case .md:
             let values = ReportContext(input: input, withCharts: false).values()
-            try templates.check(templates.markdownNames, against: values)
+            try templates.check(templates.markdownNames, against: values, rowNames: ReportContext.rowNames)
             return templates.markdown.render(values)
         case .json:
             return try json(input)

@@ -111,8 +111,11 @@ public struct TemplateSet: Sendable {
 
     /// Fails on the first name a template uses that the values do not hold at any level, so that a
     /// misspelt `{{busines.name}}` is an error with its position, not an empty space in the report.
-    func check(_ names: [TagName], against values: [String: Any]) throws(TemplateError) {
-        var known: Set<String> = []
+    /// - Parameter rowNames: the names every row of a list holds, which an empty list cannot show.
+    func check(_ names: [TagName], against values: [String: Any], rowNames: [String: [String]] = [:])
+        throws(TemplateError)
+    {
+        var known = Set(rowNames.values.joined())
         func collect(_ value: Any) {
             if let dictionary = value as? [String: Any] {
                 for (key, inner) in dictionary {

@@ -37,7 +37,7 @@ struct BudgetCheck {
     }
 
     private var measureFirst: String {
-        "measure \(firstWorkflow?.lowercased() ?? "the first workflow") for two weeks (hours spent, and how many a week) to confirm what it would return"
+        "measure \(firstWorkflow.map(Wording.inSentence) ?? "the first workflow") for two weeks (hours spent, and how many a week) to confirm what it would return"
     }
 
     /// The flag for a plan over the budget; `nil` when it fits or the budget has no ceiling.

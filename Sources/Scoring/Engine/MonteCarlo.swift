@@ -9,6 +9,9 @@ struct MonteCarlo: Sendable {
         let netBenefit: [Double]
         /// Months to payback; `.infinity` when a draw does not pay back within the horizon.
         let payback: [Double]
+        /// The same draws counting time saved alone, without the revenue effect.
+        let timeOnlyNetBenefit: [Double]
+        let timeOnlyPayback: [Double]
     }
 
     /// Runs `parameters.samples` draws. `cashFlow` builds the plan's cash flow for a yearly benefit.
@@ -17,25 +20,33 @@ struct MonteCarlo: Sendable {
         let p = parameters
         var net: [Double] = []
         var payback: [Double] = []
+        var timeNet: [Double] = []
+        var timePayback: [Double] = []
         net.reserveCapacity(p.samples)
         payback.reserveCapacity(p.samples)
+        timeNet.reserveCapacity(p.samples)
+        timePayback.reserveCapacity(p.samples)
         for _ in 0..<p.samples {
             let hours = generator.uniform(1 - p.hoursSpread, 1 + p.hoursSpread)
             let potential = generator.uniform(1 - p.potentialSpread, 1 + p.potentialSpread)
             let cost = generator.uniform(1 - p.costSpread, 1 + p.costSpread)
             let realisation = generator.uniform(p.realisation[0], p.realisation[1])
             let uplift = generator.uniform(p.upliftFactor[0], p.upliftFactor[1])
-            var value = revenue(uplift)
+            var time = 0.0
             for e in estimates {
-                value += e.timeValue(
+                time += e.timeValue(
                     weeks: workingWeeks, reduction: reworkReduction, hoursFactor: hours, potentialFactor: potential,
                     costFactor: cost)
             }
-            let flow = cashFlow(value * realisation)
+            let flow = cashFlow((time + revenue(uplift)) * realisation)
             net.append(flow.annualNetBenefit)
             payback.append(flow.paybackMonths ?? .infinity)
+            let timeFlow = cashFlow(time * realisation)
+            timeNet.append(timeFlow.annualNetBenefit)
+            timePayback.append(timeFlow.paybackMonths ?? .infinity)
         }
-        return Outcome(netBenefit: net, payback: payback)
+        return Outcome(
+            netBenefit: net, payback: payback, timeOnlyNetBenefit: timeNet, timeOnlyPayback: timePayback)
     }
 
     /// The value below which `fraction` of the draws fall (nearest rank).

@@ -10,18 +10,31 @@ struct ReadinessScorer {
         let painHours = p.workflows.first { $0.type == p.biggestPain }?.hoursPerWeek ?? 0
         let threshold = Int(parameters.painHours)
         let specific = Self.isSpecific(p.target)
+        // The largest workflow, when one is big enough, is the concrete place to start; otherwise
+        // the step is to find one by measuring, not to name one that does not exist.
+        let largest = p.workflows.max { a, b in
+            a.hoursPerWeek != b.hoursPerWeek ? a.hoursPerWeek < b.hoursPerWeek : a.type > b.type
+        }
+        let namedWorkflowAction: String
+        if let largest, largest.hoursPerWeek >= parameters.painHours {
+            namedWorkflowAction =
+                "Start with \(Wording.inSentence(labels[largest.type] ?? largest.type)), which takes \(formatHours(largest.hoursPerWeek)) a week: name it as the one workflow to fix first"
+        } else {
+            namedWorkflowAction =
+                "No workflow described takes \(threshold) hours a week yet: for two weeks, log the time each one takes (a tally per day is enough), then start with the one that costs most"
+        }
         let checks: [(id: String, passed: Bool, detail: String, action: String)] = [
             (
                 "named_workflow", painHours >= parameters.painHours,
                 painLabel.map { "\($0) takes \(formatHours(painHours)) a week" }
                     ?? "no single workflow was named as the one that hurts most",
-                "Pick the one workflow that costs at least \(threshold) hours a week and start there"
+                namedWorkflowAction
             ),
             (
                 "describable_process", p.processesDocumented != "none",
                 p.processesDocumented == "none"
                     ? "the steps live in people's heads" : "the steps are written down (\(p.processesDocumented))",
-                "Write the steps of \(painLabel?.lowercased() ?? "that workflow") down as a checklist before any build"
+                "Write the steps of \(painLabel.map(Wording.inSentence) ?? "that workflow") down as a checklist before any build"
             ),
             (
                 "measured_baseline", p.baselineMeasured,

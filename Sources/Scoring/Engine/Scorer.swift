@@ -59,7 +59,10 @@ public struct Scorer: Sendable {
         let planIndices = order.filter { inPlan.contains(estimates[$0].answers.type) && values[$0] > 0 }
 
         let costModel = CostModel(plan: plan, pricing: model.pricing)
-        let timeline = TimelinePlanner(parameters: p.timeline).plan(agents: plan.agents)
+        let timeline =
+            plan.agents.isEmpty
+            ? Timeline(phases: [], goLiveWeek: 0, totalWeeks: 0)
+            : TimelinePlanner(parameters: p.timeline).plan(agents: plan.agents)
         let goLiveWeeks = NSDecimalNumber(decimal: timeline.goLiveWeek).doubleValue
         let goLiveMonth = Int((goLiveWeeks / (52.0 / 12)).rounded(.up))
         func cashFlow(_ benefit: Double) -> CashFlow {
@@ -68,6 +71,7 @@ public struct Scorer: Sendable {
                 horizonMonths: p.roi.horizonMonths, discountRate: p.roi.discountRate)
         }
         let gross = planIndices.reduce(0) { $0 + values[$1] }
+        let grossTime = planIndices.reduce(0) { $0 + estimates[$1].timeValue(weeks: weeks, reduction: reduction) }
         let scenario = overrides.scenario
         let realisation = p.roi.scenarios[scenario] ?? 0.75
         let headline = cashFlow(gross * realisation)
@@ -97,7 +101,8 @@ public struct Scorer: Sendable {
         if !profile.workflows.isEmpty && totalHours == 0 {
             flags.append("The workflows chosen take 0 hours a week, so no time can be saved.")
         }
-        if totalHours > 0 && planHours / totalHours > p.maxShareOfHours.value {
+        // Compared as the sentence rounds it, so that "70%" is never "more than 70%".
+        if totalHours > 0 && MoneyFormat.percentShown(planHours / totalHours) > p.maxShareOfHours.value {
             flags.append(
                 "The plan claims \(MoneyFormat.percent(planHours / totalHours)) of the business's workflow hours, more than the \(MoneyFormat.percent(p.maxShareOfHours.value)) that is plausible: check the hours given."
             )
@@ -131,8 +136,13 @@ public struct Scorer: Sendable {
             pricing: model.pricing, budget: profile.budget, plan: plan, firstYear: firstYear,
             firstWorkflow: planIndices.first.map { estimates[$0].label }, style: style)
         if let flag = budgetCheck.flag { flags.append(flag) }
+        let emptyReason =
+            plan.agents.isEmpty
+            ? Self.nothingYetReason(profile: profile, totalHours: totalHours, values: values, estimates: estimates)
+                ?? "no agent fits within the \(plan.budgetTier.name) tier the budget allows"
+            : nil
         if !profile.workflows.isEmpty && plan.agents.isEmpty && totalHours > 0 {
-            flags.append("No agent fits within the \(plan.budgetTier.name) tier the budget allows.")
+            flags.append("Nothing is recommended yet: \(emptyReason ?? "").")
         }
 
         // A named ("something else") workflow is labelled with the name given.
@@ -144,23 +154,38 @@ public struct Scorer: Sendable {
             business: BusinessSummary(
                 name: profile.name, industry: profile.industry, region: profile.region, timeZone: profile.timeZone,
                 currency: currency, teamSize: profile.teamSize,
-                workflowHoursPerWeek: Figure.decimal(totalHours, places: 1)),
+                workflowHoursPerWeek: Figure.decimal(totalHours, places: 1), systemOwner: profile.systemOwner),
             overrides: overrides.values,
             scenario: scenario,
             opportunities: opportunities,
             plan: budgetCheck.annotate(
-                agentPlan(plan, planHours: planHours, approvalsChosen: profile.approvalActions)),
+                agentPlan(
+                    plan, planHours: planHours, approvalsChosen: profile.approvalActions, emptyReason: emptyReason)),
             cost: costSummary(
                 costModel, plan: plan, goLiveMonth: goLiveMonth, currency: currency, style: style,
                 toolCount: profile.toolsUsed.count),
             roi: roiSummary(
                 parameters: p, gross: gross, realisation: realisation, scenario: scenario, headline: headline,
-                cashFlow: cashFlow,
+                grossTime: grossTime, cashFlow: cashFlow,
                 cost: costModel,
                 monteCarlo: monteCarlo, currency: currency, style: style, goLiveWeeks: goLiveWeeks),
             readiness: ReadinessScorer(parameters: p.readiness, profile: profile, labels: labels).score(),
             timeline: timeline,
-            flags: flags)
+            flags: flags,
+            clientNotes: profile.notes)
+    }
+
+    /// Why no agent is worth building, when the answers themselves say so; `nil` when agents were
+    /// worth it but none fits the budget's tier.
+    private static func nothingYetReason(
+        profile: BusinessProfile, totalHours: Double, values: [Double], estimates: [WorkflowEstimate]
+    ) -> String? {
+        if profile.workflows.isEmpty { return "no weekly workflow was described" }
+        if totalHours <= 0 { return "the workflows described take no hours a week" }
+        if !values.contains(where: { $0 > 0 }) {
+            return "at the figures given, none of the workflows would save time or money"
+        }
+        return nil
     }
 
     // MARK: Presentation of the figures
@@ -208,10 +233,10 @@ public struct Scorer: Sendable {
             revenueFigure = Figure(
                 e.revenueEffect, unit: currency, places: 0,
                 why:
-                    "Answering in \(Int(p.leadResponse.targetMinutes)) minutes instead of \(Figure.decimal(leads.responseMinutes, places: 0)) lifts the close rate by \(MoneyFormat.percent(band.uplift)) (relative) to \(Figure.decimal(revenueModel.newCloseRate(leads) * 100, places: 1))%: \(MoneyFormat.money(revenueModel.addedRevenue(leads), style)) more sales a year at a \(MoneyFormat.percent(p.leadResponse.grossMargin.value)) margin.\(capText)",
+                    "Answering in \(MoneyFormat.duration(minutes: p.leadResponse.targetMinutes)) instead of \(MoneyFormat.duration(minutes: leads.responseMinutes)) lifts the close rate by \(MoneyFormat.percent(band.uplift)) (relative) to \(Figure.decimal(revenueModel.newCloseRate(leads) * 100, places: 1))%: \(MoneyFormat.money(revenueModel.addedRevenue(leads), style)) more sales a year at a \(MoneyFormat.percent(p.leadResponse.grossMargin.value)) margin.\(capText)",
                 drivers: [
                     Driver("leads per week", "\(Figure.decimal(leads.perWeek, places: 0))"),
-                    Driver("first response today", "\(Figure.decimal(leads.responseMinutes, places: 0)) min"),
+                    Driver("first response today", MoneyFormat.duration(minutes: leads.responseMinutes)),
                     Driver("close rate", "\(Figure.decimal(leads.closeRate * 100, places: 1))%"),
                     Driver("average deal", MoneyFormat.money(leads.dealValue, style)),
                     Driver("uplift band", "\(MoneyFormat.percent(band.uplift))", source: p.leadResponse.source),
@@ -229,13 +254,13 @@ public struct Scorer: Sendable {
         let why: String
         if let agent {
             why =
-                "\(MoneyFormat.money(value, style)) a year for the \(agent.name.lowercased()) (about \(MoneyFormat.money(buildCost, style)) to add and run for a year), ease \(MoneyFormat.percent(e.ease))."
+                "\(MoneyFormat.money(value, style)) a year for the \(Wording.inSentence(agent.name)) (about \(MoneyFormat.money(buildCost, style)) to add and run for a year), ease \(MoneyFormat.percent(e.ease))."
         } else if w.isCustom {
             // The name is the prospect's own: shown as given, never lower-cased.
             why =
                 "\(MoneyFormat.money(value, style)) a year if automated, but no agent in the catalog does “\(e.label)”: it needs a custom build, quoted separately, so it is not in this plan."
         } else {
-            why = "No agent in the catalog automates \(e.label.lowercased()) yet."
+            why = "No agent in the catalog automates \(Wording.inSentence(e.label)) yet."
         }
         return Opportunity(
             rank: rank, workflow: w.type, label: e.label, hoursPerWeek: Figure.decimal(w.hoursPerWeek, places: 1),
@@ -280,7 +305,9 @@ public struct Scorer: Sendable {
             agent: agent?.id, inPlan: inPlan, why: why)
     }
 
-    private func agentPlan(_ plan: AgentPlanner.Plan, planHours: Double, approvalsChosen: [String]) -> AgentPlan {
+    private func agentPlan(
+        _ plan: AgentPlanner.Plan, planHours: Double, approvalsChosen: [String], emptyReason: String?
+    ) -> AgentPlan {
         let agents = plan.agents.map { a in
             // The business's own choices join the template's: contracts, payments, refunds and
             // complaint replies always wait, whatever the answers say.
@@ -303,7 +330,7 @@ public struct Scorer: Sendable {
                 planHours, unit: "hours/week", places: 1,
                 why: "Hours a week the planned agents take over, rework included."),
             why: plan.agents.isEmpty
-                ? "No agent is recommended yet."
+                ? "Nothing is worth automating yet: \(emptyReason ?? "no agent fits the answers given")."
                 : "\(names): the best opportunities that fit the \(plan.budgetTier.name) budget tier; the \(plan.tier.name) tier holds \(plan.agents.count) agent\(plan.agents.count == 1 ? "" : "s") and \(plan.integrations.count) integrations."
         )
     }
@@ -368,11 +395,18 @@ public struct Scorer: Sendable {
 
     private func roiSummary(
         parameters: ScoringParameters, gross: Double, realisation: Double, scenario: String, headline: CashFlow,
-        cashFlow: (Double) -> CashFlow,
+        grossTime: Double, cashFlow: (Double) -> CashFlow,
         cost: CostModel,
         monteCarlo: MonteCarlo.Outcome, currency: String, style: MoneyStyle, goLiveWeeks: Double
     ) -> ROISummary {
         let p = parameters
+        func timeOnly(_ flow: CashFlow) -> TimeOnlyOutcome {
+            TimeOnlyOutcome(
+                annualNetBenefit: Figure.decimal(flow.annualNetBenefit, places: 0),
+                paybackMonths: flow.paybackMonths.map { Figure.decimal($0, places: 1) },
+                firstYearROI: Figure.decimal(flow.firstYearROI, places: 3),
+                npv3Years: Figure.decimal(flow.netPresentValue, places: 0))
+        }
         let scenarios = ["low", "expected", "high"].map { name -> ScenarioOutcome in
             let share = p.roi.scenarios[name] ?? 0
             let flow = cashFlow(gross * share)
@@ -381,8 +415,11 @@ public struct Scorer: Sendable {
                 annualNetBenefit: Figure.decimal(flow.annualNetBenefit, places: 0),
                 paybackMonths: flow.paybackMonths.map { Figure.decimal($0, places: 1) },
                 firstYearROI: Figure.decimal(flow.firstYearROI, places: 3),
-                npv3Years: Figure.decimal(flow.netPresentValue, places: 0))
+                npv3Years: Figure.decimal(flow.netPresentValue, places: 0),
+                timeOnly: timeOnly(cashFlow(grossTime * share)))
         }
+        let revenue = max(0, gross - grossTime)
+        let revenueShare = gross > 0 ? revenue / gross : 0
         func percentile(_ values: [Double], _ f: Double) -> Decimal? {
             let v = MonteCarlo.percentile(values, f)
             return v.isFinite ? Figure.decimal(v, places: v > 1000 ? 0 : 1) : nil
@@ -392,6 +429,17 @@ public struct Scorer: Sendable {
             annualGrossBenefit: Figure(
                 gross, unit: currency, places: 0,
                 why: "Time, rework and revenue effects of the workflows in the plan, a year, at full adoption."),
+            annualTimeValue: Figure(
+                grossTime, unit: currency, places: 0,
+                why:
+                    "Hours and rework the planned agents take over, at the loaded hourly cost, a year at full adoption."),
+            annualRevenueUpside: Figure(
+                revenue, unit: currency, places: 0,
+                why: revenue > 0
+                    ? "Margin on extra sales assumed from answering leads faster: \(MoneyFormat.percent(revenueShare)) of the gross benefit. An assumption to test, not a saving."
+                    : "No revenue effect is counted."),
+            revenueShare: Figure.decimal(revenueShare, places: 3),
+            timeOnly: timeOnly(cashFlow(grossTime * realisation)),
             annualNetBenefit: Figure(
                 headline.annualNetBenefit, unit: currency, places: 0,
                 why:
@@ -422,6 +470,10 @@ public struct Scorer: Sendable {
                 paybackMonthsP10: percentile(monteCarlo.payback, 0.1),
                 paybackMonthsP50: percentile(monteCarlo.payback, 0.5),
                 paybackMonthsP90: percentile(monteCarlo.payback, 0.9),
+                timeOnlyNetBenefitP10: Figure.decimal(MonteCarlo.percentile(monteCarlo.timeOnlyNetBenefit, 0.1), places: 0),
+                timeOnlyNetBenefitP50: Figure.decimal(MonteCarlo.percentile(monteCarlo.timeOnlyNetBenefit, 0.5), places: 0),
+                timeOnlyNetBenefitP90: Figure.decimal(MonteCarlo.percentile(monteCarlo.timeOnlyNetBenefit, 0.9), places: 0),
+                timeOnlyPaybackMonthsP50: percentile(monteCarlo.timeOnlyPayback, 0.5),
                 why:
                     "\(mc.samples) draws (seed \(mc.seed)): hours ±\(MoneyFormat.percent(mc.hoursSpread)), potential ±\(MoneyFormat.percent(mc.potentialSpread)), hourly cost ±\(MoneyFormat.percent(mc.costSpread)), realisation \(MoneyFormat.percent(mc.realisation[0]))–\(MoneyFormat.percent(mc.realisation[1])), revenue uplift ×\(Figure.decimal(mc.upliftFactor[0], places: 1))–\(Figure.decimal(mc.upliftFactor[1], places: 1))."
             ))

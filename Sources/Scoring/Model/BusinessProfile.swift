@@ -24,6 +24,8 @@ public struct BusinessProfile: Sendable {
     public var dataQuality: Int
     public var systemOwner: String
     public var approvalActions: [String]
+    /// The free-text notes at the end of the questionnaire ("Anything else…"), when not blank.
+    public var notes: String? = nil
     /// Customer questions and complaints a week, when asked; sizes the support agent's limit.
     public var inquiriesPerWeek: Double? = nil
 
@@ -112,6 +114,9 @@ public struct BusinessProfile: Sendable {
         systemOwner = (try? text("system_owner")) ?? "nobody"
         approvalActions = list("approval_actions")
         inquiriesPerWeek = optionalNumber("inquiries_per_week")
+        if case .text(let written) = value("notes"), !written.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            notes = written.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
     }
 }
 
@@ -152,6 +157,13 @@ public struct LeadFigures: Sendable, Equatable {
     /// 0 to 1.
     public var closeRate: Double
     public var dealValue: Double
+
+    public init(perWeek: Double, responseMinutes: Double, closeRate: Double, dealValue: Double) {
+        self.perWeek = perWeek
+        self.responseMinutes = responseMinutes
+        self.closeRate = closeRate
+        self.dealValue = dealValue
+    }
 }
 
 /// An assessment that cannot be scored, or parameters that cannot be used.

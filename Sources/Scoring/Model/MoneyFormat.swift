@@ -56,11 +56,37 @@ public enum MoneyFormat {
     }
 
     public static func percent(_ share: Double) -> String {
+        // Grouped (`86,607,176%`); the sign stays an ASCII hyphen as before.
+        let shown = percentShown(share) * 100
+        return (shown < 0 && shown.rounded() != 0 ? "-" : "") + figure(abs(shown), places: 0) + "%"
+    }
+
+    /// The share as ``percent(_:)`` shows it (0.7026 → 0.70), for comparisons that must agree with
+    /// the sentence that states them.
+    public static func percentShown(_ share: Double) -> Double {
         // Through tenths first, so that 0.635 (stored as 0.63499…) reads 64%, as a person rounds it.
-        "\(Figure.decimal((share * 1000).rounded() / 10, places: 0))%"
+        guard share.isFinite else { return share }
+        return ((share * 1000).rounded() / 10).rounded(.toNearestOrAwayFromZero) / 100
+    }
+
+    /// A duration as a person says it: `5 minutes`, `5 hours`, `1 hour 30 minutes`, `2 days`.
+    public static func duration(minutes: Double) -> String {
+        guard minutes.isFinite, minutes > 0 else { return "no time" }
+        func unit(_ n: Int, _ one: String) -> String { "\(grouped(Int64(n))) \(one)\(n == 1 ? "" : "s")" }
+        let total = Int(minutes.rounded())
+        if total < 1 { return "under a minute" }
+        if total < 60 { return unit(total, "minute") }
+        let days = total / 1440, hours = (total % 1440) / 60, mins = total % 60
+        if days > 0 {
+            // Past a day, minutes are noise: round to hours.
+            let roundedHours = Int((Double(total % 1440) / 60).rounded())
+            if roundedHours == 24 { return unit(days + 1, "day") }
+            return roundedHours == 0 ? unit(days, "day") : "\(unit(days, "day")) \(unit(roundedHours, "hour"))"
+        }
+        return mins == 0 ? unit(hours, "hour") : "\(unit(hours, "hour")) \(unit(mins, "minute"))"
     }
 
     public static func hours(_ h: Double) -> String {
-        "\(Figure.decimal(h, places: 1)) h"
+        "\(figure(h, places: 1)) h"
     }
 }

@@ -103,7 +103,6 @@ public struct LeadResponse: Codable, Sendable {
     public var dominantShare: Sourced<Double>
     public var source: String
 
-
     enum CodingKeys: String, CodingKey {
         case bands, source
         case appliesTo = "applies_to", targetMinutes = "target_minutes", maxCloseRate = "max_close_rate", grossMargin =
@@ -126,7 +125,6 @@ public struct ScaleCap: Codable, Sendable {
         case revenuePerPerson = "revenue_per_person", maxShare = "max_share"
     }
 }
-
 
 public struct ResponseBand: Codable, Sendable {
     /// Upper bound of today's first-response time for this band, in minutes; absent for the last band.

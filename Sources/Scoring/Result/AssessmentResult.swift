@@ -4,7 +4,7 @@ import Foundation
 /// the same answers and parameters always give the same bytes.
 public struct AssessmentResult: Codable, Sendable, Equatable {
     /// Bumped whenever a field changes meaning or disappears.
-    public static let currentSchemaVersion = 1
+    public static let currentSchemaVersion = 2
 
     public var schemaVersion: Int
     /// The parameter files' versions, e.g. `scoring 1, catalog 1, pricing 1`.
@@ -23,9 +23,12 @@ public struct AssessmentResult: Codable, Sendable, Equatable {
     public var timeline: Timeline
     /// Warnings a consultant must see: implausible claims, missing data.
     public var flags: [String]
+    /// What the prospect wrote in the questionnaire's free-text notes, as given (absent when blank).
+    public var clientNotes: String?
 
     enum CodingKeys: String, CodingKey {
         case business, overrides, scenario, opportunities, plan, cost, roi, readiness, timeline, flags
+        case clientNotes = "client_notes"
         case schemaVersion = "schema_version", parametersVersion = "parameters_version"
     }
 }
@@ -39,9 +42,12 @@ public struct BusinessSummary: Codable, Sendable, Equatable {
     public var teamSize: Int
     /// Total weekly hours of the workflows described.
     public var workflowHoursPerWeek: Decimal
+    /// Who would own the system day to day: owner, staff or nobody.
+    public var systemOwner: String
 
     enum CodingKeys: String, CodingKey {
         case name, industry, region, currency
+        case systemOwner = "system_owner"
         case timeZone = "time_zone", teamSize = "team_size", workflowHoursPerWeek = "workflow_hours_per_week"
     }
 }
@@ -136,8 +142,16 @@ public struct CostSummary: Codable, Sendable, Equatable {
 }
 
 public struct ROISummary: Codable, Sendable, Equatable {
-    /// Steady-state benefit a year if everything modelled is realised.
+    /// Steady-state benefit a year if everything modelled is realised: time value plus revenue upside.
     public var annualGrossBenefit: Figure
+    /// The part of the gross benefit that is time and rework saved, at the loaded hourly cost.
+    public var annualTimeValue: Figure
+    /// The part of the gross benefit that is margin on extra sales assumed from faster replies.
+    public var annualRevenueUpside: Figure
+    /// Share of the gross benefit that comes from assumed extra sales (0–1).
+    public var revenueShare: Decimal
+    /// The headline scenario counting time saved alone, without the assumed extra sales.
+    public var timeOnly: TimeOnlyOutcome
     /// The scenario's benefit less ongoing costs, a year, from year two.
     public var annualNetBenefit: Figure
     /// Months until cumulative cash flow turns positive; absent when not within the horizon.
@@ -152,8 +166,24 @@ public struct ROISummary: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case scenarios
         case annualGrossBenefit = "annual_gross_benefit", annualNetBenefit = "annual_net_benefit"
+        case annualTimeValue = "annual_time_value", annualRevenueUpside = "annual_revenue_upside"
+        case revenueShare = "revenue_share", timeOnly = "time_only"
         case paybackMonths = "payback_months", firstYearROI = "first_year_roi", npv3Years = "npv_3_years"
         case monteCarlo = "monte_carlo", cumulativeCashFlow = "cumulative_cash_flow"
+    }
+}
+
+/// Net benefit and payback counting time saved alone: the figures that do not rest on assumed sales.
+public struct TimeOnlyOutcome: Codable, Sendable, Equatable {
+    public var annualNetBenefit: Decimal
+    /// Absent when time saved alone does not pay back within the horizon.
+    public var paybackMonths: Decimal?
+    public var firstYearROI: Decimal
+    public var npv3Years: Decimal
+
+    enum CodingKeys: String, CodingKey {
+        case annualNetBenefit = "annual_net_benefit", paybackMonths = "payback_months"
+        case firstYearROI = "first_year_roi", npv3Years = "npv_3_years"
     }
 }
 
@@ -164,9 +194,12 @@ public struct ScenarioOutcome: Codable, Sendable, Equatable {
     public var paybackMonths: Decimal?
     public var firstYearROI: Decimal
     public var npv3Years: Decimal
+    /// The same scenario counting time saved alone.
+    public var timeOnly: TimeOnlyOutcome
 
     enum CodingKeys: String, CodingKey {
         case name, realisation
+        case timeOnly = "time_only"
         case annualNetBenefit = "annual_net_benefit", paybackMonths = "payback_months"
         case firstYearROI = "first_year_roi", npv3Years = "npv_3_years"
     }
@@ -182,10 +215,18 @@ public struct MonteCarloSummary: Codable, Sendable, Equatable {
     public var paybackMonthsP10: Decimal?
     public var paybackMonthsP50: Decimal?
     public var paybackMonthsP90: Decimal?
+    /// The same draws counting time saved alone.
+    public var timeOnlyNetBenefitP10: Decimal
+    public var timeOnlyNetBenefitP50: Decimal
+    public var timeOnlyNetBenefitP90: Decimal
+    public var timeOnlyPaybackMonthsP50: Decimal?
     public var why: String
 
     enum CodingKeys: String, CodingKey {
         case samples, seed, why
+        case timeOnlyNetBenefitP10 = "time_only_net_benefit_p10", timeOnlyNetBenefitP50 = "time_only_net_benefit_p50"
+        case timeOnlyNetBenefitP90 = "time_only_net_benefit_p90"
+        case timeOnlyPaybackMonthsP50 = "time_only_payback_months_p50"
         case netBenefitP10 = "net_benefit_p10", netBenefitP50 = "net_benefit_p50", netBenefitP90 = "net_benefit_p90"
         case paybackMonthsP10 = "payback_months_p10", paybackMonthsP50 = "payback_months_p50"
         case paybackMonthsP90 = "payback_months_p90"

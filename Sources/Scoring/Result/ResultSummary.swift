@@ -38,6 +38,16 @@ public enum ResultSummary {
             out.append("          \(top.potential.why)")
         }
         out.append("")
+        guard !r.plan.agents.isEmpty else {
+            out.append("Recommended: nothing yet. \(r.plan.why)")
+            out.append(
+                "  Next: measure \(r.opportunities.first.map { Wording.inSentence($0.label) } ?? "one workflow") for two weeks (hours, how many, how often redone), then score again."
+            )
+            out.append("")
+            out += readiness(r)
+            for flag in r.flags { out.append("! \(flag)") }
+            return out
+        }
         out.append(
             "Recommended: \(r.plan.tierName) tier, \(r.plan.agents.count) agent\(r.plan.agents.count == 1 ? "" : "s"), saving \(r.plan.hoursSavedPerWeek.value) h a week"
         )
@@ -50,32 +60,58 @@ public enum ResultSummary {
         )
         out.append("      (your tools today: about \(money(r.cost.toolStackPerMonth.value)) a month)")
         let payback = r.roi.paybackMonths.map { "\($0.value) months" } ?? "over \(horizon) months"
+        let timePayback = r.roi.timeOnly.paybackMonths.map { "\($0) months" } ?? "over \(horizon) months"
         out.append(
-            "ROI:  \(money(r.roi.annualNetBenefit.value)) net a year, payback \(payback), first-year ROI \(share(r.roi.firstYearROI.value)), 3-year NPV \(money(r.roi.npv3Years.value))"
-        )
-        let mc = r.roi.monteCarlo
-        out.append(
-            "      Monte Carlo (\(mc.samples) draws): net a year P10 \(money(mc.netBenefitP10)) · P50 \(money(mc.netBenefitP50)) · P90 \(money(mc.netBenefitP90))"
-        )
-        let paybacks = [mc.paybackMonthsP10, mc.paybackMonthsP50, mc.paybackMonthsP90].map {
-            $0.map { "\($0)" } ?? "over \(horizon)"
-        }
-        out.append("      payback P10 \(paybacks[0]) · P50 \(paybacks[1]) · P90 \(paybacks[2]) months")
-        for s in r.roi.scenarios {
+            "Value: \(money(r.roi.annualTimeValue.value)) a year of time saved at full adoption"
+                + (r.roi.annualRevenueUpside.value > 0
+                    ? "; plus \(money(r.roi.annualRevenueUpside.value)) assumed margin on extra sales (\(share(r.roi.revenueShare)) of the total)"
+                    : ""))
+        if r.roi.annualRevenueUpside.value > 0 {
             out.append(
-                "      \(s.name.padding(toLength: 8, withPad: " ", startingAt: 0)) (\(share(s.realisation))): \(money(s.annualNetBenefit)) a year, payback \(s.paybackMonths.map { "\($0) months" } ?? "over \(horizon) months")"
+                "ROI:  time saved alone: \(money(r.roi.timeOnly.annualNetBenefit)) net a year, payback \(timePayback)")
+            out.append(
+                "      with the assumed sales: \(money(r.roi.annualNetBenefit.value)) net a year, payback \(payback), first-year ROI \(share(r.roi.firstYearROI.value)), 3-year NPV \(money(r.roi.npv3Years.value))"
+            )
+        } else {
+            out.append(
+                "ROI:  \(money(r.roi.annualNetBenefit.value)) net a year, payback \(payback), first-year ROI \(share(r.roi.firstYearROI.value)), 3-year NPV \(money(r.roi.npv3Years.value))"
             )
         }
-        out.append("")
-        out.append("Readiness: \(r.readiness.score)/100, \(r.readiness.level.replacingOccurrences(of: "_", with: " "))")
-        for check in r.readiness.checks {
-            out.append("  \(check.passed ? "✓" : "✗") \(check.detail)")
+        let mc = r.roi.monteCarlo
+        let hasRevenue = r.roi.annualRevenueUpside.value > 0
+        func months(_ m: Decimal?) -> String { m.map { "\($0) months" } ?? "over \(horizon) months" }
+        out.append(
+            "      Monte Carlo (\(mc.samples) draws), time saved alone: net a year P10 \(money(mc.timeOnlyNetBenefitP10)) · P50 \(money(mc.timeOnlyNetBenefitP50)) · P90 \(money(mc.timeOnlyNetBenefitP90)), median payback \(months(mc.timeOnlyPaybackMonthsP50))"
+        )
+        if hasRevenue {
+            let paybacks = [mc.paybackMonthsP10, mc.paybackMonthsP50, mc.paybackMonthsP90].map {
+                $0.map { "\($0)" } ?? "over \(horizon)"
+            }
+            out.append(
+                "      with the assumed sales: net a year P10 \(money(mc.netBenefitP10)) · P50 \(money(mc.netBenefitP50)) · P90 \(money(mc.netBenefitP90)); payback P10 \(paybacks[0]) · P50 \(paybacks[1]) · P90 \(paybacks[2]) months"
+            )
         }
+        for s in r.roi.scenarios {
+            let name = "\(s.name.padding(toLength: 8, withPad: " ", startingAt: 0)) (\(share(s.realisation)))"
+            let timeOnly = "\(money(s.timeOnly.annualNetBenefit)) a year, payback \(months(s.timeOnly.paybackMonths))"
+            out.append(
+                "      \(name): \(timeOnly)"
+                    + (hasRevenue
+                        ? "; with the assumed sales \(money(s.annualNetBenefit)) a year, payback \(months(s.paybackMonths))"
+                        : ""))
+        }
+        out.append("")
+        out += readiness(r)
         if let first = r.readiness.firstStep { out.append("  First: \(first)") }
         out.append("")
         out.append("Timeline: go-live in week \(r.timeline.goLiveWeek), done by week \(r.timeline.totalWeeks)")
         for flag in r.flags { out.append("! \(flag)") }
         return out
+    }
+
+    private static func readiness(_ r: AssessmentResult) -> [String] {
+        ["Readiness: \(r.readiness.score)/100, \(r.readiness.level.replacingOccurrences(of: "_", with: " "))"]
+            + r.readiness.checks.map { "  \($0.passed ? "✓" : "✗") \($0.detail)" }
     }
 
     private static func table(_ rows: [[String]]) -> [String] {
