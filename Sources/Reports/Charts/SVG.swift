@@ -1,3 +1,5 @@
+import Foundation
+
 /// A small SVG writer: every piece of text goes through ``escape(_:)``, so labels that came from
 /// a person can never become markup.
 struct SVG {
@@ -31,6 +33,41 @@ struct SVG {
     static func n(_ value: Double) -> String {
         let rounded = (value * 10).rounded() / 10
         return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+    }
+
+    /// How wide `text` draws at `size`, on the generous side: the charts name Helvetica, but print
+    /// engines on Linux fall back to DejaVu Sans, which is wider, so the widths are DejaVu's
+    /// advances rounded up per class of character (a test checks them against the real font).
+    static func width(of text: String, size: Double, bold: Bool = false) -> Double {
+        var ems = 0.0
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            switch scalar {
+            case "i", "l", "j", "'", "|", ".", ",", ":", ";", "!", " ", "\u{00A0}": ems += 0.42
+            case "f", "t", "r", "I", "(", ")", "[", "]", "-": ems += 0.46
+            case "m", "M", "W", "w", "%", "@", "…": ems += 1.02
+            case "0"..."9", "$", "€", "£", "−", "+", "#", "_", "=", "?", "/", "\\": ems += 0.66
+            case "A"..."Z", "&": ems += 0.8
+            default:
+                if scalar.properties.generalCategory == .nonspacingMark || v == 0xFE0F || v == 0x200D {
+                    continue  // combining marks, variation selectors and joiners take no room of their own
+                }
+                // Emoji, CJK and other wide scripts take a full em; Latin and the rest about two thirds.
+                ems += v >= 0x1100 ? 1.05 : 0.7
+            }
+        }
+        return ems * size * (bold ? 1.1 : 1)
+    }
+
+    /// `text` shortened with "…" until it fits `room` at `size` (whole characters, so an emoji
+    /// or an accented letter is never cut in half).
+    static func fit(_ text: String, room: Double, size: Double, bold: Bool = false) -> String {
+        guard width(of: text, size: size, bold: bold) > room else { return text }
+        var shortened = Substring(text)
+        while !shortened.isEmpty, width(of: shortened + "…", size: size, bold: bold) > room {
+            shortened = shortened.dropLast()
+        }
+        return shortened.trimmingCharacters(in: .whitespaces) + "…"
     }
 
     mutating func rect(
