@@ -22,6 +22,8 @@ struct ReportTotalityPropertyTests {
         var cases: [(BusinessProfile, [String])] = []
         for i in 0..<count {
             var profile = generator.next()
+            // A name an older workspace may hold, from before answers refused control characters.
+            if i % 5 == 0 { profile.name = "Acme\u{1B}]0;owned\u{07} \u{202E}Dental\u{0}" }
             switch i % 6 {
             case 1:
                 // Zero hours everywhere: nothing can be saved.
@@ -63,6 +65,7 @@ struct ReportTotalityPropertyTests {
             let csv = try renderer.render(input, as: .csv)
             #expect(!html.contains("{{") || profile.workflows.contains { $0.name?.contains("{{") == true }, "\(label)")
             #expect(html.hasSuffix("</html>\n") || html.hasSuffix("</html>"), "\(label)")
+            #expect(!html.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" }, "\(label)")
             #expect(!markdown.isEmpty && !csv.isEmpty)
             #expect(json.contains("\"result\""))
             // No list ends in a stray separator.
@@ -85,6 +88,17 @@ struct ReportTotalityPropertyTests {
                     $0.inPlan && $0.label.contains(o.label)
                 }) {
                     #expect(!start.contains(Self.htmlEscaped(o.label)), "\(label): \(o.label) is not in the plan")
+                }
+            }
+            if !result.plan.agents.isEmpty && result.roi.annualRevenueUpside.value > 0 {
+                // Every scenario row shows its net both ways.
+                let style = MoneyStyle(currency: result.business.currency, region: result.business.region)
+                let cost = try #require(html.components(separatedBy: "<section id=\"cost\"").last)
+                for s in result.roi.scenarios {
+                    let net = MoneyFormat.money(NSDecimalNumber(decimal: s.annualNetBenefit).doubleValue, style)
+                    let timeOnly = MoneyFormat.money(
+                        NSDecimalNumber(decimal: s.timeOnly.annualNetBenefit).doubleValue, style)
+                    #expect(cost.contains(">\(net)</td>") && cost.contains(">\(timeOnly)</td>"), "\(label) \(s.name)")
                 }
             }
             if result.readiness.level == "not_yet" {

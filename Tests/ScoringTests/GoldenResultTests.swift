@@ -27,7 +27,7 @@ struct GoldenResultTests {
     @Test func theJSONReadsBackToTheSameResult() throws {
         let result = try ScoringFixtures.score("dental-clinic")
         #expect(try AssessmentResult.decode(json: result.jsonText()) == result)
-        #expect(result.schemaVersion == 1)
+        #expect(result.schemaVersion == AssessmentResult.currentSchemaVersion)
         #expect(result.parametersVersion == "scoring 1, catalog 1, pricing 1")
     }
 

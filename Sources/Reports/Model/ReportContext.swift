@@ -45,7 +45,7 @@ struct ReportContext {
             "name", "role", "workflows", "may", "approvals", "has_approvals", "cannot", "has_cannot", "build_weeks",
         ],
         "roi.scenarios": [
-            "name", "realisation", "net", "payback", "roi", "npv", "net_time_only", "payback_time_only",
+            "name", "realisation", "net", "payback", "roi", "npv", "net_time_only", "payback_time_only", "has_revenue",
         ],
         "timeline.phases": ["name", "start", "weeks", "duration"],
         "baseline": ["measure", "baseline", "target", "actual"],
@@ -167,6 +167,8 @@ struct ReportContext {
                     "payback": months(s.paybackMonths), "roi": percent(s.firstYearROI), "npv": money(s.npv3Years),
                     "net_time_only": money(s.timeOnly.annualNetBenefit),
                     "payback_time_only": months(s.timeOnly.paybackMonths),
+                    // Inside a row, `roi` names the row's own ROI, so the row carries the flag itself.
+                    "has_revenue": hasRevenue,
                 ]
             },
             "mc_p10": money(mc.netBenefitP10), "mc_p50": money(mc.netBenefitP50), "mc_p90": money(mc.netBenefitP90),

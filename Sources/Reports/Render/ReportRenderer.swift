@@ -1,5 +1,6 @@
 import Foundation
 import Orchestrator
+import Questionnaire
 import Scoring
 
 /// Renders a report in one of its formats. Pure: the same input and templates give the same bytes.
@@ -25,7 +26,7 @@ public struct ReportRenderer: Sendable {
         case .html:
             let values = ReportContext(input: input, withCharts: true).values()
             try templates.check(templates.htmlNames, against: values, rowNames: ReportContext.rowNames)
-            return templates.html.render(values)
+            return Self.withoutControls(templates.html.render(values))
         case .md:
             let values = ReportContext(input: input, withCharts: false).values()
             try templates.check(templates.markdownNames, against: values, rowNames: ReportContext.rowNames)
@@ -82,4 +83,15 @@ public struct ReportRenderer: Sendable {
     }
 
     static func csvCell(_ value: String) -> String { CSVTable.cell(value) }
+
+    /// The page without the control and bidi characters an older workspace may still hold (new
+    /// answers refuse them): HTML escaping keeps them, and a browser or PDF would act on them.
+    static func withoutControls(_ html: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in html.unicodeScalars
+        where !AnswerText.isForbidden(scalar) || scalar == "\n" || scalar == "\r" || scalar == "\t" {
+            out.append(scalar)
+        }
+        return String(out)
+    }
 }

@@ -5,6 +5,7 @@ struct MonteCarlo: Sendable {
     let workingWeeks: Double
     let reworkReduction: Double
 
+    /// The draws' figures, each list sorted ascending (so percentiles read without sorting again).
     struct Outcome {
         let netBenefit: [Double]
         /// Months to payback; `.infinity` when a draw does not pay back within the horizon.
@@ -46,13 +47,13 @@ struct MonteCarlo: Sendable {
             timePayback.append(timeFlow.paybackMonths ?? .infinity)
         }
         return Outcome(
-            netBenefit: net, payback: payback, timeOnlyNetBenefit: timeNet, timeOnlyPayback: timePayback)
+            netBenefit: net.sorted(), payback: payback.sorted(), timeOnlyNetBenefit: timeNet.sorted(),
+            timeOnlyPayback: timePayback.sorted())
     }
 
-    /// The value below which `fraction` of the draws fall (nearest rank).
-    static func percentile(_ values: [Double], _ fraction: Double) -> Double {
-        guard !values.isEmpty else { return 0 }
-        let sorted = values.sorted()
+    /// The value below which `fraction` of the draws fall (nearest rank), from values sorted ascending.
+    static func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
         let index = Int((fraction * Double(sorted.count - 1)).rounded(.toNearestOrAwayFromZero))
         return sorted[min(max(0, index), sorted.count - 1)]
     }

@@ -475,7 +475,7 @@ public struct Scorer: Sendable {
                 timeOnlyNetBenefitP90: Figure.decimal(MonteCarlo.percentile(monteCarlo.timeOnlyNetBenefit, 0.9), places: 0),
                 timeOnlyPaybackMonthsP50: percentile(monteCarlo.timeOnlyPayback, 0.5),
                 why:
-                    "\(mc.samples) draws (seed \(mc.seed)): hours ±\(MoneyFormat.percent(mc.hoursSpread)), potential ±\(MoneyFormat.percent(mc.potentialSpread)), hourly cost ±\(MoneyFormat.percent(mc.costSpread)), realisation \(MoneyFormat.percent(mc.realisation[0]))–\(MoneyFormat.percent(mc.realisation[1])), revenue uplift ×\(Figure.decimal(mc.upliftFactor[0], places: 1))–\(Figure.decimal(mc.upliftFactor[1], places: 1))."
+                    "\(MoneyFormat.grouped(Int64(mc.samples))) draws (seed \(mc.seed)): hours ±\(MoneyFormat.percent(mc.hoursSpread)), potential ±\(MoneyFormat.percent(mc.potentialSpread)), hourly cost ±\(MoneyFormat.percent(mc.costSpread)), realisation \(MoneyFormat.percent(mc.realisation[0]))–\(MoneyFormat.percent(mc.realisation[1])), revenue uplift ×\(Figure.decimal(mc.upliftFactor[0], places: 1))–\(Figure.decimal(mc.upliftFactor[1], places: 1))."
             ))
     }
 }

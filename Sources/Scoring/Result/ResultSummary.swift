@@ -41,7 +41,7 @@ public enum ResultSummary {
         guard !r.plan.agents.isEmpty else {
             out.append("Recommended: nothing yet. \(r.plan.why)")
             out.append(
-                "  Next: measure \(r.opportunities.first.map { Wording.inSentence($0.label) } ?? "one workflow") for two weeks (hours, how many, how often redone), then score again."
+                "  Next: measure \(r.opportunities.max { $0.hoursPerWeek < $1.hoursPerWeek }.map { Wording.inSentence($0.label) } ?? "one workflow") for two weeks (hours, how many, how often redone), then score again."
             )
             out.append("")
             out += readiness(r)
@@ -81,7 +81,7 @@ public enum ResultSummary {
         let hasRevenue = r.roi.annualRevenueUpside.value > 0
         func months(_ m: Decimal?) -> String { m.map { "\($0) months" } ?? "over \(horizon) months" }
         out.append(
-            "      Monte Carlo (\(mc.samples) draws), time saved alone: net a year P10 \(money(mc.timeOnlyNetBenefitP10)) · P50 \(money(mc.timeOnlyNetBenefitP50)) · P90 \(money(mc.timeOnlyNetBenefitP90)), median payback \(months(mc.timeOnlyPaybackMonthsP50))"
+            "      Monte Carlo (\(MoneyFormat.grouped(Int64(mc.samples))) draws), time saved alone: net a year P10 \(money(mc.timeOnlyNetBenefitP10)) · P50 \(money(mc.timeOnlyNetBenefitP50)) · P90 \(money(mc.timeOnlyNetBenefitP90)), median payback \(months(mc.timeOnlyPaybackMonthsP50))"
         )
         if hasRevenue {
             let paybacks = [mc.paybackMonthsP10, mc.paybackMonthsP50, mc.paybackMonthsP90].map {
