@@ -22,19 +22,24 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
+        // Where a file Baton reads is wrong: positions, issues, the strict parameter-file decoder, spelling hints.
+        .target(name: "Diagnostics", dependencies: [.product(name: "Yams", package: "Yams")]),
         // The questionnaire pack model, loader, linter, expression language and interview state machine.
-        .target(name: "Questionnaire", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "Questionnaire", dependencies: ["Diagnostics", .product(name: "Yams", package: "Yams")]),
         // Raw-mode terminal prompts, key decoding, progress bar, colours and the line-mode fallback.
         .target(name: "TerminalUI"),
         // The blueprint: the chosen agent system as a validated config (schema, validation, YAML/JSON, JSON Schema).
-        .target(name: "Blueprint", dependencies: ["Questionnaire", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Blueprint", dependencies: ["Diagnostics", .product(name: "Yams", package: "Yams")]),
         // The scoring model: opportunities, savings, ROI, cost tier and readiness, each with its reasons.
-        .target(name: "Scoring", dependencies: ["Questionnaire", "Blueprint", .product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "Scoring",
+            dependencies: ["Diagnostics", "Questionnaire", "Blueprint", .product(name: "Yams", package: "Yams")]),
         // Reports: print-ready HTML (and PDF), Markdown, JSON and CSV from editable templates, with SVG charts.
         .target(
             name: "Reports",
             dependencies: [
-                "Scoring", "Questionnaire", "Blueprint", "Orchestrator", .product(name: "Mustache", package: "swift-mustache"),
+                "Scoring", "Questionnaire", "Blueprint", "Diagnostics", "Orchestrator",
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -70,13 +75,14 @@ let package = Package(
         ),
         // Drives an interview through a terminal (or a pipe, or an answers file) and saves as it goes.
         .target(
-            name: "AssessmentFlow", dependencies: ["Questionnaire", "TerminalUI", "Workspace", "Scoring", "Reports", "Blueprint"]),
+            name: "AssessmentFlow",
+            dependencies: ["Diagnostics", "Questionnaire", "TerminalUI", "Workspace", "Scoring", "Reports", "Blueprint"]),
         // The thin command-line front end.
         .executableTarget(
             name: "baton",
             dependencies: [
-                "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Scoring", "Reports", "Blueprint", "Orchestrator",
-                "Connectors", "Server",
+                "Diagnostics", "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Scoring", "Reports", "Blueprint",
+                "Orchestrator", "Connectors", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -96,11 +102,11 @@ let package = Package(
         ),
         // Helpers shared by the test targets: a pseudo-terminal driver and a runner for the real binary.
         .target(name: "BatonTestSupport", path: "Tests/BatonTestSupport"),
-        .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire", "BatonTestSupport"]),
+        .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire", "Diagnostics", "BatonTestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "BatonTestSupport"]),
         .testTarget(
             name: "BlueprintTests",
-            dependencies: ["Blueprint", "Scoring", "Questionnaire", "Reports", "BatonTestSupport"],
+            dependencies: ["Blueprint", "Diagnostics", "Scoring", "Questionnaire", "Reports", "BatonTestSupport"],
             exclude: ["Golden"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Orchestrator", "Blueprint"]),
         .testTarget(
@@ -112,7 +118,7 @@ let package = Package(
             name: "ReportsTests",
             dependencies: ["Reports", "Scoring", "Questionnaire", "Orchestrator", "Blueprint", "BatonTestSupport"],
             exclude: ["Golden", "Scripts"]),
-        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Questionnaire"], exclude: ["Golden"]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Diagnostics", "Questionnaire"], exclude: ["Golden"]),
         .testTarget(
             name: "WorkspaceTests", dependencies: ["Workspace", "Questionnaire", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(

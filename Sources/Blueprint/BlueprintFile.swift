@@ -1,5 +1,5 @@
+import Diagnostics
 import Foundation
-import Questionnaire
 import Yams
 
 /// Reads and writes blueprints as YAML (or JSON), and checks them.
@@ -54,9 +54,9 @@ public enum BlueprintFile {
     static func commentText(_ text: String) -> String {
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
-            if AnswerText.isLineBreak(scalar) || scalar == "\t" {
+            if PlainText.isLineBreak(scalar) || scalar == "\t" {
                 out.append(" ")
-            } else if AnswerText.isForbidden(scalar) || scalar == "\u{FEFF}" {
+            } else if PlainText.isForbidden(scalar) || scalar == "\u{FEFF}" {
                 out.append("\u{FFFD}")
             } else {
                 out.append(scalar)

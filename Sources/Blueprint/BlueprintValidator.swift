@@ -1,5 +1,5 @@
+import Diagnostics
 import Foundation
-import Questionnaire
 import Yams
 
 /// Checks a blueprint beyond its shape: skills and scopes, events and handoffs, approvals for

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AssessmentFlow
 import Blueprint
+import Diagnostics
 import Foundation
 import Questionnaire
 

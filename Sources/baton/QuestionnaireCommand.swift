@@ -1,5 +1,6 @@
 import ArgumentParser
 import AssessmentFlow
+import Diagnostics
 import Foundation
 import Questionnaire
 import Scoring

@@ -2,6 +2,7 @@ import ArgumentParser
 import AssessmentFlow
 import Blueprint
 import Connectors
+import Diagnostics
 import Dispatch
 import Foundation
 import Orchestrator

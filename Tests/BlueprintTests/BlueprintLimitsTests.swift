@@ -1,5 +1,6 @@
 import BatonTestSupport
 import Blueprint
+import Diagnostics
 import Foundation
 import Questionnaire
 import Testing

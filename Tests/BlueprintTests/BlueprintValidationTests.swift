@@ -1,4 +1,5 @@
 import Blueprint
+import Diagnostics
 import Foundation
 import Questionnaire
 import Testing

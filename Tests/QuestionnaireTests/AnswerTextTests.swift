@@ -1,4 +1,5 @@
 import BatonTestSupport
+import Diagnostics
 import Foundation
 import Testing
 
@@ -33,7 +34,7 @@ struct AnswerTextTests {
             switch try Self.answer(typed, to: id) {
             case .success(.text(let saved)?):
                 #expect(
-                    !saved.unicodeScalars.contains { AnswerText.isForbidden($0) }, "\(seed): \(saved.debugDescription)")
+                    !saved.unicodeScalars.contains { PlainText.isForbidden($0) }, "\(seed): \(saved.debugDescription)")
                 #expect(!saved.unicodeScalars.contains { HostileText.isTerminalControl($0) })
                 if !multiline { #expect(!saved.contains("\n") && !saved.contains("\t")) }
                 // Nothing was silently dropped: the answer is what was typed, less line-break folding.
@@ -45,12 +46,12 @@ struct AnswerTextTests {
             case .success(let other):
                 #expect(other == nil, "\(seed): a text question saved \(String(describing: other))")
             case .failure(let problem):
-                let forbidden = typed.unicodeScalars.first { AnswerText.isForbidden($0) }
+                let forbidden = typed.unicodeScalars.first { PlainText.isForbidden($0) }
                 #expect(!problem.message.contains("\n") && !problem.message.contains("\t"))
                 if let forbidden {
                     #expect(problem.message.hasPrefix("remove "), "\(seed): \(problem.message)")
                     #expect(problem.message.contains(String(format: "U+%04X", forbidden.value)), "\(problem.message)")
-                    #expect(!problem.message.unicodeScalars.contains { AnswerText.isForbidden($0) })
+                    #expect(!problem.message.unicodeScalars.contains { PlainText.isForbidden($0) })
                 } else {
                     // Only the name's own rules may refuse clean text: its length, or no letter at all.
                     #expect(

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// What a typed answer may hold: text in any script, emoji and punctuation, and nothing that acts
@@ -34,7 +35,7 @@ public enum AnswerText {
         while let scalar = lookahead {
             lookahead = iterator.next()
             if scalar == "\r", lookahead == "\n" { continue }  // CR LF is one line break.
-            if isLineBreak(scalar) || scalar == "\t" {
+            if PlainText.isLineBreak(scalar) || scalar == "\t" {
                 if multiline {
                     out.append(scalar == "\t" ? "\t" : "\n")
                 } else {
@@ -43,7 +44,7 @@ public enum AnswerText {
                 continue
             }
             if scalar == "\u{FEFF}" { continue }  // A byte-order mark pasted along: invisible, and YAML drops it.
-            if let name = forbiddenName(scalar) {
+            if let name = PlainText.forbiddenName(scalar) {
                 throw AnswerProblem(refusal(name, scalar, after: String(out)))
             }
             if pendingBreak {
@@ -55,47 +56,13 @@ public enum AnswerText {
         return String(out).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Whether a text answer may never hold `scalar`, even once line breaks and tabs are normalised
-    /// (``isLineBreak(_:)`` and the tab are not forbidden: ``clean(_:multiline:)`` keeps or folds them).
-    public static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
-        forbiddenName(scalar) != nil
-    }
-
-    /// Whether `scalar` is a bidi embedding, override or isolate: U+202A–U+202E, U+2066–U+2069.
-    public static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
-        (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
-    }
-
-    /// Whether `scalar` breaks a line: LF, CR, VT, FF, NEL, U+2028, U+2029.
-    public static func isLineBreak(_ scalar: Unicode.Scalar) -> Bool {
-        [0x0A, 0x0B, 0x0C, 0x0D, 0x85, 0x2028, 0x2029].contains(scalar.value)
-    }
-
-    /// A short name for a character a text answer may not hold, or `nil` when it may hold it.
-    static func forbiddenName(_ scalar: Unicode.Scalar) -> String? {
-        switch scalar.value {
-        case 0x09, 0x0A...0x0D, 0x85: return nil
-        case 0x00: return "NUL"
-        case 0x07: return "BEL"
-        case 0x08: return "backspace"
-        case 0x1B: return "ESC"
-        case 0x7F: return "DEL"
-        case 0x9B: return "CSI"
-        case 0x00...0x1F, 0x80...0x9F: return "a control character"
-        default: break
-        }
-        if isBidiControl(scalar) { return "a text-direction control" }
-        if scalar.properties.isNoncharacterCodePoint { return "a noncharacter" }
-        return nil
-    }
-
     private static func refusal(_ name: String, _ scalar: Unicode.Scalar, after before: String) -> String {
         let code = String(format: "U+%04X", scalar.value)
         let recent = before.suffix(20).map { $0 == "\n" || $0 == "\t" ? " " : $0 }.reduce(into: "") { $0.append($1) }
             .trimmingCharacters(in: .whitespaces)
         let place = recent.isEmpty ? "at the start" : "after '\(recent)'"
         let why =
-            isBidiControl(scalar)
+            PlainText.isBidiControl(scalar)
             ? "it makes text read in a different order from the one it is stored in (right-to-left text needs none)"
             : "it would act on the screen or file that shows the answer"
         return "remove \(name) (\(code)) \(place): an answer is plain text, and \(why)"

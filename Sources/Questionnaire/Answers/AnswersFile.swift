@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Yams
 
@@ -24,7 +25,7 @@ public enum AnswersFile {
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            let issue = PackLoader.syntaxIssue(error, file: file)
+            let issue = PackIssue.yamlSyntax(error, file: file)
             throw AnswersFileError("\(issue.location): \(issue.message)")
         } catch {
             throw AnswersFileError("\(file): \(error)")

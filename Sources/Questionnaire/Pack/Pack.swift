@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// A questionnaire pack: the questions of an assessment, as data.

@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// An expression as written in a pack, parsed, with where it stands in the file.
 public struct PackExpression: Sendable {
     /// The text as the author wrote it.

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// The checks that need the whole pack: ids, references, types, cycles, and conditions that cannot hold.
@@ -289,7 +290,7 @@ struct PackLinter {
             let types = arguments.map { infer($0, source, place) }
             guard let function = BuiltinFunction(rawValue: name) else {
                 let names = BuiltinFunction.allCases.map(\.rawValue)
-                let hint = YAMLNodeReader.closest(to: name, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+                let hint = Spelling.hint(for: name, in: names)
                 error(at, "unknown function '\(name)'\(hint); functions: \(names.joined(separator: ", "))")
                 return .any
             }
@@ -401,7 +402,7 @@ struct PackLinter {
             return computedTypes[root] ?? .any
         }
         let known = Array(ordinals.keys) + pack.computed.map(\.id) + (place.group?.questions.map(\.id) ?? [])
-        let hint = YAMLNodeReader.closest(to: root, in: known).map { " (did you mean '\($0)'?)" } ?? ""
+        let hint = Spelling.hint(for: root, in: known)
         error(at, "unknown id '\(root)' in \(place.what)\(hint)")
         return .any
     }
@@ -536,7 +537,7 @@ struct PackLinter {
     private mutating func checkChoiceLiteral(_ path: AnswerPath, _ value: Value, at: SourceLocation, _ place: Place) {
         guard case .string(let text) = value, let (owner, values) = choiceValues(path, place), !values.contains(text)
         else { return }
-        let hint = YAMLNodeReader.closest(to: text, in: values).map { " (did you mean '\($0)'?)" } ?? ""
+        let hint = Spelling.hint(for: text, in: values)
         error(at, "'\(text)' is not a choice of '\(owner)'\(hint), so this comparison can never be true")
     }
 

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Yams
 
@@ -50,7 +51,7 @@ public enum PackLoader {
         do {
             root = try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
-            return (nil, [syntaxIssue(error, file: file)])
+            return (nil, [PackIssue.yamlSyntax(error, file: file)])
         } catch {
             return (nil, [PackIssue(.error, at: SourceLocation(file: file, line: 1, column: 1), "\(error)")])
         }
@@ -63,19 +64,6 @@ public enum PackLoader {
             issues += PackLinter(pack: pack).issues()
         }
         return (pack, issues.sorted { $0.location < $1.location })
-    }
-
-    /// A YAML syntax error as a positioned issue, for any YAML file Baton reads.
-    public static func syntaxIssue(_ error: YamlError, file: String) -> PackIssue {
-        switch error {
-        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-            .composer(let context, let problem, let mark, _):
-            let detail = context.map { "\(problem) \($0.text)" } ?? problem
-            return PackIssue(
-                .error, at: SourceLocation(file: file, line: mark.line, column: mark.column), "YAML syntax: \(detail)")
-        default:
-            return PackIssue(.error, at: SourceLocation(file: file, line: 1, column: 1), "YAML syntax: \(error)")
-        }
     }
 
     private static func readPack(_ root: Node, _ r: YAMLNodeReader) -> Pack? {
@@ -145,7 +133,7 @@ public enum PackLoader {
         else { return nil }
         guard let type = QuestionType(rawValue: typeName) else {
             let names = QuestionType.allCases.map(\.rawValue)
-            let hint = YAMLNodeReader.closest(to: typeName, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = Spelling.hint(for: typeName, in: names)
             r.report(
                 "unknown question type '\(typeName)'\(hint); types: \(names.joined(separator: ", "))", at: map["type"]!)
             return nil

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Yams
 
@@ -37,7 +38,7 @@ final class YAMLNodeReader {
                 continue
             }
             if !allowed.contains(key) {
-                let hint = Self.closest(to: key, in: allowed).map { " (did you mean '\($0)'?)" } ?? ""
+                let hint = Spelling.hint(for: key, in: allowed)
                 report(
                     "unknown key '\(key)' in \(what)\(hint); allowed: \(allowed.joined(separator: ", "))", at: keyNode)
                 continue
@@ -117,27 +118,5 @@ final class YAMLNodeReader {
             issues.append(PackIssue(.error, at: located.location(at: error.offset), "in \(what): \(error.message)"))
             return nil
         }
-    }
-
-    /// The allowed name nearest to a misspelt one, when it is close enough to be a likely typo.
-    static func closest(to word: String, in candidates: [String]) -> String? {
-        let scored = candidates.map { ($0, editDistance(word, $0)) }.min { $0.1 < $1.1 }
-        guard word.count >= 3, let (best, distance) = scored, distance <= max(1, word.count / 3) else { return nil }
-        return best
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in stride(from: 1, through: b.count, by: 1) {
-                current[j] = Swift.min(
-                    previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
     }
 }

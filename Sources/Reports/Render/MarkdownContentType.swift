@@ -1,3 +1,4 @@
+import Diagnostics
 import Mustache
 import Questionnaire
 
@@ -11,7 +12,7 @@ import Questionnaire
 /// (`# `, `>`, `- `, `+ `, `1. `), since a value may open a list item; and a closing `#` run that a
 /// heading would swallow. A bare `&`, `{{#x}}`, `#1`, `3.5`, `C:\Users` and `a < b` stay as they are.
 /// Line breaks become spaces; control characters and bidi controls left by older workspaces are
-/// dropped (``AnswerText/isForbidden(_:)``).
+/// dropped (``PlainText/isForbidden(_:)``).
 struct MarkdownContentType: MustacheContentType {
     func escapeText(_ text: String) -> String {
         let chars = Array(Self.oneLine(text))
@@ -91,13 +92,13 @@ struct MarkdownContentType: MustacheContentType {
         var out = String.UnicodeScalarView()
         var lastWasBreak = false
         for scalar in text.unicodeScalars {
-            if AnswerText.isLineBreak(scalar) || scalar == "\t" {
+            if PlainText.isLineBreak(scalar) || scalar == "\t" {
                 if !lastWasBreak { out.append(" ") }
                 lastWasBreak = true
                 continue
             }
             lastWasBreak = false
-            if !AnswerText.isForbidden(scalar) { out.append(scalar) }
+            if !PlainText.isForbidden(scalar) { out.append(scalar) }
         }
         return String(out)
     }

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Orchestrator
 import Questionnaire
@@ -89,7 +90,7 @@ public struct ReportRenderer: Sendable {
     static func withoutControls(_ html: String) -> String {
         var out = String.UnicodeScalarView()
         for scalar in html.unicodeScalars
-        where !AnswerText.isForbidden(scalar) || scalar == "\n" || scalar == "\r" || scalar == "\t" {
+        where !PlainText.isForbidden(scalar) || scalar == "\n" || scalar == "\r" || scalar == "\t" {
             out.append(scalar)
         }
         return String(out)

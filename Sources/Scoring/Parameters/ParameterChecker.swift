@@ -1,4 +1,5 @@
 import Blueprint
+import Diagnostics
 import Questionnaire
 import Yams
 

@@ -1,4 +1,4 @@
-/// A position in a pack file: `questionnaire.yaml:12:7`. Lines and columns start at 1.
+/// A position in a file Baton reads: `questionnaire.yaml:12:7`. Lines and columns start at 1.
 public struct SourceLocation: Sendable, Equatable, Hashable, Comparable, CustomStringConvertible {
     public let file: String
     public let line: Int

@@ -18,7 +18,7 @@ public enum ParameterFile {
         } catch let error as PackLoadError {
             throw error
         } catch let error as YamlError {
-            throw PackLoadError(issues: [PackLoader.syntaxIssue(error, file: file)])
+            throw PackLoadError(issues: [PackIssue.yamlSyntax(error, file: file)])
         } catch {
             throw PackLoadError(issues: [
                 PackIssue(.error, at: SourceLocation(file: file, line: 1, column: 1), "\(error)")
