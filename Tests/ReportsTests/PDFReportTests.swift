@@ -6,16 +6,7 @@ import Testing
 /// The printed report through a real engine (WeasyPrint, installed by ./scripts/test).
 struct PDFReportTests {
     func run(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [executable] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        try ReportFixtures.run(executable, arguments)
     }
 
     @Test(arguments: [

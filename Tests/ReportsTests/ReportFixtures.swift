@@ -35,14 +35,22 @@ enum ReportFixtures {
         try ReportRenderer(templates: TemplateSet(folder: templates)).render(input, as: format)
     }
 
-    /// Runs a Python snippet with `argument`; returns its exit status and output.
+    /// Runs a Python snippet with `arguments`; returns its exit status and output.
     static func python(_ code: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        try run("python3", ["-c", code] + arguments)
+    }
+
+    /// Runs a program found on the PATH; returns its exit status and its output (standard error
+    /// included unless `errors` is false).
+    static func run(_ executable: String, _ arguments: [String], errors: Bool = true) throws -> (
+        status: Int32, output: String
+    ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", code] + arguments
+        process.arguments = [executable] + arguments
         let pipe = Pipe()
         process.standardOutput = pipe
-        process.standardError = pipe
+        process.standardError = errors ? pipe : Pipe()
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

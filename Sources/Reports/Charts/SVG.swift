@@ -35,9 +35,9 @@ struct SVG {
         return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
     }
 
-    /// How wide `text` draws at `size`, on the generous side: the charts name Helvetica, but print
-    /// engines on Linux fall back to DejaVu Sans, which is wider, so the widths are DejaVu's
-    /// advances rounded up per class of character (a test checks them against the real font).
+    /// How wide `text` draws at `size`, on the generous side: the charts name DejaVu Sans first (as
+    /// the page does), so the widths are DejaVu's advances rounded up per class of character (a
+    /// test checks them against the real font); Helvetica or Arial, where they stand in, are narrower.
     static func width(of text: String, size: Double, bold: Bool = false) -> Double {
         var ems = 0.0
         for scalar in text.unicodeScalars {
@@ -116,7 +116,7 @@ struct SVG {
     /// The finished figure: an accessible image with its title and text alternative.
     func render(id: String, title: String, description: String) -> String {
         """
-        <svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 \(Self.n(width)) \(Self.n(height))" width="100%" aria-labelledby="\(id)-title \(id)-desc" font-family="Helvetica, Arial, sans-serif"><title id="\(id)-title">\(Self.escape(title))</title><desc id="\(id)-desc">\(Self.escape(description))</desc>\(body.joined())</svg>
+        <svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 \(Self.n(width)) \(Self.n(height))" width="100%" aria-labelledby="\(id)-title \(id)-desc" font-family="DejaVu Sans, Helvetica, Arial, sans-serif"><title id="\(id)-title">\(Self.escape(title))</title><desc id="\(id)-desc">\(Self.escape(description))</desc>\(body.joined())</svg>
         """
     }
 }
