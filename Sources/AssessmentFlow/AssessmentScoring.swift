@@ -45,7 +45,8 @@ public enum AssessmentScoring {
         }
         let version = try? JSONDecoder().decode(Version.self, from: Data(stored.resultJSON.utf8))
         if version?.schemaVersion != AssessmentResult.currentSchemaVersion {
-            let values = (try? JSONDecoder().decode([String: String].self, from: Data(stored.overridesJSON.utf8))) ?? [:]
+            let values =
+                (try? JSONDecoder().decode([String: String].self, from: Data(stored.overridesJSON.utf8))) ?? [:]
             let overrides = try ScoringOverrides(parsing: values.keys.sorted().map { "\($0)=\(values[$0]!)" })
             return (model, try score(saved, in: workspace, overrides: overrides))
         }
@@ -54,7 +55,8 @@ public enum AssessmentScoring {
         } catch {
             let id = saved.session.id ?? 0
             throw ScoringError(
-                "the stored score of assessment \(id) cannot be read (\(error)); score it again with `baton score \(id)`")
+                "the stored score of assessment \(id) cannot be read (\(error)); score it again with `baton score \(id)`"
+            )
         }
     }
 

@@ -34,7 +34,8 @@ struct ReportTotalityPropertyTests {
                     profile.workflows[w].hoursPerWeek = 400
                     profile.workflows[w].volumePerWeek = 100_000
                 }
-                profile.leads = LeadFigures(perWeek: 10_000, responseMinutes: 43_200, closeRate: 0.5, dealValue: 1_000_000)
+                profile.leads = LeadFigures(
+                    perWeek: 10_000, responseMinutes: 43_200, closeRate: 0.5, dealValue: 1_000_000)
                 profile.teamSize = 1
             case 3:
                 profile.workflows = []
@@ -84,9 +85,12 @@ struct ReportTotalityPropertyTests {
                 // Only workflows in the plan are where to start.
                 let summary = try #require(html.components(separatedBy: "<section id=\"summary\">").last)
                 let start = try #require(summary.components(separatedBy: "</strong>").first)
-                for o in result.opportunities where !o.inPlan && !result.opportunities.contains(where: {
-                    $0.inPlan && $0.label.contains(o.label)
-                }) {
+                for o in result.opportunities
+                where !o.inPlan
+                    && !result.opportunities.contains(where: {
+                        $0.inPlan && $0.label.contains(o.label)
+                    })
+                {
                     #expect(!start.contains(Self.htmlEscaped(o.label)), "\(label): \(o.label) is not in the plan")
                 }
             }
@@ -129,7 +133,9 @@ struct ReportTotalityPropertyTests {
             try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
         }
         let renderer = ReportRenderer(templates: try TemplateSet(folder: folder.path))
-        #expect(throws: TemplateError.self) { try renderer.render(try ReportFixtures.input("dental-clinic"), as: .html) }
+        #expect(throws: TemplateError.self) {
+            try renderer.render(try ReportFixtures.input("dental-clinic"), as: .html)
+        }
     }
 
     static func htmlEscaped(_ text: String) -> String {

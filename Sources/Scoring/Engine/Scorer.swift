@@ -432,7 +432,8 @@ public struct Scorer: Sendable {
             annualTimeValue: Figure(
                 grossTime, unit: currency, places: 0,
                 why:
-                    "Hours and rework the planned agents take over, at the loaded hourly cost, a year at full adoption."),
+                    "Hours and rework the planned agents take over, at the loaded hourly cost, a year at full adoption."
+            ),
             annualRevenueUpside: Figure(
                 revenue, unit: currency, places: 0,
                 why: revenue > 0
@@ -470,9 +471,12 @@ public struct Scorer: Sendable {
                 paybackMonthsP10: percentile(monteCarlo.payback, 0.1),
                 paybackMonthsP50: percentile(monteCarlo.payback, 0.5),
                 paybackMonthsP90: percentile(monteCarlo.payback, 0.9),
-                timeOnlyNetBenefitP10: Figure.decimal(MonteCarlo.percentile(monteCarlo.timeOnlyNetBenefit, 0.1), places: 0),
-                timeOnlyNetBenefitP50: Figure.decimal(MonteCarlo.percentile(monteCarlo.timeOnlyNetBenefit, 0.5), places: 0),
-                timeOnlyNetBenefitP90: Figure.decimal(MonteCarlo.percentile(monteCarlo.timeOnlyNetBenefit, 0.9), places: 0),
+                timeOnlyNetBenefitP10: Figure.decimal(
+                    MonteCarlo.percentile(monteCarlo.timeOnlyNetBenefit, 0.1), places: 0),
+                timeOnlyNetBenefitP50: Figure.decimal(
+                    MonteCarlo.percentile(monteCarlo.timeOnlyNetBenefit, 0.5), places: 0),
+                timeOnlyNetBenefitP90: Figure.decimal(
+                    MonteCarlo.percentile(monteCarlo.timeOnlyNetBenefit, 0.9), places: 0),
                 timeOnlyPaybackMonthsP50: percentile(monteCarlo.timeOnlyPayback, 0.5),
                 why:
                     "\(MoneyFormat.grouped(Int64(mc.samples))) draws (seed \(mc.seed)): hours ±\(MoneyFormat.percent(mc.hoursSpread)), potential ±\(MoneyFormat.percent(mc.potentialSpread)), hourly cost ±\(MoneyFormat.percent(mc.costSpread)), realisation \(MoneyFormat.percent(mc.realisation[0]))–\(MoneyFormat.percent(mc.realisation[1])), revenue uplift ×\(Figure.decimal(mc.upliftFactor[0], places: 1))–\(Figure.decimal(mc.upliftFactor[1], places: 1))."
