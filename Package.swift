@@ -38,16 +38,18 @@ let package = Package(
         .target(
             name: "Reports",
             dependencies: [
-                "Scoring", "Questionnaire", "Blueprint", "Diagnostics", "Orchestrator",
+                "Scoring", "Questionnaire", "Blueprint", "Diagnostics", "CSV",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // CSV as RFC 4180 has it: the CRM import and export, and the reports' CSV cells.
+        .target(name: "CSV"),
         // The runtime: durable events, skills, the policy gate, the outbox and the audit log.
         .target(
             name: "Orchestrator",
             dependencies: [
-                "Blueprint", "CFileSync", .product(name: "GRDB", package: "GRDB.swift"),
+                "Blueprint", "CFileSync", "CSV", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
         // The connectors to the tools a business already has: SMTP (SwiftNIO, TLS by swift-nio-ssl).
@@ -76,13 +78,15 @@ let package = Package(
         // Drives an interview through a terminal (or a pipe, or an answers file) and saves as it goes.
         .target(
             name: "AssessmentFlow",
-            dependencies: ["Diagnostics", "Questionnaire", "TerminalUI", "Workspace", "Scoring", "Reports", "Blueprint"]),
+            dependencies: [
+                "Diagnostics", "Questionnaire", "TerminalUI", "Workspace", "Scoring", "Reports", "Blueprint",
+            ]),
         // The thin command-line front end.
         .executableTarget(
             name: "baton",
             dependencies: [
-                "Diagnostics", "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Scoring", "Reports", "Blueprint",
-                "Orchestrator", "Connectors", "Server",
+                "Diagnostics", "CSV", "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Scoring", "Reports",
+                "Blueprint", "Orchestrator", "Connectors", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -113,10 +117,10 @@ let package = Package(
             name: "ConnectorsTests", dependencies: ["Connectors", "Orchestrator", "Blueprint"], exclude: ["Peers"]),
         .testTarget(
             name: "OrchestratorTests",
-            dependencies: ["Orchestrator", "Blueprint", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["Orchestrator", "Blueprint", "CSV", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "ReportsTests",
-            dependencies: ["Reports", "Scoring", "Questionnaire", "Orchestrator", "Blueprint", "BatonTestSupport"],
+            dependencies: ["Reports", "Scoring", "Questionnaire", "Blueprint", "BatonTestSupport"],
             exclude: ["Golden", "Scripts"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Diagnostics", "Questionnaire"], exclude: ["Golden"]),
         .testTarget(

@@ -160,7 +160,9 @@ struct DailyReportCommand: ParsableCommand {
                 } ?? Date()
             let report = try DailyReport(runtime.store(), blueprint: blueprint, day: day)
             let files =
-                try PackLocator.locateFolder("templates").map { try DailyReportTemplates(folder: $0).render(report) }
+                try PackLocator.locateFolder("templates").map {
+                    try DailyReportTemplates(folder: $0).render(report.templateValues)
+                }
                 ?? [("md", report.markdown)]
             let text = report.markdown
             printText(text.hasSuffix("\n") ? text : text + "\n", terminator: "")

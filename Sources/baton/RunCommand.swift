@@ -98,7 +98,7 @@ struct RunCommand: ParsableCommand {
             }
             let reports = DailyReportJob(
                 blueprint: loaded, store: store, folder: (runtime.folder as NSString).appendingPathComponent("reports"),
-                render: { report in try templates?.render(report) ?? [("md", report.markdown)] })
+                render: { report in try templates?.render(report.templateValues) ?? [("md", report.markdown)] })
             // The HTTP intake, beside the loop; a server that cannot start stops the run, with why.
             let serverFailure = Mutex<String?>(nil)
             var server: Task<Void, Never>?

@@ -1,46 +1,92 @@
-import Blueprint
+import BatonTestSupport
 import Foundation
-import Orchestrator
 import Testing
 
 @testable import Reports
 
-/// The daily report through its templates: Markdown and valid, escaped HTML.
+/// The daily report through its templates, from plain values as the runtime builds them
+/// (`DailyReport.templateValues`, checked in OrchestratorTests): Markdown and valid, escaped HTML.
 struct DailyReportTemplateTests {
-    @Test func theDailyReportRendersAsMarkdownAndHTML() throws {
-        let path = ReportFixtures.packageRoot.appendingPathComponent(
-            "Tests/BlueprintTests/Golden/plumbing-contractor.blueprint.yaml"
-        ).path
-        var blueprint = try BlueprintFile.load(path: path)
-        blueprint.business.name = "<script>alert(1)</script> Plumbing"
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-daily-\(UUID().uuidString)")
-            .path
-        let now = Date(timeIntervalSince1970: 1_772_467_200)
-        let store = try RuntimeStore(folder: folder, clock: { now })
-        try store.submit(
-            type: "lead.received", caseID: "lead-1",
-            payload: [
-                "name": "Dana", "email": "dana@example.com", "budget": "1", "city": "Calgary", "timeline": "asap",
-                "message": "send the contract",
+    /// The values of one day, shaped as `DailyReport.templateValues` shapes them.
+    static func values(
+        business: String, agent: String = "lead_qualifier", edgeCases: [String] = ["denied: contract.send"],
+        deadLetters: [String] = []
+    ) -> [String: Any] {
+        [
+            "business": business, "day": "Monday 2 March 2026", "covers": "midnight to midnight",
+            "time_zone": "America/Edmonton",
+            "agents": [
+                [
+                    "id": agent, "tasks": "1", "actions": "1", "escalated": "0", "approved": "0", "rejected": "0",
+                    "overridden": "0", "edge_cases": edgeCases, "has_edge_cases": !edgeCases.isEmpty,
+                ] as [String: Any]
             ],
-            producer: "intake")
-        try Engine(blueprint: blueprint, store: store).runUntilIdle()
-        try Dispatcher(store: store, blueprint: blueprint, emailFolder: folder + "/outbox", from: "o@example.com")
-            .dispatch()
+            "kpis": [
+                "leads_answered": "1", "p50": "0 s", "p90": "0 s", "has_target": true, "baseline": "240 min",
+                "target": "5 min", "escalations": "0", "denials": "1",
+            ] as [String: Any],
+            "dead_letters": deadLetters, "has_dead_letters": !deadLetters.isEmpty,
+        ]
+    }
+
+    static func validateHTML(_ files: [String]) throws -> (status: Int32, output: String) {
+        try ReportFixtures.python(
+            """
+            import sys, html5lib
+            for path in sys.argv[1:]:
+                try:
+                    html5lib.HTMLParser(strict=True).parse(open(path).read())
+                except Exception as error:
+                    print(path, error)
+                    sys.exit(1)
+            """, files)
+    }
+
+    @Test func theDailyReportRendersAsMarkdownAndHTML() throws {
         let files = try DailyReportTemplates(folder: ReportFixtures.templates).render(
-            try DailyReport(store, blueprint: blueprint, day: now))
+            Self.values(business: "<script>alert(1)</script> Plumbing"))
         let markdown = try #require(files.first { $0.fileExtension == "md" }?.text)
         let html = try #require(files.first { $0.fileExtension == "html" }?.text)
         // An underscore inside a word is no emphasis: it is left as written.
         #expect(markdown.contains("## lead_qualifier\n- tasks processed: 1\n- actions taken: 1"))
         #expect(markdown.contains("\\<script>") && !markdown.contains("&lt;"))
         #expect(markdown.contains("- leads answered: 1; first response p50 0 s"))
+        #expect(markdown.contains("- baseline 240 min, target 5 min"))
         #expect(markdown.contains("denied: contract.send"))
         #expect(!html.contains("<script>alert"))
         #expect(html.contains("&lt;script&gt;"))
         let file = try ReportFixtures.temporaryFile("daily.html", html)
-        let (status, output) = try ReportFixtures.python(
-            "import sys, html5lib; html5lib.HTMLParser(strict=True).parse(open(sys.argv[1]).read())", [file])
+        let (status, output) = try Self.validateHTML([file])
         #expect(status == 0, "\(output)")
+    }
+
+    /// People's text in every place a value goes (the business, an agent's id, edge cases, dead
+    /// letters): never markup in the HTML, always valid HTML5.
+    @Test func hostileTextInEveryValueStaysText() throws {
+        let templates = try DailyReportTemplates(folder: ReportFixtures.templates)
+        var paths: [String] = []
+        for seed in 0..<60 {
+            var gen = HostileText(seed: UInt64(seed) &+ 80_000)
+            let business = gen.string(hostileShare: 30) + " <b onclick=x>&amp;"
+            let files = try templates.render(
+                Self.values(
+                    business: business, agent: gen.string(), edgeCases: (0..<gen.int(0...3)).map { _ in gen.string() },
+                    deadLetters: (0..<gen.int(0...2)).map { _ in "lead-1: x #1 failed 5 times: <img src=x>" }))
+            let html = try #require(files.first { $0.fileExtension == "html" }?.text)
+            #expect(!html.contains("<b onclick") && !html.contains("<img src"), "seed \(seed)")
+            paths.append(try ReportFixtures.temporaryFile("daily-\(seed).html", html))
+        }
+        let (status, output) = try Self.validateHTML(paths)
+        #expect(status == 0, "\(output)")
+    }
+
+    /// A template that names a value the caller did not give is refused, not rendered blank.
+    @Test func aMissingValueIsRefused() throws {
+        let templates = try DailyReportTemplates(folder: ReportFixtures.templates)
+        for key in ["business", "agents", "kpis", "day"] {
+            var values = Self.values(business: "Northside")
+            values[key] = nil
+            #expect(throws: (any Error).self, "without \(key)") { try templates.render(values) }
+        }
     }
 }

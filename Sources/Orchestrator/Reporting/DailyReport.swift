@@ -96,6 +96,28 @@ public struct DailyReport: Sendable, Encodable {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The values the daily-report templates (`templates/daily-report.*.mustache`) render: plain
+    /// strings, booleans, lists and maps, so that the report renderer needs nothing of the runtime.
+    public var templateValues: [String: Any] {
+        [
+            "business": business, "day": day, "covers": covers, "time_zone": timeZone,
+            "agents": agents.map { a -> [String: Any] in
+                [
+                    "id": a.id, "tasks": "\(a.tasks)", "actions": "\(a.actions)", "escalated": "\(a.escalated)",
+                    "approved": "\(a.approved)", "rejected": "\(a.rejected)", "overridden": "\(a.overridden)",
+                    "edge_cases": a.edgeCases, "has_edge_cases": !a.edgeCases.isEmpty,
+                ]
+            },
+            "kpis": [
+                "leads_answered": "\(kpis.leadsAnswered)", "p50": Self.minutes(kpis.firstResponseP50Minutes),
+                "p90": Self.minutes(kpis.firstResponseP90Minutes), "has_target": kpis.targetMinutes != nil,
+                "baseline": kpis.baselineMinutes.map { "\(Int($0)) min" } ?? "",
+                "target": kpis.targetMinutes.map { "\(Int($0)) min" } ?? "",
+                "escalations": "\(kpis.escalations)", "denials": "\(kpis.denials)",
+            ],
+        ]
+    }
+
     private static func formatter(_ zone: String, _ format: String) -> DateFormatter {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")

@@ -1,6 +1,5 @@
 import Foundation
 import Mustache
-import Orchestrator
 
 /// The daily report's templates (`daily-report.md.mustache`, `daily-report.html.mustache`), with
 /// the same escaping and checks as the client report's.
@@ -15,32 +14,17 @@ public struct DailyReportTemplates: Sendable {
         html = try TemplateSet.load(folder, "daily-report.html.mustache")
     }
 
-    /// The report as Markdown and HTML, by file extension.
-    public func render(_ report: DailyReport) throws -> [(fileExtension: String, text: String)] {
-        let values = Self.values(report)
+    /// The report as Markdown and HTML, by file extension, from its template values: plain data
+    /// (strings, booleans, lists and maps) that the runtime builds (`DailyReport.templateValues`),
+    /// so that Reports does not link the runtime. A template naming a value not given is refused.
+    public func render(_ values: [String: Any]) throws -> [(fileExtension: String, text: String)] {
         try checker.check(markdown.names, against: values)
         try checker.check(html.names, against: values)
-        return [("md", markdown.template.render(values)), ("html", html.template.render(values))]
-    }
-
-    static func values(_ r: DailyReport) -> [String: Any] {
-        [
-            "business": r.business, "day": r.day, "covers": r.covers, "time_zone": r.timeZone,
-            "agents": r.agents.map { a -> [String: Any] in
-                [
-                    "id": a.id, "tasks": "\(a.tasks)", "actions": "\(a.actions)", "escalated": "\(a.escalated)",
-                    "approved": "\(a.approved)",
-                    "rejected": "\(a.rejected)", "overridden": "\(a.overridden)", "edge_cases": a.edgeCases,
-                    "has_edge_cases": !a.edgeCases.isEmpty,
-                ]
-            },
-            "kpis": [
-                "leads_answered": "\(r.kpis.leadsAnswered)", "p50": DailyReport.minutes(r.kpis.firstResponseP50Minutes),
-                "p90": DailyReport.minutes(r.kpis.firstResponseP90Minutes), "has_target": r.kpis.targetMinutes != nil,
-                "baseline": r.kpis.baselineMinutes.map { "\(Int($0)) min" } ?? "",
-                "target": r.kpis.targetMinutes.map { "\(Int($0)) min" } ?? "",
-                "escalations": "\(r.kpis.escalations)", "denials": "\(r.kpis.denials)",
-            ],
+        // Edge cases quote what came from outside (an error, a lead's text): no control characters
+        // reach the page, as in the client report (the Markdown escaping drops them already).
+        return [
+            ("md", markdown.template.render(values)),
+            ("html", ReportRenderer.withoutControls(html.template.render(values))),
         ]
     }
 }

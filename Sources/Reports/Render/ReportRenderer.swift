@@ -1,6 +1,6 @@
+import CSV
 import Diagnostics
 import Foundation
-import Orchestrator
 import Questionnaire
 import Scoring
 
@@ -87,11 +87,15 @@ public struct ReportRenderer: Sendable {
 
     /// The page without the control and bidi characters an older workspace may still hold (new
     /// answers refuse them): HTML escaping keeps them, and a browser or PDF would act on them.
+    /// The line breaks HTML refuses (VT, NEL) become `\n`, the one it reads the same.
     static func withoutControls(_ html: String) -> String {
         var out = String.UnicodeScalarView()
-        for scalar in html.unicodeScalars
-        where !PlainText.isForbidden(scalar) || scalar == "\n" || scalar == "\r" || scalar == "\t" {
-            out.append(scalar)
+        for scalar in html.unicodeScalars {
+            if scalar == "\u{0B}" || scalar == "\u{85}" {
+                out.append("\n")
+            } else if !PlainText.isForbidden(scalar) || scalar == "\n" || scalar == "\r" || scalar == "\t" {
+                out.append(scalar)
+            }
         }
         return String(out)
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// CSV as RFC 4180 has it: quoted fields with doubled quotes, commas and line breaks inside quotes,
 /// CRLF or LF line ends. Reading keeps each record's first line number for error messages;
 /// writing defuses cells a spreadsheet would run as formulas.
@@ -72,4 +74,9 @@ public struct CSVError: Error, CustomStringConvertible, Sendable, Equatable {
     public let line: Int
     public let message: String
     public var description: String { "line \(line): \(message)" }
+
+    public init(line: Int, message: String) {
+        self.line = line
+        self.message = message
+    }
 }
