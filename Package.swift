@@ -106,6 +106,8 @@ let package = Package(
         ),
         // Helpers shared by the test targets: a pseudo-terminal driver and a runner for the real binary.
         .target(name: "BatonTestSupport", path: "Tests/BatonTestSupport"),
+        // Reads the import lines of Sources/ against the module table of docs/architecture.md.
+        .testTarget(name: "ArchitectureTests", dependencies: ["BatonTestSupport"]),
         .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire", "Diagnostics", "BatonTestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "BatonTestSupport"]),
         .testTarget(
