@@ -131,8 +131,11 @@ let package = Package(
             name: "AssessmentFlowTests",
             dependencies: ["AssessmentFlow", "Questionnaire", "TerminalUI", "Workspace", "Scoring"]
         ),
-        // Workspace and Questionnaire only to write a workspace as an older version would have left it.
-        .testTarget(name: "BatonEndToEndTests", dependencies: ["BatonTestSupport", "Workspace", "Questionnaire"]),
+        // Workspace and Questionnaire only to write a workspace as an older version would have left it;
+        // GRDB only to make the runtime's store refuse an event (the dead-letter test).
+        .testTarget(
+            name: "BatonEndToEndTests",
+            dependencies: ["BatonTestSupport", "Workspace", "Questionnaire", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

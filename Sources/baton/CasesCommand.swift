@@ -51,6 +51,8 @@ struct CasesCommand: ParsableCommand {
                 let audit = try store.audit(caseID: id)
                 if audit.isEmpty { throw Failure("no case \(id) (see `baton cases list`)") }
                 let context = try store.context(caseID: id)
+                // The case's mark: events that failed every try and wait for a person.
+                let dead = try store.events(caseID: id).filter { $0.status == .dead }
                 if json {
                     /// A timeline line, with the agent's notes at that step as an object.
                     struct Step: Encodable {
@@ -62,12 +64,33 @@ struct CasesCommand: ParsableCommand {
                         }
                         enum Key: String, CodingKey { case notes }
                     }
+                    struct DeadLetter: Encodable {
+                        let event: Int64
+                        let type: String
+                        let attempts: Int
+                        let error: String
+                    }
                     struct Shown: Encodable {
                         let timeline: [Step]
                         let context: [String: [String: String]]
+                        let deadLetters: [DeadLetter]
+                        enum CodingKeys: String, CodingKey { case timeline, context, deadLetters = "dead_letters" }
                     }
-                    return printText(try jsonText(Shown(timeline: audit.map(Step.init), context: context.notes)))
+                    return printText(
+                        try jsonText(
+                            Shown(
+                                timeline: audit.map(Step.init), context: context.notes,
+                                deadLetters: dead.map {
+                                    DeadLetter(
+                                        event: $0.id!, type: $0.type, attempts: $0.attempts, error: $0.lastError ?? "")
+                                })))
                 }
+                for event in dead {
+                    printText(
+                        "dead-lettered: \(event.lastError ?? "no error kept") (event \(event.id!), \(event.type), failed \(event.attempts) times; `baton event retry \(event.id!)` puts it back)"
+                    )
+                }
+                if !dead.isEmpty { printText("") }
                 let formatter = ISO8601DateFormatter()
                 for entry in audit {
                     printText(

@@ -3,9 +3,96 @@ import Foundation
 import Orchestrator
 
 /// `baton event send TYPE --payload JSON|@file`: puts an event in, durably, for a running or stopped system.
+/// `baton event list --dead` and `baton event retry ID`: the events whose processing failed every try.
 struct EventCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "event", abstract: "Send events to an agent system.", subcommands: [Send.self])
+        commandName: "event", abstract: "Send events to an agent system, and retry those that failed.",
+        subcommands: [Send.self, List.self, Retry.self], aliases: ["events"])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List dead events: those whose processing failed every try, with their errors.",
+            discussion: """
+                An event whose processing fails is tried again with the next batches, up to `baton run \
+                --max-event-attempts` times (3 by default); then it is dead: it waits here, its case says \
+                so (`baton cases show CASE`), and `baton event retry ID` puts it back once the cause is fixed.
+
+                Example:
+                  baton event list --dead
+                """)
+
+        @OptionGroup var runtime: RuntimeOptions
+
+        @Flag(help: "Only dead events (the only listing there is for now; kept explicit for later ones).")
+        var dead = false
+
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            try reportingFailures {
+                guard dead else { throw Failure("say which events: `baton event list --dead`") }
+                let events = try runtime.store().deadEvents()
+                if json {
+                    struct Shown: Encodable {
+                        let id: Int64
+                        let type: String
+                        let `case`: String
+                        let attempts: Int
+                        let error: String
+                        let deadAt: String
+                        enum CodingKeys: String, CodingKey {
+                            case id, type, `case`, attempts, error, deadAt = "dead_at"
+                        }
+                    }
+                    let formatter = ISO8601DateFormatter()
+                    return printText(
+                        try jsonText(
+                            events.map {
+                                Shown(
+                                    id: $0.id!, type: $0.type, case: $0.caseID, attempts: $0.attempts,
+                                    error: $0.lastError ?? "", deadAt: $0.deadAt.map(formatter.string) ?? "")
+                            }))
+                }
+                if events.isEmpty { return printText("no dead events") }
+                let formatter = ISO8601DateFormatter()
+                for e in events {
+                    printText(
+                        "\(e.id!)  \(e.deadAt.map(formatter.string) ?? "-")  \(e.caseID)  \(e.type)  failed \(e.attempts) times: \(e.lastError ?? "")"
+                    )
+                }
+                printText("put one back with: baton event retry ID")
+            }
+        }
+    }
+
+    struct Retry: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Put a dead event back in the queue, its tries reset.",
+            discussion: """
+                Fix what made it fail first (the error is in `baton event list --dead`); `baton run` then \
+                processes it with its next batch, as if it had just arrived.
+
+                Example:
+                  baton event retry 42
+                """)
+
+        @OptionGroup var runtime: RuntimeOptions
+
+        @Argument(help: "The dead event's id, from `baton event list --dead`.")
+        var id: Int64
+
+        func run() throws {
+            try reportingFailures {
+                let event: EventRecord
+                do { event = try runtime.store().retryDeadEvent(id) } catch let error as EventRetryError {
+                    throw Failure("\(error)")
+                }
+                printText(
+                    "event \(id) (\(event.type), case \(event.caseID)) is back in the queue with its tries reset; `baton run` processes it next"
+                )
+            }
+        }
+    }
 
     struct Send: ParsableCommand {
         static let configuration = CommandConfiguration(

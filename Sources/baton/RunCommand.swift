@@ -42,6 +42,18 @@ struct RunCommand: ParsableCommand {
             valueName: "host:port"))
     var listen: String?
 
+    @Option(
+        name: .customLong("max-event-attempts"),
+        help: ArgumentHelp(
+            "Tries before an event whose processing fails is moved to the dead letters.",
+            discussion: "Find them with `baton event list --dead`; put one back with `baton event retry ID`.",
+            valueName: "n"))
+    var maxEventAttempts = Engine.defaultMaxEventAttempts
+
+    func validate() throws {
+        guard maxEventAttempts >= 1 else { throw ValidationError("--max-event-attempts must be 1 or more") }
+    }
+
     func run() throws {
         try reportingFailures {
             let loaded: Blueprint
@@ -61,7 +73,8 @@ struct RunCommand: ParsableCommand {
             do { models = try ChatCompletionsModel.make(for: loaded) } catch {
                 throw Failure("\(error)\nfix the agent's model settings, or set the variable, then run again")
             }
-            let engine = Engine(blueprint: loaded, store: store, models: models)
+            let engine = Engine(
+                blueprint: loaded, store: store, models: models, maxEventAttempts: maxEventAttempts)
             let email: EmailConnector
             let from: String
             let calendar: CalendarConnector?

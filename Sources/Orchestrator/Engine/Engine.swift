@@ -6,6 +6,11 @@ import Synchronization
 /// Routes pending events to the agents that consume them, runs their skills, passes every
 /// proposed action through the policy gate, and records the outcome. One transaction per batch:
 /// consuming events, writing context, emitting events and queueing actions commit together.
+///
+/// Each event runs in its own savepoint: an event whose processing throws is rolled back alone,
+/// counted against it, and tried again with the next batch while the rest of the batch goes on;
+/// after `maxEventAttempts` failures it is moved to the dead letters (status `dead`, with its error)
+/// and its case says so, until a person puts it back (``RuntimeStore/retryDeadEvent(_:)``).
 public final class Engine: Sendable {
     public let blueprint: Blueprint
     let store: RuntimeStore
@@ -15,11 +20,26 @@ public final class Engine: Sendable {
     let models: [String: LanguageModel]
     /// The outgoing webhooks and the events they want.
     let webhooks: WebhookSubscriptions
+    /// The skills agents run, by name.
+    let skills: SkillRegistry
+    /// How many times an event's processing may fail before it is moved to the dead letters.
+    public let maxEventAttempts: Int
 
-    public init(blueprint: Blueprint, store: RuntimeStore, models: [String: LanguageModel] = [:]) {
+    /// Tries before an event is dead-lettered, unless `baton run --max-event-attempts` says otherwise.
+    public static let defaultMaxEventAttempts = 3
+
+    /// - Parameters:
+    ///   - skills: the skills by name (the built-in ones unless a caller registers its own).
+    ///   - maxEventAttempts: failed tries before an event is dead-lettered (at least 1).
+    public init(
+        blueprint: Blueprint, store: RuntimeStore, models: [String: LanguageModel] = [:],
+        skills: SkillRegistry = .builtIn, maxEventAttempts: Int = Engine.defaultMaxEventAttempts
+    ) {
         self.blueprint = blueprint
         self.store = store
         self.models = models
+        self.skills = skills
+        self.maxEventAttempts = max(1, maxEventAttempts)
         webhooks = WebhookSubscriptions(blueprint)
         gate = PolicyGate(blueprint: blueprint)
     }
@@ -39,6 +59,11 @@ public final class Engine: Sendable {
     /// so that a lead goes through every agent in a single commit. Emitted events are handed on in
     /// memory (stored as done in the same transaction) rather than read back; a chain that would go
     /// on past `16 × limit` events leaves the rest pending for the next batch.
+    ///
+    /// An event whose processing throws is rolled back alone and counted as a failed try (it is then
+    /// pending again, or dead after `maxEventAttempts`); the later events of its case wait for the
+    /// next batch, so a case's events keep their order, and other cases go on. Failed tries count as
+    /// processed, so ``runUntilIdle(batchSize:)`` ends once every failing event is dead.
     public func processBatch(limit: Int) throws -> Int {
         try store.database.write { db in
             let now = store.clock()
@@ -46,10 +71,36 @@ public final class Engine: Sendable {
             var queue = try waitingEvents(db, now: now, limit: limit)
             batch.taken = queue.count
             var processed = 0
+            // Cases with an event that failed in this batch: their later events wait, in order.
+            var held: Set<String> = []
             while !queue.isEmpty {
                 var next: [EventRecord] = []
-                for event in queue { try process(event, db, &batch, handOn: &next) }
-                processed += queue.count
+                for event in queue {
+                    if held.contains(event.caseID) {
+                        // A handed-on event was stored as done: it goes back to wait its turn.
+                        try db.execute(
+                            sql: "UPDATE event SET status = 'pending' WHERE id = ? AND status = 'done'",
+                            arguments: [event.id])
+                        continue
+                    }
+                    processed += 1
+                    let before = batch
+                    let handedOn = next.count
+                    do {
+                        try db.inSavepoint {
+                            try process(event, db, &batch, handOn: &next)
+                            return .commit
+                        }
+                    } catch let error as DatabaseError where Self.isTransient(error) {
+                        // The store itself failed (busy, full, I/O): not the event's fault; the batch fails.
+                        throw error
+                    } catch {
+                        batch = before
+                        next.removeSubrange(handedOn...)
+                        held.insert(event.caseID)
+                        try recordFailure(of: event, error, db, &batch)
+                    }
+                }
                 queue = next
             }
             // Each case's context is written once per batch, checked against the version it was read at.
@@ -68,6 +119,46 @@ public final class Engine: Sendable {
             }
             return processed
         }
+    }
+
+    /// Counts a failed try against `event` (rolled back already): pending again for the next batch,
+    /// or dead after `maxEventAttempts`, with its error on the event and on its case's audit log.
+    private func recordFailure(of event: EventRecord, _ error: any Error, _ db: Database, _ batch: inout Batch) throws {
+        batch.tick(store.clock())
+        let message = Self.message(error)
+        let attempts =
+            try Int.fetchOne(db, sql: "SELECT attempts FROM event WHERE id = ?", arguments: [event.id]).map { $0 + 1 }
+            ?? 1
+        let dead = attempts >= maxEventAttempts
+        try db.execute(
+            sql: "UPDATE event SET status = ?, attempts = ?, last_error = ?, dead_at = ? WHERE id = ?",
+            arguments: [
+                dead ? EventRecord.Status.dead.rawValue : EventRecord.Status.pending.rawValue, attempts, message,
+                dead ? batch.now : nil, event.id,
+            ])
+        if dead {
+            try audit(
+                db, batch, event.caseID, nil, "dead",
+                "dead-lettered: \(message) (\(event.type) #\(event.id!) failed \(attempts) times; `baton event retry \(event.id!)` puts it back)"
+            )
+        } else {
+            try audit(
+                db, batch, event.caseID, nil, "failed",
+                "\(event.type) #\(event.id!) failed (try \(attempts) of \(maxEventAttempts)), tried again next batch: \(message)"
+            )
+        }
+    }
+
+    /// An error as one line a person can read.
+    static func message(_ error: any Error) -> String {
+        let text = String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+        return text.count > 500 ? String(text.prefix(500)) + "…" : text
+    }
+
+    /// Failures of the store rather than of an event: the whole batch is tried again later.
+    static func isTransient(_ error: DatabaseError) -> Bool {
+        [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_FULL, .SQLITE_IOERR, .SQLITE_NOMEM, .SQLITE_READONLY, .SQLITE_CANTOPEN]
+            .contains(error.resultCode)
     }
 
     /// Up to `limit` waiting events, oldest first: those ready now, and delayed ones that are due.
@@ -198,7 +289,7 @@ public final class Engine: Sendable {
             notes["intake", default: [:]].merge(payload) { $1 }
         }
         for agent in blueprint.agents where agent.consumes.contains(event.type) {
-            guard let skill = SkillRegistry.skill(named: agent.skill) else {
+            guard let skill = skills.skill(named: agent.skill) else {
                 try audit(
                     db, batch, event.caseID, agent.id, "skill",
                     "skill \(agent.skill) is not built in yet; event left unhandled")
@@ -207,7 +298,7 @@ public final class Engine: Sendable {
             let input = SkillInput(
                 event: event, payload: payload, context: notes, agent: agent, business: blueprint.business,
                 now: batch.now)
-            let outcome = skill.run(input, tools: try tools(for: agent, db, &batch))
+            let outcome = try skill.run(input, tools: try tools(for: agent, db, &batch))
             notes[agent.id] = outcome.notes
             try audit(
                 db, batch, event.caseID, agent.id, "skill", outcome.notes["summary"] ?? "ran \(agent.skill)",

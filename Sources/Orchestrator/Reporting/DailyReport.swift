@@ -28,6 +28,9 @@ public struct DailyReport: Sendable, Encodable {
     public let covers: String
     public let agents: [AgentDay]
     public let kpis: KPIs
+    /// Events moved to the dead letters in the period (processing failed every try), one line each:
+    /// the case, the event, the error and how to put it back.
+    public let deadLetters: [String]
 
     /// Gathers the day that contains `day`, midnight to midnight.
     public init(_ store: RuntimeStore, blueprint: Blueprint, day: Date) throws {
@@ -70,6 +73,9 @@ public struct DailyReport: Sendable, Encodable {
                 })
         }
         kpis = try KPIs.measure(store, blueprint: blueprint, from: start, to: end)
+        deadLetters = try store.deadEvents(from: start, to: end).reversed().map { event in
+            "\(event.caseID): \(event.type) #\(event.id!) failed \(event.attempts) times: \(event.lastError ?? "no error kept") (`baton event retry \(event.id!)`)"
+        }
     }
 
     /// The report as plain Markdown, without templates.
@@ -93,6 +99,10 @@ public struct DailyReport: Sendable, Encodable {
             lines.append("- baseline \(Int(baseline)) min, target \(Int(target)) min")
         }
         lines.append("- escalations: \(kpis.escalations); refusals: \(kpis.denials)")
+        lines.append("")
+        lines.append("## Dead letters")
+        if deadLetters.isEmpty { lines.append("- none") }
+        for line in deadLetters { lines.append("- \(line)") }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -115,6 +125,7 @@ public struct DailyReport: Sendable, Encodable {
                 "target": kpis.targetMinutes.map { "\(Int($0)) min" } ?? "",
                 "escalations": "\(kpis.escalations)", "denials": "\(kpis.denials)",
             ],
+            "dead_letters": deadLetters, "has_dead_letters": !deadLetters.isEmpty,
         ]
     }
 

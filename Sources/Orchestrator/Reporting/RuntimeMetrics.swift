@@ -13,19 +13,35 @@ public enum RuntimeMetrics {
             func family(_ name: String, _ type: String, _ help: String) {
                 lines += ["# HELP \(name) \(help)", "# TYPE \(name) \(type)"]
             }
-            family("baton_events_total", "counter", "Events stored, by processing status.")
-            for row in try Row.fetchAll(
+            // Prometheus types: a `counter` only for totals that never go down; a count that can go
+            // down (events waiting, actions queued, approvals pending, dead letters) is a `gauge`.
+            let events = try Row.fetchAll(
                 db, sql: "SELECT status, count(*) AS n FROM event GROUP BY status ORDER BY status")
-            {
-                lines.append("baton_events_total{status=\"\(row["status"] as String)\"} \(row["n"] as Int)")
+            family("baton_events_total", "counter", "Events stored since the store was made.")
+            lines.append("baton_events_total \(events.reduce(0) { $0 + ($1["n"] as Int) })")
+            family("baton_events", "gauge", "Events now in each processing status.")
+            for row in events {
+                lines.append("baton_events{status=\"\(row["status"] as String)\"} \(row["n"] as Int)")
             }
-            family("baton_actions_total", "counter", "Actions in the outbox, by action and outcome.")
-            for row in try Row.fetchAll(
+            family(
+                "baton_dead_letters", "gauge",
+                "Events whose processing failed every try, waiting for a person (`baton event retry ID`).")
+            lines.append(
+                "baton_dead_letters \(try Int.fetchOne(db, sql: "SELECT count(*) FROM event WHERE status = 'dead'") ?? 0)"
+            )
+            let actions = try Row.fetchAll(
                 db,
                 sql: "SELECT action, status, count(*) AS n FROM outbox GROUP BY action, status ORDER BY action, status")
-            {
+            family("baton_actions_total", "counter", "Actions put in the outbox since the store was made, by action.")
+            var byAction: [String: Int] = [:]
+            for row in actions { byAction[row["action"] as String, default: 0] += row["n"] as Int }
+            for action in byAction.keys.sorted() {
+                lines.append("baton_actions_total{action=\"\(action)\"} \(byAction[action]!)")
+            }
+            family("baton_actions", "gauge", "Actions now in each outbox status (queued, held, sent, dead), by action.")
+            for row in actions {
                 lines.append(
-                    "baton_actions_total{action=\"\(row["action"] as String)\",outcome=\"\(row["status"] as String)\"} \(row["n"] as Int)"
+                    "baton_actions{action=\"\(row["action"] as String)\",status=\"\(row["status"] as String)\"} \(row["n"] as Int)"
                 )
             }
             family("baton_approvals_pending", "gauge", "Approvals waiting for a person.")
@@ -33,13 +49,13 @@ public enum RuntimeMetrics {
                 "baton_approvals_pending \(try Int.fetchOne(db, sql: "SELECT count(*) FROM approval WHERE status = 'pending'") ?? 0)"
             )
             family("baton_queue_depth", "gauge", "Work waiting now: events due and actions queued.")
-            let events =
+            let due =
                 try Int.fetchOne(
                     db, sql: "SELECT count(*) FROM event WHERE status = 'pending' AND (due_at IS NULL OR due_at <= ?)",
                     arguments: [now]) ?? 0
-            let actions = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE status = 'queued'") ?? 0
-            lines.append("baton_queue_depth{kind=\"events\"} \(events)")
-            lines.append("baton_queue_depth{kind=\"actions\"} \(actions)")
+            let queued = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE status = 'queued'") ?? 0
+            lines.append("baton_queue_depth{kind=\"events\"} \(due)")
+            lines.append("baton_queue_depth{kind=\"actions\"} \(queued)")
             family("baton_lead_response_seconds", "histogram", "From a lead's arrival to its first reply sent.")
             let seconds = try Row.fetchAll(
                 db,

@@ -51,13 +51,36 @@ public struct Tools: Sendable {
     }
 }
 
-/// A built-in, deterministic skill.
+/// A skill: what an agent does with an event. The built-in ones are deterministic and never throw; a
+/// skill that throws fails the event's processing, which the engine tries again and, after its
+/// `maxEventAttempts`, moves to the dead letters.
 public protocol Skill: Sendable {
-    func run(_ input: SkillInput, tools: Tools) -> SkillOutcome
+    func run(_ input: SkillInput, tools: Tools) throws -> SkillOutcome
 }
 
-/// The built-in skills by name.
-public enum SkillRegistry {
+/// The skills by name: the built-in ones, and any registered over or beside them (a skill of one's
+/// own, or a test's).
+public struct SkillRegistry: Sendable {
+    private var registered: [String: any Skill] = [:]
+
+    /// The built-in skills only.
+    public static let builtIn = SkillRegistry()
+
+    private init() {}
+
+    /// This registry with `skill` under `name`, in place of any built-in skill of that name.
+    public func registering(_ skill: any Skill, as name: String) -> SkillRegistry {
+        var registry = self
+        registry.registered[name] = skill
+        return registry
+    }
+
+    /// The skill registered under `name`, else the built-in one.
+    public func skill(named name: String) -> Skill? {
+        registered[name] ?? Self.skill(named: name)
+    }
+
+    /// The built-in skill named `name`.
     public static func skill(named name: String) -> Skill? {
         switch name {
         case "lead_qualification": return LeadQualificationSkill()

@@ -7,8 +7,10 @@ public struct EventRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
 
     /// Processing state: pending until an engine has routed it, then done.
     public enum Status: String, Codable, Sendable {
-        /// `cancelled`: a delayed step dropped because the other side wrote on the case meanwhile.
-        case pending, done, cancelled
+        /// `cancelled`: a delayed step dropped because the other side wrote on the case meanwhile;
+        /// `dead`: its processing failed as many times as the engine tries, and it waits for a person
+        /// (`baton event retry ID`).
+        case pending, done, cancelled, dead
     }
 
     public var id: Int64?
@@ -26,11 +28,18 @@ public struct EventRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
     public var createdAt: Date
     /// A delayed step is not processed before this time (it survives restarts like any event).
     public var dueAt: Date?
+    /// How many times its processing failed since it was stored (or last put back).
+    public var attempts = 0
+    /// Why its processing last failed.
+    public var lastError: String?
+    /// When it was moved to the dead letters.
+    public var deadAt: Date?
 
     enum CodingKeys: String, CodingKey {
-        case id, type, producer, status
+        case id, type, producer, status, attempts
         case caseID = "case_id", causationID = "causation_id", payloadJSON = "payload_json"
         case idempotencyKey = "idempotency_key", createdAt = "created_at", dueAt = "due_at"
+        case lastError = "last_error", deadAt = "dead_at"
     }
 
     /// The payload as a dictionary of strings and numbers.

@@ -197,6 +197,17 @@ public final class RuntimeStore: Sendable {
                 sql: "INSERT INTO runtime_meta (key, value) VALUES ('install', ?)",
                 arguments: [UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()])
         }
+        migrator.registerMigration("v10: failed events and dead letters") { db in
+            // An event whose processing fails is tried again with the next batch, at most the engine's
+            // `maxEventAttempts` times; then it is `dead` and waits for a person. Only dead events are
+            // indexed by the time they died (for the daily report and `baton event list --dead`).
+            try db.alter(table: "event") { t in
+                t.add(column: "attempts", .integer).notNull().defaults(to: 0)
+                t.add(column: "last_error", .text)
+                t.add(column: "dead_at", .datetime)
+            }
+            try db.execute(sql: "CREATE INDEX event_dead ON event (dead_at) WHERE status = 'dead'")
+        }
         return migrator
     }
 
