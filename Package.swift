@@ -114,7 +114,9 @@ let package = Package(
             name: "BlueprintTests",
             dependencies: ["Blueprint", "Diagnostics", "Scoring", "Questionnaire", "Reports", "BatonTestSupport"],
             exclude: ["Golden"]),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "Orchestrator", "Blueprint"]),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: ["Server", "Orchestrator", "Blueprint", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "ConnectorsTests", dependencies: ["Connectors", "Orchestrator", "Blueprint"], exclude: ["Peers"]),
         .testTarget(

@@ -20,10 +20,16 @@ public struct IntakeSettings: Sendable {
     public var replayWindow: TimeInterval
     /// The event types outside tools may send: the blueprint's `intake` list.
     public var acceptedTypes: Set<String>
+    /// Submissions that may wait for their group commit (or be in it); one more is answered 503
+    /// with `Retry-After`.
+    public var maxWaiting: Int
+    /// How long a submission may wait for its commit before it is answered 503.
+    public var commitTimeout: Duration
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, token: String? = nil, hmacSecret: String? = nil,
-        maxBodyBytes: Int = 64 * 1024, replayWindow: TimeInterval = 300, acceptedTypes: Set<String>
+        maxBodyBytes: Int = 64 * 1024, replayWindow: TimeInterval = 300, acceptedTypes: Set<String>,
+        maxWaiting: Int = 4096, commitTimeout: Duration = .seconds(5)
     ) {
         self.host = host
         self.port = port
@@ -32,6 +38,8 @@ public struct IntakeSettings: Sendable {
         self.maxBodyBytes = maxBodyBytes
         self.replayWindow = replayWindow
         self.acceptedTypes = acceptedTypes
+        self.maxWaiting = maxWaiting
+        self.commitTimeout = commitTimeout
     }
 
     /// Why intake refuses everything, if it does: neither a token nor a secret is set.
@@ -49,13 +57,24 @@ public struct IntakeServer: Sendable {
     let store: RuntimeStore
     let settings: IntakeSettings
     let dashboard: Dashboard?
+    /// Group commit: the submissions that arrive together share one synced commit.
+    let writer: EventIntakeWriter
 
-    /// - Parameter reportsFolder: where the daily reports are, for the dashboard (which is served
-    ///   when this is given).
-    public init(store: RuntimeStore, settings: IntakeSettings, reportsFolder: String? = nil, dashboard: Bool = true) {
+    /// - Parameters:
+    ///   - reportsFolder: where the daily reports are, for the dashboard (which is served when this
+    ///     is given).
+    ///   - onAccepted: called after each commit that stored new events (to wake the engine).
+    public init(
+        store: RuntimeStore, settings: IntakeSettings, reportsFolder: String? = nil, dashboard: Bool = true,
+        onAccepted: @escaping @Sendable () -> Void = {}
+    ) {
         self.store = store
         self.settings = settings
         self.dashboard = dashboard ? Dashboard(store: store, reportsFolder: reportsFolder) : nil
+        self.writer = EventIntakeWriter(
+            store: store,
+            limits: .init(maxWaiting: settings.maxWaiting, timeout: settings.commitTimeout),
+            onCommit: onAccepted)
     }
 
     /// The application; `onRunning` gets the port it listens on.
@@ -99,14 +118,32 @@ public struct IntakeServer: Sendable {
         }
         let key = request.headers[HTTPField.Name("Idempotency-Key")!].map { "intake:\($0)" }
         let caseID = submission.caseID ?? "case-\(UUID().uuidString.prefix(8).lowercased())"
-        // Committed (synced) before the answer: a 2xx means the event survives a crash.
-        let (id, isNew) = try store.store(
-            type: submission.type, caseID: caseID, payload: submission.payload, producer: "intake", idempotencyKey: key)
-        guard isNew else {
-            // A retry of a stored submission: the first one's event, nothing stored again.
-            return Self.json(.ok, ["event": "\(id)", "case": try store.event(id)?.caseID ?? caseID, "repeat": "true"])
+        let event: IntakeEvent
+        do {
+            event = try IntakeEvent(
+                type: submission.type, caseID: caseID, payload: submission.payload, producer: "intake",
+                idempotencyKey: key)
+        } catch {
+            return Self.refusal(.unprocessableContent, "the payload cannot be stored as JSON")
         }
-        return Self.json(.accepted, ["event": "\(id)", "case": caseID])
+        // Committed (synced, in a group with whatever arrived meanwhile) before the answer: a 2xx
+        // means the event survives a crash.
+        let stored: StoredIntake
+        do {
+            stored = try await writer.submit(event)
+        } catch let busy as IntakeWriterError {
+            var response = Self.refusal(.serviceUnavailable, busy.description)
+            response.headers[.retryAfter] = "1"
+            return response
+        } catch {
+            // Rolled back (alone, or with its group): nothing stored, so a retry is safe.
+            return Self.refusal(.internalServerError, "the event could not be stored; try again")
+        }
+        guard stored.isNew else {
+            // A retry of a stored submission: the first one's event, nothing stored again.
+            return Self.json(.ok, ["event": "\(stored.id)", "case": stored.caseID, "repeat": "true"])
+        }
+        return Self.json(.accepted, ["event": "\(stored.id)", "case": stored.caseID])
     }
 
     /// Why the request is not let in, or nil: a matching bearer token, or a fresh matching signature.
@@ -161,4 +198,9 @@ public struct IntakeServer: Sendable {
             status: status, headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
+}
+
+extension IntakeServer {
+    /// How many group commits the intake made, and the largest group: for the benchmark.
+    public var commitGroups: (count: Int, largest: Int) { writer.groups }
 }

@@ -7,7 +7,7 @@ import Synchronization
 struct SteadyLoad {
     let port: Int
     let body: String
-    var workers = 8
+    var workers = 32
 
     /// Milliseconds per answered request, sorted.
     func run(rate: Int, seconds: Int) throws -> [Double] {
