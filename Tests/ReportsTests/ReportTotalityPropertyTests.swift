@@ -105,9 +105,18 @@ struct ReportTotalityPropertyTests {
                     #expect(cost.contains(">\(net)</td>") && cost.contains(">\(timeOnly)</td>"), "\(label) \(s.name)")
                 }
             }
-            if result.readiness.level == "not_yet" {
-                #expect(!html.contains("build starts"), "\(label)")
+            if result.readiness.level == "not_yet" || result.plan.overBudget {
+                #expect(!html.contains("build starts") && !html.contains("whether to go ahead"), "\(label)")
             }
+            // Next steps are in date order.
+            let steps = NextSteps(result: result, date: ExampleReports.exampleDate).steps()
+            let dates = steps.compactMap { step -> Date? in
+                guard step.hasPrefix("By "), let colon = step.firstIndex(of: ":") else { return nil }
+                return Self.reportDate.date(from: String(step[step.index(step.startIndex, offsetBy: 3)..<colon]))
+            }
+            #expect(dates.count == steps.filter { $0.hasPrefix("By ") }.count, "\(label): \(steps)")
+            #expect(dates == dates.sorted(), "\(label): \(steps)")
+            #expect(Set(steps).count == steps.count, "\(label): a step twice")
         }
         #expect(noAgents > 40, "the cases must include many plans with no agents, got \(noAgents)")
     }
@@ -137,6 +146,14 @@ struct ReportTotalityPropertyTests {
             try renderer.render(try ReportFixtures.input("dental-clinic"), as: .html)
         }
     }
+
+    static let reportDate: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_CA")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "MMMM d, yyyy"
+        return formatter
+    }()
 
     static func htmlEscaped(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")

@@ -2,8 +2,9 @@ import Foundation
 import Scoring
 
 /// The report's next steps: specific to the business (its first workflow by name, the baseline to
-/// measure and for how long), dated from the assessment date, and saying who decides. A business
-/// that is not ready yet is given its readiness steps, never a build kickoff.
+/// measure and for how long), dated from the assessment date, in date order, and saying who
+/// decides. A business that is not ready, or whose plan is over its budget, is given what to do
+/// first and a budget to agree, never a go-ahead.
 struct NextSteps {
     let result: AssessmentResult
     /// The assessment's date, from which every step's date counts.
@@ -11,43 +12,56 @@ struct NextSteps {
 
     private var r: AssessmentResult { result }
 
+    /// Days a measurement runs, and so the soonest a measuring step can be due.
+    static let measuringDays = 14
+
     func steps() -> [String] {
-        var steps: [String] = []
+        var steps: [(day: Int, text: String)] = []
         let first = r.opportunities.first(where: \.inPlan) ?? r.opportunities.max { $0.hoursPerWeek < $1.hoursPerWeek }
-        let workflow = first.map { Wording.inSentence($0.label) } ?? "the workflow that costs most"
+        let workflow = first.map(Wording.inSentence) ?? "the workflow that costs most"
         let failed = r.readiness.checks.filter { !$0.passed }
-        // A vague goal first, as the readiness score says; then the other readiness actions.
-        let ordered =
-            failed.filter { $0.id == "specific_target" } + failed.filter { $0.id != "specific_target" }
-        for check in ordered {
+        // Finding a workflow worth 10 hours and measuring a baseline are both two weeks of logging:
+        // one step (the readiness table says how to find the workflow).
+        let measuring = failed.contains { $0.id == "measured_baseline" || $0.id == "named_workflow" }
+        for check in failed where check.id != "measured_baseline" && check.id != "named_workflow" {
             guard let action = check.action else { continue }
-            if check.id == "measured_baseline" {
-                steps.append("By \(day(14)): \(measure(workflow, first))")
-            } else {
-                steps.append("By \(day(7)): \(action).")
-            }
+            steps.append((7, "\(action)."))
         }
-        if !failed.contains(where: { $0.id == "measured_baseline" }) && r.plan.agents.isEmpty {
-            steps.append("By \(day(14)): \(measure(workflow, first))")
+        if measuring || r.plan.agents.isEmpty || r.plan.overBudget {
+            steps.append((Self.measuringDays, Self.sentenceCase(measure(workflow, first))))
         }
-        if let agent = r.plan.agents.first, r.readiness.level != "not_yet" {
-            let goLive = Int(NSDecimalNumber(decimal: r.timeline.goLiveWeek).doubleValue.rounded(.up))
+        let waits = r.readiness.level == "not_yet" || !steps.isEmpty
+        let decisionDay = waits ? Self.measuringDays + 7 : 7
+        if r.plan.agents.isEmpty {
             steps.append(
-                "By \(day(failed.isEmpty ? 7 : 21)): \(decider) whether to go ahead with the \(Wording.inSentence(agent.name)) for \(workflow), in the \(r.plan.tierName) tier. If yes, the build starts the week after, and the agents go live about \(day(21 + goLive * 7))."
+                (decisionDay, "\(decider) whether any workflow is worth automating, after scoring the assessment again with the measured figures.")
             )
+        } else if r.plan.overBudget {
             steps.append(
-                "From go-live: compare the measured figures with the baseline in \"Baseline and actual\" every week for the first month."
+                (decisionDay, "\(decider) on a first-year budget of about \(money(r.cost.firstYearInvestment.value)) for the \(Wording.inSentence(r.plan.agents[0].name)), or to phase it; the plan is over the budget given, so nothing should be built before that.")
             )
-        } else if r.plan.agents.isEmpty {
+        } else if r.readiness.level == "not_yet" {
             steps.append(
-                "By \(day(21)): \(decider) whether any workflow is worth automating, after scoring the assessment again with the measured figures."
+                (Self.measuringDays + 28, "Once the steps above are done, score the assessment again; then \(Self.lowerFirst(decider)) whether to start with the \(Wording.inSentence(r.plan.agents[0].name)) for \(workflow).")
             )
         } else {
+            let agent = r.plan.agents[0]
+            // The build starts the week after the decision; go-live is the timeline's, less the
+            // assessment already done.
+            let assessed = r.timeline.phases.first { $0.name == "Assessment" }.map { double($0.weeks) } ?? 0
+            let goLive = decisionDay + 7 + Int(((double(r.timeline.goLiveWeek) - assessed) * 7).rounded(.up))
+            let subject = r.plan.agents.count == 1 ? "the agent goes" : "the agents go"
             steps.append(
-                "By \(day(42)): once the steps above are done, score the assessment again; then \(decider.prefix(1).lowercased() + decider.dropFirst()) whether to start with the \(Wording.inSentence(r.plan.agents[0].name)) for \(workflow)."
+                (decisionDay, "\(decider) whether to go ahead with the \(Wording.inSentence(agent.name)) for \(workflow), in the \(r.plan.tierName) tier. If yes, the build starts the week after, and \(subject) live about \(day(goLive)).")
+            )
+            steps.append(
+                (goLive, "From go-live: compare the measured figures with the baseline in \"Baseline and actual\" every week for the first month.")
             )
         }
-        return steps
+        // In date order; steps due the same day keep the order they were written in.
+        return steps.enumerated().sorted { ($0.element.day, $0.offset) < ($1.element.day, $1.offset) }.map {
+            $0.element.text.hasPrefix("From go-live") ? $0.element.text : "By \(day($0.element.day)): \($0.element.text)"
+        }
     }
 
     /// Who decides, from who would own the system.
@@ -65,8 +79,17 @@ struct NextSteps {
             "measure \(workflow) for two weeks (hours a week\(lead), how many, how often something is redone) in a simple log or from your system's timestamps, so the gain can be shown."
     }
 
+    private func double(_ d: Decimal) -> Double { NSDecimalNumber(decimal: d).doubleValue }
+
+    private func money(_ d: Decimal) -> String {
+        MoneyFormat.money(double(d), MoneyStyle(currency: r.business.currency, region: r.business.region))
+    }
+
     /// The date `days` after the assessment, as the report writes dates.
     private func day(_ days: Int) -> String {
         ReportContext.formatDate(date.addingTimeInterval(Double(days) * 86_400))
     }
+
+    static func sentenceCase(_ text: String) -> String { text.prefix(1).uppercased() + text.dropFirst() }
+    static func lowerFirst(_ text: String) -> String { text.prefix(1).lowercased() + text.dropFirst() }
 }

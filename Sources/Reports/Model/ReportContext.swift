@@ -9,13 +9,17 @@ struct ReportContext {
     /// Whether to draw the SVG charts (HTML only).
     let withCharts: Bool
 
-    static let checkLabels = [
-        "named_workflow": "One workflow worth 10+ hours a week",
-        "describable_process": "A process that is written down",
-        "measured_baseline": "A measured baseline",
-        "specific_target": "A specific, numeric target",
-        "owner": "An owner for the system",
-    ]
+    /// The readiness checks by id, as the report names them (the hours from `pain_hours`).
+    var checkLabels: [String: String] {
+        let hours = MoneyFormat.figure(input.model.parameters.readiness.painHours, places: 1)
+        return [
+            "named_workflow": "The workflow that hurts most takes \(hours)+ hours a week",
+            "describable_process": "A process that is written down",
+            "measured_baseline": "A measured baseline",
+            "specific_target": "A specific, numeric target",
+            "owner": "An owner for the system",
+        ]
+    }
 
     static let levelLabels = ["ready": "Ready", "almost": "Almost ready", "not_yet": "Not yet ready"]
 
@@ -78,6 +82,9 @@ struct ReportContext {
             "summary": [
                 // Only workflows in the plan are where to start.
                 "top": Self.list(planned.prefix(3).map(\.label)),
+                "top_intro": planned.count == 1 ? "The best place to start is" : "The best places to start are",
+                "over_budget": r.plan.overBudget,
+                "go_live_subject": r.plan.agents.count == 1 ? "the agent goes" : "the agents go",
                 "hours_per_year": MoneyFormat.number(Int64(hoursYear.rounded()), style),
                 "time_value": money(r.roi.annualTimeValue.value),
                 "revenue_upside": money(r.roi.annualRevenueUpside.value),
@@ -102,7 +109,7 @@ struct ReportContext {
             "first_step": r.readiness.firstStep ?? "", "has_first_step": r.readiness.firstStep != nil,
             "checks": r.readiness.checks.map { c -> [String: Any] in
                 [
-                    "label": Self.checkLabels[c.id] ?? c.id, "passed": c.passed, "mark": c.passed ? "✓" : "✗",
+                    "label": checkLabels[c.id] ?? c.id, "passed": c.passed, "mark": c.passed ? "✓" : "✗",
                     "status": c.passed ? "Passed" : "Not yet", "detail": c.detail, "action": c.action ?? "",
                     "has_action": c.action != nil,
                     "points": "\(c.points)",
@@ -112,12 +119,14 @@ struct ReportContext {
         values["opportunities"] = r.opportunities.map { o -> [String: Any] in
             [
                 "rank": "\(o.rank)", "label": o.label, "hours_now": number(o.hoursPerWeek),
-                "hours_saved": number(o.hoursSavedPerWeek.value),
+                // Hours and rework, as the headline, the chart and the baseline count them.
+                "hours_saved": number(o.hoursSavedPerWeek.value + o.reworkHoursSavedPerWeek.value),
                 "potential": percent(o.potential.value), "annual_value": money(o.annualValue.value),
                 "time_value": money(o.timeValuePerYear.value),
                 "ease": percent(o.ease.value),
                 "why": o.why, "potential_why": o.potential.why, "in_plan": o.inPlan,
-                "plan_mark": o.inPlan ? "Yes" : "Not yet",
+                "plan_mark": o.inPlan ? "Yes" : o.agent == nil && o.workflow == WorkflowAnswers.customType
+                    ? "Custom build" : "Not yet",
                 "revenue_why": o.revenueEffectPerYear?.why ?? "", "has_revenue": o.revenueEffectPerYear != nil,
             ]
         }
@@ -150,6 +159,7 @@ struct ReportContext {
         let mc = r.roi.monteCarlo
         values["roi"] = [
             "gross": money(r.roi.annualGrossBenefit.value), "net": money(r.roi.annualNetBenefit.value),
+            "horizon_months": "\(horizon)",
             "net_why": r.roi.annualNetBenefit.why,
             "time_value": money(r.roi.annualTimeValue.value), "time_value_why": r.roi.annualTimeValue.why,
             "revenue_upside": money(r.roi.annualRevenueUpside.value), "revenue_why": r.roi.annualRevenueUpside.why,
@@ -205,7 +215,7 @@ struct ReportContext {
             values["charts"] = [
                 "hours": Charts.hours(r, accent: accent), "cash": Charts.cashFlow(r, accent: accent),
                 "timeline": Charts.timeline(r, accent: accent),
-                "readiness": Charts.readiness(r, weights: weights, labels: Self.checkLabels, accent: accent),
+                "readiness": Charts.readiness(r, weights: weights, labels: checkLabels, accent: accent),
             ]
         }
         return values
@@ -214,7 +224,7 @@ struct ReportContext {
     /// What to measure when nothing is worth automating yet: the largest workflow described.
     private func measureFirst() -> String {
         let largest = r.opportunities.max { a, b in a.hoursPerWeek < b.hoursPerWeek }
-        let what = largest.map { Wording.inSentence($0.label) } ?? "the workflow that seems to cost most"
+        let what = largest.map { Wording.inSentence($0) } ?? "the workflow that seems to cost most"
         return
             "Measure \(what) for two weeks (hours a week, how many, how often it is redone), then score the assessment again."
     }
@@ -290,11 +300,13 @@ struct ReportContext {
             .filter { !$0.isEmpty }
     }
 
+    /// `A`, `A and B`, `A, B, and C`: the serial comma keeps labels that hold "and" apart.
     static func list(_ items: [String]) -> String {
         switch items.count {
         case 0: return ""
         case 1: return items[0]
-        default: return items.dropLast().joined(separator: ", ") + " and " + items.last!
+        case 2: return items[0] + " and " + items[1]
+        default: return items.dropLast().joined(separator: ", ") + ", and " + items.last!
         }
     }
 

@@ -37,7 +37,7 @@ struct BudgetCheck {
     }
 
     private var measureFirst: String {
-        "measure \(firstWorkflow.map(Wording.inSentence) ?? "the first workflow") for two weeks (hours spent, and how many a week) to confirm what it would return"
+        "measure \(firstWorkflow.map { Wording.inSentence($0) } ?? "the first workflow") for two weeks (hours spent, and how many a week) to confirm what it would return"
     }
 
     /// The flag for a plan over the budget; `nil` when it fits or the budget has no ceiling.
@@ -70,9 +70,9 @@ struct BudgetCheck {
 
     /// The plan with ``planNote`` added to its `why`.
     func annotate(_ agentPlan: AgentPlan) -> AgentPlan {
-        guard let planNote else { return agentPlan }
         var annotated = agentPlan
-        annotated.why += " " + planNote
+        annotated.overBudget = isOver
+        if let planNote { annotated.why += " " + planNote }
         return annotated
     }
 

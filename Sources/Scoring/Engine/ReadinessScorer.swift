@@ -15,10 +15,16 @@ struct ReadinessScorer {
         let largest = p.workflows.max { a, b in
             a.hoursPerWeek != b.hoursPerWeek ? a.hoursPerWeek < b.hoursPerWeek : a.type > b.type
         }
+        // An example goal in the business's own terms: the workflow that hurts most, halved.
+        let goalExample =
+            painHours > 0
+            ? painLabel.map { label in
+                "“\(label): from \(Figure.decimal(painHours, places: 1)) hours a week to \(Figure.decimal(painHours / 2, places: 1))”"
+            } : nil
         let namedWorkflowAction: String
         if let largest, largest.hoursPerWeek >= parameters.painHours {
             namedWorkflowAction =
-                "Start with \(Wording.inSentence(labels[largest.type] ?? largest.type)), which takes \(formatHours(largest.hoursPerWeek)) a week: name it as the one workflow to fix first"
+                "Start with \(Wording.inSentence(labels[largest.type] ?? largest.type, type: largest.type)), which takes \(formatHours(largest.hoursPerWeek)) a week: name it as the one workflow to fix first"
         } else {
             namedWorkflowAction =
                 "No workflow described takes \(threshold) hours a week yet: for two weeks, log the time each one takes (a tally per day is enough), then start with the one that costs most"
@@ -34,7 +40,7 @@ struct ReadinessScorer {
                 "describable_process", p.processesDocumented != "none",
                 p.processesDocumented == "none"
                     ? "the steps live in people's heads" : "the steps are written down (\(p.processesDocumented))",
-                "Write the steps of \(painLabel.map(Wording.inSentence) ?? "that workflow") down as a checklist before any build"
+                "Write the steps of \(painLabel.map { Wording.inSentence($0, type: p.biggestPain ?? "") } ?? "that workflow") down as a checklist before any build"
             ),
             (
                 "measured_baseline", p.baselineMeasured,
@@ -44,7 +50,7 @@ struct ReadinessScorer {
             (
                 "specific_target", specific,
                 specific ? "the target is a number: “\(p.target)”" : "the goal “\(p.target)” is vague",
-                "Restate the goal as a number with a before and after, e.g. “lead response from 4 hours to 5 minutes”"
+                "Restate the goal as a number with a before and after, e.g. \(goalExample ?? "“invoices out the same day instead of at the end of the month”")"
             ),
             (
                 "owner", p.systemOwner != "nobody",

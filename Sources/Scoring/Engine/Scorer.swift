@@ -251,14 +251,21 @@ public struct Scorer: Sendable {
         }
         let easeFactors = estimator.easeFactors(w)
         let agent = model.catalog.agent(covering: w.type)
+        // Time first; assumed sales apart, never folded into one figure a client divides by hours.
+        let worth =
+            "\(MoneyFormat.money(timeValue, style)) a year of time"
+            + (revenueFigure == nil
+                ? "" : " (plus \(MoneyFormat.money(e.revenueEffect, style)) assumed margin on extra sales)")
+        // The ease as the result rounds it, so that the words and the tables say the same percent.
+        let easeShown = NSDecimalNumber(decimal: Figure.decimal(e.ease, places: 2)).doubleValue
         let why: String
         if let agent {
             why =
-                "\(MoneyFormat.money(value, style)) a year for the \(Wording.inSentence(agent.name)) (about \(MoneyFormat.money(buildCost, style)) to add and run for a year), ease \(MoneyFormat.percent(e.ease))."
+                "\(worth) for the \(Wording.inSentence(agent.name)) (about \(MoneyFormat.money(buildCost, style)) to add and run for a year), ease \(MoneyFormat.percent(easeShown))."
         } else if w.isCustom {
             // The name is the prospect's own: shown as given, never lower-cased.
             why =
-                "\(MoneyFormat.money(value, style)) a year if automated, but no agent in the catalog does “\(e.label)”: it needs a custom build, quoted separately, so it is not in this plan."
+                "\(worth) if automated, but no agent in the catalog does “\(e.label)”: it needs a custom build, quoted separately, so it is not in this plan."
         } else {
             why = "No agent in the catalog automates \(Wording.inSentence(e.label)) yet."
         }
@@ -331,7 +338,8 @@ public struct Scorer: Sendable {
                 why: "Hours a week the planned agents take over, rework included."),
             why: plan.agents.isEmpty
                 ? "Nothing is worth automating yet: \(emptyReason ?? "no agent fits the answers given")."
-                : "\(names): the best opportunities that fit the \(plan.budgetTier.name) budget tier; the \(plan.tier.name) tier holds \(plan.agents.count) agent\(plan.agents.count == 1 ? "" : "s") and \(plan.integrations.count) integrations."
+                : "\(names): the best opportunities within the \(plan.budgetTier.name) tier the budget allows; \(plan.agents.count) agent\(plan.agents.count == 1 ? "" : "s") and \(plan.integrations.count) integration\(plan.integrations.count == 1 ? "" : "s") need the \(plan.tier.name) tier.",
+            overBudget: false
         )
     }
 
@@ -369,7 +377,7 @@ public struct Scorer: Sendable {
             supportYearOne: Figure(
                 support, unit: currency, places: 0,
                 why:
-                    "\(supportMonths) month\(supportMonths == 1 ? "" : "s") of support and optimisation after go-live at \(MoneyFormat.money(c.supportMonthly, style)) (\(plan.tier.name) tier).",
+                    "\(supportMonths) month\(supportMonths == 1 ? "" : "s") of support and optimisation after go-live at \(MoneyFormat.money(c.supportMonthly, style)) a month (\(plan.tier.name) tier).",
                 drivers: [Driver("tier", plan.tier.name, source: model.pricing.source)]),
             runningYearOne: Figure(
                 running, unit: currency, places: 0,
@@ -384,7 +392,7 @@ public struct Scorer: Sendable {
             ongoingPerYear: Figure(
                 c.ongoingPerYear, unit: currency, places: 0,
                 why:
-                    "From year two: 12 months of running costs and \(c.supportMonthsPerYearAfter) month\(c.supportMonthsPerYearAfter == 1 ? "" : "s") of support a year."
+                    "12 months of running costs and \(c.supportMonthsPerYearAfter) month\(c.supportMonthsPerYearAfter == 1 ? "" : "s") of support a year."
             ),
             toolStackPerMonth: Figure(
                 toolStack, unit: currency, places: 0,

@@ -97,9 +97,13 @@ public struct AgentPlan: Codable, Sendable, Equatable {
     public var integrations: [String]
     public var hoursSavedPerWeek: Figure
     public var why: String
+    /// Whether the plan's first-year investment is above the budget the business gave: then the
+    /// report's next step is agreeing a budget (or measuring first), not going ahead.
+    public var overBudget: Bool
 
     enum CodingKeys: String, CodingKey {
         case agents, tier, integrations, why
+        case overBudget = "over_budget"
         case tierName = "tier_name", budgetTier = "budget_tier", hoursSavedPerWeek = "hours_saved_per_week"
     }
 }

@@ -22,9 +22,11 @@ public enum ResultSummary {
         out.append("Opportunities, best first")
         let rows = r.opportunities.map { o in
             [
-                "\(o.rank).", o.label, "\(o.hoursPerWeek) h", "−\(o.hoursSavedPerWeek.value) h",
-                share(o.potential.value),
-                money(o.annualValue.value) + "/yr", "ease \(o.ease.value)", o.inPlan ? "in plan" : "",
+                "\(o.rank).", o.label, "\(o.hoursPerWeek) h",
+                "−\(o.hoursSavedPerWeek.value + o.reworkHoursSavedPerWeek.value) h", share(o.potential.value),
+                money(o.timeValuePerYear.value) + "/yr"
+                    + (o.revenueEffectPerYear.map { " + \(money($0.value)) assumed sales" } ?? ""),
+                "ease \(share(o.ease.value))", o.inPlan ? "in plan" : "",
             ]
         }
         out += table(rows).map { "  " + $0 }
@@ -41,7 +43,7 @@ public enum ResultSummary {
         guard !r.plan.agents.isEmpty else {
             out.append("Recommended: nothing yet. \(r.plan.why)")
             out.append(
-                "  Next: measure \(r.opportunities.max { $0.hoursPerWeek < $1.hoursPerWeek }.map { Wording.inSentence($0.label) } ?? "one workflow") for two weeks (hours, how many, how often redone), then score again."
+                "  Next: measure \(r.opportunities.max { $0.hoursPerWeek < $1.hoursPerWeek }.map { Wording.inSentence($0) } ?? "one workflow") for two weeks (hours, how many, how often redone), then score again."
             )
             out.append("")
             out += readiness(r)

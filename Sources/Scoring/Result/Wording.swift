@@ -10,4 +10,14 @@ public enum Wording {
         if let second, second.isUppercase || (!second.isLetter && second != " ") { return trimmed }
         return first.lowercased() + trimmed.dropFirst()
     }
+
+    /// A workflow's label mid-sentence; a name the prospect gave ("something else") stays as typed.
+    public static func inSentence(_ label: String, type: String) -> String {
+        type == WorkflowAnswers.customType ? label.trimmingCharacters(in: .whitespaces) : inSentence(label)
+    }
+
+    /// An opportunity's label mid-sentence (see ``inSentence(_:type:)``).
+    public static func inSentence(_ opportunity: Opportunity) -> String {
+        inSentence(opportunity.label, type: opportunity.workflow)
+    }
 }
