@@ -193,10 +193,9 @@ public struct IntakeServer: Sendable {
     }
 
     static func json(_ status: HTTPResponse.Status, _ object: [String: String]) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return Response(
+        Response(
             status: status, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            body: .init(byteBuffer: ByteBuffer(string: StringMapJSON.encode(object))))
     }
 }
 

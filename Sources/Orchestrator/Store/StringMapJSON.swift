@@ -1,10 +1,10 @@
 /// JSON text for the string maps the runtime stores (action payloads, handoff notes, case
 /// contexts): keys sorted, so the same map always gives the same bytes. Written by hand, on
 /// UTF-8 bytes, because the engine writes several per event and Foundation's general encoders
-/// dominated its profile.
-enum StringMapJSON {
+/// dominated its profile. Public for the intake's answers.
+public enum StringMapJSON {
     /// `{"a":"1","b":"2"}` with keys in sorted order.
-    static func encode(_ map: [String: String]) -> String {
+    public static func encode(_ map: [String: String]) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(64)
         appendObject(map, to: &out) { appendQuoted($0, to: &$1) }

@@ -1,0 +1,119 @@
+import BatonTestSupport
+import Foundation
+import GRDB
+import Synchronization
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// The intake's promise under SIGKILL: every `POST /v1/events` answered 2xx is in the database
+/// when it is opened again, once, even with group commits in flight at the kill.
+struct IntakeCrashTests {
+    struct NotListening: Error { let log: String }
+
+    /// What the clients saw: the ids answered 2xx, and the requests cut off in the current round.
+    final class Tally: Sendable {
+        let acknowledged = Mutex<[String]>([])
+        let unanswered = Atomic(0)
+    }
+
+    /// `baton run --listen 127.0.0.1:0`, and the port it reports once listening.
+    static func start(_ blueprint: String, _ data: String) async throws -> (Process, Int) {
+        let runner = Process()
+        runner.executableURL = URL(fileURLWithPath: BatonBinary.path)
+        runner.arguments = ["run", blueprint, "--listen", "127.0.0.1:0", "--data-dir", data]
+        runner.environment = ProcessInfo.processInfo.environment.merging(["BATON_INTAKE_TOKEN": "crash"]) { $1 }
+        let log = Pipe()
+        let text = Mutex("")
+        log.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil }
+            text.withLock { $0 += String(decoding: data, as: UTF8.self) }
+        }
+        runner.standardError = log
+        runner.standardOutput = FileHandle.nullDevice
+        try runner.run()
+        for _ in 0..<1000 {
+            let logged = text.withLock { $0 }
+            if let range = logged.range(of: "listening on http://127.0.0.1:"),
+                let port = Int(logged[range.upperBound...].prefix { $0.isNumber })
+            {
+                return (runner, port)
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        runner.terminate()
+        throw NotListening(log: text.withLock { $0 })
+    }
+
+    static let session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpMaximumConnectionsPerHost = 32
+        configuration.timeoutIntervalForRequest = 10
+        return URLSession(configuration: configuration)
+    }()
+
+    @Test func everyEventAnswered2xxBeforeASIGKILLIsStoredOnce() async throws {
+        let data = BatonBinary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let blueprint = BatonBinary.packageRoot.appendingPathComponent(
+            "Tests/BlueprintTests/Golden/plumbing-contractor.blueprint.yaml"
+        ).path
+        let tally = Tally()
+        var lostAtKill: [Int] = []
+        for round in 0..<4 {
+            let (runner, port) = try await Self.start(blueprint, data)
+            let url = URL(string: "http://127.0.0.1:\(port)/v1/events")!
+            let pid = runner.processIdentifier
+            tally.unanswered.store(0, ordering: .relaxed)
+            // 24 clients posting numbered leads back to back; the kill lands among them.
+            await withTaskGroup(of: Void.self) { group in
+                for client in 0..<24 {
+                    group.addTask {
+                        for n in 0... {
+                            let id = "crash-\(round)-\(client)-\(n)"
+                            var request = URLRequest(url: url)
+                            request.httpMethod = "POST"
+                            request.setValue("Bearer crash", forHTTPHeaderField: "Authorization")
+                            request.setValue(id, forHTTPHeaderField: "Idempotency-Key")
+                            request.httpBody = Data(
+                                #"{"type": "lead.received", "case": "\#(id)", "payload": {"name": "Lead", "email": "\#(id)@example.com"}}"#
+                                    .utf8)
+                            guard let (_, response) = try? await Self.session.data(for: request) else {
+                                tally.unanswered.add(1, ordering: .relaxed)
+                                return
+                            }
+                            guard (response as? HTTPURLResponse).map({ (200..<300).contains($0.statusCode) }) == true
+                            else { return }
+                            tally.acknowledged.withLock { $0.append(id) }
+                        }
+                    }
+                }
+                group.addTask {
+                    try? await Task.sleep(for: .milliseconds(150 + 100 * (round % 3)))
+                    kill(pid, SIGKILL)
+                }
+            }
+            runner.waitUntilExit()
+            lostAtKill.append(tally.unanswered.load(ordering: .relaxed))
+        }
+        let answered = tally.acknowledged.withLock { $0 }
+        let stored = try await DatabaseQueue(path: data + "/runtime.sqlite").read { db in
+            try [String: Int](
+                uniqueKeysWithValues: Row.fetchAll(
+                    db, sql: "SELECT case_id, count(*) AS n FROM event WHERE producer = 'intake' GROUP BY case_id"
+                ).map { ($0["case_id"], $0["n"]) })
+        }
+        #expect(answered.count > 100, "too few requests got through to prove anything")
+        for id in answered { #expect(stored[id] == 1, "\(id) was answered 2xx but stored \(stored[id] ?? 0) times") }
+        // Nothing is stored twice, acknowledged or not.
+        #expect(stored.values.allSatisfy { $0 == 1 })
+        // The kills landed with requests in flight, or the test proves nothing.
+        #expect(lostAtKill.filter { $0 > 0 }.count >= 3, "\(lostAtKill)")
+        print(
+            "intake crash test: \(answered.count) events answered 2xx across \(lostAtKill.count) SIGKILLs (requests cut off at each: \(lostAtKill)); \(stored.count) stored, every answered one once"
+        )
+    }
+}
