@@ -30,18 +30,28 @@ extension BatonBench {
                 "The peer's durable throughput from the same run (leads/s), to print the ratio against the 50x target.")
         var peerLeadsPerSecond: Double?
 
+        @Option(
+            help: ArgumentHelp(
+                "Instead: seed this many leads of history (spread over --history-days past days) and compare the reply latency of a new lead, /metrics, kpis, the daily report and cases list with an empty store's.",
+                valueName: "n"))
+        var history: Int?
+
+        @Option(help: ArgumentHelp("Days the --history leads are spread over.", valueName: "days"))
+        var historyDays = 30
+
         func run() throws {
             let blueprint = try demoBlueprint()
+            if let history { return try HistoryRun(blueprint: blueprint, leads: history, days: historyDays).run() }
             var folders: [String] = []
             defer { for folder in folders { try? FileManager.default.removeItem(atPath: folder) } }
 
             // Throughput: the leads are waiting (each stored with its own synced commit, not timed), then
             // processed in batches; then the dispatcher writes the replies. In its own scope, so its
             // store (and page cache) is gone before the latency run.
-            let folder = try temporaryFolder()
+            let folder = try Self.temporaryFolder()
             folders.append(folder)
             try throughputRun(blueprint, folder: folder)
-            let latencies = try latencyRun(blueprint, folder: try temporaryFolder(), folders: &folders)
+            let latencies = try latencyRun(blueprint, folder: try Self.temporaryFolder(), folders: &folders)
 
             func percentile(_ p: Double) -> Double {
                 latencies.isEmpty ? .nan : latencies[min(latencies.count - 1, Int(p * Double(latencies.count - 1)))]
@@ -149,7 +159,7 @@ extension BatonBench {
             return latencies.sorted()
         }
 
-        private func temporaryFolder() throws -> String {
+        static func temporaryFolder() throws -> String {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("baton-bench-\(UUID().uuidString)")
                 .path
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

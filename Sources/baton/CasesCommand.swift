@@ -10,24 +10,62 @@ struct CasesCommand: ParsableCommand {
         commandName: "cases", abstract: "List cases, or show one case's timeline.", subcommands: [List.self, Show.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List cases with their latest event.")
+        static let configuration = CommandConfiguration(
+            abstract: "List cases, newest first, a page at a time, with their latest event.",
+            discussion: """
+                Cases are ordered by when they opened (their first event), newest first, and listed --limit \
+                at a time. The last line names the cursor of the next page: pass it as --after CURSOR \
+                (with --json, it is "next", null on the last page). A case keeps its place whatever happens \
+                to it later, so paging while the system runs lists every case once; new cases appear on \
+                the first page.
+                """)
         @OptionGroup var runtime: RuntimeOptions
-        @Flag(help: "Print JSON.") var json = false
+        @Option(help: ArgumentHelp("Cases per page.", valueName: "n")) var limit = RuntimeStore.defaultCasePage
+        @Option(help: ArgumentHelp("The cursor a previous page printed: the page after it.", valueName: "cursor"))
+        var after: String?
+        @Flag(help: "Print JSON: {\"cases\": [...], \"next\": CURSOR or null}.") var json = false
+
+        func validate() throws {
+            guard limit > 0 else { throw ValidationError("--limit takes a positive number of cases") }
+        }
 
         func run() throws {
             try reportingFailures {
-                let events = try runtime.store().events()
-                var latest: [String: EventRecord] = [:]
-                for e in events { latest[e.caseID] = e }
-                let rows = latest.keys.sorted().map { id in
-                    [
-                        "id": id, "latest_event": latest[id]!.type,
-                        "events": "\(events.filter { $0.caseID == id }.count)",
-                    ]
+                let page: CasePage
+                do {
+                    page = try runtime.store().cases(limit: limit, after: after)
+                } catch let error as CaseCursorError {
+                    throw Failure(error.description)
                 }
-                if json { return printText(try jsonText(rows)) }
-                for id in latest.keys.sorted() {
-                    printText("\(id)  \(latest[id]!.type)  \(events.filter { $0.caseID == id }.count) events")
+                let formatter = ISO8601DateFormatter()
+                if json {
+                    struct Listed: Encodable {
+                        let cases: [[String: String]]
+                        let next: String?
+                        func encode(to encoder: Encoder) throws {
+                            var container = encoder.container(keyedBy: Key.self)
+                            try container.encode(cases, forKey: .cases)
+                            try container.encode(next, forKey: .next)
+                        }
+                        enum Key: String, CodingKey { case cases, next }
+                    }
+                    let rows = page.cases.map {
+                        [
+                            "id": $0.id, "latest_event": $0.latestEvent, "events": "\($0.events)",
+                            "opened": formatter.string(from: $0.openedAt),
+                            "latest": formatter.string(from: $0.latestAt),
+                        ]
+                    }
+                    return printText(try jsonText(Listed(cases: rows, next: page.next)))
+                }
+                for c in page.cases {
+                    printText(
+                        "\(c.id)  \(c.latestEvent)  \(c.events) events  opened \(formatter.string(from: c.openedAt))")
+                }
+                if let next = page.next {
+                    printText("next page: baton cases list --limit \(limit) --after \(next)")
+                } else {
+                    printText(page.cases.isEmpty && after == nil ? "no cases yet" : "(last page)")
                 }
             }
         }
@@ -138,11 +176,31 @@ struct KPIsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kpis", abstract: "Measured KPIs against the blueprint's baselines and targets.")
     @OptionGroup var runtime: RuntimeOptions
+    @Option(
+        help: ArgumentHelp(
+            "From this day (YYYY-MM-DD, the business's midnight) up to now; default the last 24 hours.",
+            valueName: "date"))
+    var since: String?
+    @Flag(help: "The whole history (its cost grows with the history; a period reads only its own days).")
+    var all = false
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
         try reportingFailures {
-            let kpis = try KPIs.measure(runtime.store(), blueprint: runtime.blueprint())
+            let blueprint = try runtime.blueprint()
+            let now = Date()
+            var from = now.addingTimeInterval(-86_400)
+            if all { from = .distantPast }
+            if let since {
+                guard let day = ReportCommand.parseDate(since),
+                    let zone = TimeZone(identifier: blueprint.business.timeZone)
+                else { throw Failure("--since takes a real day as YYYY-MM-DD, not '\(since)'") }
+                var calendar = Calendar(identifier: .gregorian)
+                calendar.timeZone = zone
+                let parts = since.split(separator: "-").compactMap { Int($0) }
+                from = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])) ?? day
+            }
+            let kpis = try KPIs.measure(runtime.store(), blueprint: blueprint, from: from, to: .distantFuture)
             if json { return printText(try jsonText(kpis)) }
             let p50 = kpis.firstResponseP50Minutes.map { String(format: "%.2f min", $0) } ?? "—"
             let p90 = kpis.firstResponseP90Minutes.map { String(format: "%.2f min", $0) } ?? "—"

@@ -44,7 +44,8 @@ struct RuntimeCommandTests {
             "event", "send", "lead.received", "--payload", Self.lead(2), "--case", "lead-2", "--data-dir", data,
         ])
         let cases = try BatonBinary.run(["cases", "list", "--json", "--data-dir", data])
-        let rows = try #require(try JSONSerialization.jsonObject(with: Data(cases.stdout.utf8)) as? [[String: String]])
+        let listed = try #require(try JSONSerialization.jsonObject(with: Data(cases.stdout.utf8)) as? [String: Any])
+        let rows = try #require(listed["cases"] as? [[String: String]])
         #expect(rows.first { $0["id"] == "lead-2" }?["events"] == "1")
         #expect(Int(rows.first { $0["id"] == "lead-1" }?["events"] ?? "") ?? 0 > 1)
         // --date is the business's day, even fourteen hours ahead of UTC.

@@ -51,8 +51,22 @@ public struct DailyReport: Sendable, Encodable {
     }
 
     private init(_ store: RuntimeStore, blueprint: Blueprint, from start: Date, to end: Date, covers: String) throws {
-        let entries = try store.database.read { db in
-            try AuditEntry.filter(Column("at") >= start && Column("at") < end).order(Column("id")).fetchAll(db)
+        // The period's audit lines through `audit_at`: counted by agent and kind in SQL, and only the
+        // edge cases' lines read whole, so the cost is the period's work, not the log's length.
+        let (counts, edges) = try store.database.read { db in
+            var counts: [String: [String: Int]] = [:]
+            for row in try Row.fetchAll(db, sql: KPIs.auditCountSQL, arguments: [start, end]) {
+                guard let agent: String = row["agent"] else { continue }
+                counts[agent, default: [:]][row["kind"]] = row["n"]
+            }
+            let edges = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT agent, kind, detail FROM audit
+                    WHERE at >= ? AND at < ? AND kind IN ('denied', 'dead', 'timeout') ORDER BY id
+                    """, arguments: [start, end]
+            ).map { (agent: $0["agent"] as String?, line: "\($0["kind"] as String): \($0["detail"] as String)") }
+            return (counts, edges)
         }
         business = blueprint.business.name
         timeZone = blueprint.business.timeZone
@@ -62,15 +76,12 @@ public struct DailyReport: Sendable, Encodable {
         day = Self.formatter(timeZone, "EEEE d MMMM yyyy").string(from: named)
         isoDay = Self.formatter(timeZone, "yyyy-MM-dd").string(from: named)
         agents = blueprint.agents.map { agent in
-            let mine = entries.filter { $0.agent == agent.id }
-            func count(_ kind: String) -> Int { mine.filter { $0.kind == kind }.count }
+            func count(_ kind: String) -> Int { counts[agent.id]?[kind] ?? 0 }
             return AgentDay(
                 id: agent.id, tasks: count("skill"), actions: count("sent"), escalated: count("approval"),
                 approved: count("approved"),
                 rejected: count("rejected"), overridden: count("overridden"),
-                edgeCases: mine.filter { ["denied", "dead", "timeout"].contains($0.kind) }.map {
-                    "\($0.kind): \($0.detail)"
-                })
+                edgeCases: edges.filter { $0.agent == agent.id }.map(\.line))
         }
         kpis = try KPIs.measure(store, blueprint: blueprint, from: start, to: end)
         deadLetters = try store.deadEvents(from: start, to: end).reversed().map { event in

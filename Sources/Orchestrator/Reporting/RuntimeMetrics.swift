@@ -4,7 +4,7 @@ import GRDB
 /// The runtime's figures in the Prometheus text format (version 0.0.4), for `GET /metrics`.
 public enum RuntimeMetrics {
     /// Upper bounds of the lead response time histogram, in seconds: a second to four hours.
-    static let buckets: [Double] = [1, 5, 30, 60, 300, 900, 3600, 14_400]
+    static var buckets: [Double] { RuntimeStore.leadResponseBuckets }
 
     public static func prometheus(_ store: RuntimeStore) throws -> String {
         let now = store.clock()
@@ -15,67 +15,78 @@ public enum RuntimeMetrics {
             }
             // Prometheus types: a `counter` only for totals that never go down; a count that can go
             // down (events waiting, actions queued, approvals pending, dead letters) is a `gauge`.
-            let events = try Row.fetchAll(
-                db, sql: "SELECT status, count(*) AS n FROM event GROUP BY status ORDER BY status")
-            family("baton_events_total", "counter", "Events stored since the store was made.")
-            lines.append("baton_events_total \(events.reduce(0) { $0 + ($1["n"] as Int) })")
-            family("baton_events", "gauge", "Events now in each processing status.")
-            for row in events {
-                lines.append("baton_events{status=\"\(row["status"] as String)\"} \(row["n"] as Int)")
+            // Totals come from the running counts (kept by triggers as rows are written); what waits now
+            // from the partial indexes that hold only waiting rows. Nothing here reads the history.
+            let counts = try RuntimeStore.runningCounts(db)
+            func count(_ sql: String, _ arguments: StatementArguments = []) throws -> Int {
+                try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
             }
+            let ready = try count("SELECT count(*) FROM event WHERE status = 'pending' AND due_at IS NULL")
+            let delayed = try count("SELECT count(*) FROM event WHERE status = 'pending' AND due_at IS NOT NULL")
+            let dueDelayed = try count(
+                "SELECT count(*) FROM event WHERE status = 'pending' AND due_at IS NOT NULL AND due_at <= ?", [now])
+            let dead = try count("SELECT count(*) FROM event WHERE status = 'dead'")
+            let total = counts["events"] ?? 0
+            let cancelled = counts["events.cancelled"] ?? 0
+            let byStatus = [
+                ("cancelled", cancelled), ("dead", dead), ("done", total - ready - delayed - dead - cancelled),
+                ("pending", ready + delayed),
+            ].filter { $0.1 > 0 }
+            family("baton_events_total", "counter", "Events stored since the store was made.")
+            lines.append("baton_events_total \(total)")
+            family("baton_events", "gauge", "Events now in each processing status.")
+            for (status, n) in byStatus { lines.append("baton_events{status=\"\(status)\"} \(n)") }
             family(
                 "baton_dead_letters", "gauge",
                 "Events whose processing failed every try, waiting for a person (`baton event retry ID`).")
-            lines.append(
-                "baton_dead_letters \(try Int.fetchOne(db, sql: "SELECT count(*) FROM event WHERE status = 'dead'") ?? 0)"
-            )
-            let actions = try Row.fetchAll(
-                db,
-                sql: "SELECT action, status, count(*) AS n FROM outbox GROUP BY action, status ORDER BY action, status")
-            family("baton_actions_total", "counter", "Actions put in the outbox since the store was made, by action.")
+            lines.append("baton_dead_letters \(dead)")
+            // Per action: the total, the dead (counted), those waiting (indexed by status); sent is the rest.
             var byAction: [String: Int] = [:]
-            for row in actions { byAction[row["action"] as String, default: 0] += row["n"] as Int }
+            var actions: [String: [String: Int]] = [:]
+            for (name, value) in counts where name.hasPrefix("actions.") && value > 0 {
+                byAction[String(name.dropFirst("actions.".count))] = value
+            }
+            for (name, value) in counts where name.hasPrefix("actions_dead.") && value > 0 {
+                actions[String(name.dropFirst("actions_dead.".count)), default: [:]]["dead"] = value
+            }
+            for row in try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT action, status, count(*) AS n FROM outbox WHERE status IN ('queued', 'held') GROUP BY action, status"
+            ) {
+                actions[row["action"], default: [:]][row["status"]] = row["n"]
+            }
+            for (action, total) in byAction {
+                let sent = total - actions[action, default: [:]].values.reduce(0, +)
+                if sent > 0 { actions[action, default: [:]]["sent"] = sent }
+            }
+            family("baton_actions_total", "counter", "Actions put in the outbox since the store was made, by action.")
             for action in byAction.keys.sorted() {
                 lines.append("baton_actions_total{action=\"\(action)\"} \(byAction[action]!)")
             }
             family("baton_actions", "gauge", "Actions now in each outbox status (queued, held, sent, dead), by action.")
-            for row in actions {
-                lines.append(
-                    "baton_actions{action=\"\(row["action"] as String)\",status=\"\(row["status"] as String)\"} \(row["n"] as Int)"
-                )
+            for action in actions.keys.sorted() {
+                for (status, n) in actions[action]!.sorted(by: { $0.key < $1.key }) where n > 0 {
+                    lines.append("baton_actions{action=\"\(action)\",status=\"\(status)\"} \(n)")
+                }
             }
             family("baton_approvals_pending", "gauge", "Approvals waiting for a person.")
             lines.append(
-                "baton_approvals_pending \(try Int.fetchOne(db, sql: "SELECT count(*) FROM approval WHERE status = 'pending'") ?? 0)"
-            )
+                "baton_approvals_pending \(try count("SELECT count(*) FROM approval WHERE status = 'pending'"))")
             family("baton_queue_depth", "gauge", "Work waiting now: events due and actions queued.")
-            let due =
-                try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM event WHERE status = 'pending' AND (due_at IS NULL OR due_at <= ?)",
-                    arguments: [now]) ?? 0
-            let queued = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE status = 'queued'") ?? 0
-            lines.append("baton_queue_depth{kind=\"events\"} \(due)")
+            let queued = try count("SELECT count(*) FROM outbox WHERE status = 'queued'")
+            lines.append("baton_queue_depth{kind=\"events\"} \(ready + dueDelayed)")
             lines.append("baton_queue_depth{kind=\"actions\"} \(queued)")
             family("baton_lead_response_seconds", "histogram", "From a lead's arrival to its first reply sent.")
-            let seconds = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT e.created_at AS received, min(o.sent_at) AS replied FROM event e
-                    JOIN outbox o ON o.case_id = e.case_id AND o.action = 'email.send' AND o.status = 'sent'
-                    WHERE e.type = 'lead.received' GROUP BY e.case_id
-                    """
-            ).compactMap { row -> Double? in
-                guard let received: Date = row["received"], let replied: Date = row["replied"] else { return nil }
-                return max(0, replied.timeIntervalSince(received))
-            }
+            var cumulative = 0
             for bound in buckets {
-                lines.append(
-                    "baton_lead_response_seconds_bucket{le=\"\(format(bound))\"} \(seconds.filter { $0 <= bound }.count)"
-                )
+                cumulative += counts["lead_response." + RuntimeStore.bucketName(bound)] ?? 0
+                lines.append("baton_lead_response_seconds_bucket{le=\"\(format(bound))\"} \(cumulative)")
             }
-            lines.append("baton_lead_response_seconds_bucket{le=\"+Inf\"} \(seconds.count)")
-            lines.append("baton_lead_response_seconds_sum \(format(seconds.reduce(0, +)))")
-            lines.append("baton_lead_response_seconds_count \(seconds.count)")
+            cumulative += counts["lead_response.+Inf"] ?? 0
+            lines.append("baton_lead_response_seconds_bucket{le=\"+Inf\"} \(cumulative)")
+            lines.append("baton_lead_response_seconds_sum \(format(Double(counts["lead_response_ms"] ?? 0) / 1000))")
+            lines.append("baton_lead_response_seconds_count \(cumulative)")
             return lines.joined(separator: "\n") + "\n"
         }
     }

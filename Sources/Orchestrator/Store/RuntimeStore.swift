@@ -208,6 +208,7 @@ public final class RuntimeStore: Sendable {
             }
             try db.execute(sql: "CREATE INDEX event_dead ON event (dead_at) WHERE status = 'dead'")
         }
+        registerTimeRangeMigration(&migrator)
         return migrator
     }
 
