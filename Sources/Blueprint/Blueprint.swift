@@ -173,15 +173,21 @@ public struct ApprovalRule: Codable, Sendable, Equatable {
     }
 }
 
+/// What happens to an approval nobody answers: after `after`, `remind` reminds the approver once,
+/// `escalate` reminds the approver and, after another `after`, tells `to` (the owner unless said),
+/// `reject` closes it. Never `approve`: silence is not consent.
 public struct Timeout: Codable, Sendable, Equatable {
     /// A duration such as `4h` or `2 days`.
     public var after: String
     /// `reject`, `escalate` or `remind`; never `approve`: silence is not consent.
     public var then: String
+    /// Who an `escalate` goes to: `owner`, `staff` or an email address; absent means `owner`.
+    public var to: String?
 
-    public init(after: String, then: String) {
+    public init(after: String, then: String, to: String? = nil) {
         self.after = after
         self.then = then
+        self.to = to
     }
 }
 

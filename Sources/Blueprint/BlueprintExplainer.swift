@@ -42,7 +42,7 @@ public enum BlueprintExplainer {
         for rule in b.approvals {
             let action = PlainWords.action(rule.action).capitalizedFirst
             lines.append(
-                "  • \(action) (\(rule.action)), \(PlainWords.condition(rule.when)): \(rule.approver) approves; after \(rule.timeout.after) with no answer, \(rule.timeout.then)."
+                "  • \(action) (\(rule.action)), \(PlainWords.condition(rule.when)): \(rule.approver) approves; after \(rule.timeout.after) with no answer, \(rule.timeout.then)\(rule.timeout.to.map { " to \($0)" } ?? "")."
             )
         }
         lines.append("")

@@ -61,10 +61,12 @@ public enum BlueprintSchema {
                     "action": ["enum": SkillCatalog.actions.keys.sorted()],
                     "when": ["type": "string", "minLength": 1],
                     "approver": ["type": "string", "minLength": 1],
-                    "timeout": object([
-                        "after": ["type": "string", "minLength": 1],
-                        "then": ["enum": ["reject", "escalate", "remind"]],
-                    ]),
+                    "timeout": object(
+                        [
+                            "after": ["type": "string", "minLength": 1],
+                            "then": ["enum": ["reject", "escalate", "remind"]],
+                            "to": ["type": "string", "minLength": 1],
+                        ], required: ["after", "then"]),
                 ])),
             "connectors": object(["email": connector, "calendar": connector, "crm": connector, "forms": connector]),
             "schedules": object([

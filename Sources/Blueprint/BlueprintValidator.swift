@@ -278,6 +278,9 @@ public struct BlueprintValidator {
                     path + ["timeout", "then"], "unknown timeout outcome '\(rule.timeout.then)'",
                     hint: "reject, escalate or remind")
             }
+            if let to = rule.timeout.to, to.trimmingCharacters(in: .whitespaces).isEmpty {
+                error(path + ["timeout", "to"], "nobody to escalate to", hint: "owner, staff or an email address")
+            }
         }
 
         // Connectors and secrets.

@@ -111,6 +111,11 @@ struct ApprovalsAPI: Sendable {
             "id": a.id ?? 0, "case": a.caseID, "agent": a.agent, "action": a.action, "reason": a.reason,
             "status": a.status.rawValue, "proposed": (try? Approvals.payload(a.proposedJSON)) ?? [:],
             "evidence": a.evidence, "decision": a.decision ?? NSNull(), "revises": a.revises ?? NSNull(),
+            "reminded": a.remindedAt.map { ["to": a.remindedTo ?? "", "at": ISO8601DateFormatter().string(from: $0)] }
+                ?? NSNull(),
+            "escalated": a.escalatedAt.map {
+                ["to": a.escalatedTo ?? "", "at": ISO8601DateFormatter().string(from: $0)]
+            } ?? NSNull(),
         ]
     }
 

@@ -103,6 +103,15 @@ struct Dashboard: Sendable {
                 "<section class=\"approval\" id=\"approval-\(id)\"><h2>#\(id): \(Self.escape(approval.agent)) wants \(Self.escape(approval.action))</h2>"
             html += "<p class=\"why\"><strong>Why:</strong> \(Self.escape(approval.reason))</p>"
             html += "<p>Case <a href=\"/cases/\(Self.escape(approval.caseID))\">\(Self.escape(approval.caseID))</a></p>"
+            if let remindedAt = approval.remindedAt {
+                // What its timeout did: who was reminded, and to whom it was escalated.
+                var waited =
+                    "Waiting too long: reminded \(Self.escape(approval.remindedTo ?? "?")) at \(Self.stamp(remindedAt))"
+                if let escalatedAt = approval.escalatedAt {
+                    waited += "; escalated to \(Self.escape(approval.escalatedTo ?? "?")) at \(Self.stamp(escalatedAt))"
+                }
+                html += "<p class=\"overdue\">\(waited)</p>"
+            }
             html += "<h3>What it would do</h3><dl>"
             for key in proposed.keys.sorted() {
                 html += "<dt>\(Self.escape(key))</dt><dd><pre>\(Self.escape(proposed[key]!))</pre></dd>"
@@ -213,6 +222,11 @@ struct Dashboard: Sendable {
     }
 
     static func csrfField(_ csrf: String) -> String { "<input type=\"hidden\" name=\"csrf\" value=\"\(csrf)\">" }
+
+    /// A time on the page, as the case timeline shows it.
+    static func stamp(_ date: Date) -> String {
+        "<time>\(ISO8601DateFormatter().string(from: date))</time>"
+    }
 
     static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")

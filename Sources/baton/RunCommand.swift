@@ -152,7 +152,9 @@ struct RunCommand: ParsableCommand {
                 let sent = try dispatcher.dispatch()
                 if let report = try reports.runIfDue() { log("wrote the daily report \(report)") }
                 let timedOut = try Approvals(store: store).applyTimeouts(loaded)
-                if timedOut > 0 { log("\(timedOut) approvals timed out (see `baton audit`)") }
+                if timedOut > 0 {
+                    log("\(timedOut) approval timeouts acted on: reminded, escalated or rejected (see `baton audit`)")
+                }
                 if processed > 0 || sent > 0 { log("processed \(processed) events, dispatched \(sent) actions") }
                 if processed == 0 && sent == 0 {
                     if once { break }

@@ -46,3 +46,68 @@ struct ApprovalNotice {
         ]
     }
 }
+
+extension ApprovalNotice {
+    /// The email that reminds the approver of approval `id`, unanswered after `waited`.
+    func reminder(to address: String, id: Int64, agent: String, action: String, caseID: String, waited: String)
+        -> [String: String]
+    {
+        [
+            "to": address, "subject": "Reminder: \(agent) still waits for you on \(action) (#\(id))",
+            "body":
+                "\(agent) has waited \(waited) for your answer on \(action) in case \(caseID).\n\nApprove, change or reject it here: \(link(to: id))\n\n\(blueprint.business.name) · Baton",
+        ]
+    }
+
+    /// The email that escalates approval `id` to someone else after `approver` did not answer.
+    func escalation(
+        to address: String, id: Int64, agent: String, action: String, caseID: String, approver: String, waited: String
+    ) -> [String: String] {
+        [
+            "to": address, "subject": "Escalated to you: \(agent) wants \(action) (#\(id))",
+            "body":
+                "\(agent) wants to \(action) in case \(caseID) and has waited \(waited); \(approver) was asked and reminded and has not answered.\n\nApprove, change or reject it here: \(link(to: id))\n\n\(blueprint.business.name) · Baton",
+        ]
+    }
+}
+
+/// What an approval's timeout does next, decided from the approval's own columns (never from the
+/// audit log) and the time: a pure function of the approval, its rule and `now`.
+///
+/// - `remind`: once `after` has passed, the approver is reminded, once.
+/// - `escalate`: once `after` has passed, the approver is reminded; once another `after` has
+///   passed since the reminder, the approval is escalated to the rule's `to` (the owner unless
+///   said), once. The approval keeps waiting for whoever answers first.
+/// - `reject`: once `after` has passed, the approval is closed as rejected.
+enum TimeoutStep: Equatable, Sendable {
+    case remind(approver: String)
+    case escalate(to: String)
+    case reject
+
+    /// The idempotency key of the notice this step sends: one per approval and step.
+    func key(for id: Int64) -> String? {
+        switch self {
+        case .remind: return "timeout-\(id)-remind"
+        case .escalate: return "timeout-\(id)-escalate"
+        case .reject: return nil
+        }
+    }
+
+    /// The step due for `approval` under `rule` at `now`, if any.
+    static func due(_ approval: ApprovalRecord, rule: ApprovalRule, now: Date) -> TimeoutStep? {
+        guard approval.status == .pending, let after = Approvals.seconds(rule.timeout.after) else { return nil }
+        guard now.timeIntervalSince(approval.createdAt) >= after else { return nil }
+        switch rule.timeout.then {
+        case "reject":
+            return .reject
+        case "remind":
+            return approval.remindedAt == nil ? .remind(approver: rule.approver) : nil
+        case "escalate":
+            guard let remindedAt = approval.remindedAt else { return .remind(approver: rule.approver) }
+            guard approval.escalatedAt == nil, now.timeIntervalSince(remindedAt) >= after else { return nil }
+            return .escalate(to: rule.timeout.to ?? "owner")
+        default:
+            return nil
+        }
+    }
+}

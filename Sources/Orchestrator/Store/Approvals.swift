@@ -94,38 +94,83 @@ public struct Approvals: Sendable {
         return eventID
     }
 
-    /// Applies the blueprint's timeout rules to pending approvals: `reject` closes them, `escalate`
-    /// and `remind` note them in the audit log once (the approval keeps waiting). Returns how many
-    /// timed out.
+    /// Applies the blueprint's timeout rules to pending approvals (see ``TimeoutStep``): `remind`
+    /// emails the approver once, `escalate` reminds the approver and then tells the rule's `to`,
+    /// `reject` closes them. Each notice goes through the outbox like the approval notice, under a
+    /// key bound to the approval and the step, and the step is marked on the approval in the same
+    /// transaction: a restart, or running this again, sends nothing twice. Decided approvals are
+    /// left alone. Returns how many steps were taken.
     @discardableResult
     public func applyTimeouts(_ blueprint: Blueprint) throws -> Int {
         let now = store.clock()
-        var timedOut = 0
+        let notice = ApprovalNotice(blueprint: blueprint)
+        var taken = 0
         try store.database.write { db in
-            for var record in try ApprovalRecord.filter(Column("status") == "pending").fetchAll(db) {
+            for var record in try ApprovalRecord.filter(Column("status") == "pending").order(Column("id")).fetchAll(db)
+            {
                 guard let rule = blueprint.approvals.first(where: { $0.action == record.action }),
-                    let seconds = Self.seconds(rule.timeout.after), now.timeIntervalSince(record.createdAt) >= seconds
+                    let step = TimeoutStep.due(record, rule: rule, now: now), let id = record.id
                 else { continue }
-                let noted =
-                    try Int.fetchOne(
-                        db, sql: "SELECT count(*) FROM audit WHERE kind = 'timeout' AND detail LIKE ?",
-                        arguments: ["#\(record.id!) %"]) ?? 0
-                guard noted == 0 else { continue }
-                timedOut += 1
+                taken += 1
+                let waited = rule.timeout.after
+                var detail = "#\(id) \(record.action) unanswered after \(waited): "
+                switch step {
+                case .reject:
+                    record.status = .rejected
+                    record.decision = "no answer within \(waited)"
+                    record.decidedAt = now
+                    detail += "rejected"
+                case .remind(let approver):
+                    let address = notice.address(of: approver)
+                    if let address {
+                        try Self.queueNotice(
+                            db, key: step.key(for: id)!, caseID: record.caseID, at: now,
+                            payload: notice.reminder(
+                                to: address, id: id, agent: record.agent, action: record.action,
+                                caseID: record.caseID, waited: waited))
+                    }
+                    record.remindedAt = now
+                    record.remindedTo = address ?? approver
+                    detail += address.map { "reminded \($0)" } ?? "no address for \(approver): nobody reminded"
+                case .escalate(let to):
+                    let address = notice.address(of: to)
+                    if let address {
+                        try Self.queueNotice(
+                            db, key: step.key(for: id)!, caseID: record.caseID, at: now,
+                            payload: notice.escalation(
+                                to: address, id: id, agent: record.agent, action: record.action,
+                                caseID: record.caseID, approver: record.remindedTo ?? rule.approver,
+                                waited: Self.words(now.timeIntervalSince(record.createdAt))))
+                    }
+                    record.escalatedAt = now
+                    record.escalatedTo = address ?? to
+                    detail += address.map { "escalated to \($0)" } ?? "no address for \(to): escalated to nobody"
+                }
+                try record.update(db)
                 try AuditEntry(
                     id: nil, at: now, caseID: record.caseID, agent: record.agent, kind: "timeout",
-                    detail:
-                        "#\(record.id!) \(record.action) unanswered after \(rule.timeout.after): \(rule.timeout.then)"
+                    detail: detail
                 ).insert(db)
-                if rule.timeout.then == "reject" {
-                    record.status = .rejected
-                    record.decision = "no answer within \(rule.timeout.after)"
-                    record.decidedAt = now
-                    try record.update(db)
-                }
             }
         }
-        return timedOut
+        return taken
+    }
+
+    /// Queues a notice email from Baton itself, once per key.
+    static func queueNotice(_ db: Database, key: String, caseID: String, at: Date, payload: [String: String]) throws {
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO outbox (idempotency_key, case_id, agent, action, payload_json, status, attempts, created_at)
+                VALUES (?, ?, ?, ?, ?, 'queued', 0, ?)
+                """,
+            arguments: [key, caseID, ApprovalNotice.sender, ApprovalNotice.action, StringMapJSON.encode(payload), at])
+    }
+
+    /// A wait in plain words: `50 min`, `26 h`, `3 days`.
+    static func words(_ seconds: TimeInterval) -> String {
+        if seconds < 3600 { return "\(Int(seconds / 60)) min" }
+        if seconds < 3 * 86400 { return "\(Int(seconds / 3600)) h" }
+        return "\(Int(seconds / 86400)) days"
     }
 
     /// `30 min`, `4h`, `2 days` in seconds.

@@ -105,12 +105,20 @@ public struct ApprovalRecord: Codable, Sendable, Equatable, FetchableRecord, Per
     public var evidenceJSON: String? = nil
     /// The approval this one revises, after an override with instructions.
     public var revises: Int64? = nil
+    /// When its timeout reminded the approver, and whom (an address, or the role when none is known).
+    public var remindedAt: Date? = nil
+    public var remindedTo: String? = nil
+    /// When its timeout escalated it, and to whom (an address, or the role when none is known).
+    public var escalatedAt: Date? = nil
+    public var escalatedTo: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case id, agent, action, reason, status, decision, revises
         case caseID = "case_id", proposedJSON = "proposed_json", createdAt = "created_at", approvedJSON =
             "approved_json"
         case decidedAt = "decided_at", evidenceJSON = "evidence_json"
+        case remindedAt = "reminded_at", remindedTo = "reminded_to", escalatedAt = "escalated_at"
+        case escalatedTo = "escalated_to"
     }
 
     /// ``evidenceJSON`` decoded; empty when there is none.

@@ -208,6 +208,16 @@ public final class RuntimeStore: Sendable {
             }
             try db.execute(sql: "CREATE INDEX event_dead ON event (dead_at) WHERE status = 'dead'")
         }
+        migrator.registerMigration("v11: approval timeout steps") { db in
+            // What an approval's timeout has done (reminded, escalated) is control state, kept on the
+            // approval itself; the audit log only records it.
+            try db.alter(table: "approval") { t in
+                t.add(column: "reminded_at", .datetime)
+                t.add(column: "reminded_to", .text)
+                t.add(column: "escalated_at", .datetime)
+                t.add(column: "escalated_to", .text)
+            }
+        }
         registerTimeRangeMigration(&migrator)
         return migrator
     }
