@@ -178,13 +178,13 @@ public struct ApprovalRule: Codable, Sendable, Equatable {
 /// `reject` closes it. Never `approve`: silence is not consent.
 public struct Timeout: Codable, Sendable, Equatable {
     /// A duration such as `4h` or `2 days`.
-    public var after: String
+    public var after: WaitDuration
     /// `reject`, `escalate` or `remind`; never `approve`: silence is not consent.
     public var then: String
     /// Who an `escalate` goes to: `owner`, `staff` or an email address; absent means `owner`.
     public var to: String?
 
-    public init(after: String, then: String, to: String? = nil) {
+    public init(after: WaitDuration, then: String, to: String? = nil) {
         self.after = after
         self.then = then
         self.to = to

@@ -221,7 +221,7 @@ struct ApprovalTimeoutTests {
             let to: String? = random.next() % 2 == 0 ? nil : "boss@example.com"
             let rule = ApprovalRule(
                 action: "email.send", when: "always", approver: "owner",
-                timeout: Timeout(after: after, then: then, to: to))
+                timeout: Timeout(after: WaitDuration(after), then: then, to: to))
             let created = LeadFlowTests.monday.addingTimeInterval(Double(random.next() % 100_000))
             var approval = ApprovalRecord(
                 id: 1, caseID: "c", agent: "a", action: "email.send", proposedJSON: "{}", reason: "r",
@@ -285,5 +285,29 @@ struct ApprovalTimeoutTests {
         // Without `to`, a blueprint writes and reads back as before.
         let plain = try #require(BlueprintFile.check(yaml: yaml, file: "b.yaml").blueprint)
         #expect(try !BlueprintFile.yaml(plain).contains("\n    to:"))
+    }
+
+    /// A blueprint's durations are read once, in Blueprint: every number and unit, with or without
+    /// spaces, in seconds; anything else is not a duration; the text writes back as it was.
+    @Test func durationsAreReadOnceWithTheirUnits() throws {
+        var random = SplitMix(seed: 7)
+        let units: [(String, TimeInterval)] = [
+            ("m", 60), ("min", 60), ("mins", 60), ("minute", 60), ("minutes", 60), ("h", 3600), ("hr", 3600),
+            ("hrs", 3600), ("hour", 3600), ("hours", 3600), ("d", 86400), ("day", 86400), ("days", 86400),
+        ]
+        for _ in 0..<500 {
+            let amount = Double(random.next() % 1000) / (random.next() % 2 == 0 ? 1 : 4)
+            let (unit, scale) = units[Int(random.next() % UInt64(units.count))]
+            let number = amount == amount.rounded() ? "\(Int(amount))" : "\(amount)"
+            let text = number + String(repeating: " ", count: Int(random.next() % 3)) + unit
+            #expect(WaitDuration(text).seconds == amount * scale, "\(text)")
+            #expect(WaitDuration(text).description == text)
+        }
+        for hostile in ["", "soon", "4", "h", "-4h", "4 weeks", "4h ", " 4h", "4H", "4h4h", "1e3h", "4\nh", "٤h"] {
+            #expect(WaitDuration(hostile).seconds == nil, "\(hostile)")
+        }
+        let timeout = try JSONDecoder().decode(Timeout.self, from: Data(#"{"after": "2 days", "then": "remind"}"#.utf8))
+        #expect(timeout.after.seconds == 172_800)
+        #expect(String(decoding: try JSONEncoder().encode(timeout.after), as: UTF8.self) == #""2 days""#)
     }
 }

@@ -422,8 +422,8 @@ struct SupportTriageTests {
         #expect(try approvals.applyTimeouts(b) == 0)
         #expect(try store.approvals().first?.status == .rejected)
         #expect(
-            Approvals.seconds("30 min") == 1800 && Approvals.seconds("2 days") == 172_800
-                && Approvals.seconds("soon") == nil)
+            WaitDuration("30 min").seconds == 1800 && WaitDuration("2 days").seconds == 172_800
+                && WaitDuration("soon").seconds == nil)
     }
 }
 

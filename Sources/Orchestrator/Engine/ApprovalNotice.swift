@@ -95,7 +95,7 @@ enum TimeoutStep: Equatable, Sendable {
 
     /// The step due for `approval` under `rule` at `now`, if any.
     static func due(_ approval: ApprovalRecord, rule: ApprovalRule, now: Date) -> TimeoutStep? {
-        guard approval.status == .pending, let after = Approvals.seconds(rule.timeout.after) else { return nil }
+        guard approval.status == .pending, let after = rule.timeout.after.seconds else { return nil }
         guard now.timeIntervalSince(approval.createdAt) >= after else { return nil }
         switch rule.timeout.then {
         case "reject":

@@ -112,7 +112,7 @@ public struct Approvals: Sendable {
                     let step = TimeoutStep.due(record, rule: rule, now: now), let id = record.id
                 else { continue }
                 taken += 1
-                let waited = rule.timeout.after
+                let waited = rule.timeout.after.text
                 var detail = "#\(id) \(record.action) unanswered after \(waited): "
                 switch step {
                 case .reject:
@@ -171,19 +171,6 @@ public struct Approvals: Sendable {
         if seconds < 3600 { return "\(Int(seconds / 60)) min" }
         if seconds < 3 * 86400 { return "\(Int(seconds / 3600)) h" }
         return "\(Int(seconds / 86400)) days"
-    }
-
-    /// `30 min`, `4h`, `2 days` in seconds.
-    static func seconds(_ text: String) -> TimeInterval? {
-        let lowered = text.lowercased().replacingOccurrences(of: " ", with: "")
-        let digits = lowered.prefix { $0.isNumber || $0 == "." }
-        guard let amount = Double(digits) else { return nil }
-        switch lowered.dropFirst(digits.count) {
-        case "m", "min", "mins", "minute", "minutes": return amount * 60
-        case "h", "hr", "hrs", "hour", "hours": return amount * 3600
-        case "d", "day", "days": return amount * 86400
-        default: return nil
-        }
     }
 
     private func decide(_ id: Int64, _ body: (Database, ApprovalRecord) throws -> Void) throws {
