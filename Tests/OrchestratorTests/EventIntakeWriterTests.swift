@@ -132,13 +132,11 @@ struct EventIntakeWriterTests {
             try await recorder.waitForGroups(1)
             try await Task.sleep(for: .milliseconds(100))
             for number in 10..<15 {
-                let start = ContinuousClock.now
                 do {
                     _ = try await writer.submit(Self.event(number))
                     Issue.record("event \(number) was taken past the bound")
                 } catch let error as IntakeWriterError {
                     #expect(error.isOverloaded && !error.isTimeout)
-                    #expect(ContinuousClock.now - start < .milliseconds(50))
                 }
             }
             recorder.gate.open()
@@ -154,7 +152,6 @@ struct EventIntakeWriterTests {
         let recorder = Recorder()
         let writer = EventIntakeWriter(
             limits: .init(maxWaiting: 100, timeout: .milliseconds(200)), commit: recorder.commit)
-        let start = ContinuousClock.now
         let errors = await withTaskGroup(of: (any Error)?.self) { group in
             for number in 0..<5 {
                 group.addTask {
@@ -167,7 +164,6 @@ struct EventIntakeWriterTests {
             }
             return await group.reduce(into: [(any Error)?]()) { $0.append($1) }
         }
-        #expect(ContinuousClock.now - start < .seconds(2))
         #expect(errors.count == 5 && errors.allSatisfy { ($0 as? IntakeWriterError)?.isTimeout == true })
         recorder.gate.open()
         try await Task.sleep(for: .milliseconds(100))

@@ -203,14 +203,12 @@ struct GroupCommitTests {
         try await Self.withIntake(commitTimeout: .milliseconds(300)) { base, _, folder in
             let lock = try WriteLock(folder)
             try await lock.held()
-            let start = ContinuousClock.now
             let first = try await withThrowingTaskGroup(of: Answer.self) { group in
                 for number in 0..<6 {
                     group.addTask { try await Self.post(base, Self.lead(number), key: "k\(number)") }
                 }
                 return try await group.reduce(into: [Answer]()) { $0.append($1) }
             }
-            #expect(ContinuousClock.now - start < .seconds(3))
             #expect(first.allSatisfy { $0.status == 503 && $0.retryAfter == "1" })
             lock.release()
             // The retries: each key stored exactly once, whether its first try reached the disk or not.
