@@ -13,18 +13,6 @@ struct HistoryCostTests {
         FileManager.default.temporaryDirectory.appendingPathComponent("baton-history-\(UUID().uuidString)").path
     }
 
-    /// A seeded generator, so a failing case can be replayed.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Stores `events` straight in one transaction: (case, time) in order.
     static func insert(_ store: RuntimeStore, _ events: [(String, Date)]) throws {
         try store.database.write { db in
@@ -53,7 +41,7 @@ struct HistoryCostTests {
 
     @Test(arguments: 0..<40)
     func pagingListsEveryCaseOnceNewestFirstWithTiesInTime(seed: Int) throws {
-        var random = Generator(state: UInt64(seed))
+        var random = SplitMix(seed: UInt64(seed))
         let store = try RuntimeStore(folder: Self.folder())
         // Few distinct times, so many cases open in the same millisecond; later events land on
         // random earlier cases, interleaved with new ones.
