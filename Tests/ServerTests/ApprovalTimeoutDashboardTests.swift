@@ -16,9 +16,7 @@ extension DashboardTests {
         try await DashboardTests.withDashboard { base, store, _, token in
             // The clock stands still here, so a rule of 0 minutes is due at once: one turn reminds,
             // the next escalates, the third does nothing.
-            var blueprint = try BlueprintFile.load(
-                path: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                    .appendingPathComponent("BlueprintTests/Golden/plumbing-contractor.blueprint.yaml").path)
+            var blueprint = try DashboardTests.plumbingBlueprint()
             blueprint.approvals.append(
                 ApprovalRule(
                     action: "email.send", when: "first_contact", approver: "owner",

@@ -13,6 +13,13 @@ import Testing
 /// The approvals dashboard over real HTTP on loopback: sign-in, CSRF, deciding, the email leaving.
 @Suite(.serialized)
 struct DashboardTests {
+    /// The plumbing example's golden blueprint, the one the dashboard tests add their rules to.
+    static func plumbingBlueprint() throws -> Blueprint {
+        try BlueprintFile.load(
+            path: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("BlueprintTests/Golden/plumbing-contractor.blueprint.yaml").path)
+    }
+
     /// Does not follow redirects, so a 303 and its Set-Cookie can be read.
     final class NoRedirects: NSObject, URLSessionTaskDelegate, Sendable {
         func urlSession(
@@ -55,9 +62,7 @@ struct DashboardTests {
         ).path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let store = try RuntimeStore(folder: folder, clock: { IntakeTests.now })
-        var blueprint = try BlueprintFile.load(
-            path: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .appendingPathComponent("BlueprintTests/Golden/plumbing-contractor.blueprint.yaml").path)
+        var blueprint = try Self.plumbingBlueprint()
         blueprint.approvals.append(
             ApprovalRule(
                 action: "email.send", when: "first_contact", approver: "owner",

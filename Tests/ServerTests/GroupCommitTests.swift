@@ -81,6 +81,8 @@ struct GroupCommitTests {
                 try? database.inDatabase { db in
                     try db.execute(sql: "BEGIN IMMEDIATE")
                     self.state.withLock { $0.held = true }
+                    // A dedicated thread, not the cooperative pool: it stands for another process's
+                    // long write, and polls until the test lets go.
                     while !self.state.withLock({ $0.release }) { usleep(2000) }
                     try db.execute(sql: "COMMIT")
                 }
