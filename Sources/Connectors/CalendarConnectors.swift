@@ -4,8 +4,9 @@ import Orchestrator
 
 /// The calendar connector a blueprint chooses by `connectors.calendar.kind`.
 public enum CalendarConnectors {
-    /// `builtin` (nil: the runtime's own calendar), `caldav` (`url`, `username`, `password`) or
-    /// `ics` (`url`: an http(s) feed or a file path).
+    /// `builtin` (nil: the runtime's own calendar), `caldav` (`url`, `username`, `password`,
+    /// `concurrency`: bookings in flight at once, 4) or `ics` (`url`: an http(s) feed or a file
+    /// path); both take `timeout_seconds` (30) for each request.
     public static func make(
         for blueprint: Blueprint, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> CalendarConnector? {
@@ -21,7 +22,7 @@ public enum CalendarConnectors {
             }
             return CalDAVCalendar(
                 collection: url, username: try settings.string("username"), password: try settings.string("password"),
-                timeZone: zone, timeout: timeout)
+                timeZone: zone, timeout: timeout, concurrency: try settings.integer("concurrency", or: 4))
         case "ics":
             return ICSFeedCalendar(
                 source: try settings.required("url"), username: try settings.string("username"),

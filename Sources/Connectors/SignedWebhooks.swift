@@ -27,8 +27,9 @@ public enum RequestSignature {
 }
 
 /// Posts events to the tools that accept webhooks, each signed with its hook's secret and carrying
-/// `Idempotency-Key`, so a retry is recognisable. 2xx: delivered; 408, 429, 5xx or no answer:
-/// retried with the dispatcher's backoff; any other 4xx: dead (the receiver refuses it).
+/// `Idempotency-Key`, so a retry is recognisable. 2xx: delivered; 408, 429, 5xx or no answer
+/// within the timeout: retried with the dispatcher's backoff; any other 4xx: dead (the receiver
+/// refuses it). At most `concurrency` posts are in flight at once.
 public struct SignedWebhooks: WebhookConnector {
     public struct Hook: Sendable {
         public let url: URL
@@ -38,11 +39,20 @@ public struct SignedWebhooks: WebhookConnector {
     public let hooks: [Hook]
     let http: HTTPExchange
     let clock: @Sendable () -> Date
+    /// Posts in flight at once, at most.
+    public let concurrency: Int
 
-    public init(hooks: [Hook], timeout: TimeInterval = 10, clock: @escaping @Sendable () -> Date = Date.init) {
+    /// - Parameters:
+    ///   - timeout: seconds each post may take, answer included.
+    ///   - concurrency: posts in flight at once, at most.
+    public init(
+        hooks: [Hook], timeout: TimeInterval = 10, concurrency: Int = 4,
+        clock: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.hooks = hooks
         self.http = HTTPExchange(username: nil, password: nil, timeout: timeout)
         self.clock = clock
+        self.concurrency = max(1, concurrency)
     }
 
     /// From `connectors.crm.settings.webhooks` (`url`, `secret` as `${env:NAME}`, `events`); nil without any.
@@ -66,33 +76,32 @@ public struct SignedWebhooks: WebhookConnector {
         return SignedWebhooks(hooks: hooks)
     }
 
-    public func deliver(_ posts: [WebhookPost]) -> [Int64: DeliveryOutcome] {
-        var outcomes: [Int64: DeliveryOutcome] = [:]
-        for post in posts {
-            guard hooks.indices.contains(post.hook) else {
-                outcomes[post.id] = .dead("webhook \(post.hook) is no longer in the blueprint")
-                continue
-            }
-            let hook = hooks[post.hook]
-            let body = Data(post.body.utf8)
-            do {
-                let answer = try http.send(
-                    "POST", hook.url,
-                    headers: [
-                        "Content-Type": "application/json", "Idempotency-Key": post.key,
-                        "X-Baton-Signature": RequestSignature.header(secret: hook.secret, body: body, at: clock()),
-                    ], body: body)
-                // Only the host goes into the outbox and the audit log: a hook's path is often its secret.
-                let place = "the webhook at \(hook.url.host ?? "?")"
-                switch answer.status {
-                case 200..<300: outcomes[post.id] = .delivered
-                case 408, 429, 500...: outcomes[post.id] = .retry("\(place) answered HTTP \(answer.status)")
-                default: outcomes[post.id] = .dead("\(place) refused it: HTTP \(answer.status)")
-                }
-            } catch {
-                outcomes[post.id] = .retry("the webhook at \(hook.url.host ?? "?") did not answer")
-            }
+    public func deliver(_ posts: [WebhookPost]) async -> [Int64: DeliveryOutcome] {
+        await BoundedTasks.outcomes(posts, atMost: concurrency) { post in [post.id: await deliver(post)] }
+    }
+
+    private func deliver(_ post: WebhookPost) async -> DeliveryOutcome {
+        guard hooks.indices.contains(post.hook) else {
+            return .dead("webhook \(post.hook) is no longer in the blueprint")
         }
-        return outcomes
+        let hook = hooks[post.hook]
+        let body = Data(post.body.utf8)
+        // Only the host goes into the outbox and the audit log: a hook's path is often its secret.
+        let place = "the webhook at \(hook.url.host ?? "?")"
+        do {
+            let answer = try await http.send(
+                "POST", hook.url,
+                headers: [
+                    "Content-Type": "application/json", "Idempotency-Key": post.key,
+                    "X-Baton-Signature": RequestSignature.header(secret: hook.secret, body: body, at: clock()),
+                ], body: body)
+            switch answer.status {
+            case 200..<300: return .delivered
+            case 408, 429, 500...: return .retry("\(place) answered HTTP \(answer.status)")
+            default: return .dead("\(place) refused it: HTTP \(answer.status)")
+            }
+        } catch {
+            return .retry("\(place) did not answer")
+        }
     }
 }

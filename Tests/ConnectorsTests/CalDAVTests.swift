@@ -51,15 +51,15 @@ struct CalDAVTests {
         return (peer, URL(string: "http://127.0.0.1:\(peer.port)/baton/calendar/")!)
     }
 
-    @Test func busyTimesAreReadAndABookedMeetingAppearsOnTheServerOnce() throws {
+    @Test func busyTimesAreReadAndABookedMeetingAppearsOnTheServerOnce() async throws {
         let folder = temporaryFolder("baton-caldav")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let (server, url) = try Self.server(folder)
         defer { server.stop() }
         let caldav = CalDAVCalendar(
             collection: url, username: "baton", password: "s3cret", timeZone: Self.edmonton, timeout: 10)
-        try caldav.check()
-        let busy = try caldav.busy(
+        try await caldav.check()
+        let busy = try await caldav.busy(
             from: Self.iso.date(from: "2026-03-01T00:00:00Z")!, to: Self.iso.date(from: "2026-03-15T00:00:00Z")!)
         #expect(
             busy.map { Self.iso.string(from: $0.start) } == [
@@ -72,28 +72,28 @@ struct CalDAVTests {
             id: 1, key: "7-scheduler-calendar.book-0", start: Self.iso.date(from: "2026-03-05T17:00:00Z")!,
             end: Self.iso.date(from: "2026-03-05T18:00:00Z")!, title: "Bow River Plumbing & Heating: Dana Lee",
             attendee: "dana@example.com", attendeeName: "Dana Lee")
-        #expect(caldav.book([appointment]) == [1: .delivered])
-        #expect(caldav.book([appointment]) == [1: .delivered])  // a retry finds the first (412), no second event
-        let stored = try HTTPExchange(username: "baton", password: "s3cret", timeout: 10)
+        #expect(await caldav.book([appointment]) == [1: .delivered])
+        #expect(await caldav.book([appointment]) == [1: .delivered])  // a retry finds the first (412), no second event
+        let stored = try await HTTPExchange(username: "baton", password: "s3cret", timeout: 10)
             .send("GET", url.appendingPathComponent("7-scheduler-calendar.book-0.ics"))
         #expect(stored.status == 200)
         #expect(stored.text.contains("SUMMARY:Bow River Plumbing & Heating: Dana Lee"))
         #expect(stored.text.contains("ATTENDEE;CN=Dana Lee:mailto:dana@example.com"))  // as the server keeps it
         #expect(stored.text.contains("UID:7-scheduler-calendar.book-0@baton.local"))
-        let after = try caldav.busy(
+        let after = try await caldav.busy(
             from: Self.iso.date(from: "2026-03-05T00:00:00Z")!, to: Self.iso.date(from: "2026-03-06T00:00:00Z")!)
         #expect(after.map { Self.iso.string(from: $0.start) } == ["2026-03-05T17:00:00Z"])
     }
 
-    @Test func wrongCredentialsAndAMissingCalendarAreSaidClearly() throws {
+    @Test func wrongCredentialsAndAMissingCalendarAreSaidClearly() async throws {
         let folder = temporaryFolder("baton-caldav")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let (server, url) = try Self.server(folder)
         defer { server.stop() }
         let wrong = CalDAVCalendar(
             collection: url, username: "baton", password: "nope", timeZone: Self.edmonton, timeout: 10)
-        #expect(throws: (any Error).self) { try wrong.check() }
-        do { try wrong.check() } catch {
+        await #expect(throws: (any Error).self) { try await wrong.check() }
+        do { try await wrong.check() } catch {
             #expect("\(error)".contains("HTTP 401 (check the calendar connector's username and password)"))
         }
         let missing = CalDAVCalendar(
@@ -101,14 +101,14 @@ struct CalDAVTests {
             password: "s3cret",
             timeZone: Self.edmonton, timeout: 10)
         do {
-            try missing.check()
+            try await missing.check()
             Issue.record("a missing calendar must not pass the check")
         } catch {
             #expect("\(error)".contains("HTTP 404 (no such calendar"))
         }
     }
 
-    @Test func theLeadFlowOffersTimesAroundTheServersBusyOnesAndBooksThere() throws {
+    @Test func theLeadFlowOffersTimesAroundTheServersBusyOnesAndBooksThere() async throws {
         let folder = temporaryFolder("baton-caldav-flow")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let (server, url) = try Self.server(folder)
@@ -117,7 +117,7 @@ struct CalDAVTests {
             collection: url, username: "baton", password: "s3cret", timeZone: Self.edmonton, timeout: 10)
         let store = try RuntimeStore(folder: folder + "/runtime", clock: { Self.monday })
         let blueprint = try SMTPDispatchTests.blueprint
-        #expect(try CalendarSync(store: store, calendar: caldav).refresh() == 4)  // the job and three Tuesdays
+        #expect(try await CalendarSync(store: store, calendar: caldav).refresh() == 4)  // the job and three Tuesdays
         let engine = Engine(blueprint: blueprint, store: store)
         let dispatcher = Dispatcher(
             store: store, blueprint: blueprint, email: EmlFolder(folder: folder + "/outbox"), calendar: caldav,
@@ -129,15 +129,15 @@ struct CalDAVTests {
                 "timeline": "asap",
             ],
             producer: "intake")
-        try engine.runUntilIdle()
+        try await engine.runUntilIdle()
         // 09:00 is too soon; 10:00–12:00 is the job on the server: 12:00, 13:00, 14:00 are offered.
         let offered = try #require(try store.context(caseID: "lead-1").notes["scheduler"]?["slots"])
         #expect(offered == "2026-03-02T19:00:00Z,2026-03-02T20:00:00Z,2026-03-02T21:00:00Z")
         try store.submit(
             type: "booking.requested", caseID: "lead-1", payload: ["start": "2026-03-02T20:00:00Z"], producer: "intake")
-        try engine.runUntilIdle()
-        try dispatcher.dispatch()
-        let day = try caldav.busy(
+        try await engine.runUntilIdle()
+        try await dispatcher.dispatch()
+        let day = try await caldav.busy(
             from: Self.iso.date(from: "2026-03-02T00:00:00Z")!, to: Self.iso.date(from: "2026-03-03T07:00:00Z")!)
         #expect(day.map { Self.iso.string(from: $0.start) } == ["2026-03-02T17:00:00Z", "2026-03-02T20:00:00Z"])
         #expect(try store.bookings().map(\.start) == [Self.iso.date(from: "2026-03-02T20:00:00Z")!])

@@ -101,7 +101,7 @@ struct ICalendarTests {
         }
     }
 
-    @Test func aFeedFileIsReadAsBusyTimesAndAMissingOneIsSaid() throws {
+    @Test func aFeedFileIsReadAsBusyTimesAndAMissingOneIsSaid() async throws {
         let folder = temporaryFolder("baton-ics")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try """
@@ -116,11 +116,11 @@ struct ICalendarTests {
 
         """.write(toFile: folder + "/office.ics", atomically: true, encoding: .utf8)
         let feed = ICSFeedCalendar(source: folder + "/office.ics", timeZone: Self.edmonton)
-        let busy = try feed.busy(
+        let busy = try await feed.busy(
             from: Self.iso.date(from: "2026-03-02T00:00:00Z")!, to: Self.iso.date(from: "2026-03-03T00:00:00Z")!)
         #expect(busy.map { Self.iso.string(from: $0.start) } == ["2026-03-02T17:00:00Z"])
         do {
-            _ = try ICSFeedCalendar(source: folder + "/missing.ics", timeZone: Self.edmonton).busy(
+            _ = try await ICSFeedCalendar(source: folder + "/missing.ics", timeZone: Self.edmonton).busy(
                 from: Date(), to: Date())
             Issue.record("a missing calendar file must be an error")
         } catch {

@@ -25,7 +25,7 @@ struct SMTPConnectorTests {
             date: Date(timeIntervalSince1970: 1_772_467_200))
     }
 
-    @Test func messagesArriveWithTheirHeadersAndBothParts() throws {
+    @Test func messagesArriveWithTheirHeadersAndBothParts() async throws {
         let folder = temporaryFolder("baton-smtp")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let server = try LoopbackPeer("smtp_server.py", ["--folder", folder])
@@ -33,7 +33,7 @@ struct SMTPConnectorTests {
         let body =
             "Bonjour Zoé, merci — voici nos disponibilités.\n.a line that starts with a dot\n\nBook one here: https://book.baton.local/lead-1\n\nBow River"
         let connector = SMTPConnector(host: "127.0.0.1", port: server.port, timeout: 10)
-        let outcomes = connector.deliver([
+        let outcomes = await connector.deliver([
             Self.email(1, to: "zoe@example.com", subject: "Votre demande à Bow River 🙂", text: body),
             Self.email(2, to: "dana@example.com"),
         ])
@@ -60,13 +60,13 @@ struct SMTPConnectorTests {
         #expect(messages[1]["mail_options"] as? [String] == [])  // plain ASCII needs no 8BITMIME
     }
 
-    @Test func aRefusedRecipientIsDeadADeferredOneWaitsAndTheRestStillGo() throws {
+    @Test func aRefusedRecipientIsDeadADeferredOneWaitsAndTheRestStillGo() async throws {
         let folder = temporaryFolder("baton-smtp")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let server = try LoopbackPeer(
             "smtp_server.py", ["--folder", folder, "--reject", "nobody@example.com", "--defer", "busy@example.com"])
         defer { server.stop() }
-        let outcomes = SMTPConnector(host: "127.0.0.1", port: server.port, timeout: 10).deliver([
+        let outcomes = await SMTPConnector(host: "127.0.0.1", port: server.port, timeout: 10).deliver([
             Self.email(1, to: "nobody@example.com"), Self.email(2, to: "busy@example.com"),
             Self.email(3, to: "dana@example.com"),
         ])
@@ -76,8 +76,8 @@ struct SMTPConnectorTests {
         #expect(try Self.received(folder).map { $0["to"] as? String } == ["dana@example.com"])
     }
 
-    @Test func noServerMeansTryAgainLater() {
-        let outcomes = SMTPConnector(host: "127.0.0.1", port: LoopbackPeer.freePort(), timeout: 5).deliver([
+    @Test func noServerMeansTryAgainLater() async {
+        let outcomes = await SMTPConnector(host: "127.0.0.1", port: LoopbackPeer.freePort(), timeout: 5).deliver([
             Self.email(1, to: "dana@example.com")
         ])
         guard case .retry(let reason) = outcomes[1] else {
@@ -87,7 +87,7 @@ struct SMTPConnectorTests {
         #expect(reason.contains("cannot reach 127.0.0.1"))
     }
 
-    @Test func startTLSAndAuthenticationWithAPrivateCertificate() throws {
+    @Test func startTLSAndAuthenticationWithAPrivateCertificate() async throws {
         let folder = temporaryFolder("baton-smtp")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let (certificate, key) = try Self.selfSignedCertificate(in: folder)
@@ -97,13 +97,13 @@ struct SMTPConnectorTests {
         var connector = SMTPConnector(
             host: "localhost", port: server.port, tls: .required, username: "baton", password: "s3cret",
             trustedCertificates: certificate, timeout: 10)
-        #expect(connector.deliver([Self.email(1, to: "dana@example.com")]) == [1: .delivered])
+        #expect(await connector.deliver([Self.email(1, to: "dana@example.com")]) == [1: .delivered])
         let message = try #require(try Self.received(folder + "/mail").first)
         #expect(message["tls"] as? Bool == true)
         #expect(message["authenticated"] as? Bool == true)
         // A wrong password: nothing sent, tried again later (the settings may be fixed meanwhile).
         connector.password = "wrong"
-        guard case .retry(let reason) = connector.deliver([Self.email(2, to: "dana@example.com")])[2] else {
+        guard case .retry(let reason) = await connector.deliver([Self.email(2, to: "dana@example.com")])[2] else {
             Issue.record("a refused login must be retried")
             return
         }
@@ -111,7 +111,7 @@ struct SMTPConnectorTests {
         // A certificate nobody vouches for: no TLS, nothing sent in the clear either.
         connector.password = "s3cret"
         connector.trustedCertificates = nil
-        guard case .retry(let untrusted) = connector.deliver([Self.email(3, to: "dana@example.com")])[3] else {
+        guard case .retry(let untrusted) = await connector.deliver([Self.email(3, to: "dana@example.com")])[3] else {
             Issue.record("an untrusted certificate must stop the send")
             return
         }

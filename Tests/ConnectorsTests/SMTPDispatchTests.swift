@@ -21,14 +21,11 @@ struct SMTPDispatchTests {
         }
     }
 
-    @Test func anOutageIsRetriedAndAfterRecoveryEachReplyArrivesOnce() throws {
-        let folder = temporaryFolder("baton-smtp-outage")
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let port = LoopbackPeer.freePort()
-        let clock = Clock()
+    /// `count` leads through the engine: each queues a CRM update and a reply (and a webhook post
+    /// when the blueprint has a `lead.qualified` webhook).
+    static func leads(_ count: Int, blueprint: Blueprint, folder: String, clock: Clock) async throws -> RuntimeStore {
         let store = try RuntimeStore(folder: folder + "/runtime", clock: { clock.now })
-        let blueprint = try Self.blueprint
-        for n in 1...3 {
+        for n in 1...count {
             try store.submit(
                 type: "lead.received", caseID: "lead-\(n)",
                 payload: [
@@ -36,29 +33,39 @@ struct SMTPDispatchTests {
                     "timeline": "asap",
                 ], producer: "intake")
         }
-        try Engine(blueprint: blueprint, store: store).runUntilIdle()
+        try await Engine(blueprint: blueprint, store: store).runUntilIdle()
+        return store
+    }
+
+    @Test func anOutageIsRetriedAndAfterRecoveryEachReplyArrivesOnce() async throws {
+        let folder = temporaryFolder("baton-smtp-outage")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let port = LoopbackPeer.freePort()
+        let clock = Clock()
+        let blueprint = try Self.blueprint
+        let store = try await Self.leads(3, blueprint: blueprint, folder: folder, clock: clock)
         let dispatcher = Dispatcher(
             store: store, blueprint: blueprint, email: SMTPConnector(host: "127.0.0.1", port: port, timeout: 5),
             from: "Bow River <office@bowriver.example>")
 
         // The server is down: the CRM updates go, the three replies wait with a backoff.
-        #expect(try dispatcher.dispatch() == 3)
+        #expect(try await dispatcher.dispatch() == 3)
         var replies = try store.outbox().filter { $0.action == "email.send" }
         #expect(replies.allSatisfy { $0.status == .queued && $0.attempts == 1 && $0.nextAttemptAt != nil })
         #expect(replies.allSatisfy { $0.lastError?.contains("cannot reach 127.0.0.1:\(port)") == true })
         clock.now += 31
-        #expect(try dispatcher.dispatch() == 0)  // still down on the second attempt
+        #expect(try await dispatcher.dispatch() == 0)  // still down on the second attempt
         #expect(try store.outbox().filter { $0.action == "email.send" }.allSatisfy { $0.attempts == 2 })
 
         // It comes back: after the backoff each reply is sent, once; later runs send nothing more.
         let server = try LoopbackPeer("smtp_server.py", ["--folder", folder + "/mail", "--port", "\(port)"])
         defer { server.stop() }
         clock.now += 30
-        #expect(try dispatcher.dispatch() == 0)  // not due yet: the second failure set a minute
+        #expect(try await dispatcher.dispatch() == 0)  // not due yet: the second failure set a minute
         clock.now += 60
-        #expect(try dispatcher.dispatch() == 3)
+        #expect(try await dispatcher.dispatch() == 3)
         clock.now += 7200
-        #expect(try dispatcher.dispatch() == 0)
+        #expect(try await dispatcher.dispatch() == 0)
         replies = try store.outbox().filter { $0.action == "email.send" }
         #expect(replies.allSatisfy { $0.status == .sent && $0.attempts == 3 })
         let received = try SMTPConnectorTests.received(folder + "/mail")

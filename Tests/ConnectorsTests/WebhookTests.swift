@@ -8,7 +8,7 @@ import Testing
 /// Outgoing webhooks, signed, against a small receiver on loopback.
 @Suite(.serialized)
 struct WebhookTests {
-    @Test func aSubscribedEventIsPostedSignedRetriedAfterA500AndDeliveredOnce() throws {
+    @Test func aSubscribedEventIsPostedSignedRetriedAfterA500AndDeliveredOnce() async throws {
         let folder = temporaryFolder("baton-webhook")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let receiver = try LoopbackPeer(
@@ -32,17 +32,17 @@ struct WebhookTests {
                 "name": "Dana", "email": "dana@example.com", "budget": "4000", "city": "Calgary", "timeline": "asap",
             ],
             producer: "intake")
-        try Engine(blueprint: blueprint, store: store).runUntilIdle()
+        try await Engine(blueprint: blueprint, store: store).runUntilIdle()
         let dispatcher = Dispatcher(
             store: store, blueprint: blueprint, email: EmlFolder(folder: folder + "/outbox"),
             webhooks: SignedWebhooks(hooks: hooks.hooks, clock: { clock.now }), from: "office@example.com")
-        try dispatcher.dispatch()
+        try await dispatcher.dispatch()
         let post = try #require(try store.outbox().first { $0.action == "webhook.post" })
         #expect(post.status == .queued && post.attempts == 1)  // the receiver answered 500: tried again later
         clock.now += 31
-        try dispatcher.dispatch()
+        try await dispatcher.dispatch()
         clock.now += 3600
-        try dispatcher.dispatch()
+        try await dispatcher.dispatch()
         #expect(try store.outbox().first { $0.action == "webhook.post" }?.status == .sent)
 
         let requests = try String(contentsOfFile: folder + "/requests.log", encoding: .utf8).split(separator: "\n").map

@@ -9,28 +9,32 @@ import Orchestrator
 /// (time-range filtered, the multistatus answer parsed with an XML parser, each event's iCalendar
 /// read by ``ICalendar``), bookings made by PUT of a VEVENT whose UID is the action's idempotency
 /// key, with `If-None-Match: *` so a second attempt finds the first instead of doubling it.
+/// Bookings go at most `concurrency` at a time, each request bounded by the timeout.
 public struct CalDAVCalendar: CalendarConnector {
     /// The calendar collection, e.g. `https://dav.example.com/office/calendar/`.
     public let collection: URL
     let http: HTTPExchange
     let timeZone: TimeZone
+    /// Requests in flight at once, at most (`concurrency` in the settings; 4).
+    public let concurrency: Int
 
     public init(
         collection: URL, username: String? = nil, password: String? = nil, timeZone: TimeZone,
-        timeout: TimeInterval = 30
+        timeout: TimeInterval = 30, concurrency: Int = 4
     ) {
         self.collection = collection.absoluteString.hasSuffix("/") ? collection : collection.appendingPathComponent("")
         self.http = HTTPExchange(username: username, password: password, timeout: timeout)
         self.timeZone = timeZone
+        self.concurrency = max(1, concurrency)
     }
 
     /// Checks that the collection exists, the credentials work and it is a calendar (PROPFIND).
-    public func check() throws {
+    public func check() async throws {
         let body = """
             <?xml version="1.0" encoding="utf-8"?>
             <D:propfind xmlns:D="DAV:"><D:prop><D:resourcetype/><D:displayname/></D:prop></D:propfind>
             """
-        let answer = try http.send(
+        let answer = try await http.send(
             "PROPFIND", collection, headers: ["Depth": "0", "Content-Type": "application/xml; charset=utf-8"],
             body: Data(body.utf8))
         guard answer.status == 207 else { throw CalDAVError(status: answer.status, doing: "PROPFIND", at: collection) }
@@ -41,7 +45,7 @@ public struct CalDAVCalendar: CalendarConnector {
         }
     }
 
-    public func busy(from: Date, to: Date) throws -> [DateInterval] {
+    public func busy(from: Date, to: Date) async throws -> [DateInterval] {
         let body = """
             <?xml version="1.0" encoding="utf-8"?>
             <C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
@@ -51,7 +55,7 @@ public struct CalDAVCalendar: CalendarConnector {
               </C:comp-filter></C:comp-filter></C:filter>
             </C:calendar-query>
             """
-        let answer = try http.send(
+        let answer = try await http.send(
             "REPORT", collection, headers: ["Depth": "1", "Content-Type": "application/xml; charset=utf-8"],
             body: Data(body.utf8))
         guard answer.status == 207 else { throw CalDAVError(status: answer.status, doing: "REPORT", at: collection) }
@@ -60,26 +64,27 @@ public struct CalDAVCalendar: CalendarConnector {
         }.sorted { $0.start < $1.start }
     }
 
-    public func book(_ appointments: [Appointment]) -> [Int64: DeliveryOutcome] {
-        var outcomes: [Int64: DeliveryOutcome] = [:]
-        for appointment in appointments {
-            let url = collection.appendingPathComponent("\(appointment.uid).ics")
-            do {
-                let answer = try http.send(
-                    "PUT", url, headers: ["Content-Type": "text/calendar; charset=utf-8", "If-None-Match": "*"],
-                    body: Data(Self.event(appointment).utf8))
-                switch answer.status {
-                case 200..<300, 412: outcomes[appointment.id] = .delivered  // 412: booked by an earlier attempt
-                case 401, 403, 408, 429, 500...:
-                    outcomes[appointment.id] = .retry("\(CalDAVError(status: answer.status, doing: "PUT", at: url))")
-                default:
-                    outcomes[appointment.id] = .dead("\(CalDAVError(status: answer.status, doing: "PUT", at: url))")
-                }
-            } catch {
-                outcomes[appointment.id] = .retry("\(error)")
-            }
+    public func book(_ appointments: [Appointment]) async -> [Int64: DeliveryOutcome] {
+        await BoundedTasks.outcomes(appointments, atMost: concurrency) { appointment in
+            [appointment.id: await book(appointment)]
         }
-        return outcomes
+    }
+
+    private func book(_ appointment: Appointment) async -> DeliveryOutcome {
+        let url = collection.appendingPathComponent("\(appointment.uid).ics")
+        do {
+            let answer = try await http.send(
+                "PUT", url, headers: ["Content-Type": "text/calendar; charset=utf-8", "If-None-Match": "*"],
+                body: Data(Self.event(appointment).utf8))
+            switch answer.status {
+            case 200..<300, 412: return .delivered  // 412: booked by an earlier attempt
+            case 401, 403, 408, 429, 500...:
+                return .retry("\(CalDAVError(status: answer.status, doing: "PUT", at: url))")
+            default: return .dead("\(CalDAVError(status: answer.status, doing: "PUT", at: url))")
+            }
+        } catch {
+            return .retry("\(error)")
+        }
     }
 
     /// The appointment as an iCalendar VEVENT.

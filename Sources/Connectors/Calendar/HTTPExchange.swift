@@ -5,8 +5,9 @@ import Synchronization
     import FoundationNetworking
 #endif
 
-/// One HTTP request sent and answered synchronously (the dispatcher and the calendar sync run on
-/// their own thread), with basic authentication and a timeout.
+/// One HTTP request sent and answered through URLSession's async API, with basic (or bearer)
+/// authentication and a timeout on the whole exchange: a server that accepts the connection and
+/// never answers costs `timeout` seconds and an error, never a blocked thread.
 struct HTTPExchange: Sendable {
     let username: String?
     let password: String?
@@ -14,13 +15,13 @@ struct HTTPExchange: Sendable {
     /// A bearer token instead of a user name and password.
     var bearer: String? = nil
 
-    struct Answer {
+    struct Answer: Sendable {
         let status: Int
         let body: Data
         var text: String { String(decoding: body, as: UTF8.self) }
     }
 
-    func send(_ method: String, _ url: URL, headers: [String: String] = [:], body: Data? = nil) throws -> Answer {
+    func send(_ method: String, _ url: URL, headers: [String: String] = [:], body: Data? = nil) async throws -> Answer {
         var request = URLRequest(url: url, timeoutInterval: timeout)
         request.httpMethod = method
         request.httpBody = body
@@ -31,35 +32,53 @@ struct HTTPExchange: Sendable {
             let credentials = Data("\(username):\(password)".utf8).base64EncodedString()
             request.setValue("Basic \(credentials)", forHTTPHeaderField: "Authorization")
         }
-        let result = Mutex<Result<Answer, Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        let task = Self.session.dataTask(with: request) { data, response, error in
-            result.withLock {
-                if let error {
-                    $0 = .failure(error)
-                } else {
-                    $0 = .success(Answer(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: data ?? Data()))
-                }
-            }
-            done.signal()
+        // Marks the request, so the session's delegate can say whether this one was challenged.
+        let exchange = UUID().uuidString
+        request.setValue(exchange, forHTTPHeaderField: Self.exchangeHeader)
+        defer { _ = Self.refuser.challenged(exchange) }
+        let timeout = timeout
+        let outcome: Result<(Data, URLResponse), Error>
+        do {
+            // URLSession's own timeout is an idle timeout between bytes; the race bounds the whole exchange.
+            outcome = .success(
+                try await withThrowingTaskGroup(of: (Data, URLResponse).self) { group in
+                    group.addTask { [request] in try await Self.session.data(for: request) }
+                    group.addTask {
+                        try await Task.sleep(for: .seconds(timeout + 1))
+                        throw Deadline()
+                    }
+                    defer { group.cancelAll() }
+                    return try await group.next()!
+                })
+        } catch {
+            outcome = .failure(error)
         }
-        task.resume()
-        if done.wait(timeout: .now() + timeout + 1) == .timedOut {
-            task.cancel()
-            throw HTTPExchangeError("\(method) \(url.absoluteString): no answer within \(Int(timeout)) s")
-        }
-        switch result.withLock({ $0 })! {
-        case .success(let answer): return answer
-        case .failure where Self.refuser.challenged(task.taskIdentifier):
+        switch outcome {
+        case .success(let (data, response)):
+            return Answer(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: data)
+        case .failure where Self.refuser.challenged(exchange):
             // The challenge refused below: the server would not take these credentials.
             return Answer(status: 401, body: Data())
+        case .failure(let error) where error is Deadline || (error as? URLError)?.code == .timedOut:
+            throw HTTPExchangeError("\(method) \(url.absoluteString): no answer within \(Self.seconds(timeout)) s")
         case .failure(let error):
             throw HTTPExchangeError("\(method) \(url.absoluteString): \(error.localizedDescription)")
         }
     }
+
+    /// The exchange's own deadline passed.
+    private struct Deadline: Error {}
+
+    /// `30`, or `0.5`: a timeout as people write it.
+    static func seconds(_ interval: TimeInterval) -> String {
+        interval.rounded() == interval ? String(Int(interval)) : String(interval)
+    }
 }
 
 extension HTTPExchange {
+    /// The header that names a request to the challenge refuser (sent to the server too: harmless).
+    static let exchangeHeader = "X-Baton-Exchange"
+
     /// A session that meets authentication challenges by refusing them: the credentials go in the
     /// request's header, so a challenge means they were refused (the shared session would wait
     /// on a challenge it cannot meet). A refused challenge ends the task; it reads as HTTP 401.
@@ -67,15 +86,18 @@ extension HTTPExchange {
     static let session = URLSession(configuration: .ephemeral, delegate: refuser, delegateQueue: nil)
 
     final class ChallengeRefuser: NSObject, URLSessionTaskDelegate, Sendable {
-        private let tasks = Mutex<Set<Int>>([])
+        private let exchanges = Mutex<Set<String>>([])
 
-        func challenged(_ task: Int) -> Bool { tasks.withLock { $0.remove(task) != nil } }
+        /// Whether the request marked `exchange` was challenged (and forgets it).
+        func challenged(_ exchange: String) -> Bool { exchanges.withLock { $0.remove(exchange) != nil } }
 
         func urlSession(
             _ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
             completionHandler: @escaping @Sendable (URLSession.AuthChallengeDisposition, URLCredential?) -> Void
         ) {
-            _ = tasks.withLock { $0.insert(task.taskIdentifier) }
+            if let exchange = task.originalRequest?.value(forHTTPHeaderField: HTTPExchange.exchangeHeader) {
+                _ = exchanges.withLock { $0.insert(exchange) }
+            }
             completionHandler(.cancelAuthenticationChallenge, nil)
         }
     }

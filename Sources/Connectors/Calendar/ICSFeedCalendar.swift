@@ -17,10 +17,10 @@ public struct ICSFeedCalendar: CalendarConnector {
         self.timeZone = timeZone
     }
 
-    public func busy(from: Date, to: Date) throws -> [DateInterval] {
+    public func busy(from: Date, to: Date) async throws -> [DateInterval] {
         let text: String
         if source.hasPrefix("http://") || source.hasPrefix("https://"), let url = URL(string: source) {
-            let answer = try http.send("GET", url)
+            let answer = try await http.send("GET", url)
             guard answer.status == 200 else { throw ConnectorError("GET \(source): HTTP \(answer.status)") }
             text = answer.text
         } else {

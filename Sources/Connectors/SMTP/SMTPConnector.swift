@@ -2,7 +2,8 @@ import Foundation
 import NIOSSL
 import Orchestrator
 
-/// Sends the dispatcher's emails to an SMTP server (RFC 5321), one connection per batch: EHLO,
+/// Sends the dispatcher's emails to an SMTP server (RFC 5321), a batch shared among at most
+/// `connections` connections (4), each with a timeout on every exchange: EHLO,
 /// STARTTLS where offered (or required), AUTH PLAIN or LOGIN, then MAIL, RCPT and DATA for each
 /// message, RSET after a refused one. A 4xx reply, no connection or a timeout leaves the message
 /// to be retried; a 5xx reply to the message dead-letters it. Every message carries the
@@ -22,15 +23,20 @@ public struct SMTPConnector: EmailConnector {
     public var password: String?
     /// A PEM file of certificate authorities to trust besides the system's (a private server).
     public var trustedCertificates: String?
-    /// Seconds to wait for the connection and for each reply.
+    /// Seconds each exchange may take: the connection, the greeting, each command (or the message
+    /// data) and its reply. A server that goes quiet costs this much, then its emails are retried.
     public var timeout: TimeInterval
     /// The name Baton gives in EHLO.
     public var heloName: String
+    /// Connections open at once, at most: a batch is shared among them, in order within each.
+    public var connections: Int
 
     public init(
         host: String, port: Int = 587, tls: TLSMode = .whenOffered, username: String? = nil, password: String? = nil,
-        trustedCertificates: String? = nil, timeout: TimeInterval = 30, heloName: String = "baton.localhost"
+        trustedCertificates: String? = nil, timeout: TimeInterval = 30, heloName: String = "baton.localhost",
+        connections: Int = 4
     ) {
+        self.connections = max(1, connections)
         self.host = host
         self.port = port
         self.tls = tls
@@ -43,7 +49,7 @@ public struct SMTPConnector: EmailConnector {
 
     /// From the blueprint's `connectors.email.settings`: `host`, `port` (587), `tls`
     /// (`when_offered`, `required`, `never`), `username` and `password` (as `${env:NAME}`),
-    /// `ca_file`, `timeout_seconds` (30).
+    /// `ca_file`, `timeout_seconds` (30, for each exchange), `connections` (4 at most at once).
     public init(settings: ConnectorSettings) throws {
         let mode = try settings.string("tls") ?? TLSMode.whenOffered.rawValue
         guard let tls = TLSMode(rawValue: mode) else {
@@ -53,86 +59,94 @@ public struct SMTPConnector: EmailConnector {
             host: try settings.required("host"), port: try settings.integer("port", or: 587), tls: tls,
             username: try settings.string("username"), password: try settings.string("password"),
             trustedCertificates: try settings.string("ca_file"),
-            timeout: TimeInterval(try settings.integer("timeout_seconds", or: 30)))
+            timeout: TimeInterval(try settings.integer("timeout_seconds", or: 30)),
+            connections: try settings.integer("connections", or: 4))
         if username != nil && password == nil {
             throw ConnectorError("connectors.email.settings has a username but no password")
         }
     }
 
-    public func deliver(_ emails: [OutgoingEmail]) -> [Int64: DeliveryOutcome] {
+    public func deliver(_ emails: [OutgoingEmail]) async -> [Int64: DeliveryOutcome] {
         guard !emails.isEmpty else { return [:] }
-        var outcomes: [Int64: DeliveryOutcome] = [:]
-        let session: SMTPSession
-        do {
-            session = try open()
-        } catch {
-            // Nothing was sent: everything waits for the next attempt (after five, the dispatcher gives up).
-            return Dictionary(uniqueKeysWithValues: emails.map { ($0.id, .retry("\(error)")) })
+        // One slice of the batch per connection, in order within a slice.
+        let count = min(max(1, connections), emails.count)
+        let slices = (0..<count).map { first in
+            Array(stride(from: first, to: emails.count, by: count).map { emails[$0] })
         }
-        defer { session.close() }
-        for (index, email) in emails.enumerated() {
-            do {
-                try send(email, over: session)
-                outcomes[email.id] = .delivered
-            } catch let error as SMTPError {
-                outcomes[email.id] = error.isPermanent ? .dead("\(error)") : .retry("\(error)")
-                guard case .reply = error, (try? session.command("RSET", expect: [250])) != nil else {
-                    // The connection is gone: the rest wait for the next attempt.
-                    for rest in emails[(index + 1)...] { outcomes[rest.id] = .retry("\(error)") }
-                    break
+        return await BoundedTasks.outcomes(Array(slices.indices), atMost: count) { slice in
+            await deliver(overOneConnection: slices[slice])
+        }
+    }
+
+    /// Sends `emails` one after another over one connection.
+    private func deliver(overOneConnection emails: [OutgoingEmail]) async -> [Int64: DeliveryOutcome] {
+        var outcomes: [Int64: DeliveryOutcome] = [:]
+        do {
+            outcomes = try await SMTPSession.with(host: host, port: port, timeout: timeout) { session in
+                try await open(session)
+                var outcomes: [Int64: DeliveryOutcome] = [:]
+                for (index, email) in emails.enumerated() {
+                    do {
+                        try await send(email, over: session)
+                        outcomes[email.id] = .delivered
+                    } catch let error as SMTPError {
+                        outcomes[email.id] = error.isPermanent ? .dead("\(error)") : .retry("\(error)")
+                        guard case .reply = error, (try? await session.command("RSET", expect: [250])) != nil else {
+                            // The connection is gone: the rest wait for the next attempt.
+                            for rest in emails[(index + 1)...] { outcomes[rest.id] = .retry("\(error)") }
+                            break
+                        }
+                    } catch {
+                        outcomes[email.id] = .retry("\(error)")
+                    }
                 }
-            } catch {
-                outcomes[email.id] = .retry("\(error)")
+                return outcomes
             }
+        } catch {
+            // Not connected, greeted, secured or authenticated: nothing was sent, everything waits for
+            // the next attempt (after five, the dispatcher gives up).
+            return Dictionary(uniqueKeysWithValues: emails.map { ($0.id, .retry("\(error)")) })
         }
         return outcomes
     }
 
-    /// Connects, greets, secures and authenticates.
-    private func open() throws -> SMTPSession {
-        let session = try SMTPSession.open(host: host, port: port, timeout: timeout)
-        do {
-            try session.hello(heloName)
-            var secured = false
-            if tls != .never && session.offers("STARTTLS") {
-                var configuration = TLSConfiguration.makeClientConfiguration()
-                if let trustedCertificates {
-                    configuration.additionalTrustRoots = [.file(trustedCertificates)]
-                }
-                let context = try NIOSSLContext(configuration: configuration)
-                let isAddress = host.allSatisfy { $0.isNumber || $0 == "." || $0 == ":" }
-                try session.startTLS(
-                    context: context, serverHostname: isAddress ? nil : host, heloName: heloName)
-                secured = true
-            } else if tls == .required {
-                throw SMTPError.unsupported("\(host) does not offer STARTTLS, and the connector requires TLS")
+    /// Greets, secures and authenticates.
+    private func open(_ session: SMTPSession) async throws {
+        try await session.hello(heloName)
+        var secured = false
+        if tls != .never && session.offers("STARTTLS") {
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            if let trustedCertificates {
+                configuration.additionalTrustRoots = [.file(trustedCertificates)]
             }
-            if let username, let password {
-                // A password goes in the clear only when asked for (`tls: never`) or to this machine.
-                guard secured || tls == .never || Self.isLoopback(host) else {
-                    throw SMTPError.unsupported(
-                        "\(host) offers no STARTTLS: the password is not sent in the clear (set tls: never to allow it)"
-                    )
-                }
-                try authenticate(session, username, password)
+            let context = try NIOSSLContext(configuration: configuration)
+            let isAddress = host.allSatisfy { $0.isNumber || $0 == "." || $0 == ":" }
+            try await session.startTLS(context: context, serverHostname: isAddress ? nil : host, heloName: heloName)
+            secured = true
+        } else if tls == .required {
+            throw SMTPError.unsupported("\(host) does not offer STARTTLS, and the connector requires TLS")
+        }
+        if let username, let password {
+            // A password goes in the clear only when asked for (`tls: never`) or to this machine.
+            guard secured || tls == .never || Self.isLoopback(host) else {
+                throw SMTPError.unsupported(
+                    "\(host) offers no STARTTLS: the password is not sent in the clear (set tls: never to allow it)"
+                )
             }
-            return session
-        } catch {
-            session.close()
-            throw error
+            try await authenticate(session, username, password)
         }
     }
 
-    private func authenticate(_ session: SMTPSession, _ username: String, _ password: String) throws {
+    private func authenticate(_ session: SMTPSession, _ username: String, _ password: String) async throws {
         let mechanisms = session.authMechanisms
         func base64(_ text: String) -> String { Data(text.utf8).base64EncodedString() }
         if mechanisms.contains("PLAIN") {
-            try session.command(
+            try await session.command(
                 "AUTH PLAIN " + base64("\0\(username)\0\(password)"), expect: [235], shownAs: "AUTH PLAIN")
         } else if mechanisms.contains("LOGIN") {
-            try session.command("AUTH LOGIN", expect: [334])
-            try session.command(base64(username), expect: [334], shownAs: "AUTH LOGIN (user name)")
-            try session.command(base64(password), expect: [235], shownAs: "AUTH LOGIN (password)")
+            try await session.command("AUTH LOGIN", expect: [334])
+            try await session.command(base64(username), expect: [334], shownAs: "AUTH LOGIN (user name)")
+            try await session.command(base64(password), expect: [235], shownAs: "AUTH LOGIN (password)")
         } else {
             throw SMTPError.unsupported(
                 "\(host) offers no AUTH PLAIN or LOGIN\(mechanisms.isEmpty ? "" : " (it offers \(mechanisms.joined(separator: ", ")))")"
@@ -140,16 +154,16 @@ public struct SMTPConnector: EmailConnector {
         }
     }
 
-    private func send(_ email: OutgoingEmail, over session: SMTPSession) throws {
+    private func send(_ email: OutgoingEmail, over session: SMTPSession) async throws {
         let eightBit = session.offers("8BITMIME")
         let message = MIMEMessage(email).text(eightBit: eightBit)
         let needsEightBit = message.utf8.contains { $0 >= 0x80 }
-        try session.command(
+        try await session.command(
             "MAIL FROM:<\(Self.address(email.from))>\(needsEightBit ? " BODY=8BITMIME" : "")", expect: [250])
-        try session.command("RCPT TO:<\(Self.address(email.to))>", expect: [250, 251])
-        try session.command("DATA", expect: [354])
-        try session.write(Self.dotStuffed(message) + ".\r\n")
-        _ = try session.expect(250, after: "DATA (the message)")
+        try await session.command("RCPT TO:<\(Self.address(email.to))>", expect: [250, 251])
+        try await session.command("DATA", expect: [354])
+        try await session.write(Self.dotStuffed(message) + ".\r\n", for: "DATA (the message)")
+        _ = try await session.expect(250, after: "DATA (the message)")
     }
 
     static func isLoopback(_ host: String) -> Bool {

@@ -4,6 +4,9 @@ import NIOCore
 struct SMTPResponse: Sendable, Equatable {
     let code: Int
     let lines: [String]
+    /// Whether more bytes had already arrived behind it (the client never pipelines, so a server
+    /// has no reason to send any: after STARTTLS's 220 they would be injected).
+    var followedByMore = false
 
     /// The reply's text, lines joined.
     var text: String { lines.joined(separator: " ") }
@@ -28,7 +31,8 @@ struct SMTPResponseDecoder: ByteToMessageDecoder {
         let continues = bytes.count > 3 && bytes[3] == UInt8(ascii: "-")
         lines.append(bytes.count > 4 ? String(decoding: bytes[4...], as: UTF8.self) : "")
         if !continues {
-            context.fireChannelRead(wrapInboundOut(SMTPResponse(code: code, lines: lines)))
+            context.fireChannelRead(
+                wrapInboundOut(SMTPResponse(code: code, lines: lines, followedByMore: buffer.readableBytes > 0)))
             lines = []
         }
         return .continue

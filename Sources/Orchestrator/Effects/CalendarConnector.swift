@@ -37,7 +37,8 @@ public struct Appointment: Sendable, Equatable {
 /// agents look for free times, and bookings are made on it. The built-in calendar needs none.
 public protocol CalendarConnector: Sendable {
     /// Busy times overlapping `from..<to`.
-    func busy(from: Date, to: Date) throws -> [DateInterval]
-    /// Books each appointment; returns each one's outcome by outbox id.
-    func book(_ appointments: [Appointment]) -> [Int64: DeliveryOutcome]
+    func busy(from: Date, to: Date) async throws -> [DateInterval]
+    /// Books each appointment; returns each one's outcome by outbox id (a server that does not
+    /// answer in time gives `.retry`).
+    func book(_ appointments: [Appointment]) async -> [Int64: DeliveryOutcome]
 }

@@ -16,9 +16,11 @@ public struct CalendarSync: Sendable {
     /// Reads the busy times from now to `days` ahead and replaces the ones read before; returns how
     /// many there are.
     @discardableResult
-    public func refresh() throws -> Int {
+    public func refresh() async throws -> Int {
         let now = store.clock()
-        return try store.replaceExternalBusy(
-            calendar.busy(from: now.addingTimeInterval(-86400), to: now.addingTimeInterval(Double(days) * 86400)))
+        // Read first, outside any transaction; then replaced in one short write.
+        let busy = try await calendar.busy(
+            from: now.addingTimeInterval(-86400), to: now.addingTimeInterval(Double(days) * 86400))
+        return try store.replaceExternalBusy(busy)
     }
 }

@@ -54,12 +54,15 @@ public struct Dispatcher: Sendable {
     }
 
     /// Dispatches up to `limit` queued actions that are due, oldest first; returns how many were
-    /// sent. The emails go to the connector first, as one batch, then one transaction records the
-    /// CRM updates, the sent items and the failures.
+    /// sent. Three steps, and no transaction is open while a connector works: a short read of the
+    /// due items; the emails, the bookings and the webhook posts handed to their connectors side by
+    /// side (each connector bounds its own concurrency and times out its own requests, so a silent
+    /// SMTP server delays only the emails); then one short write transaction records the CRM
+    /// updates, the sent items and the failures (a timeout is a failure: retried after the backoff).
     @discardableResult
-    public func dispatch(limit: Int = 512) throws -> Int {
+    public func dispatch(limit: Int = 512) async throws -> Int {
         let now = store.clock()
-        let queued = try store.database.read {
+        let queued = try await store.database.read {
             try OutboxItem.filter(Column("status") == OutboxItem.Status.queued.rawValue)
                 .filter(Column("next_attempt_at") == nil || Column("next_attempt_at") <= now)
                 .order(Column("id")).limit(limit).fetchAll($0)
@@ -120,20 +123,20 @@ public struct Dispatcher: Sendable {
             }
             emails.append(Self.outgoing(item, payload, from: from, at: now, origin: store.installID))
         }
-        let booked =
-            calendar?.book(appointments) ?? Dictionary(uniqueKeysWithValues: appointments.map { ($0.id, .delivered) })
-        let posted = webhooks?.deliver(posts) ?? [:]
-        for (id, outcome) in email.deliver(emails).merging(booked, uniquingKeysWith: { first, _ in first })
-            .merging(posted, uniquingKeysWith: { first, _ in first })
-        {
+        async let mailed = send(emails)
+        async let booked = book(appointments)
+        async let posted = post(posts)
+        let outcomes = await [mailed, booked, posted]
+        for (id, outcome) in outcomes.joined() {
             switch outcome {
             case .delivered: break
             case .retry(let reason): failures[id] = reason
             case .dead(let reason): hopeless[id] = reason
             }
         }
-        var sent = 0
-        try store.database.write { db in
+        let (failed, dead) = (failures, hopeless)
+        return try await store.database.write { [held, payloads] db in
+            var sent = 0
             for var item in queued {
                 if let rule = held[item.id!] {
                     try ApprovalRecord(
@@ -150,11 +153,11 @@ public struct Dispatcher: Sendable {
                     continue
                 }
                 item.attempts += 1
-                if let reason = hopeless[item.id!] {
+                if let reason = dead[item.id!] {
                     try settle(&item, .dead, reason, audit: "dead", "\(item.action): \(reason)", db, at: now)
                     continue
                 }
-                if let failure = failures[item.id!] {
+                if let failure = failed[item.id!] {
                     item.lastError = failure
                     if item.attempts >= Self.maxAttempts {
                         item.status = .dead
@@ -201,8 +204,26 @@ public struct Dispatcher: Sendable {
                 .execute(arguments: [now, item.caseID, item.agent, "\(item.action) \(item.idempotencyKey)"])
                 sent += 1
             }
+            return sent
         }
-        return sent
+    }
+
+    /// The emails through the email connector (none: nothing to wait for).
+    private func send(_ emails: [OutgoingEmail]) async -> [Int64: DeliveryOutcome] {
+        emails.isEmpty ? [:] : await email.deliver(emails)
+    }
+
+    /// The bookings on the outside calendar; without one they live in the built-in calendar only.
+    private func book(_ appointments: [Appointment]) async -> [Int64: DeliveryOutcome] {
+        guard let calendar, !appointments.isEmpty else {
+            return Dictionary(uniqueKeysWithValues: appointments.map { ($0.id, .delivered) })
+        }
+        return await calendar.book(appointments)
+    }
+
+    private func post(_ posts: [WebhookPost]) async -> [Int64: DeliveryOutcome] {
+        guard let webhooks, !posts.isEmpty else { return [:] }
+        return await webhooks.deliver(posts)
     }
 
     /// The meeting a `calendar.book` action asks for (`start` and `end` in ISO 8601), if valid.

@@ -15,7 +15,8 @@ public struct WebhookPost: Sendable, Equatable {
 
 /// Posts webhooks (module `Connectors`: signed with HMAC-SHA256 like the intake's requests).
 public protocol WebhookConnector: Sendable {
-    func deliver(_ posts: [WebhookPost]) -> [Int64: DeliveryOutcome]
+    /// Posts each one; returns each one's outcome by outbox id (no answer in time gives `.retry`).
+    func deliver(_ posts: [WebhookPost]) async -> [Int64: DeliveryOutcome]
 }
 
 /// The blueprint's outgoing webhooks: `connectors.crm.settings.webhooks`, a list of

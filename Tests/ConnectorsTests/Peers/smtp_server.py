@@ -11,6 +11,7 @@ package reads from them, plus the envelope and the session's TLS and AUTH state)
   --reject ADDRESS         answer RCPT TO for ADDRESS with 550 (permanent)
   --defer ADDRESS          answer RCPT TO for ADDRESS with 451 (temporary)
   --port N                 listen on N (default: a free port)
+  --log FILE               also append {"event": "message", "message_id": …} for each message, a JSON line
 """
 import argparse
 import asyncio
@@ -28,8 +29,8 @@ from peer_support import unblock_signals, wait_for_the_test
 
 
 class Store:
-    def __init__(self, folder, reject, defer):
-        self.folder, self.reject, self.defer = folder, reject, defer
+    def __init__(self, folder, reject, defer, log=None):
+        self.folder, self.reject, self.defer, self.log = folder, reject, defer, log
         self.count = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -67,6 +68,9 @@ class Store:
         }
         with open(base + ".json", "w") as f:
             json.dump(summary, f)
+        if self.log:
+            with open(self.log, "a") as f:
+                f.write(json.dumps({"event": "message", "message_id": summary["message_id"]}) + "\n")
         return "250 2.0.0 stored"
 
 
@@ -80,6 +84,7 @@ def main():
     parser.add_argument("--tls", nargs=2)
     parser.add_argument("--reject", action="append", default=[])
     parser.add_argument("--defer", action="append", default=[])
+    parser.add_argument("--log")
     args = parser.parse_args()
     os.makedirs(args.folder, exist_ok=True)
     port = args.port
@@ -103,7 +108,7 @@ def main():
             return AuthResult(success=ok, handled=False)
 
         options.update(authenticator=authenticator, auth_required=True, auth_require_tls=bool(args.tls))
-    controller = Controller(Store(args.folder, set(args.reject), set(args.defer)), hostname="127.0.0.1",
+    controller = Controller(Store(args.folder, set(args.reject), set(args.defer), args.log), hostname="127.0.0.1",
                             port=port, server_hostname="localhost", **options)
     controller.start()
     print(f"PORT {port}", flush=True)
