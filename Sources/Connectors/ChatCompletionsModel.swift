@@ -16,12 +16,12 @@ public struct ChatCompletionsModel: LanguageModel {
         self.http = HTTPExchange(username: nil, password: nil, timeout: timeout, bearer: apiKey)
     }
 
-    public func complete(system: String, user: String) throws -> String {
+    public func complete(system: String, user: String) async throws -> String {
         let request: [String: Any] = [
             "model": name, "temperature": 0, "response_format": ["type": "json_object"],
             "messages": [["role": "system", "content": system], ["role": "user", "content": user]],
         ]
-        let answer = try http.send(
+        let answer = try await http.send(
             "POST", url.appendingPathComponent("v1/chat/completions"), headers: ["Content-Type": "application/json"],
             body: try JSONSerialization.data(withJSONObject: request))
         guard answer.status == 200 else { throw ConnectorError("the model answered HTTP \(answer.status)") }

@@ -6,7 +6,7 @@ import Scoring
 /// `baton-bench`: measures Baton's hot paths and prints figures. Run it in a release build:
 /// `swift run -c release baton-bench score`.
 @main
-struct BatonBench: ParsableCommand {
+struct BatonBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baton-bench",
         abstract: "Benchmarks for Baton (use a release build: swift run -c release baton-bench …).",

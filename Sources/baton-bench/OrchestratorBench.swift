@@ -9,7 +9,7 @@ import Synchronization
 
 extension BatonBench {
     /// `baton-bench orchestrator`: the four-step lead flow with every commit synced to disk.
-    struct OrchestratorRun: ParsableCommand {
+    struct OrchestratorRun: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "orchestrator",
             abstract:
@@ -39,9 +39,11 @@ extension BatonBench {
         @Option(help: ArgumentHelp("Days the --history leads are spread over.", valueName: "days"))
         var historyDays = 30
 
-        func run() throws {
+        func run() async throws {
             let blueprint = try demoBlueprint()
-            if let history { return try HistoryRun(blueprint: blueprint, leads: history, days: historyDays).run() }
+            if let history {
+                return try await HistoryRun(blueprint: blueprint, leads: history, days: historyDays).run()
+            }
             var folders: [String] = []
             defer { for folder in folders { try? FileManager.default.removeItem(atPath: folder) } }
 
@@ -50,8 +52,8 @@ extension BatonBench {
             // store (and page cache) is gone before the latency run.
             let folder = try Self.temporaryFolder()
             folders.append(folder)
-            try throughputRun(blueprint, folder: folder)
-            let latencies = try latencyRun(blueprint, folder: try Self.temporaryFolder(), folders: &folders)
+            try await throughputRun(blueprint, folder: folder)
+            let latencies = try await latencyRun(blueprint, folder: try Self.temporaryFolder(), folders: &folders)
 
             func percentile(_ p: Double) -> Double {
                 latencies.isEmpty ? .nan : latencies[min(latencies.count - 1, Int(p * Double(latencies.count - 1)))]
@@ -66,7 +68,7 @@ extension BatonBench {
         }
 
         /// Leads waiting, through the four agents, then dispatched; prints the figures.
-        private func throughputRun(_ blueprint: Blueprint, folder: String) throws {
+        private func throughputRun(_ blueprint: Blueprint, folder: String) async throws {
             let store = try RuntimeStore(folder: folder)
             let intakeStart = DispatchTime.now().uptimeNanoseconds
             for i in 0..<leads {
@@ -77,10 +79,10 @@ extension BatonBench {
             let dispatcher = Dispatcher(
                 store: store, blueprint: blueprint, emailFolder: folder + "/outbox", from: "bench@localhost")
             let start = DispatchTime.now().uptimeNanoseconds
-            let events = try engine.runUntilIdle(batchSize: Self.batch)
+            let events = try await engine.runUntilIdle(batchSize: Self.batch)
             let queued = DispatchTime.now().uptimeNanoseconds
             var sent = 0
-            while case let batch = try dispatcher.dispatch(), batch > 0 { sent += batch }
+            while case let batch = try await dispatcher.dispatch(), batch > 0 { sent += batch }
             let end = DispatchTime.now().uptimeNanoseconds
             let replies = try FileManager.default.contentsOfDirectory(atPath: folder + "/outbox").count
             func perSecond(_ from: UInt64, _ to: UInt64) -> Double { Double(leads) / (Double(to - from) / 1e9) }
@@ -118,7 +120,7 @@ extension BatonBench {
 
         /// A producer thread offers `rate` leads a second (each its own synced commit) while the engine
         /// runs; a lead's latency ends when the batch that queued its reply has committed.
-        private func latencyRun(_ blueprint: Blueprint, folder: String, folders: inout [String]) throws -> [Double] {
+        private func latencyRun(_ blueprint: Blueprint, folder: String, folders: inout [String]) async throws -> [Double] {
             folders.append(folder)
             let consumerStore = try RuntimeStore(folder: folder)
             let producerStore = try RuntimeStore(folder: folder)
@@ -144,7 +146,7 @@ extension BatonBench {
             var lastSeen: Int64 = 0
             let deadline = Date().addingTimeInterval(seconds + 30)
             while latencies.count < total && Date() < deadline {
-                let processed = try engine.processBatch(limit: Self.batch)
+                let processed = try await engine.processBatch(limit: Self.batch)
                 let committed = DispatchTime.now().uptimeNanoseconds
                 for item in try consumerStore.outbox(after: lastSeen) {
                     lastSeen = item.id!
@@ -153,8 +155,8 @@ extension BatonBench {
                     }
                     latencies.append(Double(committed - start) / 1e6)
                 }
-                try dispatcher.dispatch()
-                if processed == 0 { Thread.sleep(forTimeInterval: 0.001) }
+                try await dispatcher.dispatch()
+                if processed == 0 { try await Task.sleep(for: .milliseconds(1)) }
             }
             return latencies.sorted()
         }

@@ -15,7 +15,7 @@ struct HistoryRun {
     /// Timed repetitions of each figure (after one untimed warm-up); the median is printed.
     static let repetitions = 15
 
-    func run() throws {
+    func run() async throws {
         var folders: [String] = []
         defer { for folder in folders { try? FileManager.default.removeItem(atPath: folder) } }
         func folder() throws -> String {
@@ -39,11 +39,11 @@ struct HistoryRun {
             type: "lead.received", caseID: "template-lead", payload: BatonBench.OrchestratorRun.lead, producer: "intake"
         )
         clock.withLock { $0 += 2 }
-        try Engine(blueprint: blueprint, store: template).runUntilIdle()
+        try await Engine(blueprint: blueprint, store: template).runUntilIdle()
         clock.withLock { $0 += 18 }
         let dispatcher = Dispatcher(
             store: template, blueprint: blueprint, emailFolder: templateFolder + "/outbox", from: "bench@localhost")
-        while try dispatcher.dispatch() > 0 {}
+        while try await dispatcher.dispatch() > 0 {}
 
         let empty = try RuntimeStore(folder: try folder())
         let historyFolder = try folder()
@@ -60,38 +60,38 @@ struct HistoryRun {
         )
 
         var figures: [(String, Double, Double, String)] = []
-        func compare(_ name: String, target: String = "", _ measure: (RuntimeStore) throws -> Void) throws {
-            figures.append((name, try median(empty, measure), try median(full, measure), target))
+        func compare(_ name: String, target: String = "", _ measure: (RuntimeStore) async throws -> Void) async throws {
+            figures.append((name, try await median(empty, measure), try await median(full, measure), target))
         }
         var newLead = 0
-        try compare("reply to a new lead (stored, then through the agents to the reply queued)", target: "within 2x") {
+        try await compare("reply to a new lead (stored, then through the agents to the reply queued)", target: "within 2x") {
             store in
             newLead += 1
             try store.submit(
                 type: "lead.received", caseID: "new-\(newLead)", payload: BatonBench.OrchestratorRun.lead,
                 producer: "intake")
-            try Engine(blueprint: blueprint, store: store).runUntilIdle()
+            try await Engine(blueprint: blueprint, store: store).runUntilIdle()
         }
-        try compare("/metrics text", target: "under 100 ms") { _ = try RuntimeMetrics.prometheus($0) }
-        try compare("kpis (the last 24 hours, as `baton kpis`)", target: "within 2x") {
+        try await compare("/metrics text", target: "under 100 ms") { _ = try RuntimeMetrics.prometheus($0) }
+        try await compare("kpis (the last 24 hours, as `baton kpis`)", target: "within 2x") {
             _ = try KPIs.measure($0, blueprint: blueprint, from: Date().addingTimeInterval(-86_400))
         }
-        try compare("daily report, today", target: "within 2x") {
+        try await compare("daily report, today", target: "within 2x") {
             _ = try DailyReport($0, blueprint: blueprint, day: Date()).markdown
         }
-        try compare("daily report, a full day of history (\(leads / max(1, days)) leads)", target: "under 500 ms") {
+        try await compare("daily report, a full day of history (\(leads / max(1, days)) leads)", target: "under 500 ms") {
             _ = try DailyReport($0, blueprint: blueprint, day: busyDay).markdown
         }
-        try compare("kpis over that full day of history") {
+        try await compare("kpis over that full day of history") {
             _ = try KPIs.measure($0, blueprint: blueprint, from: busyDay.addingTimeInterval(-43_200), to: today)
         }
-        try compare("cases list, first page of 10", target: "within 2x") { _ = try $0.cases(limit: 10) }
-        try compare(
+        try await compare("cases list, first page of 10", target: "within 2x") { _ = try $0.cases(limit: 10) }
+        try await compare(
             "cases list, first page of 50 (the empty store has only the new leads above)", target: "under 100 ms"
         ) {
             _ = try $0.cases(limit: 50)
         }
-        try compare("cases list, a page deep in the history", target: "under 100 ms") { store in
+        try await compare("cases list, a page deep in the history", target: "under 100 ms") { store in
             var page = try store.cases(limit: 50)
             // Far down: the cursor of the page that starts at about the middle of the history.
             if let next = page.next, let id = Int64(next) { page = try store.cases(limit: 50, after: String(id / 2)) }
@@ -104,12 +104,12 @@ struct HistoryRun {
         }
     }
 
-    private func median(_ store: RuntimeStore, _ measure: (RuntimeStore) throws -> Void) throws -> Double {
-        try measure(store)
+    private func median(_ store: RuntimeStore, _ measure: (RuntimeStore) async throws -> Void) async throws -> Double {
+        try await measure(store)
         var times: [Double] = []
         for _ in 0..<Self.repetitions {
             let start = DispatchTime.now().uptimeNanoseconds
-            try measure(store)
+            try await measure(store)
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         }
         return times.sorted()[times.count / 2]

@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// `baton`: from a ten-minute assessment to a running agent system.
 @main
-struct Baton: ParsableCommand {
+struct Baton: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baton",
         abstract: "Assess a small business's weekly workflows for AI automation.",

@@ -23,14 +23,31 @@ func printError(_ text: String) {
 func reportingFailures(_ body: () throws -> Void) throws {
     do {
         try body()
-    } catch let failure as Failure {
-        printError("baton: \(failure.description)")
-        throw ExitCode(failure.code)
-    } catch let exit as ExitCode {
-        throw exit
     } catch {
+        throw exitCode(for: error)
+    }
+}
+
+/// Runs an async command body, turning ``Failure`` and library errors into a message and an exit code.
+func reportingFailures(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch {
+        throw exitCode(for: error)
+    }
+}
+
+/// Says what went wrong on stderr; the exit code that goes with it.
+private func exitCode(for error: any Error) -> ExitCode {
+    switch error {
+    case let failure as Failure:
+        printError("baton: \(failure.description)")
+        return ExitCode(failure.code)
+    case let exit as ExitCode:
+        return exit
+    default:
         printError("baton: \(error)")
-        throw ExitCode(1)
+        return ExitCode(1)
     }
 }
 

@@ -3,17 +3,18 @@ import AssessmentFlow
 import Blueprint
 import Connectors
 import Diagnostics
-import Dispatch
 import Foundation
+import Logging
+import Mail
 import Orchestrator
 import Questionnaire
 import Reports
 import Server
-import Synchronization
+import ServiceLifecycle
 import TerminalUI
 
 /// `baton run BLUEPRINT`: boots the agent system in the foreground.
-struct RunCommand: ParsableCommand {
+struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run an agent system from its blueprint, in the foreground (Ctrl-C stops it cleanly).",
@@ -54,8 +55,8 @@ struct RunCommand: ParsableCommand {
         guard maxEventAttempts >= 1 else { throw ValidationError("--max-event-attempts must be 1 or more") }
     }
 
-    func run() throws {
-        try reportingFailures {
+    func run() async throws {
+        try await reportingFailures {
             let loaded: Blueprint
             do {
                 loaded = try BlueprintFile.load(path: blueprint)
@@ -84,7 +85,7 @@ struct RunCommand: ParsableCommand {
                 from = try EmailConnectors.sender(for: loaded)
                 calendar = try CalendarConnectors.make(for: loaded)
                 refreshMinutes = try CalendarConnectors.refreshMinutes(for: loaded)
-                try (calendar as? CalDAVCalendar)?.check()
+                try await (calendar as? CalDAVCalendar)?.check()
             } catch let error as ConnectorError {
                 throw Failure("\(error)\nfix the blueprint's connectors section, or set the variable, then run again")
             } catch {
@@ -96,109 +97,113 @@ struct RunCommand: ParsableCommand {
             }
             let dispatcher = Dispatcher(
                 store: store, blueprint: loaded, email: email, calendar: calendar, webhooks: webhooks, from: from)
-            let sync = calendar.map { CalendarSync(store: store, calendar: $0) }
-            var nextSync = Date.distantPast
-            let stop = StopFlag()
-            for signalNumber in [SIGINT, SIGTERM] {
-                signal(signalNumber, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-                source.setEventHandler { stop.set() }
-                source.resume()
-                stop.keep(source)
-            }
             let templates = try PackLocator.locateFolder("templates").map { folder in
                 do { return try DailyReportTemplates(folder: folder) } catch { throw Failure("\(error)") }
             }
             let reports = DailyReportJob(
                 blueprint: loaded, store: store, folder: (runtime.folder as NSString).appendingPathComponent("reports"),
                 render: { report in try templates?.render(report.templateValues) ?? [("md", report.markdown)] })
-            // The HTTP intake, beside the loop; a server that cannot start stops the run, with why.
-            let serverFailure = Mutex<String?>(nil)
-            var server: Task<Void, Never>?
-            if !once, let intake = try Self.intake(loaded, listen: listen) {
-                if let closed = intake.closedBecause { log(closed) }
-                let app = IntakeServer(
-                    store: store, settings: intake,
-                    reportsFolder: (runtime.folder as NSString).appendingPathComponent("reports")
-                ).application { port in
-                    log(
-                        "intake listening on http://\(intake.host):\(port)/v1/events; approvals dashboard at /approvals (sign in with `baton approvals token`); /healthz, /metrics"
-                    )
-                }
-                server = Task {
-                    do { try await app.run() } catch {
-                        serverFailure.withLock {
-                            $0 = "the intake cannot listen on \(intake.host):\(intake.port): \(error)"
-                        }
-                        stop.set()
-                    }
-                }
+            if once {
+                try await Self.drain(engine, dispatcher, reports)
+                return Self.log("idle; done")
             }
-            defer { server?.cancel() }
-            log(
+            let engineWakeup = Wakeup()
+            let dispatcherWakeup = Wakeup()
+            var services: [any Service] = [
+                EngineService(engine: engine, wakeup: engineWakeup, committed: dispatcherWakeup, log: Self.log),
+                DispatcherService(dispatcher: dispatcher, wakeup: dispatcherWakeup, log: Self.log),
+                SchedulerService(
+                    jobs: Self.clockJobs(loaded, store, reports, calendar, refreshMinutes), clock: store.clock, log: Self.log),
+            ]
+            if let intake = try Self.intake(loaded, listen: listen) {
+                if let closed = intake.closedBecause { Self.log(closed) }
+                services.append(
+                    IntakeServer(
+                        store: store, settings: intake,
+                        reportsFolder: (runtime.folder as NSString).appendingPathComponent("reports"),
+                        onAccepted: { engineWakeup.signal() }
+                    ).application { port in
+                        Self.log(
+                            "intake listening on http://\(intake.host):\(port)/v1/events; approvals dashboard at /approvals (sign in with `baton approvals token`); /healthz, /metrics"
+                        )
+                    })
+            }
+            Self.log(
                 "running \(loaded.business.name): \(loaded.agents.count) agents; data in \(runtime.folder); emails to \(EmailConnectors.describe(email)); busy times from \(CalendarConnectors.describe(calendar))"
             )
-            while !stop.isSet {
-                if let sync, Date() >= nextSync {
+            var logger = Logger(label: "baton.run")
+            logger.logLevel = .critical
+            var configuration = ServiceGroupConfiguration(
+                services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger)
+            // Past this, what is still running is cancelled: SIGTERM stops `baton run` within 5 s.
+            configuration.maximumGracefulShutdownDuration = .seconds(4)
+            let group = ServiceGroup(configuration: configuration)
+            do {
+                try await group.run()
+            } catch let error as ServiceGroupError {
+                throw Failure("the runtime stopped: \(error)")
+            } catch {
+                // A service that fails ends the run (the intake cannot listen, say), with why.
+                throw Failure("\(error)")
+            }
+            Self.log("stopped; waiting events stay queued for the next run")
+        }
+    }
+
+    /// `--once`: processes every waiting event and dispatches its effects until nothing is left.
+    private static func drain(_ engine: Engine, _ dispatcher: Dispatcher, _ reports: DailyReportJob) async throws {
+        while true {
+            let processed = try await engine.processBatch(limit: 256)
+            let sent = try await dispatcher.dispatch()
+            if processed > 0 || sent > 0 { log("processed \(processed) events, dispatched \(sent) actions") }
+            if processed == 0 && sent == 0 { break }
+        }
+        if let report = try reports.runIfDue() { log("wrote the daily report \(report)") }
+    }
+
+    /// The clock's jobs: the outside calendar every `refreshMinutes`, approval timeouts and the
+    /// daily report's time checked every 15 s.
+    private static func clockJobs(
+        _ blueprint: Blueprint, _ store: RuntimeStore, _ reports: DailyReportJob, _ calendar: CalendarConnector?,
+        _ refreshMinutes: Int
+    ) -> [Schedule.Job: (every: TimeInterval, work: SchedulerService.Work)] {
+        var jobs: [Schedule.Job: (every: TimeInterval, work: SchedulerService.Work)] = [
+            .approvalTimeouts: (
+                15,
+                {
+                    let acted = try Approvals(store: store).applyTimeouts(blueprint)
+                    return acted == 0
+                        ? nil : "\(acted) approval timeouts acted on: reminded, escalated or rejected (see `baton audit`)"
+                }
+            ),
+            .dailyReport: (15, { try reports.runIfDue().map { "wrote the daily report \($0)" } }),
+        ]
+        if let calendar {
+            let sync = CalendarSync(store: store, calendar: calendar)
+            jobs[.calendarRefresh] = (
+                Double(refreshMinutes) * 60,
+                { @Sendable in
                     // A calendar that cannot be read keeps the last busy times it gave; said, not fatal.
                     do {
-                        log("read \(try sync.refresh()) busy times from \(CalendarConnectors.describe(calendar))")
+                        return "read \(try await sync.refresh()) busy times from \(CalendarConnectors.describe(calendar))"
                     } catch {
-                        log("could not read the calendar (keeping the last busy times): \(error)")
+                        return "could not read the calendar (keeping the last busy times): \(error)"
                     }
-                    nextSync = Date().addingTimeInterval(Double(refreshMinutes) * 60)
                 }
-                let processed = try engine.processBatch(limit: 256)
-                let sent = try dispatcher.dispatch()
-                if let report = try reports.runIfDue() { log("wrote the daily report \(report)") }
-                let timedOut = try Approvals(store: store).applyTimeouts(loaded)
-                if timedOut > 0 {
-                    log("\(timedOut) approval timeouts acted on: reminded, escalated or rejected (see `baton audit`)")
-                }
-                if processed > 0 || sent > 0 { log("processed \(processed) events, dispatched \(sent) actions") }
-                if processed == 0 && sent == 0 {
-                    if once { break }
-                    Thread.sleep(forTimeInterval: 0.05)
-                }
-            }
-            if let failure = serverFailure.withLock({ $0 }) { throw Failure(failure) }
-            log(stop.isSet ? "stopped; waiting events stay queued for the next run" : "idle; done")
+            )
         }
+        return jobs
     }
 
     private static func intake(_ blueprint: Blueprint, listen: String?) throws -> IntakeSettings? {
         do { return try IntakeSettings.from(blueprint, listen: listen) } catch { throw Failure("\(error)") }
     }
 
-    private func log(_ message: String) {
+    private static func log(_ message: String) {
         let stamp = ISO8601DateFormatter().string(from: Date())
         // Log lines quote events from outside (a webhook's fields, a mail's subject): shown, not obeyed.
         FileHandle.standardError.write(Data("\(stamp) \(TerminalText.safe(message))\n".utf8))
     }
 }
 
-/// Set from a signal handler, read by the run loop.
-final class StopFlag: @unchecked Sendable {
-    // @unchecked: `flag` and `sources` are only touched under `lock`.
-    private let lock = NSLock()
-    private var flag = false
-    private var sources: [DispatchSourceSignal] = []
-
-    var isSet: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return flag
-    }
-
-    func set() {
-        lock.lock()
-        flag = true
-        lock.unlock()
-    }
-
-    func keep(_ source: DispatchSourceSignal) {
-        lock.lock()
-        sources.append(source)
-        lock.unlock()
-    }
-}

@@ -6,7 +6,7 @@ import Testing
 
 /// The approver hears of a waiting approval by email, with a link to it.
 struct ApprovalNoticeTests {
-    @Test func theApproverGetsAnEmailWithALinkAndTheLeadsFirstContactIsUntouched() throws {
+    @Test func theApproverGetsAnEmailWithALinkAndTheLeadsFirstContactIsUntouched() async throws {
         var b = try LeadFlowTests.blueprint()
         b.approvals.append(
             LeadFlowTests.firstRepliesWait)
@@ -15,9 +15,9 @@ struct ApprovalNoticeTests {
         let r = try LeadFlowTests.runtime(b)
         defer { try? FileManager.default.removeItem(atPath: r.folder) }
         try r.store.submit(type: "lead.received", caseID: "lead-1", payload: LeadFlowTests.lead, producer: "intake")
-        try r.engine.runUntilIdle()
+        try await r.engine.runUntilIdle()
         let approval = try #require(try Approvals(store: r.store).pending().first)
-        try r.dispatcher.dispatch()
+        try await r.dispatcher.dispatch()
         let notice = try #require(try r.store.outbox().first { $0.idempotencyKey == "notice-\(approval.id!)" })
         #expect(notice.status == .sent && notice.action == "notice.send")
         let mail = try String(contentsOfFile: r.folder + "/outbox/notice-\(approval.id!).eml", encoding: .utf8)
@@ -29,14 +29,14 @@ struct ApprovalNoticeTests {
         #expect(try KPIs.measure(r.store, blueprint: b).leadsAnswered == 0)
     }
 
-    @Test func anApproverWithoutAnAddressGetsNoEmail() throws {
+    @Test func anApproverWithoutAnAddressGetsNoEmail() async throws {
         var b = try LeadFlowTests.blueprint()
         b.approvals.append(
             LeadFlowTests.firstRepliesWait)
         let r = try LeadFlowTests.runtime(b)
         defer { try? FileManager.default.removeItem(atPath: r.folder) }
         try r.store.submit(type: "lead.received", caseID: "lead-1", payload: LeadFlowTests.lead, producer: "intake")
-        try r.engine.runUntilIdle()
+        try await r.engine.runUntilIdle()
         #expect(try r.store.outbox().allSatisfy { $0.action != "notice.send" })
     }
 }

@@ -58,37 +58,37 @@ struct ApprovalTimeoutTests {
     }
 
     /// Submits a lead and runs the engine: one approval waits, and its notice is sent.
-    static func waitingApproval(_ r: Runtime) throws -> ApprovalRecord {
+    static func waitingApproval(_ r: Runtime) async throws -> ApprovalRecord {
         let (store, engine, dispatcher) = try r.open()
         try store.submit(type: "lead.received", caseID: "lead-1", payload: LeadFlowTests.lead, producer: "intake")
-        try engine.runUntilIdle()
-        try dispatcher.dispatch()
+        try await engine.runUntilIdle()
+        try await dispatcher.dispatch()
         return try #require(try Approvals(store: store).pending().first)
     }
 
     /// One turn of `baton run`'s clock jobs on a freshly opened store (a restart each time): the
     /// timeouts, then the dispatcher. Returns the steps taken.
     @discardableResult
-    static func tick(_ r: Runtime) throws -> Int {
+    static func tick(_ r: Runtime) async throws -> Int {
         let (store, _, dispatcher) = try r.open()
         let taken = try Approvals(store: store).applyTimeouts(r.blueprint)
-        try dispatcher.dispatch()
+        try await dispatcher.dispatch()
         return taken
     }
 
-    @Test func aRemindRuleRemindsTheApproverOnceAndOnlyOnce() throws {
+    @Test func aRemindRuleRemindsTheApproverOnceAndOnlyOnce() async throws {
         let r = try Self.runtime(timeout: Timeout(after: "4h", then: "remind"))
         defer { try? FileManager.default.removeItem(atPath: r.folder) }
-        let approval = try Self.waitingApproval(r)
+        let approval = try await Self.waitingApproval(r)
         let id = approval.id!
         let before = try r.emails().count
 
         r.clock.now = approval.createdAt.addingTimeInterval(4 * Self.hour - 1)
-        #expect(try Self.tick(r) == 0)
+        #expect(try await Self.tick(r) == 0)
         #expect(try r.emails().count == before)
 
         r.clock.now = approval.createdAt.addingTimeInterval(4 * Self.hour)
-        #expect(try Self.tick(r) == 1)
+        #expect(try await Self.tick(r) == 1)
         let reminder = try #require(try r.emails()["timeout-\(id)-remind.eml"])
         #expect(reminder.contains("To: dana@bowriver.example\r\n"))
         #expect(reminder.contains("Subject: Reminder: scheduler still waits for you on email.send (#\(id))"))
@@ -97,7 +97,7 @@ struct ApprovalTimeoutTests {
         // Restarts and later turns, days on: nothing more, and the approval still waits.
         for hours: Double in [4, 5, 8, 30, 168] {
             r.clock.now = approval.createdAt.addingTimeInterval(hours * Self.hour)
-            #expect(try Self.tick(r) == 0)
+            #expect(try await Self.tick(r) == 0)
         }
         #expect(try r.emails().count == before + 1)
         let (store, _, _) = try r.open()
@@ -114,23 +114,23 @@ struct ApprovalTimeoutTests {
         #expect(lines.map(\.detail) == ["#\(id) email.send unanswered after 4h: reminded dana@bowriver.example"])
     }
 
-    @Test func anEscalateRuleRemindsTheApproverThenTellsTheRulesPersonOnce() throws {
+    @Test func anEscalateRuleRemindsTheApproverThenTellsTheRulesPersonOnce() async throws {
         let r = try Self.runtime(approver: "staff", timeout: Timeout(after: "4h", then: "escalate", to: "owner"))
         defer { try? FileManager.default.removeItem(atPath: r.folder) }
-        let approval = try Self.waitingApproval(r)
+        let approval = try await Self.waitingApproval(r)
         let id = approval.id!
 
         r.clock.now = approval.createdAt.addingTimeInterval(4 * Self.hour)
-        #expect(try Self.tick(r) == 1)
+        #expect(try await Self.tick(r) == 1)
         let reminder = try #require(try r.emails()["timeout-\(id)-remind.eml"])
         #expect(reminder.contains("To: sam@bowriver.example\r\n"))
         #expect(try r.emails()["timeout-\(id)-escalate.eml"] == nil)
 
         // Not yet: another 4h must pass after the reminder.
         r.clock.now = approval.createdAt.addingTimeInterval(8 * Self.hour - 60)
-        #expect(try Self.tick(r) == 0)
+        #expect(try await Self.tick(r) == 0)
         r.clock.now = approval.createdAt.addingTimeInterval(8 * Self.hour)
-        #expect(try Self.tick(r) == 1)
+        #expect(try await Self.tick(r) == 1)
         let escalation = try #require(try r.emails()["timeout-\(id)-escalate.eml"])
         #expect(escalation.contains("To: dana@bowriver.example\r\n"))
         #expect(escalation.contains("Subject: Escalated to you: scheduler wants email.send (#\(id))"))
@@ -138,7 +138,7 @@ struct ApprovalTimeoutTests {
 
         for hours: Double in [8, 12, 16, 100] {
             r.clock.now = approval.createdAt.addingTimeInterval(hours * Self.hour)
-            #expect(try Self.tick(r) == 0)
+            #expect(try await Self.tick(r) == 0)
         }
         let (store, _, _) = try r.open()
         let keys = try store.outbox().map(\.idempotencyKey).filter { $0.hasPrefix("timeout-") }.sorted()
@@ -151,25 +151,25 @@ struct ApprovalTimeoutTests {
         #expect(try Approvals(store: store).get(id).status == .approved)
     }
 
-    @Test func anEscalationWithoutATargetGoesToTheOwner() throws {
+    @Test func anEscalationWithoutATargetGoesToTheOwner() async throws {
         let r = try Self.runtime(approver: "staff", timeout: Timeout(after: "30 min", then: "escalate"))
         defer { try? FileManager.default.removeItem(atPath: r.folder) }
-        let approval = try Self.waitingApproval(r)
+        let approval = try await Self.waitingApproval(r)
         // A machine that was off for days: the reminder first, the escalation only a period later.
         r.clock.now = approval.createdAt.addingTimeInterval(72 * Self.hour)
-        #expect(try Self.tick(r) == 1)
-        #expect(try Self.tick(r) == 0)
+        #expect(try await Self.tick(r) == 1)
+        #expect(try await Self.tick(r) == 0)
         r.clock.now = r.clock.now.addingTimeInterval(30 * 60)
-        #expect(try Self.tick(r) == 1)
+        #expect(try await Self.tick(r) == 1)
         let escalation = try #require(try r.emails()["timeout-\(approval.id!)-escalate.eml"])
         #expect(escalation.contains("To: dana@bowriver.example\r\n"))
     }
 
-    @Test func aDecidedApprovalSendsNothing() throws {
+    @Test func aDecidedApprovalSendsNothing() async throws {
         for decision in ["approve", "reject", "override"] {
             let r = try Self.runtime(timeout: Timeout(after: "4h", then: "escalate", to: "staff"))
             defer { try? FileManager.default.removeItem(atPath: r.folder) }
-            let approval = try Self.waitingApproval(r)
+            let approval = try await Self.waitingApproval(r)
             let (store, engine, _) = try r.open()
             r.clock.now = approval.createdAt.addingTimeInterval(Self.hour)
             switch decision {
@@ -177,10 +177,10 @@ struct ApprovalTimeoutTests {
             case "reject": try Approvals(store: store).reject(approval.id!, reason: "not now")
             default: try Approvals(store: store).override(approval.id!, instructions: "say hello first")
             }
-            try engine.runUntilIdle()
+            try await engine.runUntilIdle()
             for hours: Double in [4, 8, 9, 48] {
                 r.clock.now = approval.createdAt.addingTimeInterval(hours * Self.hour)
-                try Self.tick(r)
+                try await Self.tick(r)
             }
             let (reopened, _, _) = try r.open()
             // An override resubmits a new approval, which may time out on its own: not this one.
@@ -191,13 +191,13 @@ struct ApprovalTimeoutTests {
         }
     }
 
-    @Test func anApproverWithoutAnAddressIsMarkedNotEmailed() throws {
+    @Test func anApproverWithoutAnAddressIsMarkedNotEmailed() async throws {
         let r = try Self.runtime(approver: "bookkeeper", timeout: Timeout(after: "4h", then: "remind"))
         defer { try? FileManager.default.removeItem(atPath: r.folder) }
-        let approval = try Self.waitingApproval(r)
+        let approval = try await Self.waitingApproval(r)
         r.clock.now = approval.createdAt.addingTimeInterval(5 * Self.hour)
-        #expect(try Self.tick(r) == 1)
-        #expect(try Self.tick(r) == 0)
+        #expect(try await Self.tick(r) == 1)
+        #expect(try await Self.tick(r) == 0)
         let (store, _, _) = try r.open()
         #expect(try store.outbox().allSatisfy { !$0.idempotencyKey.hasPrefix("timeout-") })
         #expect(try Approvals(store: store).get(approval.id!).remindedTo == "bookkeeper")

@@ -17,7 +17,7 @@ struct DailyReportValuesTests {
         }
     }
 
-    @Test func aDayWithOneLeadGivesItsFiguresAsPlainValues() throws {
+    @Test func aDayWithOneLeadGivesItsFiguresAsPlainValues() async throws {
         var blueprint = try LeadFlowTests.blueprint()
         blueprint.business.name = "<script>alert(1)</script> Plumbing"
         let r = try LeadFlowTests.runtime(blueprint)
@@ -28,8 +28,8 @@ struct DailyReportValuesTests {
                 "message": "send the contract",
             ],
             producer: "intake")
-        _ = try r.engine.runUntilIdle()
-        _ = try r.dispatcher.dispatch()
+        _ = try await r.engine.runUntilIdle()
+        _ = try await r.dispatcher.dispatch()
         let report = try DailyReport(r.store, blueprint: blueprint, day: LeadFlowTests.monday)
         let values = report.templateValues
         #expect(Self.isPlain(values))

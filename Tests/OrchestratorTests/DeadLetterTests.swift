@@ -28,10 +28,10 @@ final class PoisonSkill: Skill {
         cured = Mutex(false)
     }
 
-    func run(_ input: SkillInput, tools: Tools) throws -> SkillOutcome {
+    func run(_ input: SkillInput, tools: Tools) async throws -> SkillOutcome {
         let field = input.payload["poison"] ?? input.context["intake"]?["poison"]
         if field == trigger, !cured.withLock({ $0 }) { throw Poisoned(name: name) }
-        return try base.run(input, tools: tools)
+        return try await base.run(input, tools: tools)
     }
 }
 
@@ -78,7 +78,7 @@ struct DeadLetterTests {
         return lead
     }
 
-    @Test func aPoisonEventIsDeadLetteredAfterItsTriesAndTheEventsBehindItAreProcessed() throws {
+    @Test func aPoisonEventIsDeadLetteredAfterItsTriesAndTheEventsBehindItAreProcessed() async throws {
         let r = try Self.runtime()
         let before = try r.store.submit(
             type: "lead.received", caseID: "lead-1", payload: Self.lead(1), producer: "intake")
@@ -89,7 +89,7 @@ struct DeadLetterTests {
         // Same case, after the poison: it waits its turn, then goes on once the poison is dead.
         let sameCase = try r.store.submit(
             type: "lead.received", caseID: "poison", payload: Self.lead(4), producer: "intake")
-        try r.engine.runUntilIdle()
+        try await r.engine.runUntilIdle()
 
         let dead = try #require(try r.store.event(poison))
         #expect(dead.status == .dead)
@@ -117,11 +117,11 @@ struct DeadLetterTests {
         #expect(try r.store.deadEvents().map(\.id) == [poison])
     }
 
-    @Test func aHandedOnEventThatFailsIsKeptPendingThenDeadNotLost() throws {
+    @Test func aHandedOnEventThatFailsIsKeptPendingThenDeadNotLost() async throws {
         let r = try Self.runtime(maxAttempts: 2)
         let first = try r.store.submit(
             type: "lead.received", caseID: "later", payload: Self.lead(1, poison: "later"), producer: "intake")
-        try r.engine.runUntilIdle()
+        try await r.engine.runUntilIdle()
         #expect(try r.store.event(first)?.status == .done)
         let dead = try r.store.deadEvents()
         #expect(dead.map(\.type) == ["meeting.requested"])
@@ -138,13 +138,13 @@ struct DeadLetterTests {
         let back = try r.store.retryDeadEvent(id)
         #expect(back.status == .pending && back.attempts == 0 && back.lastError == nil)
         #expect(try r.store.audit(caseID: "later").last?.kind == "retried")
-        try r.engine.runUntilIdle()
+        try await r.engine.runUntilIdle()
         #expect(try r.store.event(id)?.status == .done)
         #expect(try r.store.deadEvents().isEmpty)
         #expect(try r.store.outbox().filter { $0.action == "email.send" }.count == 1)
     }
 
-    @Test func retryRefusesUnknownAndLivingEventsWithAReason() throws {
+    @Test func retryRefusesUnknownAndLivingEventsWithAReason() async throws {
         let r = try Self.runtime()
         let id = try r.store.submit(type: "lead.received", caseID: "lead-1", payload: Self.lead(1), producer: "intake")
         #expect(throws: EventRetryError.self) { try r.store.retryDeadEvent(999) }
@@ -159,7 +159,7 @@ struct DeadLetterTests {
         } catch {
             #expect("\(error)".hasPrefix("event \(id) is pending, not dead"))
         }
-        try r.engine.runUntilIdle()
+        try await r.engine.runUntilIdle()
         #expect(throws: EventRetryError.self) { try r.store.retryDeadEvent(id) }
         #expect(try r.store.event(id)?.status == .done)
     }
@@ -167,7 +167,7 @@ struct DeadLetterTests {
     /// Hundreds of generated batches: poison at the head, in the middle, handed on; batch sizes from
     /// one event; 1 to 5 tries. Every event ends done or dead (never pending, never tried forever),
     /// each poison after exactly its tries, and every healthy lead gets its reply.
-    @Test func everyEventEndsDoneOrDeadWhateverTheMix() throws {
+    @Test func everyEventEndsDoneOrDeadWhateverTheMix() async throws {
         var rng = SplitMix(seed: 12)
         for round in 0..<150 {
             let maxAttempts = Int.random(in: 1...5, using: &rng)
@@ -186,7 +186,7 @@ struct DeadLetterTests {
             }
             let batch = Int.random(in: 1...4, using: &rng)
             var rounds = 0
-            while try r.engine.processBatch(limit: batch) > 0 {
+            while try await r.engine.processBatch(limit: batch) > 0 {
                 rounds += 1
                 #expect(rounds < 1000, "round \(round): still processing")
                 if rounds >= 1000 { break }
@@ -223,12 +223,12 @@ struct DeadLetterTests {
         }
     }
 
-    @Test func metricsCountDeadLettersAsAGaugeAndTotalsAsCounters() throws {
+    @Test func metricsCountDeadLettersAsAGaugeAndTotalsAsCounters() async throws {
         let r = try Self.runtime()
         try r.store.submit(type: "lead.received", caseID: "lead-1", payload: Self.lead(1), producer: "intake")
         let poison = try r.store.submit(
             type: "lead.received", caseID: "poison", payload: Self.lead(2, poison: "first"), producer: "intake")
-        try r.engine.runUntilIdle()
+        try await r.engine.runUntilIdle()
         let text = try RuntimeMetrics.prometheus(r.store)
         #expect(text.contains("# TYPE baton_dead_letters gauge\nbaton_dead_letters 1\n"))
         #expect(text.contains("baton_events{status=\"dead\"} 1\n"))
@@ -248,11 +248,11 @@ struct DeadLetterTests {
         #expect(try RuntimeMetrics.prometheus(r.store).contains("baton_dead_letters 0\n"))
     }
 
-    @Test func theDailyReportListsTheDaysDeadLetters() throws {
+    @Test func theDailyReportListsTheDaysDeadLetters() async throws {
         let r = try Self.runtime()
         let poison = try r.store.submit(
             type: "lead.received", caseID: "poison", payload: Self.lead(2, poison: "first"), producer: "intake")
-        try r.engine.runUntilIdle()
+        try await r.engine.runUntilIdle()
         let report = try DailyReport(r.store, blueprint: try Self.blueprint(), day: LeadFlowTests.monday)
         #expect(
             report.deadLetters == [

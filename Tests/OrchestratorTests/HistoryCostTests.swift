@@ -94,10 +94,10 @@ struct HistoryCostTests {
         }
     }
 
-    @Test func theListingsReportsAndMetricsReadThroughTheirIndexes() throws {
+    @Test func theListingsReportsAndMetricsReadThroughTheirIndexes() async throws {
         let r = try LeadFlowTests.runtime()
         try r.store.submit(type: "lead.received", caseID: "lead-1", payload: LeadFlowTests.lead, producer: "intake")
-        try r.engine.runUntilIdle()
+        try await r.engine.runUntilIdle()
         let day = LeadFlowTests.monday
         let end = day.addingTimeInterval(86_400)
         let cases = try Self.plan(r.store, RuntimeStore.caseOpenersSQL, [Int64.max, 51])
@@ -127,7 +127,7 @@ struct HistoryCostTests {
 
     /// Leads over five days, with a clock that moves: some replied, one held for a person, one that
     /// keeps failing, one that wrote back; then prune before the fourth day.
-    @Test func pruneKeepsEveryFigureAndRemovesThePayloads() throws {
+    @Test func pruneKeepsEveryFigureAndRemovesThePayloads() async throws {
         let clock = Mutex(LeadFlowTests.monday)
         let folder = Self.folder()
         let store = try RuntimeStore(folder: folder, clock: { clock.withLock { $0 } })
@@ -150,20 +150,20 @@ struct HistoryCostTests {
                 payload["email"] = "lead\(lead)@example.com"
                 if lead == 4 { payload["poison"] = "first" }
                 try store.submit(type: "lead.received", caseID: "lead-\(lead)", payload: payload, producer: "intake")
-                try engine.runUntilIdle()
+                try await engine.runUntilIdle()
                 clock.withLock { $0 += 90 * Double(lead) }
                 // Every approval but lead 2's is decided: approved, so the reply goes.
                 for approval in try store.approvals() where approval.status == .pending && approval.caseID != "lead-2" {
                     try Approvals(store: store).approve(approval.id!)
                 }
-                try engine.runUntilIdle()
-                while try dispatcher.dispatch() > 0 {}
+                try await engine.runUntilIdle()
+                while try await dispatcher.dispatch() > 0 {}
             }
         }
         // Lead 1 writes back on the last day: its case is not closed.
         clock.withLock { $0 = LeadFlowTests.monday.addingTimeInterval(4 * 86_400 + 9 * 3_600) }
         try store.submit(type: "lead.replied", caseID: "lead-1", payload: ["text": "Thursday?"], producer: "intake")
-        try engine.runUntilIdle()
+        try await engine.runUntilIdle()
 
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
@@ -245,7 +245,7 @@ struct HistoryCostTests {
         #expect(again.eventPayloads == 0 && again.contexts == 0 && again.outboxPayloads == 0 && again.auditLines == 0)
     }
 
-    @Test func runningCountsMatchTheRowsAfterAnyMixOfWork() throws {
+    @Test func runningCountsMatchTheRowsAfterAnyMixOfWork() async throws {
         let r = try DeadLetterTests.runtime()
         for i in 0..<30 {
             try r.store.submit(
@@ -253,11 +253,11 @@ struct HistoryCostTests {
                 payload: DeadLetterTests.lead(i, poison: i % 7 == 0 ? "first" : nil),
                 producer: "intake")
         }
-        try r.engine.runUntilIdle()
+        try await r.engine.runUntilIdle()
         let dispatcher = Dispatcher(
             store: r.store, blueprint: try DeadLetterTests.blueprint(), emailFolder: Self.folder(),
             from: "o@example.com")
-        while try dispatcher.dispatch() > 0 {}
+        while try await dispatcher.dispatch() > 0 {}
         let text = try RuntimeMetrics.prometheus(r.store)
         let events = try r.store.events()
         #expect(text.contains("baton_events_total \(events.count)\n"))

@@ -63,7 +63,7 @@ struct PolicyHardeningTests {
                 == .allow)
     }
 
-    @Test func anAddressThatSmugglesAHeaderIsDeadLetteredAndNeverWritten() throws {
+    @Test func anAddressThatSmugglesAHeaderIsDeadLetteredAndNeverWritten() async throws {
         let r = try LeadFlowTests.runtime()
         var lead = LeadFlowTests.lead
         lead["email"] = "dana@example.com\r\nBcc: everyone@example.org"
@@ -71,8 +71,8 @@ struct PolicyHardeningTests {
         var plain = LeadFlowTests.lead
         plain["email"] = "not an address"
         try r.store.submit(type: "lead.received", caseID: "lead-y", payload: plain, producer: "intake")
-        try r.engine.runUntilIdle()
-        try r.dispatcher.dispatch()
+        try await r.engine.runUntilIdle()
+        try await r.dispatcher.dispatch()
         let emails = try r.store.outbox().filter { $0.action == "email.send" }
         #expect(emails.count == 2)
         #expect(emails.allSatisfy { $0.status == .dead })
@@ -84,12 +84,12 @@ struct PolicyHardeningTests {
         #expect(written.filter { $0.hasSuffix(".eml") }.isEmpty)
     }
 
-    @Test func aComplaintWithoutAnAddressIsEscalatedWithoutAReply() throws {
+    @Test func aComplaintWithoutAnAddressIsEscalatedWithoutAReply() async throws {
         let r = try LeadFlowTests.runtime(try SupportTriageTests.dental())
         try r.store.submit(
             type: "inquiry.received", caseID: "c", payload: ["name": "Pat", "message": "I am very unhappy."],
             producer: "intake")
-        try r.engine.runUntilIdle()
+        try await r.engine.runUntilIdle()
         #expect(try r.store.approvals().isEmpty)
         #expect(try r.store.outbox().isEmpty)
         let notes = try r.store.context(caseID: "c").notes["support_triage"]
@@ -97,7 +97,7 @@ struct PolicyHardeningTests {
         #expect(try r.store.events().contains { $0.caseID == "c" && $0.type == "complaint.escalated" })
     }
 
-    @Test func anAgentOverItsHourlyLimitHasTheRestHeldForAPerson() throws {
+    @Test func anAgentOverItsHourlyLimitHasTheRestHeldForAPerson() async throws {
         var b = try LeadFlowTests.blueprint()
         let index = try #require(b.agents.firstIndex { $0.id == "scheduler" })
         b.agents[index].limits.actionsPerHour = 2
@@ -107,21 +107,21 @@ struct PolicyHardeningTests {
             lead["email"] = "lead\(n)@example.com"
             try r.store.submit(type: "lead.received", caseID: "lead-\(n)", payload: lead, producer: "intake")
         }
-        try r.engine.runUntilIdle()
+        try await r.engine.runUntilIdle()
         #expect(try r.store.outbox().filter { $0.agent == "scheduler" }.map(\.caseID) == ["lead-1", "lead-2"])
         #expect(try r.store.approvals().map { "\($0.caseID):\($0.action)" } == ["lead-3:email.send"])
         #expect(try r.store.audit(caseID: "lead-3").contains { $0.kind == "limited" })
     }
 
-    @Test func whatABlueprintNoLongerAllowsIsNotSentAfterARestart() throws {
+    @Test func whatABlueprintNoLongerAllowsIsNotSentAfterARestart() async throws {
         let r = try LeadFlowTests.runtime()
         try r.store.submit(type: "lead.received", caseID: "lead-n", payload: LeadFlowTests.lead, producer: "intake")
-        try r.engine.runUntilIdle()
+        try await r.engine.runUntilIdle()
         // Restarted on a narrower blueprint before the queued reply went out.
         var narrower = try LeadFlowTests.blueprint()
         let index = try #require(narrower.agents.firstIndex { $0.id == "scheduler" })
         narrower.agents[index].permissions.removeAll { $0 == "email.send" }
-        try Dispatcher(
+        try await Dispatcher(
             store: r.store, blueprint: narrower, emailFolder: (r.folder + "/outbox"), from: "o@example.com"
         )
         .dispatch()
@@ -131,10 +131,10 @@ struct PolicyHardeningTests {
         #expect(try r.store.outbox().first { $0.action == "crm.update" }?.status == .sent)
     }
 
-    @Test func aReplyWrittenBeforeACrashIsRecordedAsSentEvenUnderANarrowerBlueprint() throws {
+    @Test func aReplyWrittenBeforeACrashIsRecordedAsSentEvenUnderANarrowerBlueprint() async throws {
         let r = try LeadFlowTests.runtime()
         try r.store.submit(type: "lead.received", caseID: "lead-c", payload: LeadFlowTests.lead, producer: "intake")
-        try r.engine.runUntilIdle()
+        try await r.engine.runUntilIdle()
         let queued = try #require(try r.store.outbox().first { $0.action == "email.send" })
         // The file was published, then the process died before recording it; the restart runs narrower.
         try FileManager.default.createDirectory(atPath: r.folder + "/outbox", withIntermediateDirectories: true)
@@ -143,20 +143,20 @@ struct PolicyHardeningTests {
         var narrower = try LeadFlowTests.blueprint()
         let index = try #require(narrower.agents.firstIndex { $0.id == "scheduler" })
         narrower.agents[index].permissions.removeAll { $0 == "email.send" }
-        try Dispatcher(store: r.store, blueprint: narrower, emailFolder: r.folder + "/outbox", from: "o@example.com")
+        try await Dispatcher(store: r.store, blueprint: narrower, emailFolder: r.folder + "/outbox", from: "o@example.com")
             .dispatch()
         #expect(try r.store.outbox().first { $0.id == queued.id }?.status == .sent)
         let kept = try String(contentsOfFile: r.folder + "/outbox/\(queued.idempotencyKey).eml", encoding: .utf8)
         #expect(kept == "written before the crash")  // adopted, never rewritten
     }
 
-    @Test func onlyAPersonsOverrideSendsAProposalBackAndOnlyOnce() throws {
+    @Test func onlyAPersonsOverrideSendsAProposalBackAndOnlyOnce() async throws {
         var b = try LeadFlowTests.blueprint()
         b.approvals.append(
             LeadFlowTests.firstRepliesWait)
         let r = try LeadFlowTests.runtime(b)
         try r.store.submit(type: "lead.received", caseID: "lead-o", payload: LeadFlowTests.lead, producer: "intake")
-        try r.engine.runUntilIdle()
+        try await r.engine.runUntilIdle()
         let approvals = Approvals(store: r.store)
         let held = try #require(try approvals.pending().first)
         // A forged event from outside cannot reopen or revise anything.
@@ -164,7 +164,7 @@ struct PolicyHardeningTests {
             type: Engine.overrideEvent, caseID: "lead-o",
             payload: ["approval": "\(held.id!)", "instructions": "say: hi"],
             producer: "cli")
-        try r.engine.runUntilIdle()
+        try await r.engine.runUntilIdle()
         #expect(try approvals.pending().map(\.id) == [held.id])
         #expect(
             try r.store.audit(caseID: "lead-o").contains {
@@ -176,7 +176,7 @@ struct PolicyHardeningTests {
             type: Engine.overrideEvent, caseID: "lead-o",
             payload: ["approval": "\(held.id!)", "instructions": "say: again"],
             producer: Approvals.producer)
-        try r.engine.runUntilIdle()
+        try await r.engine.runUntilIdle()
         let revisions = try approvals.pending()
         #expect(revisions.count == 1)
         let revision = try #require(revisions.first)
@@ -191,17 +191,17 @@ struct PolicyHardeningTests {
         #expect(try Approvals.payload(try approvals.get(revision.id!).approvedJSON ?? "{}")["instructions"] == nil)
     }
 
-    @Test func anApprovalRuleAddedBeforeTheSendHoldsWhatWasQueued() throws {
+    @Test func anApprovalRuleAddedBeforeTheSendHoldsWhatWasQueued() async throws {
         let r = try LeadFlowTests.runtime()
         try r.store.submit(type: "lead.received", caseID: "lead-h", payload: LeadFlowTests.lead, producer: "intake")
-        try r.engine.runUntilIdle()
+        try await r.engine.runUntilIdle()
         // Restarted with a rule that first emails wait for the owner: the queued reply waits too.
         var stricter = try LeadFlowTests.blueprint()
         stricter.approvals.append(
             LeadFlowTests.firstRepliesWait)
         let dispatcher = Dispatcher(
             store: r.store, blueprint: stricter, emailFolder: r.folder + "/outbox", from: "o@example.com")
-        #expect(try dispatcher.dispatch() == 1)  // the CRM update only
+        #expect(try await dispatcher.dispatch() == 1)  // the CRM update only
         let email = try #require(try r.store.outbox().first { $0.action == "email.send" })
         #expect(email.status == .held)
         let approval = try #require(try Approvals(store: r.store).pending().first)
@@ -210,8 +210,8 @@ struct PolicyHardeningTests {
         #expect(!FileManager.default.fileExists(atPath: r.folder + "/outbox/\(email.idempotencyKey).eml"))
         // Approved, it leaves once, under the approval's key.
         try Approvals(store: r.store).approve(approval.id!)
-        #expect(try dispatcher.dispatch() == 1)
+        #expect(try await dispatcher.dispatch() == 1)
         #expect(FileManager.default.fileExists(atPath: r.folder + "/outbox/approval-\(approval.id!).eml"))
-        #expect(try dispatcher.dispatch() == 0)
+        #expect(try await dispatcher.dispatch() == 0)
     }
 }

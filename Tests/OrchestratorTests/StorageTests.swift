@@ -1,6 +1,7 @@
 import Blueprint
 import Foundation
 import GRDB
+import Mail
 import Testing
 
 @testable import Orchestrator
@@ -40,14 +41,14 @@ struct StorageTests {
         #expect(StringMapJSON.encode(nested) == #"{"a":{},"b":{"a":"2","z":"1"}}"#)
     }
 
-    @Test func aVersionTwoStoreUpgradesWithItsEventsAndAuditKept() throws {
+    @Test func aVersionTwoStoreUpgradesWithItsEventsAndAuditKept() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-runtime-\(UUID().uuidString)")
             .path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let old = try DatabaseQueue(path: folder + "/runtime.sqlite")
         try RuntimeStore.migrator.migrate(old, upTo: "v2: indexes for due work")
-        try old.write { db in
+        await try old.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO event (type, case_id, payload_json, producer, idempotency_key, status, created_at)
@@ -67,10 +68,10 @@ struct StorageTests {
                 == 1)
         #expect(try store.submit(type: "lead.received", caseID: "lead-2", payload: [:], producer: "intake") == 2)
         let engine = Engine(blueprint: try LeadFlowTests.blueprint(), store: store)
-        #expect(try engine.runUntilIdle() == 2)  // both waiting leads, found through the new indexes
+        #expect(try await engine.runUntilIdle() == 2)  // both waiting leads, found through the new indexes
     }
 
-    @Test func aBatchTakesEachLeadThroughEveryAgentInOneCommitUpToItsLimit() throws {
+    @Test func aBatchTakesEachLeadThroughEveryAgentInOneCommitUpToItsLimit() async throws {
         let r = try LeadFlowTests.runtime()
         defer { try? FileManager.default.removeItem(atPath: r.folder) }
         for i in 0..<12 {
@@ -78,7 +79,7 @@ struct StorageTests {
                 type: "lead.received", caseID: "lead-\(i)", payload: LeadFlowTests.lead, producer: "intake")
         }
         // Ten leads taken, each through all four steps; two left waiting, untouched.
-        #expect(try r.engine.processBatch(limit: 10) == 40)
+        #expect(try await r.engine.processBatch(limit: 10) == 40)
         let replies = try r.store.outbox().filter { $0.action == "email.send" }
         #expect(Set(replies.map(\.caseID)) == Set((0..<10).map { "lead-\($0)" }))
         let waiting = try r.store.events().filter { $0.status == .pending && $0.dueAt == nil }
@@ -87,7 +88,7 @@ struct StorageTests {
         let context = try r.store.context(caseID: "lead-3")
         #expect(context.version == 4)
         #expect(Set(context.notes.keys).isSuperset(of: ["intake", "lead_qualifier", "follow_up_drafter", "scheduler"]))
-        #expect(try r.engine.processBatch(limit: 10) == 8)
+        #expect(try await r.engine.processBatch(limit: 10) == 8)
     }
 
     @Test func eachDataFolderHasItsOwnIdentityWhichKeepsMessageIDsApart() throws {

@@ -74,7 +74,7 @@ struct DashboardTests {
                 "timeline": "asap",
             ],
             producer: "intake")
-        try Engine(blueprint: blueprint, store: store).runUntilIdle()
+        try await Engine(blueprint: blueprint, store: store).runUntilIdle()
         let dispatcher = Dispatcher(
             store: store, blueprint: blueprint, emailFolder: folder + "/outbox", from: "office@example.com")
         let token = try DashboardTokens.make(in: store)
@@ -126,7 +126,7 @@ struct DashboardTests {
                 base.appendingPathComponent("approvals/1/approve"), form: ["csrf": String(csrf)], cookie: cookie)
             #expect(approve.status == 303 && approve.headers["location"] == "/approvals")
             #expect(try Approvals(store: store).get(1).status == .approved)
-            try dispatcher.dispatch()
+            try await dispatcher.dispatch()
             let sent = try store.outbox().first { $0.idempotencyKey == "approval-1" }
             #expect(sent?.status == .sent)
             #expect(
@@ -197,7 +197,7 @@ struct DashboardTests {
             #expect((seen["after_approve"] as? String)?.contains("Nothing waits for you.") == true)
             #expect(FileManager.default.fileExists(atPath: screenshot))
             // The approved email leaves with the next dispatch.
-            #expect(try dispatcher.dispatch() >= 1)
+            #expect(try await dispatcher.dispatch() >= 1)
             #expect(try store.outbox().first { $0.idempotencyKey == "approval-1" }?.status == .sent)
         }
     }

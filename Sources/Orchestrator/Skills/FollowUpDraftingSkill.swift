@@ -4,7 +4,7 @@ import Blueprint
 /// to follow up again after `follow_up_after_days`. A lead asking for a contract or a quote gets a
 /// proposal to send one, which the policy gate then judges.
 struct FollowUpDraftingSkill: Skill {
-    func run(_ input: SkillInput, tools: Tools) -> SkillOutcome {
+    func run(_ input: SkillInput, tools: Tools) async -> SkillOutcome {
         // The lead's own fields, as intake recorded them in the case context.
         let p = input.context["intake"] ?? input.payload
         let name = p["name"] ?? "there"
@@ -32,10 +32,8 @@ struct FollowUpDraftingSkill: Skill {
         if let model = tools.model {
             // The model may draft (and propose); its answer is used only if it fits the schema.
             let lead = ["name": name, "message": p["message"] ?? "", "business": input.business.name]
-            let answer = Result {
-                try model.complete(system: ModelDraft.instructions, user: StringMapJSON.encode(lead))
-            }
-            switch answer.mapError({ ModelAnswerError("no answer: \($0)") }).flatMap(ModelDraft.read) {
+            let answer = await model.answer(system: ModelDraft.instructions, user: StringMapJSON.encode(lead))
+            switch answer.flatMap(ModelDraft.read) {
             case .success(let drafted):
                 outcome.notes["draft"] = drafted.draft
                 outcome.notes["drafted_by"] = "model"

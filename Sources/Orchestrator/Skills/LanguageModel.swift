@@ -5,8 +5,18 @@ import Foundation
 /// `Connectors`). Optional: without one, or when its answer does not fit, the deterministic skill
 /// does the work. It can only propose: what it proposes passes the same policy gate.
 public protocol LanguageModel: Sendable {
-    /// The model's answer to a system and a user message, expected to be one JSON object.
-    func complete(system: String, user: String) throws -> String
+    /// The model's answer to a system and a user message, expected to be one JSON object. Waits
+    /// without blocking a thread, within the model's own timeout; cancelled when the skill's time is up.
+    func complete(system: String, user: String) async throws -> String
+}
+
+extension LanguageModel {
+    /// The model's answer, or why there is none (said the way a skill records it in its notes).
+    func answer(system: String, user: String) async -> Result<String, ModelAnswerError> {
+        do { return .success(try await complete(system: system, user: user)) } catch {
+            return .failure(ModelAnswerError("no answer: \(error)"))
+        }
+    }
 }
 
 /// The draft a model proposes for a reply, checked against its schema:

@@ -51,11 +51,12 @@ public struct Tools: Sendable {
     }
 }
 
-/// A skill: what an agent does with an event. The built-in ones are deterministic and never throw; a
-/// skill that throws fails the event's processing, which the engine tries again and, after its
-/// `maxEventAttempts`, moves to the dead letters.
+/// A skill: what an agent does with an event. It runs outside any database transaction and may wait
+/// (on a language model, say) within the engine's skill timeout. The built-in ones are deterministic
+/// and never throw; a skill that throws or times out fails the event's processing, which the engine
+/// tries again and, after its `maxEventAttempts`, moves to the dead letters.
 public protocol Skill: Sendable {
-    func run(_ input: SkillInput, tools: Tools) throws -> SkillOutcome
+    func run(_ input: SkillInput, tools: Tools) async throws -> SkillOutcome
 }
 
 /// The skills by name: the built-in ones, and any registered over or beside them (a skill of one's
@@ -79,6 +80,12 @@ public struct SkillRegistry: Sendable {
     public func skill(named name: String) -> Skill? {
         registered[name] ?? Self.skill(named: name)
     }
+
+    /// Whether a skill of one's own (or a test's) is registered under `name`.
+    public func isRegistered(_ name: String) -> Bool { registered[name] != nil }
+
+    /// Whether `name` names a built-in skill.
+    public static func isBuiltIn(_ name: String) -> Bool { skill(named: name) != nil }
 
     /// The built-in skill named `name`.
     public static func skill(named name: String) -> Skill? {

@@ -10,7 +10,7 @@ struct SupportTriageSkill: Skill {
     static let refundWords = ["refund", "money back", "reimburse", "chargeback"]
     static let questionWords = ["?", "how", "when", "what", "where", "do you", "can you", "hours", "price"]
 
-    func run(_ input: SkillInput, tools: Tools) -> SkillOutcome {
+    func run(_ input: SkillInput, tools: Tools) async -> SkillOutcome {
         let p = input.payload
         let message = (p["message"] ?? "").lowercased()
         let name = p["name"] ?? "there"
@@ -19,11 +19,9 @@ struct SupportTriageSkill: Skill {
         var (category, classifiedBy) = (Self.classify(message), "rules")
         if let model = tools.model {
             // The model may classify; its answer counts only if it names one of the categories.
-            let answer = Result {
-                try model.complete(
-                    system: Self.modelInstructions, user: StringMapJSON.encode(["message": p["message"] ?? ""]))
-            }
-            switch answer.mapError({ ModelAnswerError("no answer: \($0)") }).flatMap(Self.readCategory) {
+            let answer = await model.answer(
+                system: Self.modelInstructions, user: StringMapJSON.encode(["message": p["message"] ?? ""]))
+            switch answer.flatMap(Self.readCategory) {
             case .success(let chosen): (category, classifiedBy) = (chosen, "model")
             case .failure(let problem): classifiedBy = "rules (the model's answer was not used: \(problem))"
             }

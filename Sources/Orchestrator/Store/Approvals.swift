@@ -158,12 +158,9 @@ public struct Approvals: Sendable {
 
     /// Queues a notice email from Baton itself, once per key.
     static func queueNotice(_ db: Database, key: String, caseID: String, at: Date, payload: [String: String]) throws {
-        try db.execute(
-            sql: """
-                INSERT OR IGNORE INTO outbox (idempotency_key, case_id, agent, action, payload_json, status, attempts, created_at)
-                VALUES (?, ?, ?, ?, ?, 'queued', 0, ?)
-                """,
-            arguments: [key, caseID, ApprovalNotice.sender, ApprovalNotice.action, StringMapJSON.encode(payload), at])
+        try RuntimeStore.queueAction(
+            db, key: key, caseID: caseID, agent: ApprovalNotice.sender, action: ApprovalNotice.action,
+            payloadJSON: StringMapJSON.encode(payload), at: at)
     }
 
     /// A wait in plain words: `50 min`, `26 h`, `3 days`.

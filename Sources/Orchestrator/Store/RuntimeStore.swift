@@ -4,7 +4,7 @@ import GRDB
 /// The runtime's SQLite database (WAL, `synchronous = FULL`): events, case contexts, the outbox,
 /// approvals, the built-in CRM and calendar, and the audit log.
 public final class RuntimeStore: Sendable {
-    let database: DatabaseQueue
+    let database: DatabasePool
     /// The runtime's clock (injected in tests).
     public let clock: @Sendable () -> Date
 
@@ -19,9 +19,8 @@ public final class RuntimeStore: Sendable {
             // 16 MiB of page cache: the working set of a busy day stays in memory.
             try db.execute(sql: "PRAGMA cache_size = -16384")
         }
-        database = try DatabaseQueue(
+        database = try DatabasePool(
             path: (folder as NSString).appendingPathComponent("runtime.sqlite"), configuration: configuration)
-        _ = try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
         self.clock = clock
         try Self.migrator.migrate(database)
         installID =
