@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Where a file Baton reads is wrong: positions, issues, the strict parameter-file decoder, spelling hints.
@@ -45,18 +46,21 @@ let package = Package(
         ),
         // CSV as RFC 4180 has it: the CRM import and export, and the reports' CSV cells.
         .target(name: "CSV"),
+        // Mail: the email connector's seam, MIME messages, the durable `.eml` folder and its batch writer.
+        .target(name: "Mail", dependencies: ["CFileSync"]),
         // The runtime: durable events, skills, the policy gate, the outbox and the audit log.
         .target(
             name: "Orchestrator",
             dependencies: [
-                "Blueprint", "CFileSync", "CSV", .product(name: "GRDB", package: "GRDB.swift"),
+                "Blueprint", "Mail", "CSV", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         // The connectors to the tools a business already has: SMTP (SwiftNIO, TLS by swift-nio-ssl).
         .target(
             name: "Connectors",
             dependencies: [
-                "Orchestrator", "Blueprint", .product(name: "NIOCore", package: "swift-nio"),
+                "Orchestrator", "Mail", "Blueprint", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
@@ -86,8 +90,10 @@ let package = Package(
             name: "baton",
             dependencies: [
                 "Diagnostics", "CSV", "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Scoring", "Reports",
-                "Blueprint", "Orchestrator", "Connectors", "Server",
+                "Blueprint", "Orchestrator", "Mail", "Connectors", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Benchmarks that print figures (run in release).
@@ -118,10 +124,12 @@ let package = Package(
             name: "ServerTests",
             dependencies: ["Server", "Orchestrator", "Blueprint", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
-            name: "ConnectorsTests", dependencies: ["Connectors", "Orchestrator", "Blueprint"], exclude: ["Peers"]),
+            name: "ConnectorsTests", dependencies: ["Connectors", "Orchestrator", "Mail", "Blueprint"],
+            exclude: ["Peers"]),
+        .testTarget(name: "MailTests", dependencies: ["Mail"]),
         .testTarget(
             name: "OrchestratorTests",
-            dependencies: ["Orchestrator", "Blueprint", "CSV", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["Orchestrator", "Mail", "Blueprint", "CSV", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "ReportsTests",
             dependencies: ["Reports", "Scoring", "Questionnaire", "Blueprint", "BatonTestSupport"],

@@ -1,5 +1,6 @@
 import Blueprint
 import Foundation
+import Mail
 import Orchestrator
 
 /// The email connector a blueprint chooses by `connectors.email.kind`.

@@ -1,6 +1,7 @@
 import Blueprint
 import Crypto
 import Foundation
+import Mail
 import Orchestrator
 
 /// Signs a request body the way Baton's intake checks it and its webhooks send it:

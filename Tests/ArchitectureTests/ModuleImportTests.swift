@@ -21,12 +21,13 @@ struct ModuleImportTests {
         "AssessmentFlow": [
             "Diagnostics", "Questionnaire", "TerminalUI", "Workspace", "Scoring", "Reports", "Blueprint",
         ],
-        "Orchestrator": ["Blueprint", "CSV", "CFileSync", "GRDB", "GRDBSQLite"],
-        "Connectors": ["Orchestrator", "Blueprint", "NIOCore", "NIOPosix", "NIOSSL", "Crypto"],
+        "Mail": ["CFileSync"],
+        "Orchestrator": ["Blueprint", "Mail", "CSV", "GRDB", "GRDBSQLite"],
+        "Connectors": ["Orchestrator", "Mail", "Blueprint", "NIOCore", "NIOPosix", "NIOSSL", "Crypto"],
         "Server": ["Orchestrator", "Blueprint", "Connectors", "Hummingbird", "HTTPTypes", "Logging", "Crypto"],
         "baton": [
             "Diagnostics", "CSV", "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Scoring", "Reports",
-            "Blueprint", "Orchestrator", "Connectors", "Server", "ArgumentParser",
+            "Blueprint", "Orchestrator", "Mail", "Connectors", "Server", "ArgumentParser",
         ],
         "baton-bench": [
             "Scoring", "Reports", "AssessmentFlow", "Orchestrator", "Blueprint", "Questionnaire", "ArgumentParser",
@@ -112,6 +113,8 @@ struct ModuleImportTests {
         #expect(!reach("Reports").contains("Orchestrator"))
         #expect(!reach("Reports").contains("GRDB"))
         #expect(!reach("Scoring").contains("Orchestrator"))
+        // Mail is a leaf the runtime and the connectors share: it links neither, nor GRDB.
+        #expect(reach("Mail").isDisjoint(with: ["Orchestrator", "Connectors", "GRDB"]))
     }
 
     /// `docs/architecture.md` draws the same table: each module row's "may import" column lists

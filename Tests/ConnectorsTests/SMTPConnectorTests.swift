@@ -1,5 +1,6 @@
 import Blueprint
 import Foundation
+import Mail
 import Testing
 
 @testable import Connectors
@@ -38,8 +39,10 @@ struct SMTPConnectorTests {
             Self.email(2, to: "dana@example.com"),
         ])
         #expect(outcomes == [1: .delivered, 2: .delivered])
-        let messages = try Self.received(folder)
-        try #require(messages.count == 2)
+        // The two went over two connections at once: found by Message-ID, not by arrival.
+        let received = try Self.received(folder)
+        try #require(received.count == 2)
+        let messages = received.sorted { ($0["message_id"] as? String ?? "") < ($1["message_id"] as? String ?? "") }
         let first = messages[0]
         #expect(first["subject"] as? String == "Votre demande à Bow River 🙂")
         #expect(first["message_id"] as? String == "<test-1@baton.local>")
@@ -74,6 +77,28 @@ struct SMTPConnectorTests {
         #expect(outcomes[2] == .retry("RCPT TO:<busy@example.com> refused: 451 4.3.0 try again later"))
         #expect(outcomes[3] == .delivered)
         #expect(try Self.received(folder).map { $0["to"] as? String } == ["dana@example.com"])
+    }
+
+    @Test(arguments: [1, 3, 8])
+    func aBatchSharedAmongConnectionsArrivesOnceEach(connections: Int) async throws {
+        let folder = temporaryFolder("baton-smtp")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let server = try LoopbackPeer("smtp_server.py", ["--folder", folder, "--reject", "nobody@example.com"])
+        defer { server.stop() }
+        // Eleven emails, one refused in the middle: its connection says RSET and goes on.
+        let emails = (1...11).map {
+            Self.email(Int64($0), to: $0 == 5 ? "nobody@example.com" : "lead\($0)@example.com")
+        }
+        let outcomes = await SMTPConnector(host: "127.0.0.1", port: server.port, timeout: 10, connections: connections)
+            .deliver(emails)
+        #expect(outcomes.count == 11)
+        #expect(outcomes.filter { $0.value == .delivered }.count == 10)
+        guard case .dead = outcomes[5] else {
+            Issue.record("the refused recipient must be dead, got \(String(describing: outcomes[5]))")
+            return
+        }
+        let ids = try Self.received(folder).compactMap { $0["message_id"] as? String }
+        #expect(ids.sorted() == emails.filter { $0.id != 5 }.map { "<\($0.key)@baton.local>" }.sorted())
     }
 
     @Test func noServerMeansTryAgainLater() async {

@@ -1,5 +1,6 @@
 import Blueprint
 import Foundation
+import Mail
 import Testing
 
 @testable import Connectors

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Orchestrator
+@testable import Mail
 
 /// The MIME messages the outbox and SMTP carry.
 struct MIMEMessageTests {

@@ -1,4 +1,5 @@
 import Foundation
+import Mail
 import Orchestrator
 
 /// Busy times from an iCalendar feed or file (`https://…/basic.ics`, a path): read-only, so

@@ -1,4 +1,5 @@
 import Foundation
+import Mail
 import NIOSSL
 import Orchestrator
 

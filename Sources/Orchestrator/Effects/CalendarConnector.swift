@@ -1,4 +1,5 @@
 import Foundation
+import Mail
 
 /// A meeting the scheduling agent books: one queued `calendar.book` action, keyed for idempotency.
 public struct Appointment: Sendable, Equatable {

@@ -1,6 +1,7 @@
 import Blueprint
 import Foundation
 import GRDB
+import Mail
 
 /// Runs queued actions through their connectors, at most once per idempotency key: an email goes
 /// to the email connector (the `.eml` folder by default, or SMTP), a CRM update is an upsert in the

@@ -1,5 +1,6 @@
 import Blueprint
 import Foundation
+import Mail
 
 /// One event posted to a tool that accepts webhooks: a queued `webhook.post` action.
 public struct WebhookPost: Sendable, Equatable {
