@@ -113,7 +113,8 @@ struct RunCommand: AsyncParsableCommand {
                 EngineService(engine: engine, wakeup: engineWakeup, committed: dispatcherWakeup, log: Self.log),
                 DispatcherService(dispatcher: dispatcher, wakeup: dispatcherWakeup, log: Self.log),
                 SchedulerService(
-                    jobs: Self.clockJobs(loaded, store, reports, calendar, refreshMinutes), clock: store.clock, log: Self.log),
+                    jobs: Self.clockJobs(loaded, store, reports, calendar, refreshMinutes), clock: store.clock,
+                    log: Self.log),
             ]
             if let intake = try Self.intake(loaded, listen: listen) {
                 if let closed = intake.closedBecause { Self.log(closed) }
@@ -174,7 +175,8 @@ struct RunCommand: AsyncParsableCommand {
                 {
                     let acted = try Approvals(store: store).applyTimeouts(blueprint)
                     return acted == 0
-                        ? nil : "\(acted) approval timeouts acted on: reminded, escalated or rejected (see `baton audit`)"
+                        ? nil
+                        : "\(acted) approval timeouts acted on: reminded, escalated or rejected (see `baton audit`)"
                 }
             ),
             .dailyReport: (15, { try reports.runIfDue().map { "wrote the daily report \($0)" } }),
@@ -186,7 +188,8 @@ struct RunCommand: AsyncParsableCommand {
                 { @Sendable in
                     // A calendar that cannot be read keeps the last busy times it gave; said, not fatal.
                     do {
-                        return "read \(try await sync.refresh()) busy times from \(CalendarConnectors.describe(calendar))"
+                        return
+                            "read \(try await sync.refresh()) busy times from \(CalendarConnectors.describe(calendar))"
                     } catch {
                         return "could not read the calendar (keeping the last busy times): \(error)"
                     }
@@ -206,4 +209,3 @@ struct RunCommand: AsyncParsableCommand {
         FileHandle.standardError.write(Data("\(stamp) \(TerminalText.safe(message))\n".utf8))
     }
 }
-

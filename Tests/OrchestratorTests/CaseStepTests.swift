@@ -18,7 +18,9 @@ final class SlowModel: LanguageModel {
     }
 
     func complete(system: String, user: String) async throws -> String {
-        let now = inFlight.withLock { $0 += 1; return $0 }
+        let now = inFlight.withLock {
+            $0 += 1; return $0
+        }
         mostAtOnce.withLock { $0 = max($0, now) }
         defer { inFlight.withLock { $0 -= 1 } }
         try await Task.sleep(for: delay)
@@ -57,7 +59,9 @@ struct CaseStepTests {
         let outcome = await Self.step(blueprint).run(snapshot, now: Self.monday, calendar: Self.calendar(blueprint))
         // lead.received, then the three handed on: lead.qualified, meeting.requested, times.offered.
         #expect(
-            outcome.steps.map(\.event.type) == ["lead.received", "lead.qualified", "meeting.requested", "times.offered"])
+            outcome.steps.map(\.event.type) == [
+                "lead.received", "lead.qualified", "meeting.requested", "times.offered",
+            ])
         #expect(outcome.steps.first?.origin == .stored(1))
         #expect(outcome.writes == 4)
         #expect(outcome.notes["intake"]?["email"] == "dana@example.com")
@@ -77,7 +81,8 @@ struct CaseStepTests {
                 .path, clock: { Self.monday })
         let engine = Engine(blueprint: blueprint, store: store, models: [blueprint.agents[drafter].id: model])
         for n in 0..<20 {
-            try store.submit(type: "lead.received", caseID: "lead-\(n)", payload: LeadFlowTests.lead, producer: "intake")
+            try store.submit(
+                type: "lead.received", caseID: "lead-\(n)", payload: LeadFlowTests.lead, producer: "intake")
         }
         #expect(try await engine.processBatch(limit: 256) == 80)
         // All twenty waited on the model at the same time; none waited inside a transaction.
@@ -136,7 +141,8 @@ struct CaseStepTests {
 struct ScheduleTests {
     @Test func eachJobRunsAtItsIntervalAndAJumpRunsItOnce() {
         let start = Date(timeIntervalSince1970: 1_000_000)
-        var schedule = Schedule(intervals: [.approvalTimeouts: 15, .calendarRefresh: 600, .dailyReport: 15], start: start)
+        var schedule = Schedule(
+            intervals: [.approvalTimeouts: 15, .calendarRefresh: 600, .dailyReport: 15], start: start)
         #expect(schedule.take(at: start) == [.calendarRefresh, .approvalTimeouts, .dailyReport])
         #expect(schedule.take(at: start.addingTimeInterval(14)) == [])
         #expect(schedule.nextDue == start.addingTimeInterval(15))

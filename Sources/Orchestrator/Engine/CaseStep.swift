@@ -121,7 +121,8 @@ struct CaseStep: Sendable {
                         type: later.type, payload: [:], producer: agent.id,
                         dueAt: localDays(later.afterDays, after: now), afterDays: later.afterDays, handedOn: false))
             }
-            runs.append(AgentRun(agent: agent, outcome: result, evidence: notes, emitted: emitted, undeclared: undeclared))
+            runs.append(
+                AgentRun(agent: agent, outcome: result, evidence: notes, emitted: emitted, undeclared: undeclared))
         }
         outcome.notes = notes
         return runs
@@ -167,7 +168,8 @@ struct CaseStep: Sendable {
             reason: "\(original.reason), revised with the owner's instructions (\(applied)\(notApplied))",
             status: .pending, createdAt: now, approvedJSON: nil, decision: nil, decidedAt: nil,
             evidenceJSON: original.evidenceJSON, revises: id)
-        return .revised(record, audit: "\(action.kind) revised from #\(id) (\(applied)\(notApplied)) waits for a person")
+        return .revised(
+            record, audit: "\(action.kind) revised from #\(id) (\(applied)\(notApplied)) waits for a person")
     }
 
     /// The same local time `days` calendar days later in the business's time zone (so a step due in

@@ -29,6 +29,18 @@ extension Engine {
                 } catch let conflict as ContextConflict {
                     counts = before
                     committed.conflicts.append(conflict.caseID)
+                } catch let refused as StepRefused {
+                    // The store refused a write (a constraint, a trigger): nothing of the case is kept,
+                    // and the try counts against the waiting event the refused step came from.
+                    counts = before
+                    try db.inSavepoint {
+                        try self.recordFailure(
+                            of: refused.root, .stored(refused.root.id!), [:], Self.message(refused.error),
+                            at: refused.at,
+                            outcome.caseID, db)
+                        return .commit
+                    }
+                    committed.processed += 1
                 }
             }
             return committed
@@ -46,36 +58,16 @@ extension Engine {
     /// Writes one case's outcome; throws ``ContextConflict`` when it no longer applies.
     private func apply(_ outcome: CaseOutcome, _ db: Database, _ counts: inout Counts) throws {
         var ids: [EventOrigin: Int64] = [:]
+        // Each event's first waiting ancestor in the step (itself when it was stored before).
+        var roots: [EventOrigin: EventRecord] = [:]
         for step in outcome.steps {
-            let caseID = outcome.caseID
-            let at = step.at
-            switch step.result {
-            case .cancelled:
-                _ = try done(step, ids, db, caseID, status: .cancelled)
-                try audit(db, at, caseID, step.event.producer, "cancelled", "\(step.event.type): a reply came in since it was set")
-            case .failed(let message):
-                try recordFailure(step, ids, message, outcome, db)
-            case .refused(let agent, let detail):
-                _ = try done(step, ids, db, caseID, status: .done)
-                try audit(db, at, caseID, nil, "event", "\(step.event.type) from \(step.event.producer)")
-                try audit(db, at, caseID, agent, "denied", detail)
-            case .revised(let record, let detail):
-                _ = try done(step, ids, db, caseID, status: .done)
-                try audit(db, at, caseID, nil, "event", "\(step.event.type) from \(step.event.producer)")
-                // Checked again: a person may have acted on the override since the step read it.
-                guard try Self.openOverride(record.revises!, caseID: caseID, db) != nil else {
-                    try audit(db, at, caseID, nil, "denied", "\(step.event.type): #\(record.revises!) is no longer an open override")
-                    continue
-                }
-                try record.insert(db)
-                try audit(db, at, caseID, record.agent, "approval", detail)
-            case .ran(let runs):
-                let id = try done(step, ids, db, caseID, status: .done)
-                try audit(db, at, caseID, nil, "event", "\(step.event.type) from \(step.event.producer)")
-                for hook in webhooks.hooks(for: step.event.type) { try queueWebhook(hook, step.event, id, db, at) }
-                for run in runs {
-                    try record(run, of: step, id: id, outcome, &ids, db, &counts)
-                }
+            if case .stored = step.origin { roots[step.origin] = step.event }
+            let root = roots[step.origin]!
+            do {
+                try apply(step, outcome, &ids, db, &counts)
+                for origin in ids.keys where roots[origin] == nil { roots[origin] = root }
+            } catch let error as DatabaseError where !Self.isTransient(error) {
+                throw StepRefused(root: root, at: step.at, error: error)
             }
         }
         guard outcome.writes > 0 else { return }
@@ -90,6 +82,47 @@ extension Engine {
             outcome.caseID, StringMapJSON.encode(outcome.notes), outcome.version + outcome.writes, outcome.version,
         ])
         guard db.changesCount == 1 else { throw ContextConflict(caseID: outcome.caseID) }
+    }
+
+    /// Writes one event's processing.
+    private func apply(
+        _ step: EventStep, _ outcome: CaseOutcome, _ ids: inout [EventOrigin: Int64], _ db: Database,
+        _ counts: inout Counts
+    ) throws {
+        let caseID = outcome.caseID
+        let at = step.at
+        switch step.result {
+        case .cancelled:
+            _ = try done(step, ids, db, caseID, status: .cancelled)
+            try audit(
+                db, at, caseID, step.event.producer, "cancelled", "\(step.event.type): a reply came in since it was set"
+            )
+        case .failed(let message):
+            try recordFailure(of: step.event, step.origin, ids, message, at: at, caseID, db)
+        case .refused(let agent, let detail):
+            _ = try done(step, ids, db, caseID, status: .done)
+            try audit(db, at, caseID, nil, "event", "\(step.event.type) from \(step.event.producer)")
+            try audit(db, at, caseID, agent, "denied", detail)
+        case .revised(let record, let detail):
+            _ = try done(step, ids, db, caseID, status: .done)
+            try audit(db, at, caseID, nil, "event", "\(step.event.type) from \(step.event.producer)")
+            // Checked again: a person may have acted on the override since the step read it.
+            guard try Self.openOverride(record.revises!, caseID: caseID, db) != nil else {
+                try audit(
+                    db, at, caseID, nil, "denied",
+                    "\(step.event.type): #\(record.revises!) is no longer an open override")
+                return
+            }
+            try record.insert(db)
+            try audit(db, at, caseID, record.agent, "approval", detail)
+        case .ran(let runs):
+            let id = try done(step, ids, db, caseID, status: .done)
+            try audit(db, at, caseID, nil, "event", "\(step.event.type) from \(step.event.producer)")
+            for hook in webhooks.hooks(for: step.event.type) { try queueWebhook(hook, step.event, id, db, at) }
+            for run in runs {
+                try record(run, of: step, id: id, outcome, &ids, db, &counts)
+            }
+        }
     }
 
     /// Marks a stored event as `status` (it must still be waiting), or finds the id of an emitted one.
@@ -115,7 +148,8 @@ extension Engine {
             return try audit(
                 db, at, caseID, agent.id, "skill", "skill \(agent.skill) is not built in yet; event left unhandled")
         }
-        try audit(db, at, caseID, agent.id, "skill", result.notes["summary"] ?? "ran \(agent.skill)", notes: result.notes)
+        try audit(
+            db, at, caseID, agent.id, "skill", result.notes["summary"] ?? "ran \(agent.skill)", notes: result.notes)
         for tool in result.refusedTools {
             try audit(db, at, caseID, agent.id, "denied", "tool \(tool): not in \(agent.id)'s permissions")
         }
@@ -127,7 +161,8 @@ extension Engine {
             if decision == .allow, try actionsInTheLastHour(by: agent, at, db, &counts) >= agent.limits.actionsPerHour {
                 // A runaway agent is stopped by its limit: what it proposes beyond waits for a person.
                 try audit(
-                    db, at, caseID, agent.id, "limited", "\(action.kind): over \(agent.limits.actionsPerHour) actions an hour")
+                    db, at, caseID, agent.id, "limited",
+                    "\(action.kind): over \(agent.limits.actionsPerHour) actions an hour")
                 decision = .needsApproval(PolicyGate.ownerApproval(of: action.kind))
             }
             switch decision {
@@ -175,43 +210,42 @@ extension Engine {
         }
     }
 
-    /// Counts a failed try against the step's event: pending again for the next step, or dead after
-    /// `maxEventAttempts`, with its error on the event and on its case's audit log. An emitted event
-    /// that failed is stored with its failure.
+    /// Counts a failed try against `event`: pending again for the next step, or dead after
+    /// `maxEventAttempts`, with its error on the event and on its case's audit log. An event handed on
+    /// within the step (stored as done by the event that emitted it) has not run after all.
     private func recordFailure(
-        _ step: EventStep, _ ids: [EventOrigin: Int64], _ message: String, _ outcome: CaseOutcome, _ db: Database
+        of event: EventRecord, _ origin: EventOrigin, _ ids: [EventOrigin: Int64], _ message: String, at: Date,
+        _ caseID: String, _ db: Database
     ) throws {
-        let attempts = step.event.attempts + 1
+        let attempts = event.attempts + 1
         let dead = attempts >= maxEventAttempts
         let status = dead ? EventRecord.Status.dead : .pending
-        let id: Int64
-        switch step.origin {
-        case .stored(let stored):
-            id = stored
-            try db.execute(
-                sql: """
-                    UPDATE event SET status = ?, attempts = ?, last_error = ?, dead_at = ?
-                    WHERE id = ? AND status = 'pending'
-                    """,
-                arguments: [status.rawValue, attempts, message, dead ? step.at : nil, id])
-            guard db.changesCount == 1 else { throw ContextConflict(caseID: outcome.caseID) }
-        case .emitted:
-            // Stored as done by the event that emitted it; it has not run after all.
-            id = ids[step.origin]!
-            try db.execute(
-                sql: "UPDATE event SET status = ?, attempts = ?, last_error = ?, dead_at = ? WHERE id = ?",
-                arguments: [status.rawValue, attempts, message, dead ? step.at : nil, id])
-        }
-        let type = step.event.type
+        let (id, waiting): (Int64, String) =
+            switch origin {
+            case .stored(let id): (id, "pending")
+            case .emitted: (ids[origin]!, "done")
+            }
+        try db.execute(
+            sql: "UPDATE event SET status = ?, attempts = ?, last_error = ?, dead_at = ? WHERE id = ? AND status = ?",
+            arguments: [status.rawValue, attempts, message, dead ? at : nil, id, waiting])
+        guard db.changesCount == 1 else { throw ContextConflict(caseID: caseID) }
         if dead {
             try audit(
-                db, step.at, outcome.caseID, nil, "dead",
-                "dead-lettered: \(message) (\(type) #\(id) failed \(attempts) times; `baton event retry \(id)` puts it back)")
+                db, at, caseID, nil, "dead",
+                "dead-lettered: \(message) (\(event.type) #\(id) failed \(attempts) times; `baton event retry \(id)` puts it back)"
+            )
         } else {
             try audit(
-                db, step.at, outcome.caseID, nil, "failed",
-                "\(type) #\(id) failed (try \(attempts) of \(maxEventAttempts)), tried again next batch: \(message)")
+                db, at, caseID, nil, "failed",
+                "\(event.type) #\(id) failed (try \(attempts) of \(maxEventAttempts)), tried again next batch: \(message)"
+            )
         }
+    }
+
+    /// Failures of the store rather than of an event: the whole commit fails and its cases run again.
+    static func isTransient(_ error: DatabaseError) -> Bool {
+        [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_FULL, .SQLITE_IOERR, .SQLITE_NOMEM, .SQLITE_READONLY, .SQLITE_CANTOPEN]
+            .contains(error.resultCode)
     }
 
     /// Appends a line to the case's audit log.
@@ -280,4 +314,11 @@ extension Engine {
         counts.emailsByCase[caseID] = counted
         return counted
     }
+}
+
+/// A write of one step that the store refused, with the waiting event the step came from.
+struct StepRefused: Error {
+    let root: EventRecord
+    let at: Date
+    let error: DatabaseError
 }

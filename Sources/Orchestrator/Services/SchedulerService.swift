@@ -35,7 +35,8 @@ public struct SchedulerService: Service {
                     log("\(job.rawValue) failed (it runs again at its next time): \(error)")
                 }
             }
-            let wait = max(0.05, min(60, (schedule.nextDue ?? clock().addingTimeInterval(60)).timeIntervalSince(clock())))
+            let wait = max(
+                0.05, min(60, (schedule.nextDue ?? clock().addingTimeInterval(60)).timeIntervalSince(clock())))
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(wait)) }
         }
     }

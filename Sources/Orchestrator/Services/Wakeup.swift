@@ -32,7 +32,9 @@ public final class Wakeup: Sendable {
         if state.withLock({ state in
             defer { state.pending = false }
             return state.pending
-        }) { return }
+        }) {
+            return
+        }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.nextSignal() }
             group.addTask { try? await Task.sleep(for: timeout) }
