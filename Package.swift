@@ -145,7 +145,8 @@ let package = Package(
         // GRDB only to make the runtime's store refuse an event (the dead-letter test).
         .testTarget(
             name: "BatonEndToEndTests",
-            dependencies: ["BatonTestSupport", "Workspace", "Questionnaire", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["BatonTestSupport", "Workspace", "Questionnaire", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Peers"]),
     ],
     swiftLanguageModes: [.v6]
 )
