@@ -83,7 +83,14 @@ extension HTTPExchange {
     /// request's header, so a challenge means they were refused (the shared session would wait
     /// on a challenge it cannot meet). A refused challenge ends the task; it reads as HTTP 401.
     static let refuser = ChallengeRefuser()
-    static let session = URLSession(configuration: .ephemeral, delegate: refuser, delegateQueue: nil)
+    static let session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        // Foundation's default is 6 connections per host, the rest queued with their deadline
+        // running: 20 leads on a model that takes 15 s took four rounds, and the last leads timed
+        // out. The callers bound their own concurrency (the engine's cases, each connector's limit).
+        configuration.httpMaximumConnectionsPerHost = 256
+        return URLSession(configuration: configuration, delegate: refuser, delegateQueue: nil)
+    }()
 
     final class ChallengeRefuser: NSObject, URLSessionTaskDelegate, Sendable {
         private let exchanges = Mutex<Set<String>>([])
