@@ -71,13 +71,15 @@ final class RunningBaton: Sendable {
     /// The intake's bearer token the runs are given.
     static let token = "slow-peers"
 
-    init(_ blueprint: String, data: String) async throws {
+    init(_ blueprint: String, data: String, environment: [String: String] = [:]) async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: BatonBinary.path)
         process.arguments = ["run", blueprint, "--listen", "127.0.0.1:0", "--data-dir", data]
-        process.environment = ProcessInfo.processInfo.environment.merging([
-            "BATON_INTAKE_TOKEN": Self.token, "NO_COLOR": "1",
-        ]) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging(
+            [
+                "BATON_INTAKE_TOKEN": Self.token, "NO_COLOR": "1",
+            ].merging(environment) { $1 }
+        ) { $1 }
         let text = LogText()
         let log = Pipe()
         log.fileHandleForReading.readabilityHandler = { handle in
