@@ -158,14 +158,14 @@ public struct Handoff: Codable, Sendable, Equatable {
 /// An action that waits for a person.
 public struct ApprovalRule: Codable, Sendable, Equatable {
     /// The action, e.g. `refund.issue` (see ``SkillCatalog/actions``).
-    public var action: String
+    public var action: ActionKind
     /// `always`, or a condition the orchestrator evaluates on the action.
-    public var when: String
+    public var when: ApprovalCondition
     /// Who approves: `owner`, `staff`, or an email address.
     public var approver: String
     public var timeout: Timeout
 
-    public init(action: String, when: String, approver: String, timeout: Timeout) {
+    public init(action: ActionKind, when: ApprovalCondition, approver: String, timeout: Timeout) {
         self.action = action
         self.when = when
         self.approver = approver

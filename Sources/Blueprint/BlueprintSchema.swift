@@ -58,7 +58,7 @@ public enum BlueprintSchema {
             "handoffs": array(object(["event": event, "from": identifier, "to": identifier])),
             "approvals": array(
                 object([
-                    "action": ["enum": SkillCatalog.actions.keys.sorted()],
+                    "action": ["enum": ActionKind.known.map(\.rawValue)],
                     "when": ["type": "string", "minLength": 1],
                     "approver": ["type": "string", "minLength": 1],
                     "timeout": object(

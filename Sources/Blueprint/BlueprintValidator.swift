@@ -154,7 +154,7 @@ public struct BlueprintValidator {
                 }
             }
             // High-stakes actions this agent could take need an approval rule.
-            for action in skill.actions where SkillCatalog.highStakes.contains(action) {
+            for action in skill.actions where action.isHighStakes {
                 guard SkillCatalog.allows(agent.permissions, action) else { continue }
                 if !b.approvals.contains(where: { $0.action == action }) {
                     error(
@@ -248,18 +248,21 @@ public struct BlueprintValidator {
         // Approvals.
         for (i, rule) in b.approvals.enumerated() {
             let path = ["approvals", "\(i)"]
-            if SkillCatalog.actions[rule.action] == nil {
+            if !rule.action.isKnown {
+                let known = ActionKind.known.map(\.rawValue)
                 error(
                     path + ["action"],
-                    "unknown action '\(rule.action)'\(Spelling.hint(for: rule.action, in: Array(SkillCatalog.actions.keys).sorted()))",
-                    hint: "actions: \(SkillCatalog.actions.keys.sorted().joined(separator: ", "))")
+                    "unknown action '\(rule.action)'\(Spelling.hint(for: rule.action.rawValue, in: known))",
+                    hint: "actions: \(known.joined(separator: ", "))")
             }
-            if !SkillCatalog.approvalConditions.contains(rule.when) {
+            if case .unknown(let text) = rule.when {
+                let known = ApprovalCondition.known.map(\.rawValue)
                 error(
                     path + ["when"],
-                    rule.when.trimmingCharacters(in: .whitespaces).isEmpty
-                        ? "the condition is empty" : "unknown condition '\(rule.when)'",
-                    hint: "conditions: \(SkillCatalog.approvalConditions.joined(separator: ", "))")
+                    text.trimmingCharacters(in: .whitespaces).isEmpty
+                        ? "the condition is empty"
+                        : "unknown condition '\(text)'\(Spelling.hint(for: text, in: known))",
+                    hint: "conditions: \(known.joined(separator: ", "))")
             }
             if rule.approver.trimmingCharacters(in: .whitespaces).isEmpty {
                 error(path + ["approver"], "nobody approves", hint: "owner, staff or an email address")

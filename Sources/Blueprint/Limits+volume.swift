@@ -46,6 +46,6 @@ extension Agent {
         let actions = SkillCatalog.skill(skill)?.actions ?? []
         return max(
             1,
-            actions.filter { !SkillCatalog.highStakes.contains($0) && SkillCatalog.allows(permissions, $0) }.count)
+            actions.filter { !$0.isHighStakes && SkillCatalog.allows(permissions, $0) }.count)
     }
 }

@@ -12,33 +12,35 @@ public enum PlainWords {
         "projects.write": "create project tasks",
     ]
 
-    static let actions: [String: String] = [
-        "email.send": "sending emails", "crm.update": "updating the CRM", "calendar.book": "booking appointments",
-        "discount.offer": "offering discounts", "contract.send": "sending contracts and quotes",
-        "complaint.reply": "replying to complaints",
-        "refund.issue": "issuing refunds and credits", "invoice.send": "sending invoices",
-        "payment.commit": "committing money or making payments",
-        "transaction.record": "recording transactions", "content.publish": "publishing posts",
-    ]
-
-    static let conditions: [String: String] = [
-        "always": "always", "first_contact": "for the first email to a new lead",
-        "change_or_cancel": "when moving or cancelling",
+    static let actions: [ActionKind: String] = [
+        .emailSend: "sending emails", .crmUpdate: "updating the CRM", .calendarBook: "booking appointments",
+        .discountOffer: "offering discounts", .contractSend: "sending contracts and quotes",
+        .complaintReply: "replying to complaints",
+        .refundIssue: "issuing refunds and credits", .invoiceSend: "sending invoices",
+        .paymentCommit: "committing money or making payments",
+        .transactionRecord: "recording transactions", .contentPublish: "publishing posts",
     ]
 
     /// `crm.write:lead_score` → "update lead scores in the CRM".
     public static func scope(_ scope: String) -> String { scopes[scope] ?? scope }
 
     /// `refund.issue` → "issuing refunds and credits".
-    public static func action(_ action: String) -> String { actions[action] ?? action }
+    public static func action(_ action: ActionKind) -> String { actions[action] ?? action.rawValue }
 
     /// `first_contact` → "for the first email to a new lead"; other conditions as written.
-    public static func condition(_ when: String) -> String { conditions[when] ?? "when \(when)" }
+    public static func condition(_ when: ApprovalCondition) -> String {
+        switch when {
+        case .always: "always"
+        case .firstContact: "for the first email to a new lead"
+        case .changeOrCancel: "when moving or cancelling"
+        case .unknown(let text): "when \(text)"
+        }
+    }
 
     /// The high-stakes actions an agent can never take, given its skill and its scopes.
-    public static func neverAlone(_ agent: Agent) -> [String] {
+    public static func neverAlone(_ agent: Agent) -> [ActionKind] {
         let skillActions = SkillCatalog.skill(agent.skill)?.actions ?? []
-        return SkillCatalog.highStakes.sorted().filter { action in
+        return ActionKind.highStakes.filter { action in
             !(skillActions.contains(action) && SkillCatalog.allows(agent.permissions, action))
         }
     }

@@ -7,59 +7,53 @@ public enum SkillCatalog {
         /// Scopes the skill can make use of.
         public let scopes: [String]
         /// Actions it may propose, each needing a scope (see ``actions``).
-        public let actions: [String]
+        public let actions: [ActionKind]
     }
 
     public static let skills: [Skill] = [
         Skill(
             name: "lead_qualification",
             scopes: ["crm.read", "crm.write:lead_score", "email.draft", "email.send", "calendar.read"],
-            actions: ["email.send", "crm.update"]),
+            actions: [.emailSend, .crmUpdate]),
         Skill(
             name: "follow_up_drafting", scopes: ["crm.read", "email.draft", "email.send", "calendar.read"],
-            actions: ["email.send", "discount.offer", "contract.send"]),
+            actions: [.emailSend, .discountOffer, .contractSend]),
         Skill(
             name: "scheduling", scopes: ["calendar.read", "calendar.book", "email.send"],
-            actions: ["calendar.book", "email.send"]),
+            actions: [.calendarBook, .emailSend]),
         Skill(
             name: "support_triage", scopes: ["crm.read", "email.read", "email.draft", "email.send", "refunds.issue"],
-            actions: ["email.send", "complaint.reply", "refund.issue"]),
+            actions: [.emailSend, .complaintReply, .refundIssue]),
         Skill(
             name: "invoice_reminders",
             scopes: ["accounting.read", "accounting.write:invoice", "email.send", "payments.commit"],
-            actions: ["invoice.send", "email.send", "payment.commit"]),
+            actions: [.invoiceSend, .emailSend, .paymentCommit]),
         Skill(
             name: "bookkeeping", scopes: ["accounting.read", "accounting.write:transaction", "email.read"],
-            actions: ["transaction.record", "payment.commit"]),
+            actions: [.transactionRecord, .paymentCommit]),
         Skill(
             name: "reporting", scopes: ["crm.read", "accounting.read", "email.draft", "email.send"],
-            actions: ["email.send"]),
-        Skill(name: "content_drafting", scopes: ["content.draft", "content.schedule"], actions: ["content.publish"]),
+            actions: [.emailSend]),
+        Skill(name: "content_drafting", scopes: ["content.draft", "content.schedule"], actions: [.contentPublish]),
         Skill(
             name: "onboarding",
             scopes: ["crm.read", "crm.write:client", "email.send", "projects.write", "contracts.send"],
-            actions: ["email.send", "crm.update", "contract.send"]),
+            actions: [.emailSend, .crmUpdate, .contractSend]),
     ]
 
     /// Every action an agent may propose, with the scope it needs. A scope without a qualifier,
     /// such as `crm.write`, is met by any qualified one (`crm.write:lead_score`); see ``allows(_:_:)``.
-    public static let actions: [String: String] = [
-        "email.send": "email.send", "crm.update": "crm.write", "calendar.book": "calendar.book",
-        "discount.offer": "email.send",
-        "contract.send": "contracts.send", "complaint.reply": "email.send", "refund.issue": "refunds.issue",
-        "invoice.send": "accounting.write:invoice", "payment.commit": "payments.commit",
-        "transaction.record": "accounting.write:transaction",
-        "content.publish": "content.schedule",
+    public static let actions: [ActionKind: String] = [
+        .emailSend: "email.send", .crmUpdate: "crm.write", .calendarBook: "calendar.book",
+        .discountOffer: "email.send",
+        .contractSend: "contracts.send", .complaintReply: "email.send", .refundIssue: "refunds.issue",
+        .invoiceSend: "accounting.write:invoice", .paymentCommit: "payments.commit",
+        .transactionRecord: "accounting.write:transaction",
+        .contentPublish: "content.schedule",
     ]
 
-    /// Actions that always wait for a person: contracts, money, refunds and complaint replies.
-    public static let highStakes: Set<String> = ["contract.send", "payment.commit", "refund.issue", "complaint.reply"]
-
-    /// Conditions an approval rule may name in `when`.
-    public static let approvalConditions = ["always", "change_or_cancel", "first_contact"]
-
     /// Whether `permissions` grant the scope `action` needs; false for an unknown action.
-    public static func allows(_ permissions: [String], _ action: String) -> Bool {
+    public static func allows(_ permissions: [String], _ action: ActionKind) -> Bool {
         guard let scope = actions[action] else { return false }
         return permissions.contains { $0 == scope || $0.hasPrefix(scope + ":") }
     }

@@ -82,7 +82,7 @@ struct ApprovalsAPI: Sendable {
                 let formatter = ISO8601DateFormatter()
                 let timeline: [[String: Any]] = audit.map { entry in
                     var line: [String: Any] = [
-                        "at": formatter.string(from: entry.at), "kind": entry.kind, "detail": entry.detail,
+                        "at": formatter.string(from: entry.at), "kind": entry.kind.rawValue, "detail": entry.detail,
                         "agent": entry.agent ?? NSNull(),
                     ]
                     if entry.notesJSON != nil { line["notes"] = entry.notes }
@@ -108,7 +108,7 @@ struct ApprovalsAPI: Sendable {
 
     static func approval(_ a: ApprovalRecord) -> [String: Any] {
         [
-            "id": a.id ?? 0, "case": a.caseID, "agent": a.agent, "action": a.action, "reason": a.reason,
+            "id": a.id ?? 0, "case": a.caseID, "agent": a.agent, "action": a.action.rawValue, "reason": a.reason,
             "status": a.status.rawValue, "proposed": (try? Approvals.payload(a.proposedJSON)) ?? [:],
             "evidence": a.evidence, "decision": a.decision ?? NSNull(), "revises": a.revises ?? NSNull(),
             "reminded": a.remindedAt.map { ["to": a.remindedTo ?? "", "at": ISO8601DateFormatter().string(from: $0)] }

@@ -100,7 +100,7 @@ struct Dashboard: Sendable {
             let id = approval.id!
             let proposed = (try? Approvals.payload(approval.proposedJSON)) ?? [:]
             html +=
-                "<section class=\"approval\" id=\"approval-\(id)\"><h2>#\(id): \(Self.escape(approval.agent)) wants \(Self.escape(approval.action))</h2>"
+                "<section class=\"approval\" id=\"approval-\(id)\"><h2>#\(id): \(Self.escape(approval.agent)) wants \(Self.escape(approval.action.rawValue))</h2>"
             html += "<p class=\"why\"><strong>Why:</strong> \(Self.escape(approval.reason))</p>"
             html += "<p>Case <a href=\"/cases/\(Self.escape(approval.caseID))\">\(Self.escape(approval.caseID))</a></p>"
             if let remindedAt = approval.remindedAt {
@@ -176,7 +176,7 @@ struct Dashboard: Sendable {
         var html = "<h2>Case \(Self.escape(caseID))</h2><ol class=\"timeline\">"
         for entry in audit {
             html +=
-                "<li><time>\(formatter.string(from: entry.at))</time> <b>\(Self.escape(entry.kind))</b> \(Self.escape(entry.agent ?? "-")): \(Self.escape(entry.detail))"
+                "<li><time>\(formatter.string(from: entry.at))</time> <b>\(Self.escape(entry.kind.rawValue))</b> \(Self.escape(entry.agent ?? "-")): \(Self.escape(entry.detail))"
             let added = entry.notes.filter { $0.key != "summary" }.sorted { $0.key < $1.key }
             if !added.isEmpty {
                 html +=

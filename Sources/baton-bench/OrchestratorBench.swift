@@ -150,7 +150,7 @@ extension BatonBench {
                 let committed = DispatchTime.now().uptimeNanoseconds
                 for item in try consumerStore.outbox(after: lastSeen) {
                     lastSeen = item.id!
-                    guard item.action == "email.send", let start = received.withLock({ $0[item.caseID] }) else {
+                    guard item.action == .emailSend, let start = received.withLock({ $0[item.caseID] }) else {
                         continue
                     }
                     latencies.append(Double(committed - start) / 1e6)

@@ -132,7 +132,7 @@ struct CasesCommand: ParsableCommand {
                 let formatter = ISO8601DateFormatter()
                 for entry in audit {
                     printText(
-                        "\(formatter.string(from: entry.at))  \(entry.kind.padding(toLength: 8, withPad: " ", startingAt: 0)) \(entry.agent ?? "-")  \(entry.detail)"
+                        "\(formatter.string(from: entry.at))  \(entry.kind.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(entry.agent ?? "-")  \(entry.detail)"
                     )
                     // What the agent added to the context at this step: its handoff to the next one.
                     let added = entry.notes.filter { $0.key != "summary" }

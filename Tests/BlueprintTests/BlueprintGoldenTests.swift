@@ -62,7 +62,7 @@ struct BlueprintGoldenTests {
             #expect(!agent.permissions.contains("*"))
         }
         let actions = Set(plumbing.approvals.map(\.action))
-        #expect(SkillCatalog.highStakes.isSubset(of: actions))
+        #expect(Set(ActionKind.highStakes).isSubset(of: actions))
         #expect(actions.contains("discount.offer"), "the plumber asked for discounts to wait")
         #expect(
             plumbing.handoffs.contains(

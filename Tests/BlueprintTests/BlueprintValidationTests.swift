@@ -73,6 +73,13 @@ struct BlueprintValidationTests {
             name: "an approval condition nobody evaluates", replacing: "when: change_or_cancel",
             with: "when: on_tuesdays", message: "unknown condition 'on_tuesdays'", marker: "on_tuesdays"),
         Case(
+            name: "a misspelt approval condition", replacing: "when: change_or_cancel", with: "when: change_or_cancl",
+            message: "unknown condition 'change_or_cancl' (did you mean 'change_or_cancel'?)",
+            marker: "change_or_cancl"),
+        Case(
+            name: "an empty approval condition", replacing: "when: change_or_cancel", with: "when: ''",
+            message: "the condition is empty", marker: "''"),
+        Case(
             name: "an unknown connector", replacing: "kind: eml_folder", with: "kind: carrier_pigeon",
             message: "unknown email connector 'carrier_pigeon'", marker: "carrier_pigeon"),
         Case(

@@ -137,7 +137,7 @@ struct SlowPeerDispatchTests {
         // Both fast deliveries happened before the slow connector gave up on its first send.
         #expect((delivered.max() ?? .max) < (gaveUp.min() ?? .min), "\(events)")
         let outbox = try store.outbox()
-        let slowAction = slow == .email ? "email.send" : "webhook.post"
+        let slowAction: ActionKind = slow == .email ? .emailSend : WebhookSubscriptions.action
         #expect(outbox.filter { $0.action == slowAction }.map(\.status) == [.queued, .queued])
         #expect(
             outbox.filter { $0.action == (slow == .email ? "webhook.post" : "email.send") }.map(\.status) == [

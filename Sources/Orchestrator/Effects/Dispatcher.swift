@@ -41,8 +41,8 @@ public struct Dispatcher: Sendable {
     }
 
     /// The actions the embedded connectors carry out: the `.eml` outbox, the built-in CRM and ledger.
-    static let connected: Set<String> = [
-        "email.send", "complaint.reply", "crm.update", "transaction.record", "calendar.book", ApprovalNotice.action,
+    static let connected: Set<ActionKind> = [
+        .emailSend, .complaintReply, .crmUpdate, .transactionRecord, .calendarBook, ApprovalNotice.action,
         WebhookSubscriptions.action,
     ]
 
@@ -82,7 +82,7 @@ public struct Dispatcher: Sendable {
             let payload =
                 (try? JSONSerialization.jsonObject(with: Data(item.payloadJSON.utf8))) as? [String: String] ?? [:]
             payloads[item.id!] = payload
-            let isEmail = ["email.send", "complaint.reply", ApprovalNotice.action].contains(item.action)
+            let isEmail = item.action.isEmail
             // Sent before a crash: recorded as sent, whatever has changed since (even the blueprint).
             if isEmail && email.alreadyDelivered(key: item.idempotencyKey) {
                 emails.append(Self.outgoing(item, payload, from: from, at: now, origin: store.installID))
@@ -109,7 +109,7 @@ public struct Dispatcher: Sendable {
                 posts.append(WebhookPost(id: item.id!, key: item.idempotencyKey, hook: hook, body: body))
                 continue
             }
-            if item.action == "calendar.book" {
+            if item.action == .calendarBook {
                 guard let appointment = Self.appointment(item, payload, origin: store.installID) else {
                     hopeless[item.id!] = "the booking has no valid start, end and attendee address"
                     continue
@@ -149,13 +149,13 @@ public struct Dispatcher: Sendable {
                     ).insert(db)
                     let approval = db.lastInsertedRowID
                     try settle(
-                        &item, .held, "waits for approval #\(approval)", audit: "approval",
+                        &item, .held, "waits for approval #\(approval)", audit: .approval,
                         "\(item.action) held at dispatch, waits for \(rule.approver) (#\(approval))", db, at: now)
                     continue
                 }
                 item.attempts += 1
                 if let reason = dead[item.id!] {
-                    try settle(&item, .dead, reason, audit: "dead", "\(item.action): \(reason)", db, at: now)
+                    try settle(&item, .dead, reason, audit: .dead, "\(item.action): \(reason)", db, at: now)
                     continue
                 }
                 if let failure = failed[item.id!] {
@@ -163,27 +163,27 @@ public struct Dispatcher: Sendable {
                     if item.attempts >= Self.maxAttempts {
                         item.status = .dead
                         try AuditEntry(
-                            id: nil, at: now, caseID: item.caseID, agent: item.agent, kind: "dead",
+                            id: nil, at: now, caseID: item.caseID, agent: item.agent, kind: .dead,
                             detail: "\(item.action) after \(item.attempts) attempts: \(failure)"
                         ).insert(db)
                     } else {
                         item.nextAttemptAt = now.addingTimeInterval(Self.backoff(afterFailures: item.attempts))
                         try AuditEntry(
-                            id: nil, at: now, caseID: item.caseID, agent: item.agent, kind: "retry",
+                            id: nil, at: now, caseID: item.caseID, agent: item.agent, kind: .retry,
                             detail: "\(item.action) attempt \(item.attempts) failed: \(failure)"
                         ).insert(db)
                     }
                     try item.update(db)
                     continue
                 }
-                if item.action == "transaction.record" {
+                if item.action == .transactionRecord {
                     let p = payloads[item.id!] ?? [:]
                     try db.execute(
                         sql:
                             "INSERT OR IGNORE INTO ledger (idempotency_key, vendor, amount, recorded_at) VALUES (?, ?, ?, ?)",
                         arguments: [item.idempotencyKey, p["vendor"] ?? "", p["amount"] ?? "", now])
                 }
-                if item.action == "calendar.book", let appointment = Self.appointment(item, payloads[item.id!] ?? [:]) {
+                if item.action == .calendarBook, let appointment = Self.appointment(item, payloads[item.id!] ?? [:]) {
                     // Busy in the built-in calendar at once, whatever calendar holds the meeting.
                     try db.execute(
                         sql: """
@@ -192,7 +192,7 @@ public struct Dispatcher: Sendable {
                             """,
                         arguments: [appointment.start, appointment.end, appointment.key, appointment.title])
                 }
-                if item.action == "crm.update" {
+                if item.action == .crmUpdate {
                     try db.execute(
                         sql: "INSERT OR REPLACE INTO crm_lead (case_id, score, updated_at) VALUES (?, ?, ?)",
                         arguments: [item.caseID, Int(payloads[item.id!]?["score"] ?? "0") ?? 0, now])
@@ -200,9 +200,11 @@ public struct Dispatcher: Sendable {
                 try db.cachedStatement(sql: "UPDATE outbox SET status = 'sent', attempts = ?, sent_at = ? WHERE id = ?")
                     .execute(arguments: [item.attempts, now, item.id])
                 try db.cachedStatement(
-                    sql: "INSERT INTO audit (at, case_id, agent, kind, detail) VALUES (?, ?, ?, 'sent', ?)"
+                    sql: "INSERT INTO audit (at, case_id, agent, kind, detail) VALUES (?, ?, ?, ?, ?)"
                 )
-                .execute(arguments: [now, item.caseID, item.agent, "\(item.action) \(item.idempotencyKey)"])
+                .execute(arguments: [
+                    now, item.caseID, item.agent, AuditKind.sent, "\(item.action) \(item.idempotencyKey)",
+                ])
                 sent += 1
             }
             return sent
@@ -240,7 +242,7 @@ public struct Dispatcher: Sendable {
 
     /// Records what became of an item that was not sent, and audits it.
     private func settle(
-        _ item: inout OutboxItem, _ status: OutboxItem.Status, _ error: String, audit kind: String, _ detail: String,
+        _ item: inout OutboxItem, _ status: OutboxItem.Status, _ error: String, audit kind: AuditKind, _ detail: String,
         _ db: Database, at now: Date
     ) throws {
         item.status = status
@@ -276,17 +278,17 @@ public struct Dispatcher: Sendable {
             let agent = agents[item.agent]
         else { return nil }
         let asksFirstContact = gate.blueprint.approvals.contains {
-            $0.action == item.action && $0.when == "first_contact"
+            $0.action == item.action && $0.when == .firstContact
         }
         let firstContact =
-            try asksFirstContact && item.action == "email.send"
+            try asksFirstContact && item.action == .emailSend
             && store.database.read { db in
                 try Int.fetchOne(
                     db,
                     sql: """
-                        SELECT count(*) FROM outbox WHERE case_id = ? AND action = 'email.send' AND id < ?
+                        SELECT count(*) FROM outbox WHERE case_id = ? AND action = ? AND id < ?
                         AND status IN ('queued', 'sent')
-                        """, arguments: [item.caseID, item.id]) ?? 0
+                        """, arguments: [item.caseID, ActionKind.emailSend, item.id]) ?? 0
             } == 0
         let action = ProposedAction(kind: item.action, payload: payload, reason: "")
         if case .needsApproval(let rule) = gate.decide(action, by: agent, firstContact: firstContact) { return rule }

@@ -43,5 +43,5 @@ public struct WebhookSubscriptions: Sendable {
     }
 
     /// The action of a queued post.
-    public static let action = "webhook.post"
+    public static let action: ActionKind = "webhook.post"
 }

@@ -11,7 +11,7 @@ struct ApprovalNotice {
     static let sender = "baton"
     /// Their action: an email, but not one to the lead (first-contact rules and response times
     /// count only `email.send`).
-    static let action = "notice.send"
+    static let action: ActionKind = "notice.send"
 
     let blueprint: Blueprint
 
@@ -36,7 +36,7 @@ struct ApprovalNotice {
     }
 
     /// The email's payload for approval `id`.
-    func email(to address: String, id: Int64, agent: String, action: String, reason: String, caseID: String)
+    func email(to address: String, id: Int64, agent: String, action: ActionKind, reason: String, caseID: String)
         -> [String: String]
     {
         [
@@ -49,7 +49,7 @@ struct ApprovalNotice {
 
 extension ApprovalNotice {
     /// The email that reminds the approver of approval `id`, unanswered after `waited`.
-    func reminder(to address: String, id: Int64, agent: String, action: String, caseID: String, waited: String)
+    func reminder(to address: String, id: Int64, agent: String, action: ActionKind, caseID: String, waited: String)
         -> [String: String]
     {
         [
@@ -61,7 +61,8 @@ extension ApprovalNotice {
 
     /// The email that escalates approval `id` to someone else after `approver` did not answer.
     func escalation(
-        to address: String, id: Int64, agent: String, action: String, caseID: String, approver: String, waited: String
+        to address: String, id: Int64, agent: String, action: ActionKind, caseID: String, approver: String,
+        waited: String
     ) -> [String: String] {
         [
             "to": address, "subject": "Escalated to you: \(agent) wants \(action) (#\(id))",

@@ -95,29 +95,29 @@ extension Engine {
         case .cancelled:
             _ = try done(step, ids, db, caseID, status: .cancelled)
             try audit(
-                db, at, caseID, step.event.producer, "cancelled", "\(step.event.type): a reply came in since it was set"
+                db, at, caseID, step.event.producer, .cancelled, "\(step.event.type): a reply came in since it was set"
             )
         case .failed(let message):
             try recordFailure(of: step.event, step.origin, ids, message, at: at, caseID, db)
         case .refused(let agent, let detail):
             _ = try done(step, ids, db, caseID, status: .done)
-            try audit(db, at, caseID, nil, "event", "\(step.event.type) from \(step.event.producer)")
-            try audit(db, at, caseID, agent, "denied", detail)
+            try audit(db, at, caseID, nil, .event, "\(step.event.type) from \(step.event.producer)")
+            try audit(db, at, caseID, agent, .denied, detail)
         case .revised(let record, let detail):
             _ = try done(step, ids, db, caseID, status: .done)
-            try audit(db, at, caseID, nil, "event", "\(step.event.type) from \(step.event.producer)")
+            try audit(db, at, caseID, nil, .event, "\(step.event.type) from \(step.event.producer)")
             // Checked again: a person may have acted on the override since the step read it.
             guard try Self.openOverride(record.revises!, caseID: caseID, db) != nil else {
                 try audit(
-                    db, at, caseID, nil, "denied",
+                    db, at, caseID, nil, .denied,
                     "\(step.event.type): #\(record.revises!) is no longer an open override")
                 return
             }
             try record.insert(db)
-            try audit(db, at, caseID, record.agent, "approval", detail)
+            try audit(db, at, caseID, record.agent, .approval, detail)
         case .ran(let runs):
             let id = try done(step, ids, db, caseID, status: .done)
-            try audit(db, at, caseID, nil, "event", "\(step.event.type) from \(step.event.producer)")
+            try audit(db, at, caseID, nil, .event, "\(step.event.type) from \(step.event.producer)")
             for hook in webhooks.hooks(for: step.event.type) { try queueWebhook(hook, step.event, id, db, at) }
             for run in runs {
                 try record(run, of: step, id: id, outcome, &ids, db, &counts)
@@ -146,28 +146,28 @@ extension Engine {
         let (agent, caseID, at) = (run.agent, outcome.caseID, step.at)
         guard let result = run.outcome else {
             return try audit(
-                db, at, caseID, agent.id, "skill", "skill \(agent.skill) is not built in yet; event left unhandled")
+                db, at, caseID, agent.id, .skill, "skill \(agent.skill) is not built in yet; event left unhandled")
         }
         try audit(
-            db, at, caseID, agent.id, "skill", result.notes["summary"] ?? "ran \(agent.skill)", notes: result.notes)
+            db, at, caseID, agent.id, .skill, result.notes["summary"] ?? "ran \(agent.skill)", notes: result.notes)
         for tool in result.refusedTools {
-            try audit(db, at, caseID, agent.id, "denied", "tool \(tool): not in \(agent.id)'s permissions")
+            try audit(db, at, caseID, agent.id, .denied, "tool \(tool): not in \(agent.id)'s permissions")
         }
         for (index, action) in result.actions.enumerated() {
             let key = "\(id)-\(agent.id)-\(action.kind)-\(index)"
-            let firstContact = try action.kind == "email.send" && emailsQueued(in: caseID, db, &counts) == 0
+            let firstContact = try action.kind == .emailSend && emailsQueued(in: caseID, db, &counts) == 0
             let json = StringMapJSON.encode(action.payload)
             var decision = gate.decide(action, by: agent, firstContact: firstContact)
             if decision == .allow, try actionsInTheLastHour(by: agent, at, db, &counts) >= agent.limits.actionsPerHour {
                 // A runaway agent is stopped by its limit: what it proposes beyond waits for a person.
                 try audit(
-                    db, at, caseID, agent.id, "limited",
+                    db, at, caseID, agent.id, .limited,
                     "\(action.kind): over \(agent.limits.actionsPerHour) actions an hour")
                 decision = .needsApproval(PolicyGate.ownerApproval(of: action.kind))
             }
             switch decision {
             case .deny(let reason):
-                try audit(db, at, caseID, agent.id, "denied", "\(action.kind): \(reason)")
+                try audit(db, at, caseID, agent.id, .denied, "\(action.kind): \(reason)")
             case .needsApproval(let rule):
                 try ApprovalRecord(
                     id: nil, caseID: caseID, agent: agent.id, action: action.kind, proposedJSON: json,
@@ -175,20 +175,20 @@ extension Engine {
                     decidedAt: nil, evidenceJSON: StringMapJSON.encode(run.evidence)
                 ).insert(db)
                 let approvalID = db.lastInsertedRowID
-                try audit(db, at, caseID, agent.id, "approval", "\(action.kind) waits for \(rule.approver)")
+                try audit(db, at, caseID, agent.id, .approval, "\(action.kind) waits for \(rule.approver)")
                 try notify(rule.approver, of: approvalID, agent: agent.id, action: action, caseID: caseID, db, at)
             case .allow:
                 if try RuntimeStore.queueAction(
                     db, key: key, caseID: caseID, agent: agent.id, action: action.kind, payloadJSON: json, at: at)
                 {
                     counts.actionsByAgent[agent.id, default: 0] += 1
-                    if action.kind == "email.send" { counts.emailsByCase[caseID, default: 0] += 1 }
+                    if action.kind == .emailSend { counts.emailsByCase[caseID, default: 0] += 1 }
                 }
-                try audit(db, at, caseID, agent.id, "allowed", action.kind)
+                try audit(db, at, caseID, agent.id, .allowed, action.kind.rawValue)
             }
         }
         for type in run.undeclared {
-            try audit(db, at, caseID, agent.id, "denied", "emitting \(type), which the blueprint does not declare")
+            try audit(db, at, caseID, agent.id, .denied, "emitting \(type), which the blueprint does not declare")
         }
         for index in run.emitted {
             let emitted = outcome.emitted[index]
@@ -205,7 +205,7 @@ extension Engine {
                 ])
             ids[.emitted(index)] = db.lastInsertedRowID
             if let days = emitted.afterDays {
-                try audit(db, at, caseID, agent.id, "scheduled", "\(emitted.type) in \(days) days")
+                try audit(db, at, caseID, agent.id, .scheduled, "\(emitted.type) in \(days) days")
             }
         }
     }
@@ -231,12 +231,12 @@ extension Engine {
         guard db.changesCount == 1 else { throw ContextConflict(caseID: caseID) }
         if dead {
             try audit(
-                db, at, caseID, nil, "dead",
+                db, at, caseID, nil, .dead,
                 "dead-lettered: \(message) (\(event.type) #\(id) failed \(attempts) times; `baton event retry \(id)` puts it back)"
             )
         } else {
             try audit(
-                db, at, caseID, nil, "failed",
+                db, at, caseID, nil, .failed,
                 "\(event.type) #\(id) failed (try \(attempts) of \(maxEventAttempts)), tried again next batch: \(message)"
             )
         }
@@ -250,7 +250,7 @@ extension Engine {
 
     /// Appends a line to the case's audit log.
     private func audit(
-        _ db: Database, _ at: Date, _ caseID: String, _ agent: String?, _ kind: String, _ detail: String,
+        _ db: Database, _ at: Date, _ caseID: String, _ agent: String?, _ kind: AuditKind, _ detail: String,
         notes: [String: String]? = nil
     ) throws {
         // A cached statement: the audit log is the engine's most frequent write.
@@ -258,7 +258,7 @@ extension Engine {
             db.cachedStatement(
                 sql: "INSERT INTO audit (at, case_id, agent, kind, detail, notes_json) VALUES (?, ?, ?, ?, ?, ?)"),
             [
-                .text(StoredDate.text(at)), .text(caseID), HotValue(agent), .text(kind), .text(detail),
+                .text(StoredDate.text(at)), .text(caseID), HotValue(agent), .text(kind.rawValue), .text(detail),
                 HotValue(notes.map(StringMapJSON.encode)),
             ])
     }
@@ -273,7 +273,7 @@ extension Engine {
         let payload = notice.email(
             to: address, id: id, agent: agent, action: action.kind, reason: action.reason, caseID: caseID)
         try Approvals.queueNotice(db, key: "notice-\(id)", caseID: caseID, at: at, payload: payload)
-        try audit(db, at, caseID, ApprovalNotice.sender, "notified", "\(address) of approval #\(id)")
+        try audit(db, at, caseID, ApprovalNotice.sender, .notified, "\(address) of approval #\(id)")
     }
 
     /// Queues a post of the event to webhook `hook`, once per event and webhook.
@@ -309,8 +309,8 @@ extension Engine {
         if let counted = counts.emailsByCase[caseID] { return counted }
         let counted =
             try Int.fetchOne(
-                db.cachedStatement(sql: "SELECT count(*) FROM outbox WHERE case_id = ? AND action = 'email.send'"),
-                arguments: [caseID]) ?? 0
+                db.cachedStatement(sql: "SELECT count(*) FROM outbox WHERE case_id = ? AND action = ?"),
+                arguments: [caseID, ActionKind.emailSend]) ?? 0
         counts.emailsByCase[caseID] = counted
         return counted
     }

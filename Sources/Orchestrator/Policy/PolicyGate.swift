@@ -13,9 +13,9 @@ public struct PolicyGate: Sendable {
     public let blueprint: Blueprint
 
     /// The rule a high-stakes action gets when the blueprint names none: the owner, within a day.
-    static func ownerApproval(of action: String) -> ApprovalRule {
+    static func ownerApproval(of action: ActionKind) -> ApprovalRule {
         ApprovalRule(
-            action: action, when: "always", approver: "owner", timeout: Timeout(after: "24h", then: "escalate"))
+            action: action, when: .always, approver: "owner", timeout: Timeout(after: "24h", then: "escalate"))
     }
 
     public init(blueprint: Blueprint) {
@@ -24,7 +24,7 @@ public struct PolicyGate: Sendable {
 
     /// - Parameter firstContact: whether this would be the case's first email to the lead.
     public func decide(_ action: ProposedAction, by agent: Agent, firstContact: Bool) -> Decision {
-        guard let scope = SkillCatalog.actions[action.kind] else {
+        guard let scope = action.kind.scope else {
             return .deny("unknown action '\(action.kind)'")
         }
         guard SkillCatalog.allows(agent.permissions, action.kind) else {
@@ -32,14 +32,14 @@ public struct PolicyGate: Sendable {
         }
         for rule in blueprint.approvals where rule.action == action.kind {
             switch rule.when {
-            case "always": return .needsApproval(rule)
-            case "first_contact": if firstContact { return .needsApproval(rule) }
-            case "change_or_cancel": if action.payload["change"] != nil { return .needsApproval(rule) }
+            case .always: return .needsApproval(rule)
+            case .firstContact: if firstContact { return .needsApproval(rule) }
+            case .changeOrCancel: if action.payload["change"] != nil { return .needsApproval(rule) }
             // A condition the gate cannot evaluate fails safe: a person decides.
-            default: return .needsApproval(rule)
+            case .unknown: return .needsApproval(rule)
             }
         }
-        if SkillCatalog.highStakes.contains(action.kind) {
+        if action.kind.isHighStakes {
             return .needsApproval(Self.ownerApproval(of: action.kind))
         }
         return .allow

@@ -54,7 +54,7 @@ public struct DailyReport: Sendable, Encodable {
         // The period's audit lines through `audit_at`: counted by agent and kind in SQL, and only the
         // edge cases' lines read whole, so the cost is the period's work, not the log's length.
         let (counts, edges) = try store.database.read { db in
-            var counts: [String: [String: Int]] = [:]
+            var counts: [String: [AuditKind: Int]] = [:]
             for row in try Row.fetchAll(db, sql: KPIs.auditCountSQL, arguments: [start, end]) {
                 guard let agent: String = row["agent"] else { continue }
                 counts[agent, default: [:]][row["kind"]] = row["n"]
@@ -63,8 +63,9 @@ public struct DailyReport: Sendable, Encodable {
                 db,
                 sql: """
                     SELECT agent, kind, detail FROM audit
-                    WHERE at >= ? AND at < ? AND kind IN ('denied', 'dead', 'timeout') ORDER BY id
-                    """, arguments: [start, end]
+                    WHERE at >= ? AND at < ? AND kind IN (\(databaseQuestionMarks(count: AuditKind.edgeCases.count)))
+                    ORDER BY id
+                    """, arguments: StatementArguments([start, end]) + StatementArguments(AuditKind.edgeCases)
             ).map { (agent: $0["agent"] as String?, line: "\($0["kind"] as String): \($0["detail"] as String)") }
             return (counts, edges)
         }
@@ -76,11 +77,11 @@ public struct DailyReport: Sendable, Encodable {
         day = Self.formatter(timeZone, "EEEE d MMMM yyyy").string(from: named)
         isoDay = Self.formatter(timeZone, "yyyy-MM-dd").string(from: named)
         agents = blueprint.agents.map { agent in
-            func count(_ kind: String) -> Int { counts[agent.id]?[kind] ?? 0 }
+            func count(_ kind: AuditKind) -> Int { counts[agent.id]?[kind] ?? 0 }
             return AgentDay(
-                id: agent.id, tasks: count("skill"), actions: count("sent"), escalated: count("approval"),
-                approved: count("approved"),
-                rejected: count("rejected"), overridden: count("overridden"),
+                id: agent.id, tasks: count(.skill), actions: count(.sent), escalated: count(.approval),
+                approved: count(.approved),
+                rejected: count(.rejected), overridden: count(.overridden),
                 edgeCases: edges.filter { $0.agent == agent.id }.map(\.line))
         }
         kpis = try KPIs.measure(store, blueprint: blueprint, from: start, to: end)

@@ -40,20 +40,20 @@ public struct KPIs: Codable, Sendable, Equatable {
             }
             // The period's audit lines through `audit_at`, counted by agent and kind in one pass.
             var tasks: [String: Int] = [:]
-            var kinds: [String: Int] = [:]
+            var kinds: [AuditKind: Int] = [:]
             for row in try Row.fetchAll(db, sql: auditCountSQL, arguments: [from, to]) {
-                let kind: String = row["kind"]
+                let kind: AuditKind = row["kind"]
                 let n: Int = row["n"]
                 kinds[kind, default: 0] += n
-                if kind == "skill" { tasks[row["agent"] ?? "?", default: 0] += n }
+                if kind == .skill { tasks[row["agent"] ?? "?", default: 0] += n }
             }
             let lead = blueprint.kpis.first { $0.id == "lead_first_response" }
             return KPIs(
                 leadsAnswered: minutes.count, firstResponseP50Minutes: percentile(0.5),
                 firstResponseP90Minutes: percentile(0.9),
                 baselineMinutes: lead?.baseline, targetMinutes: lead?.target, tasksPerAgent: tasks,
-                escalations: kinds["approval"] ?? 0,
-                denials: kinds["denied"] ?? 0)
+                escalations: kinds[.approval] ?? 0,
+                denials: kinds[.denied] ?? 0)
         }
     }
 

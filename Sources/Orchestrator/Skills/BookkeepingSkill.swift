@@ -13,7 +13,7 @@ struct BookkeepingSkill: Skill {
         }
         outcome.actions.append(
             ProposedAction(
-                kind: "transaction.record", payload: ["vendor": p["vendor"] ?? "unknown", "amount": p["amount"] ?? ""],
+                kind: .transactionRecord, payload: ["vendor": p["vendor"] ?? "unknown", "amount": p["amount"] ?? ""],
                 reason: "a receipt under the flag amount"))
         outcome.emits.append((type: "transaction.recorded", payload: [:]))
         outcome.notes = [

@@ -5,7 +5,7 @@ struct ContentDraftingSkill: Skill {
         var outcome = SkillOutcome()
         let draft = notes.isEmpty ? "News from \(input.business.name)." : "\(notes)\n\n— \(input.business.name)"
         outcome.actions.append(
-            ProposedAction(kind: "content.publish", payload: ["body": draft], reason: "a post drafted from the notes"))
+            ProposedAction(kind: .contentPublish, payload: ["body": draft], reason: "a post drafted from the notes"))
         outcome.emits.append((type: "post.drafted", payload: [:]))
         outcome.notes = ["summary": "drafted a post", "confidence": notes.isEmpty ? "low" : "high"]
         return outcome

@@ -14,7 +14,7 @@ struct FollowUpDraftingSkill: Skill {
             if let to = p["email"], !to.isEmpty {
                 outcome.actions.append(
                     ProposedAction(
-                        kind: "email.send",
+                        kind: .emailSend,
                         payload: [
                             "to": to, "subject": "Following up: \(input.business.name)",
                             "body":
@@ -46,7 +46,7 @@ struct FollowUpDraftingSkill: Skill {
         if message.contains("contract") || message.contains("quote") {
             outcome.actions.append(
                 ProposedAction(
-                    kind: "contract.send", payload: ["to": p["email"] ?? ""],
+                    kind: .contractSend, payload: ["to": p["email"] ?? ""],
                     reason: "the lead asked for a contract or quote"))
         }
         outcome.emits.append((type: "meeting.requested", payload: [:]))

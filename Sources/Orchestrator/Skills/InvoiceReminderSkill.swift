@@ -11,7 +11,7 @@ struct InvoiceReminderSkill: Skill {
         let amount = p["amount"].map { " for \($0)" } ?? ""
         outcome.actions.append(
             ProposedAction(
-                kind: "email.send",
+                kind: .emailSend,
                 payload: [
                     "to": to, "subject": "Reminder: \(invoice)",
                     "body":

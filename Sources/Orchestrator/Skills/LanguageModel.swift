@@ -57,7 +57,8 @@ struct ModelDraft {
             else {
                 return .failure(ModelAnswerError("each action needs 'kind', 'payload' (text values) and 'reason'"))
             }
-            actions.append(ProposedAction(kind: kind, payload: payload, reason: "the model proposed it: \(reason)"))
+            actions.append(
+                ProposedAction(kind: ActionKind(kind), payload: payload, reason: "the model proposed it: \(reason)"))
         }
         return .success(ModelDraft(draft: draft, actions: actions))
     }

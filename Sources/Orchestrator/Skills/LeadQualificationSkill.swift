@@ -26,7 +26,7 @@ struct LeadQualificationSkill: Skill {
                 "\(p["name"] ?? "A lead") scored \(score) (\(signals.isEmpty ? "no signals" : signals.joined(separator: ", ")))",
         ]
         outcome.actions.append(
-            ProposedAction(kind: "crm.update", payload: ["score": "\(score)"], reason: "record the lead score"))
+            ProposedAction(kind: .crmUpdate, payload: ["score": "\(score)"], reason: "record the lead score"))
         if Double(score) >= threshold {
             outcome.emits.append((type: "lead.qualified", payload: ["score": "\(score)"]))
         }

@@ -10,14 +10,14 @@ struct OnboardingSkill: Skill {
         let name = p["name"] ?? "there"
         outcome.actions.append(
             ProposedAction(
-                kind: "email.send",
+                kind: .emailSend,
                 payload: [
                     "to": to, "subject": "Welcome to \(input.business.name)",
                     "body": "Hi \(name), welcome aboard! Here is what happens next.\n\n\(input.business.name)",
                 ],
                 reason: "a new client"))
         outcome.actions.append(
-            ProposedAction(kind: "contract.send", payload: ["to": to], reason: "the new client's contract"))
+            ProposedAction(kind: .contractSend, payload: ["to": to], reason: "the new client's contract"))
         outcome.emits.append((type: "client.onboarded", payload: [:]))
         outcome.notes = ["summary": "welcomed \(name)"]
         return outcome

@@ -15,7 +15,7 @@ struct ReportingSkill: Skill {
         if let to = p["to"], to.contains("@"), input.agent.permissions.contains("email.send") {
             outcome.actions.append(
                 ProposedAction(
-                    kind: "email.send",
+                    kind: .emailSend,
                     payload: ["to": to, "subject": "Weekly figures: \(input.business.name)", "body": body],
                     reason: "the weekly report"))
         }

@@ -56,7 +56,7 @@ struct SchedulingSkill: Skill {
         outcome.notes = ["slots": written.map(\.iso).joined(separator: ","), "offered": "\(slots.count)"]
         outcome.actions.append(
             ProposedAction(
-                kind: "email.send",
+                kind: .emailSend,
                 payload: ["to": to, "subject": "Your request to \(input.business.name)", "body": body],
                 reason: reason))
         outcome.emits.append((type: "times.offered", payload: [:]))
@@ -72,14 +72,14 @@ struct SchedulingSkill: Skill {
         outcome.notes = ["booked": when.iso, "summary": "booked \(name.isEmpty ? to : name) for \(when.local)"]
         outcome.actions.append(
             ProposedAction(
-                kind: "calendar.book",
+                kind: .calendarBook,
                 payload: [
                     "start": when.iso, "end": Self.iso.string(from: end), "title": "\(input.business.name): \(name)",
                     "to": to, "name": name,
                 ], reason: "the lead chose a free time"))
         outcome.actions.append(
             ProposedAction(
-                kind: "email.send",
+                kind: .emailSend,
                 payload: [
                     "to": to, "subject": "Booked: \(when.local)",
                     "body":

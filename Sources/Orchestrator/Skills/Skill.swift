@@ -14,8 +14,9 @@ public struct SkillInput: Sendable {
 
 /// An action a skill proposes; the policy gate decides whether it runs, waits or is refused.
 public struct ProposedAction: Sendable, Equatable {
-    /// An action name from ``SkillCatalog/actions``, e.g. `email.send`.
-    public let kind: String
+    /// An action from ``SkillCatalog/actions``, e.g. `email.send`; a model may propose one the
+    /// catalog lacks, which the gate refuses.
+    public let kind: ActionKind
     public let payload: [String: String]
     /// Why the agent proposes it, shown with any approval.
     public let reason: String

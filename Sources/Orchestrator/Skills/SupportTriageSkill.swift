@@ -30,13 +30,13 @@ struct SupportTriageSkill: Skill {
         case "refund_request":
             outcome.actions.append(
                 ProposedAction(
-                    kind: "refund.issue", payload: ["to": to, "amount": p["amount"] ?? "unstated"],
+                    kind: .refundIssue, payload: ["to": to, "amount": p["amount"] ?? "unstated"],
                     reason: "the customer asks for a refund"))
             outcome.emits.append((type: "complaint.escalated", payload: ["category": category]))
         case "complaint":
             outcome.actions.append(
                 ProposedAction(
-                    kind: "complaint.reply",
+                    kind: .complaintReply,
                     payload: [
                         "to": to, "subject": "We are sorry",
                         "body":
@@ -47,7 +47,7 @@ struct SupportTriageSkill: Skill {
         case "question":
             outcome.actions.append(
                 ProposedAction(
-                    kind: "email.send",
+                    kind: .emailSend,
                     payload: [
                         "to": to, "subject": "Re: your question",
                         "body":
@@ -59,8 +59,8 @@ struct SupportTriageSkill: Skill {
             outcome.emits.append((type: "complaint.escalated", payload: ["category": category]))
         }
         var summary = "classified as \(category)"
-        if to.isEmpty, outcome.actions.contains(where: { $0.kind == "email.send" || $0.kind == "complaint.reply" }) {
-            outcome.actions.removeAll { $0.kind == "email.send" || $0.kind == "complaint.reply" }
+        if to.isEmpty, outcome.actions.contains(where: { $0.kind == .emailSend || $0.kind == .complaintReply }) {
+            outcome.actions.removeAll { $0.kind == .emailSend || $0.kind == .complaintReply }
             summary += "; no email address to reply to"
         }
         outcome.notes = [

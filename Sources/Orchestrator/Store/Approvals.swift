@@ -46,7 +46,7 @@ public struct Approvals: Sendable {
                     VALUES (?, ?, ?, ?, ?, 'queued', 0, ?)
                     """, arguments: ["approval-\(id)", record.caseID, record.agent, record.action, json, store.clock()])
             try AuditEntry(
-                id: nil, at: store.clock(), caseID: record.caseID, agent: record.agent, kind: "approved",
+                id: nil, at: store.clock(), caseID: record.caseID, agent: record.agent, kind: .approved,
                 detail: "\(record.action) #\(id)\(edited == nil ? "" : " (edited)")"
             ).insert(db)
         }
@@ -61,7 +61,7 @@ public struct Approvals: Sendable {
             updated.decidedAt = store.clock()
             try updated.update(db)
             try AuditEntry(
-                id: nil, at: store.clock(), caseID: record.caseID, agent: record.agent, kind: "rejected",
+                id: nil, at: store.clock(), caseID: record.caseID, agent: record.agent, kind: .rejected,
                 detail: "\(record.action) #\(id): \(reason)"
             ).insert(db)
         }
@@ -87,7 +87,7 @@ public struct Approvals: Sendable {
             ).insert(db)
             eventID = db.lastInsertedRowID
             try AuditEntry(
-                id: nil, at: store.clock(), caseID: record.caseID, agent: record.agent, kind: "overridden",
+                id: nil, at: store.clock(), caseID: record.caseID, agent: record.agent, kind: .overridden,
                 detail: "\(record.action) #\(id): back to \(record.agent) with instructions"
             ).insert(db)
         }
@@ -148,7 +148,7 @@ public struct Approvals: Sendable {
                 }
                 try record.update(db)
                 try AuditEntry(
-                    id: nil, at: now, caseID: record.caseID, agent: record.agent, kind: "timeout",
+                    id: nil, at: now, caseID: record.caseID, agent: record.agent, kind: .timeout,
                     detail: detail
                 ).insert(db)
             }

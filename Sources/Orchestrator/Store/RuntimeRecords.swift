@@ -1,3 +1,4 @@
+import Blueprint
 import Foundation
 import GRDB
 
@@ -62,7 +63,7 @@ public struct OutboxItem: Codable, Sendable, Equatable, FetchableRecord, Persist
     public var idempotencyKey: String
     public var caseID: String
     public var agent: String
-    public var action: String
+    public var action: ActionKind
     public var payloadJSON: String
     public var status: Status
     public var attempts: Int
@@ -90,7 +91,7 @@ public struct ApprovalRecord: Codable, Sendable, Equatable, FetchableRecord, Per
     public var id: Int64?
     public var caseID: String
     public var agent: String
-    public var action: String
+    public var action: ActionKind
     /// The action as proposed.
     public var proposedJSON: String
     public var reason: String
@@ -136,8 +137,8 @@ public struct AuditEntry: Codable, Sendable, Equatable, FetchableRecord, Persist
     public var at: Date
     public var caseID: String
     public var agent: String?
-    /// `event`, `allowed`, `denied`, `approval`, `sent`, `skill`.
-    public var kind: String
+    /// `event`, `allowed`, `denied`, `approval`, `sent`, `skill`… (see ``AuditKind``).
+    public var kind: AuditKind
     public var detail: String
     /// On `skill` lines: the notes the agent added to the case context at this step, as JSON. They
     /// are its handoff to the next agent: summary, data, confidence and reasons.

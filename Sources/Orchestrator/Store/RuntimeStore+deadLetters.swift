@@ -29,9 +29,9 @@ extension RuntimeStore {
                     WHERE id = ?
                     """, arguments: [id])
             try db.execute(
-                sql: "INSERT INTO audit (at, case_id, agent, kind, detail) VALUES (?, ?, NULL, 'retried', ?)",
+                sql: "INSERT INTO audit (at, case_id, agent, kind, detail) VALUES (?, ?, NULL, ?, ?)",
                 arguments: [
-                    now, event.caseID,
+                    now, event.caseID, AuditKind.retried,
                     "\(event.type) #\(id) put back in the queue by a person (it had failed with: \(event.lastError ?? "no error kept"))",
                 ])
             event.status = .pending

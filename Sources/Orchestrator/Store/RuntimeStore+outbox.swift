@@ -1,3 +1,4 @@
+import Blueprint
 import Foundation
 import GRDB
 
@@ -7,7 +8,7 @@ extension RuntimeStore {
     /// webhooks) queues through here.
     @discardableResult
     static func queueAction(
-        _ db: Database, key: String, caseID: String, agent: String, action: String, payloadJSON: String, at: Date
+        _ db: Database, key: String, caseID: String, agent: String, action: ActionKind, payloadJSON: String, at: Date
     ) throws -> Bool {
         // A cached statement bound through the C API: queueing is one of the engine's hottest writes.
         try HotStatement.execute(
@@ -16,7 +17,10 @@ extension RuntimeStore {
                     INSERT OR IGNORE INTO outbox (idempotency_key, case_id, agent, action, payload_json, status, attempts, created_at)
                     VALUES (?, ?, ?, ?, ?, 'queued', 0, ?)
                     """),
-            [.text(key), .text(caseID), .text(agent), .text(action), .text(payloadJSON), .text(StoredDate.text(at))])
+            [
+                .text(key), .text(caseID), .text(agent), .text(action.rawValue), .text(payloadJSON),
+                .text(StoredDate.text(at)),
+            ])
         return db.changesCount == 1
     }
 }

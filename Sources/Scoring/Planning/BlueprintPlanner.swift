@@ -13,12 +13,12 @@ public struct BlueprintPlanner: Sendable {
     }
 
     /// What each approval answer of the questionnaire means as an action.
-    static let approvalActions: [String: (action: String, when: String)] = [
-        "contracts": ("contract.send", "always"), "payments": ("payment.commit", "always"),
-        "refunds": ("refund.issue", "always"),
-        "complaint_replies": ("complaint.reply", "always"), "discounts": ("discount.offer", "always"),
-        "first_contact": ("email.send", "first_contact"), "calendar_changes": ("calendar.book", "change_or_cancel"),
-        "publish": ("content.publish", "always"),
+    static let approvalActions: [String: (action: ActionKind, when: ApprovalCondition)] = [
+        "contracts": (.contractSend, .always), "payments": (.paymentCommit, .always),
+        "refunds": (.refundIssue, .always),
+        "complaint_replies": (.complaintReply, .always), "discounts": (.discountOffer, .always),
+        "first_contact": (.emailSend, .firstContact), "calendar_changes": (.calendarBook, .changeOrCancel),
+        "publish": (.contentPublish, .always),
     ]
 
     /// The hours the planned system works: Monday to Friday, 08:00 to 17:00.
@@ -92,9 +92,9 @@ public struct BlueprintPlanner: Sendable {
 
     /// High-stakes actions always wait; so do the business's own choices that an agent could take.
     private func approvals(agents: [Agent], chosen: [String]) -> [ApprovalRule] {
-        var rules: [ApprovalRule] = SkillCatalog.highStakes.sorted().map { action in
+        var rules: [ApprovalRule] = ActionKind.highStakes.map { action in
             ApprovalRule(
-                action: action, when: "always", approver: "owner", timeout: Timeout(after: "24h", then: "escalate"))
+                action: action, when: .always, approver: "owner", timeout: Timeout(after: "24h", then: "escalate"))
         }
         let possible = Set(
             agents.flatMap { agent in
