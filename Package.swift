@@ -56,19 +56,20 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
+        // The HMAC signature of a request body, as the intake checks it and the webhooks send it.
+        .target(name: "Signing", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The connectors to the tools a business already has: SMTP (SwiftNIO, TLS by swift-nio-ssl).
         .target(
             name: "Connectors",
             dependencies: [
-                "Orchestrator", "Mail", "Blueprint", .product(name: "NIOCore", package: "swift-nio"),
+                "Orchestrator", "Mail", "Blueprint", "Signing", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // The HTTP side of `baton run` (Hummingbird): the authenticated intake, health and metrics.
         .target(
             name: "Server",
             dependencies: [
-                "Orchestrator", "Blueprint", "Connectors", .product(name: "Hummingbird", package: "hummingbird"),
+                "Orchestrator", "Blueprint", "Signing", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]),
@@ -124,7 +125,7 @@ let package = Package(
             name: "ServerTests",
             dependencies: ["Server", "Orchestrator", "Blueprint", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
-            name: "ConnectorsTests", dependencies: ["Connectors", "Orchestrator", "Mail", "Blueprint"],
+            name: "ConnectorsTests", dependencies: ["Connectors", "Orchestrator", "Mail", "Blueprint", "Signing"],
             exclude: ["Peers"]),
         .testTarget(name: "MailTests", dependencies: ["Mail"]),
         .testTarget(

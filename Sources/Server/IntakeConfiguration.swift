@@ -1,5 +1,4 @@
 import Blueprint
-import Connectors
 import Foundation
 
 extension IntakeSettings {

@@ -1,9 +1,9 @@
-import Connectors
 import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
 import Orchestrator
+import Signing
 
 /// How the HTTP intake listens and whom it lets in.
 public struct IntakeSettings: Sendable {

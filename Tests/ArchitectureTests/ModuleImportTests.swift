@@ -23,8 +23,9 @@ struct ModuleImportTests {
         ],
         "Mail": ["CFileSync"],
         "Orchestrator": ["Blueprint", "Mail", "CSV", "GRDB", "GRDBSQLite"],
-        "Connectors": ["Orchestrator", "Mail", "Blueprint", "NIOCore", "NIOPosix", "NIOSSL", "Crypto"],
-        "Server": ["Orchestrator", "Blueprint", "Connectors", "Hummingbird", "HTTPTypes", "Logging", "Crypto"],
+        "Signing": ["Crypto"],
+        "Connectors": ["Orchestrator", "Mail", "Blueprint", "Signing", "NIOCore", "NIOPosix", "NIOSSL"],
+        "Server": ["Orchestrator", "Blueprint", "Signing", "Hummingbird", "HTTPTypes", "Logging", "Crypto"],
         "baton": [
             "Diagnostics", "CSV", "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Scoring", "Reports",
             "Blueprint", "Orchestrator", "Mail", "Connectors", "Server", "ArgumentParser",
@@ -115,6 +116,8 @@ struct ModuleImportTests {
         #expect(!reach("Scoring").contains("Orchestrator"))
         // Mail is a leaf the runtime and the connectors share: it links neither, nor GRDB.
         #expect(reach("Mail").isDisjoint(with: ["Orchestrator", "Connectors", "GRDB"]))
+        // The server takes requests and reads the store; it never reaches into the connectors.
+        #expect(!reach("Server").contains("Connectors"))
     }
 
     /// `docs/architecture.md` draws the same table: each module row's "may import" column lists

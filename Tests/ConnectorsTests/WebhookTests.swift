@@ -1,6 +1,7 @@
 import Blueprint
 import Foundation
 import Mail
+import Signing
 import Testing
 
 @testable import Connectors

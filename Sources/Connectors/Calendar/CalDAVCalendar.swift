@@ -1,3 +1,4 @@
+import Blueprint
 import Foundation
 import Mail
 import Orchestrator

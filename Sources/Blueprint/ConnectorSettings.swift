@@ -1,8 +1,8 @@
-import Blueprint
 import Foundation
 
 /// A connector's settings from the blueprint, with `${env:NAME}` references read from the
-/// environment: secrets never live in the blueprint.
+/// environment: secrets never live in the blueprint. Here, beside the blueprint, so that every
+/// side that reads settings (the connectors, the intake server, `baton run`) reads them one way.
 public struct ConnectorSettings: Sendable {
     /// Where the settings are in the blueprint, for messages: `connectors.email.settings`.
     let path: String
