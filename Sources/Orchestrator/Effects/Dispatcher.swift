@@ -162,16 +162,14 @@ public struct Dispatcher: Sendable {
                     item.lastError = failure
                     if item.attempts >= Self.maxAttempts {
                         item.status = .dead
-                        try AuditEntry(
-                            id: nil, at: now, caseID: item.caseID, agent: item.agent, kind: .dead,
-                            detail: "\(item.action) after \(item.attempts) attempts: \(failure)"
-                        ).insert(db)
+                        try RuntimeStore.appendAudit(
+                            db, at: now, caseID: item.caseID, agent: item.agent, kind: .dead,
+                            detail: "\(item.action) after \(item.attempts) attempts: \(failure)")
                     } else {
                         item.nextAttemptAt = now.addingTimeInterval(Self.backoff(afterFailures: item.attempts))
-                        try AuditEntry(
-                            id: nil, at: now, caseID: item.caseID, agent: item.agent, kind: .retry,
-                            detail: "\(item.action) attempt \(item.attempts) failed: \(failure)"
-                        ).insert(db)
+                        try RuntimeStore.appendAudit(
+                            db, at: now, caseID: item.caseID, agent: item.agent, kind: .retry,
+                            detail: "\(item.action) attempt \(item.attempts) failed: \(failure)")
                     }
                     try item.update(db)
                     continue
@@ -199,12 +197,9 @@ public struct Dispatcher: Sendable {
                 }
                 try db.cachedStatement(sql: "UPDATE outbox SET status = 'sent', attempts = ?, sent_at = ? WHERE id = ?")
                     .execute(arguments: [item.attempts, now, item.id])
-                try db.cachedStatement(
-                    sql: "INSERT INTO audit (at, case_id, agent, kind, detail) VALUES (?, ?, ?, ?, ?)"
-                )
-                .execute(arguments: [
-                    now, item.caseID, item.agent, AuditKind.sent, "\(item.action) \(item.idempotencyKey)",
-                ])
+                try RuntimeStore.appendAudit(
+                    db, at: now, caseID: item.caseID, agent: item.agent, kind: .sent,
+                    detail: "\(item.action) \(item.idempotencyKey)")
                 sent += 1
             }
             return sent
@@ -248,7 +243,7 @@ public struct Dispatcher: Sendable {
         item.status = status
         item.lastError = error
         try item.update(db)
-        try AuditEntry(id: nil, at: now, caseID: item.caseID, agent: item.agent, kind: kind, detail: detail).insert(db)
+        try RuntimeStore.appendAudit(db, at: now, caseID: item.caseID, agent: item.agent, kind: kind, detail: detail)
     }
 
     static func outgoing(_ item: OutboxItem, _ payload: [String: String], from: String, at now: Date, origin: String)

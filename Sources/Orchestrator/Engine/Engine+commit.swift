@@ -253,14 +253,7 @@ extension Engine {
         _ db: Database, _ at: Date, _ caseID: String, _ agent: String?, _ kind: AuditKind, _ detail: String,
         notes: [String: String]? = nil
     ) throws {
-        // A cached statement: the audit log is the engine's most frequent write.
-        try HotStatement.execute(
-            db.cachedStatement(
-                sql: "INSERT INTO audit (at, case_id, agent, kind, detail, notes_json) VALUES (?, ?, ?, ?, ?, ?)"),
-            [
-                .text(StoredDate.text(at)), .text(caseID), HotValue(agent), .text(kind.rawValue), .text(detail),
-                HotValue(notes.map(StringMapJSON.encode)),
-            ])
+        try RuntimeStore.appendAudit(db, at: at, caseID: caseID, agent: agent, kind: kind, detail: detail, notes: notes)
     }
 
     /// Queues the email that tells the approver an approval waits (when the approver has an address).

@@ -45,10 +45,9 @@ public struct Approvals: Sendable {
                     INSERT OR IGNORE INTO outbox (idempotency_key, case_id, agent, action, payload_json, status, attempts, created_at)
                     VALUES (?, ?, ?, ?, ?, 'queued', 0, ?)
                     """, arguments: ["approval-\(id)", record.caseID, record.agent, record.action, json, store.clock()])
-            try AuditEntry(
-                id: nil, at: store.clock(), caseID: record.caseID, agent: record.agent, kind: .approved,
-                detail: "\(record.action) #\(id)\(edited == nil ? "" : " (edited)")"
-            ).insert(db)
+            try RuntimeStore.appendAudit(
+                db, at: store.clock(), caseID: record.caseID, agent: record.agent, kind: .approved,
+                detail: "\(record.action) #\(id)\(edited == nil ? "" : " (edited)")")
         }
     }
 
@@ -60,10 +59,9 @@ public struct Approvals: Sendable {
             updated.decision = reason
             updated.decidedAt = store.clock()
             try updated.update(db)
-            try AuditEntry(
-                id: nil, at: store.clock(), caseID: record.caseID, agent: record.agent, kind: .rejected,
-                detail: "\(record.action) #\(id): \(reason)"
-            ).insert(db)
+            try RuntimeStore.appendAudit(
+                db, at: store.clock(), caseID: record.caseID, agent: record.agent, kind: .rejected,
+                detail: "\(record.action) #\(id): \(reason)")
         }
     }
 
@@ -86,10 +84,9 @@ public struct Approvals: Sendable {
                 producer: Self.producer, idempotencyKey: nil, status: .pending, createdAt: store.clock(), dueAt: nil
             ).insert(db)
             eventID = db.lastInsertedRowID
-            try AuditEntry(
-                id: nil, at: store.clock(), caseID: record.caseID, agent: record.agent, kind: .overridden,
-                detail: "\(record.action) #\(id): back to \(record.agent) with instructions"
-            ).insert(db)
+            try RuntimeStore.appendAudit(
+                db, at: store.clock(), caseID: record.caseID, agent: record.agent, kind: .overridden,
+                detail: "\(record.action) #\(id): back to \(record.agent) with instructions")
         }
         return eventID
     }
@@ -147,10 +144,9 @@ public struct Approvals: Sendable {
                     detail += address.map { "escalated to \($0)" } ?? "no address for \(to): escalated to nobody"
                 }
                 try record.update(db)
-                try AuditEntry(
-                    id: nil, at: now, caseID: record.caseID, agent: record.agent, kind: .timeout,
-                    detail: detail
-                ).insert(db)
+                try RuntimeStore.appendAudit(
+                    db, at: now, caseID: record.caseID, agent: record.agent, kind: .timeout,
+                    detail: detail)
             }
         }
         return taken

@@ -28,12 +28,11 @@ extension RuntimeStore {
                     UPDATE event SET status = 'pending', attempts = 0, last_error = NULL, dead_at = NULL
                     WHERE id = ?
                     """, arguments: [id])
-            try db.execute(
-                sql: "INSERT INTO audit (at, case_id, agent, kind, detail) VALUES (?, ?, NULL, ?, ?)",
-                arguments: [
-                    now, event.caseID, AuditKind.retried,
-                    "\(event.type) #\(id) put back in the queue by a person (it had failed with: \(event.lastError ?? "no error kept"))",
-                ])
+            try RuntimeStore.appendAudit(
+                db, at: now, caseID: event.caseID, agent: nil, kind: .retried,
+                detail:
+                    "\(event.type) #\(id) put back in the queue by a person (it had failed with: \(event.lastError ?? "no error kept"))"
+            )
             event.status = .pending
             event.attempts = 0
             event.lastError = nil
