@@ -22,13 +22,14 @@ struct ModuleImportTests {
             "Diagnostics", "Questionnaire", "TerminalUI", "Workspace", "Scoring", "Reports", "Blueprint",
         ],
         "Mail": ["CFileSync"],
-        "Orchestrator": ["Blueprint", "Mail", "CSV", "GRDB", "GRDBSQLite"],
+        "Orchestrator": ["Blueprint", "Mail", "CSV", "GRDB", "GRDBSQLite", "ServiceLifecycle"],
         "Signing": ["Crypto"],
         "Connectors": ["Orchestrator", "Mail", "Blueprint", "Signing", "NIOCore", "NIOPosix", "NIOSSL"],
         "Server": ["Orchestrator", "Blueprint", "Signing", "Hummingbird", "HTTPTypes", "Logging", "Crypto"],
         "baton": [
             "Diagnostics", "CSV", "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Scoring", "Reports",
-            "Blueprint", "Orchestrator", "Mail", "Connectors", "Server", "ArgumentParser",
+            "Blueprint", "Orchestrator", "Mail", "Connectors", "Server", "ArgumentParser", "ServiceLifecycle",
+            "Logging",
         ],
         "baton-bench": [
             "Scoring", "Reports", "AssessmentFlow", "Orchestrator", "Blueprint", "Questionnaire", "ArgumentParser",
