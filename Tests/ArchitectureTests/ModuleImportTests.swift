@@ -24,7 +24,10 @@ struct ModuleImportTests {
         "Mail": ["CFileSync"],
         "Orchestrator": ["Blueprint", "Mail", "CSV", "GRDB", "GRDBSQLite", "ServiceLifecycle"],
         "Signing": ["Crypto"],
-        "Connectors": ["Orchestrator", "Mail", "Blueprint", "Signing", "NIOCore", "NIOPosix", "NIOSSL"],
+        "Connectors": [
+            "Orchestrator", "Mail", "Blueprint", "Signing", "NIOCore", "NIOPosix", "NIOSSL", "NIOHTTP1",
+            "AsyncHTTPClient",
+        ],
         "Server": ["Orchestrator", "Blueprint", "Signing", "Hummingbird", "HTTPTypes", "Logging", "Crypto"],
         "baton": [
             "Diagnostics", "CSV", "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Scoring", "Reports",

@@ -1,13 +1,13 @@
+import AsyncHTTPClient
 import Foundation
-import Synchronization
+import NIOCore
+import NIOHTTP1
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
-/// One HTTP request sent and answered through URLSession's async API, with basic (or bearer)
-/// authentication and a timeout on the whole exchange: a server that accepts the connection and
-/// never answers costs `timeout` seconds and an error, never a blocked thread.
+/// One HTTP request sent and answered through async-http-client (SwiftNIO), with basic (or bearer)
+/// authentication and a timeout on the whole exchange, answer included: a server that accepts the
+/// connection and never answers costs `timeout` seconds and an error, never a blocked thread.
+/// (Foundation's URLSession on Linux polled its libcurl sockets from a dispatch source and burnt
+/// a core while requests waited; NIO's event loop sleeps in epoll until bytes come.)
 struct HTTPExchange: Sendable {
     let username: String?
     let password: String?
@@ -21,28 +21,31 @@ struct HTTPExchange: Sendable {
         var text: String { String(decoding: body, as: UTF8.self) }
     }
 
+    /// The largest answer body read; a larger one is an error, not a memory bill.
+    static let maximumBody = 8 * 1024 * 1024
+
     func send(_ method: String, _ url: URL, headers: [String: String] = [:], body: Data? = nil) async throws -> Answer {
-        var request = URLRequest(url: url, timeoutInterval: timeout)
-        request.httpMethod = method
-        request.httpBody = body
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = HTTPMethod(rawValue: method)
+        for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
         if let bearer {
-            request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization")
+            request.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(bearer)")
         } else if let username, let password {
             let credentials = Data("\(username):\(password)".utf8).base64EncodedString()
-            request.setValue("Basic \(credentials)", forHTTPHeaderField: "Authorization")
+            request.headers.replaceOrAdd(name: "Authorization", value: "Basic \(credentials)")
         }
-        // Marks the request, so the session's delegate can say whether this one was challenged.
-        let exchange = UUID().uuidString
-        request.setValue(exchange, forHTTPHeaderField: Self.exchangeHeader)
-        defer { _ = Self.refuser.challenged(exchange) }
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         let timeout = timeout
-        let outcome: Result<(Data, URLResponse), Error>
+        let outcome: Result<Answer, Error>
         do {
-            // URLSession's own timeout is an idle timeout between bytes; the race bounds the whole exchange.
+            // The client's deadline bounds the request; the race bounds the body's reading too.
             outcome = .success(
-                try await withThrowingTaskGroup(of: (Data, URLResponse).self) { group in
-                    group.addTask { [request] in try await Self.session.data(for: request) }
+                try await withThrowingTaskGroup(of: Answer.self) { group in
+                    group.addTask { [request] in
+                        let response = try await Self.client.execute(request, timeout: .nanoseconds(Int64(timeout * 1e9)))
+                        let collected = try await response.body.collect(upTo: Self.maximumBody)
+                        return Answer(status: Int(response.status.code), body: Data(collected.readableBytesView))
+                    }
                     group.addTask {
                         try await Task.sleep(for: .seconds(timeout + 1))
                         throw Deadline()
@@ -54,20 +57,26 @@ struct HTTPExchange: Sendable {
             outcome = .failure(error)
         }
         switch outcome {
-        case .success(let (data, response)):
-            return Answer(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: data)
-        case .failure where Self.refuser.challenged(exchange):
-            // The challenge refused below: the server would not take these credentials.
-            return Answer(status: 401, body: Data())
-        case .failure(let error) where error is Deadline || (error as? URLError)?.code == .timedOut:
+        case .success(let answer):
+            return answer
+        case .failure(let error) where Self.isTimeout(error):
             throw HTTPExchangeError("\(method) \(url.absoluteString): no answer within \(Self.seconds(timeout)) s")
+        case .failure(let error) where error is NIOTooManyBytesError:
+            throw HTTPExchangeError("\(method) \(url.absoluteString): answer larger than \(Self.maximumBody / 1_048_576) MiB")
         case .failure(let error):
-            throw HTTPExchangeError("\(method) \(url.absoluteString): \(error.localizedDescription)")
+            throw HTTPExchangeError("\(method) \(url.absoluteString): \(error)")
         }
     }
 
     /// The exchange's own deadline passed.
     private struct Deadline: Error {}
+
+    private static func isTimeout(_ error: Error) -> Bool {
+        if error is Deadline { return true }
+        guard let error = error as? HTTPClientError else { return false }
+        return error == .deadlineExceeded || error == .connectTimeout || error == .readTimeout
+            || error == .writeTimeout
+    }
 
     /// `30`, or `0.5`: a timeout as people write it.
     static func seconds(_ interval: TimeInterval) -> String {
@@ -76,38 +85,18 @@ struct HTTPExchange: Sendable {
 }
 
 extension HTTPExchange {
-    /// The header that names a request to the challenge refuser (sent to the server too: harmless).
-    static let exchangeHeader = "X-Baton-Exchange"
-
-    /// A session that meets authentication challenges by refusing them: the credentials go in the
-    /// request's header, so a challenge means they were refused (the shared session would wait
-    /// on a challenge it cannot meet). A refused challenge ends the task; it reads as HTTP 401.
-    static let refuser = ChallengeRefuser()
-    static let session: URLSession = {
-        let configuration = URLSessionConfiguration.ephemeral
-        // Foundation's default is 6 connections per host, the rest queued with their deadline
-        // running: 20 leads on a model that takes 15 s took four rounds, and the last leads timed
-        // out. The callers bound their own concurrency (the engine's cases, each connector's limit).
-        configuration.httpMaximumConnectionsPerHost = 256
-        return URLSession(configuration: configuration, delegate: refuser, delegateQueue: nil)
+    /// The one client every exchange shares (its connection pool and NIO's singleton event loops).
+    /// `HTTPClient.shared` allows 8 connections per host, the rest queued with their deadline
+    /// running: 20 leads on a model that takes 15 s would take three rounds. The callers bound their
+    /// own concurrency (the engine's cases, each connector's limit). A refused connection is an
+    /// error at once (the dispatcher retries), not retried until the deadline.
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.redirectConfiguration = .follow(max: 5, allowCycles: false)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
-
-    final class ChallengeRefuser: NSObject, URLSessionTaskDelegate, Sendable {
-        private let exchanges = Mutex<Set<String>>([])
-
-        /// Whether the request marked `exchange` was challenged (and forgets it).
-        func challenged(_ exchange: String) -> Bool { exchanges.withLock { $0.remove(exchange) != nil } }
-
-        func urlSession(
-            _ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
-            completionHandler: @escaping @Sendable (URLSession.AuthChallengeDisposition, URLCredential?) -> Void
-        ) {
-            if let exchange = task.originalRequest?.value(forHTTPHeaderField: HTTPExchange.exchangeHeader) {
-                _ = exchanges.withLock { $0.insert(exchange) }
-            }
-            completionHandler(.cancelAuthenticationChallenge, nil)
-        }
-    }
 }
 
 /// A request that got no answer.
