@@ -60,13 +60,17 @@ public struct Dispatcher: Sendable {
     /// side (each connector bounds its own concurrency and times out its own requests, so a silent
     /// SMTP server delays only the emails); then one short write transaction records the CRM
     /// updates, the sent items and the failures (a timeout is a failure: retried after the backoff).
+    ///
+    /// - Parameter lane: only this connector's part of the outbox (``DispatcherService`` runs the
+    ///   lanes side by side); every queued action when nil.
     @discardableResult
-    public func dispatch(limit: Int = 512) async throws -> Int {
+    public func dispatch(limit: Int = 512, lane: DispatchLane? = nil) async throws -> Int {
         let now = store.clock()
-        let queued = try await store.database.read {
-            try OutboxItem.filter(Column("status") == OutboxItem.Status.queued.rawValue)
+        let queued = try await store.database.read { db in
+            var due = OutboxItem.filter(Column("status") == OutboxItem.Status.queued.rawValue)
                 .filter(Column("next_attempt_at") == nil || Column("next_attempt_at") <= now)
-                .order(Column("id")).limit(limit).fetchAll($0)
+            if let lane { due = lane.filter(due) }
+            return try due.order(Column("id")).limit(limit).fetchAll(db)
         }
         guard !queued.isEmpty else { return 0 }
         var payloads: [Int64: [String: String]] = [:]

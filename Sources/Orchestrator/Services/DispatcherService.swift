@@ -1,9 +1,11 @@
 import ServiceLifecycle
 
-/// The dispatcher as a long-running service: it dispatches whenever the engine commits work
-/// (``wakeup``) and at least every `fallback` (for retries whose backoff ends, and actions an
-/// approval in another process released). On graceful shutdown it finishes the dispatch in hand
-/// and stops; the service group's shutdown timeout bounds how long that may take.
+/// The dispatcher as a long-running service: one loop per ``DispatchLane`` (emails, calendar
+/// bookings, the rest), so a hung mail server delays only the emails while webhooks and bookings
+/// queued meanwhile go. Each lane dispatches whenever the engine commits work (``wakeup``) and at
+/// least every `fallback` (for retries whose backoff ends, and actions an approval in another
+/// process released). On graceful shutdown each finishes the dispatch in hand and stops; the
+/// service group's shutdown timeout bounds how long that may take.
 public struct DispatcherService: Service {
     let dispatcher: Dispatcher
     /// Signal it when actions are queued.
@@ -22,21 +24,37 @@ public struct DispatcherService: Service {
     }
 
     public func run() async throws {
+        let lanes = Dictionary(uniqueKeysWithValues: DispatchLane.allCases.map { ($0, Wakeup()) })
         try await withGracefulShutdownHandler {
-            while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                do {
-                    let sent = try await dispatcher.dispatch()
-                    if sent > 0 {
-                        log("dispatched \(sent) actions")
-                        continue
-                    }
-                } catch {
-                    log("could not dispatch (trying again): \(error)")
+            await withDiscardingTaskGroup { group in
+                for (lane, laneWakeup) in lanes {
+                    group.addTask { await dispatchLoop(lane, laneWakeup) }
                 }
-                await wakeup.wait(upTo: fallback)
+                // One signal from the engine wakes every lane.
+                while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                    await wakeup.wait(upTo: fallback)
+                    for laneWakeup in lanes.values { laneWakeup.signal() }
+                }
             }
         } onGracefulShutdown: {
             wakeup.signal()
+            for laneWakeup in lanes.values { laneWakeup.signal() }
+        }
+    }
+
+    /// Dispatches one lane until shutdown, waiting for a signal (or the fallback) when it is idle.
+    private func dispatchLoop(_ lane: DispatchLane, _ laneWakeup: Wakeup) async {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                let sent = try await dispatcher.dispatch(lane: lane)
+                if sent > 0 {
+                    log("dispatched \(sent) actions")
+                    continue
+                }
+            } catch {
+                log("could not dispatch (trying again): \(error)")
+            }
+            await laneWakeup.wait(upTo: fallback)
         }
     }
 }
