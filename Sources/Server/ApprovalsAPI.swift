@@ -15,16 +15,18 @@ struct ApprovalsAPI: Sendable {
 
     func routes(_ router: Router<BasicRequestContext>) {
         router.get("/v1/approvals") { request, _ in
-            try self.authorized(request) {
-                Self.json(.ok, try Approvals(store: self.store).pending().map(Self.approval))
+            try await self.authorized(request) {
+                Self.json(.ok, try await Approvals(store: self.store).pendingAsync().map(Self.approval))
             }
         }
         router.get("/v1/approvals/:id") { request, context in
-            try self.authorized(request) {
+            try await self.authorized(request) {
                 guard let id = context.parameters.get("id").flatMap(Int64.init) else {
                     return Self.error(.notFound, "no such approval")
                 }
-                do { return Self.json(.ok, Self.approval(try Approvals(store: self.store).get(id))) } catch let error
+                do {
+                    return Self.json(.ok, Self.approval(try await Approvals(store: self.store).getAsync(id)))
+                } catch let error
                     as RuntimeError
                 {
                     return Self.error(.notFound, error.description)
@@ -33,7 +35,7 @@ struct ApprovalsAPI: Sendable {
         }
         router.post("/v1/approvals/:id/:decision") { request, context in
             let body = try await request.body.collect(upTo: 64 * 1024)
-            return try self.authorized(request) {
+            return try await self.authorized(request) {
                 guard let id = context.parameters.get("id").flatMap(Int64.init) else {
                     return Self.error(.notFound, "no such approval")
                 }
@@ -54,30 +56,30 @@ struct ApprovalsAPI: Sendable {
                 let approvals = Approvals(store: self.store)
                 do {
                     switch context.parameters.get("decision") {
-                    case "approve": try approvals.approve(id, edited: fields["body"].map { ["body": $0] })
+                    case "approve": try await approvals.approveAsync(id, edited: fields["body"].map { ["body": $0] })
                     case "reject":
                         guard let reason = fields["reason"], !reason.isEmpty else {
                             return Self.error(.unprocessableContent, "'reason' is required", field: "reason")
                         }
-                        try approvals.reject(id, reason: reason)
+                        try await approvals.rejectAsync(id, reason: reason)
                     case "override":
                         guard let instructions = fields["instructions"], !instructions.isEmpty else {
                             return Self.error(
                                 .unprocessableContent, "'instructions' is required", field: "instructions")
                         }
-                        try approvals.override(id, instructions: instructions)
+                        try await approvals.overrideAsync(id, instructions: instructions)
                     default: return Self.error(.notFound, "decisions: approve, reject, override")
                     }
                 } catch let error as RuntimeError {
                     return Self.error(.conflict, error.description)
                 }
-                return Self.json(.ok, Self.approval(try approvals.get(id)))
+                return Self.json(.ok, Self.approval(try await approvals.getAsync(id)))
             }
         }
         router.get("/v1/cases/:id") { request, context in
-            try self.authorized(request) {
+            try await self.authorized(request) {
                 let id = context.parameters.get("id") ?? ""
-                let audit = try self.store.audit(caseID: id)
+                let audit = try await self.store.auditAsync(caseID: id)
                 guard !audit.isEmpty else { return Self.error(.notFound, "no case \(id)") }
                 let formatter = ISO8601DateFormatter()
                 let timeline: [[String: Any]] = audit.map { entry in
@@ -89,21 +91,22 @@ struct ApprovalsAPI: Sendable {
                     return line
                 }
                 return Self.json(
-                    .ok, ["case": id, "timeline": timeline, "context": try self.store.context(caseID: id).notes])
+                    .ok,
+                    ["case": id, "timeline": timeline, "context": try await self.store.contextAsync(caseID: id).notes])
             }
         }
     }
 
-    private func authorized(_ request: Request, _ body: () throws -> Response) throws -> Response {
+    private func authorized(_ request: Request, _ body: () async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-            try DashboardAccess(store: store).knowsToken(hash: Dashboard.hash(String(header.dropFirst(7))))
+            try await DashboardAccess(store: store).knowsToken(hash: Dashboard.hash(String(header.dropFirst(7))))
         else {
             var response = Self.error(
                 .unauthorized, "send Authorization: Bearer TOKEN (make one with `baton approvals token`)")
             response.headers[.wwwAuthenticate] = "Bearer realm=\"baton\""
             return response
         }
-        return try body()
+        return try await body()
     }
 
     static func approval(_ a: ApprovalRecord) -> [String: Any] {

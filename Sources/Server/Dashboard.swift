@@ -22,7 +22,7 @@ struct Dashboard: Sendable {
         router.post("/login") { request, _ in try await self.signIn(request) }
         router.post("/logout") { request, _ in
             try await self.withSession(request, form: true) { session, _, _ in
-                try DashboardAccess(store: self.store).closeSession(id: session)
+                try await DashboardAccess(store: self.store).closeSession(id: session)
                 var response = Self.redirect("/login")
                 response.headers[.setCookie] = "\(Self.cookie)=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"
                 return response
@@ -30,15 +30,15 @@ struct Dashboard: Sendable {
         }
         router.get("/approvals") { request, _ in
             try await self.withSession(request, form: false) { _, csrf, _ in
-                Self.page("Approvals", try self.approvals(csrf))
+                Self.page("Approvals", try await self.approvals(csrf))
             }
         }
         router.post("/approvals/:id/:decision") { request, context in
-            try await self.withSession(request, form: true) { _, _, form in try self.decide(context, form) }
+            try await self.withSession(request, form: true) { _, _, form in try await self.decide(context, form) }
         }
         router.get("/cases/:id") { request, context in
             try await self.withSession(request, form: false) { _, _, _ in
-                Self.page("Case", try self.timeline(context.parameters.get("id") ?? ""))
+                Self.page("Case", try await self.timeline(context.parameters.get("id") ?? ""))
             }
         }
         router.get("/reports/latest") { request, _ in
@@ -52,13 +52,13 @@ struct Dashboard: Sendable {
     private func signIn(_ request: Request) async throws -> Response {
         let form = try await Self.form(request)
         let token = form["token"] ?? ""
-        guard !token.isEmpty, try DashboardAccess(store: store).knowsToken(hash: Self.hash(token)) else {
+        guard !token.isEmpty, try await DashboardAccess(store: store).knowsToken(hash: Self.hash(token)) else {
             return Self.page(
                 "Sign in", Self.loginForm("That token is not valid. Make one with `baton approvals token`."),
                 status: .unauthorized)
         }
         let session = Self.random()
-        try DashboardAccess(store: store).openSession(id: session, csrf: Self.random())
+        try await DashboardAccess(store: store).openSession(id: session, csrf: Self.random())
         var response = Self.redirect("/approvals")
         response.headers[.setCookie] = "\(Self.cookie)=\(session); Path=/; HttpOnly; SameSite=Strict"
         return response
@@ -67,13 +67,13 @@ struct Dashboard: Sendable {
     /// Runs `body` (session, CSRF token, form fields) for a signed-in request; a form post must
     /// carry the session's CSRF token.
     private func withSession(
-        _ request: Request, form: Bool, _ body: (String, String, [String: String]) throws -> Response
+        _ request: Request, form: Bool, _ body: (String, String, [String: String]) async throws -> Response
     ) async throws -> Response {
         let cookies = (request.headers[.cookie] ?? "").split(separator: ";").map {
             $0.trimmingCharacters(in: .whitespaces)
         }
         guard let session = cookies.first(where: { $0.hasPrefix("\(Self.cookie)=") })?.dropFirst(Self.cookie.count + 1),
-            let csrf = try DashboardAccess(store: store).csrf(session: String(session))
+            let csrf = try await DashboardAccess(store: store).csrf(session: String(session))
         else { return Self.redirect("/login") }
         var fields: [String: String] = [:]
         if form {
@@ -85,13 +85,13 @@ struct Dashboard: Sendable {
                     status: .forbidden)
             }
         }
-        return try body(String(session), csrf, fields)
+        return try await body(String(session), csrf, fields)
     }
 
     // MARK: Pages
 
-    private func approvals(_ csrf: String) throws -> String {
-        let pending = try Approvals(store: store).pending()
+    private func approvals(_ csrf: String) async throws -> String {
+        let pending = try await Approvals(store: store).pendingAsync()
         var html =
             "<p class=\"bar\"><a href=\"/reports/latest\">Latest daily report</a> "
             + "<form method=\"post\" action=\"/logout\" class=\"inline\">\(Self.csrfField(csrf))<button>Sign out</button></form></p>"
@@ -142,25 +142,25 @@ struct Dashboard: Sendable {
         return html
     }
 
-    private func decide(_ context: BasicRequestContext, _ form: [String: String]) throws -> Response {
+    private func decide(_ context: BasicRequestContext, _ form: [String: String]) async throws -> Response {
         guard let id = context.parameters.get("id").flatMap(Int64.init),
             let decision = context.parameters.get("decision")
         else { return Self.page("Not found", "<p>No such approval.</p>", status: .notFound) }
         let approvals = Approvals(store: store)
         do {
             switch decision {
-            case "approve": try approvals.approve(id, edited: form["body"].map { ["body": $0] })
+            case "approve": try await approvals.approveAsync(id, edited: form["body"].map { ["body": $0] })
             case "reject":
                 guard let reason = form["reason"], !reason.isEmpty else {
                     return Self.page("Reason needed", "<p>Say why you reject it.</p>", status: .badRequest)
                 }
-                try approvals.reject(id, reason: reason)
+                try await approvals.rejectAsync(id, reason: reason)
             case "override":
                 guard let instructions = form["instructions"], !instructions.isEmpty else {
                     return Self.page(
                         "Instructions needed", "<p>Say what the agent should do differently.</p>", status: .badRequest)
                 }
-                try approvals.override(id, instructions: instructions)
+                try await approvals.overrideAsync(id, instructions: instructions)
             default: return Self.page("Not found", "<p>No such decision.</p>", status: .notFound)
             }
         } catch let error as RuntimeError {
@@ -169,8 +169,8 @@ struct Dashboard: Sendable {
         return Self.redirect("/approvals")
     }
 
-    private func timeline(_ caseID: String) throws -> String {
-        let audit = try store.audit(caseID: caseID)
+    private func timeline(_ caseID: String) async throws -> String {
+        let audit = try await store.auditAsync(caseID: caseID)
         guard !audit.isEmpty else { return "<p>No case \(Self.escape(caseID)).</p>" }
         let formatter = ISO8601DateFormatter()
         var html = "<h2>Case \(Self.escape(caseID))</h2><ol class=\"timeline\">"

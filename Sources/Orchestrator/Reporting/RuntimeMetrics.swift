@@ -8,87 +8,96 @@ public enum RuntimeMetrics {
 
     public static func prometheus(_ store: RuntimeStore) throws -> String {
         let now = store.clock()
-        return try store.database.read { db in
-            var lines: [String] = []
-            func family(_ name: String, _ type: String, _ help: String) {
-                lines += ["# HELP \(name) \(help)", "# TYPE \(name) \(type)"]
-            }
-            // Prometheus types: a `counter` only for totals that never go down; a count that can go
-            // down (events waiting, actions queued, approvals pending, dead letters) is a `gauge`.
-            // Totals come from the running counts (kept by triggers as rows are written); what waits now
-            // from the partial indexes that hold only waiting rows. Nothing here reads the history.
-            let counts = try RuntimeStore.runningCounts(db)
-            func count(_ sql: String, _ arguments: StatementArguments = []) throws -> Int {
-                try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
-            }
-            let ready = try count("SELECT count(*) FROM event WHERE status = 'pending' AND due_at IS NULL")
-            let delayed = try count("SELECT count(*) FROM event WHERE status = 'pending' AND due_at IS NOT NULL")
-            let dueDelayed = try count(
-                "SELECT count(*) FROM event WHERE status = 'pending' AND due_at IS NOT NULL AND due_at <= ?", [now])
-            let dead = try count("SELECT count(*) FROM event WHERE status = 'dead'")
-            let total = counts["events"] ?? 0
-            let cancelled = counts["events.cancelled"] ?? 0
-            let byStatus = [
-                ("cancelled", cancelled), ("dead", dead), ("done", total - ready - delayed - dead - cancelled),
-                ("pending", ready + delayed),
-            ].filter { $0.1 > 0 }
-            family("baton_events_total", "counter", "Events stored since the store was made.")
-            lines.append("baton_events_total \(total)")
-            family("baton_events", "gauge", "Events now in each processing status.")
-            for (status, n) in byStatus { lines.append("baton_events{status=\"\(status)\"} \(n)") }
-            family(
-                "baton_dead_letters", "gauge",
-                "Events whose processing failed every try, waiting for a person (`baton event retry ID`).")
-            lines.append("baton_dead_letters \(dead)")
-            // Per action: the total, the dead (counted), those waiting (indexed by status); sent is the rest.
-            var byAction: [String: Int] = [:]
-            var actions: [String: [String: Int]] = [:]
-            for (name, value) in counts where name.hasPrefix("actions.") && value > 0 {
-                byAction[String(name.dropFirst("actions.".count))] = value
-            }
-            for (name, value) in counts where name.hasPrefix("actions_dead.") && value > 0 {
-                actions[String(name.dropFirst("actions_dead.".count)), default: [:]]["dead"] = value
-            }
-            for row in try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT action, status, count(*) AS n FROM outbox WHERE status IN ('queued', 'held') GROUP BY action, status"
-            ) {
-                actions[row["action"], default: [:]][row["status"]] = row["n"]
-            }
-            for (action, total) in byAction {
-                let sent = total - actions[action, default: [:]].values.reduce(0, +)
-                if sent > 0 { actions[action, default: [:]]["sent"] = sent }
-            }
-            family("baton_actions_total", "counter", "Actions put in the outbox since the store was made, by action.")
-            for action in byAction.keys.sorted() {
-                lines.append("baton_actions_total{action=\"\(action)\"} \(byAction[action]!)")
-            }
-            family("baton_actions", "gauge", "Actions now in each outbox status (queued, held, sent, dead), by action.")
-            for action in actions.keys.sorted() {
-                for (status, n) in actions[action]!.sorted(by: { $0.key < $1.key }) where n > 0 {
-                    lines.append("baton_actions{action=\"\(action)\",status=\"\(status)\"} \(n)")
-                }
-            }
-            family("baton_approvals_pending", "gauge", "Approvals waiting for a person.")
-            lines.append(
-                "baton_approvals_pending \(try count("SELECT count(*) FROM approval WHERE status = 'pending'"))")
-            family("baton_queue_depth", "gauge", "Work waiting now: events due and actions queued.")
-            let queued = try count("SELECT count(*) FROM outbox WHERE status = 'queued'")
-            lines.append("baton_queue_depth{kind=\"events\"} \(ready + dueDelayed)")
-            lines.append("baton_queue_depth{kind=\"actions\"} \(queued)")
-            family("baton_lead_response_seconds", "histogram", "From a lead's arrival to its first reply sent.")
-            var cumulative = 0
-            for bound in buckets {
-                cumulative += counts["lead_response." + RuntimeStore.bucketName(bound)] ?? 0
-                lines.append("baton_lead_response_seconds_bucket{le=\"\(format(bound))\"} \(cumulative)")
-            }
-            cumulative += counts["lead_response.+Inf"] ?? 0
-            lines.append("baton_lead_response_seconds_bucket{le=\"+Inf\"} \(cumulative)")
-            lines.append("baton_lead_response_seconds_sum \(format(Double(counts["lead_response_ms"] ?? 0) / 1000))")
-            lines.append("baton_lead_response_seconds_count \(cumulative)")
-            return lines.joined(separator: "\n") + "\n"
+        return try store.database.read { try prometheus($0, now: now) }
+    }
+
+    /// The same, through GRDB's async read: for `GET /metrics`, which must not block a thread of
+    /// the cooperative pool.
+    public static func prometheusAsync(_ store: RuntimeStore) async throws -> String {
+        let now = store.clock()
+        return try await store.database.read { try prometheus($0, now: now) }
+    }
+
+    static func prometheus(_ db: Database, now: Date) throws -> String {
+        var lines: [String] = []
+        func family(_ name: String, _ type: String, _ help: String) {
+            lines += ["# HELP \(name) \(help)", "# TYPE \(name) \(type)"]
         }
+        // Prometheus types: a `counter` only for totals that never go down; a count that can go
+        // down (events waiting, actions queued, approvals pending, dead letters) is a `gauge`.
+        // Totals come from the running counts (kept by triggers as rows are written); what waits now
+        // from the partial indexes that hold only waiting rows. Nothing here reads the history.
+        let counts = try RuntimeStore.runningCounts(db)
+        func count(_ sql: String, _ arguments: StatementArguments = []) throws -> Int {
+            try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
+        }
+        let ready = try count("SELECT count(*) FROM event WHERE status = 'pending' AND due_at IS NULL")
+        let delayed = try count("SELECT count(*) FROM event WHERE status = 'pending' AND due_at IS NOT NULL")
+        let dueDelayed = try count(
+            "SELECT count(*) FROM event WHERE status = 'pending' AND due_at IS NOT NULL AND due_at <= ?", [now])
+        let dead = try count("SELECT count(*) FROM event WHERE status = 'dead'")
+        let total = counts["events"] ?? 0
+        let cancelled = counts["events.cancelled"] ?? 0
+        let byStatus = [
+            ("cancelled", cancelled), ("dead", dead), ("done", total - ready - delayed - dead - cancelled),
+            ("pending", ready + delayed),
+        ].filter { $0.1 > 0 }
+        family("baton_events_total", "counter", "Events stored since the store was made.")
+        lines.append("baton_events_total \(total)")
+        family("baton_events", "gauge", "Events now in each processing status.")
+        for (status, n) in byStatus { lines.append("baton_events{status=\"\(status)\"} \(n)") }
+        family(
+            "baton_dead_letters", "gauge",
+            "Events whose processing failed every try, waiting for a person (`baton event retry ID`).")
+        lines.append("baton_dead_letters \(dead)")
+        // Per action: the total, the dead (counted), those waiting (indexed by status); sent is the rest.
+        var byAction: [String: Int] = [:]
+        var actions: [String: [String: Int]] = [:]
+        for (name, value) in counts where name.hasPrefix("actions.") && value > 0 {
+            byAction[String(name.dropFirst("actions.".count))] = value
+        }
+        for (name, value) in counts where name.hasPrefix("actions_dead.") && value > 0 {
+            actions[String(name.dropFirst("actions_dead.".count)), default: [:]]["dead"] = value
+        }
+        for row in try Row.fetchAll(
+            db,
+            sql:
+                "SELECT action, status, count(*) AS n FROM outbox WHERE status IN ('queued', 'held') GROUP BY action, status"
+        ) {
+            actions[row["action"], default: [:]][row["status"]] = row["n"]
+        }
+        for (action, total) in byAction {
+            let sent = total - actions[action, default: [:]].values.reduce(0, +)
+            if sent > 0 { actions[action, default: [:]]["sent"] = sent }
+        }
+        family("baton_actions_total", "counter", "Actions put in the outbox since the store was made, by action.")
+        for action in byAction.keys.sorted() {
+            lines.append("baton_actions_total{action=\"\(action)\"} \(byAction[action]!)")
+        }
+        family("baton_actions", "gauge", "Actions now in each outbox status (queued, held, sent, dead), by action.")
+        for action in actions.keys.sorted() {
+            for (status, n) in actions[action]!.sorted(by: { $0.key < $1.key }) where n > 0 {
+                lines.append("baton_actions{action=\"\(action)\",status=\"\(status)\"} \(n)")
+            }
+        }
+        family("baton_approvals_pending", "gauge", "Approvals waiting for a person.")
+        lines.append(
+            "baton_approvals_pending \(try count("SELECT count(*) FROM approval WHERE status = 'pending'"))")
+        family("baton_queue_depth", "gauge", "Work waiting now: events due and actions queued.")
+        let queued = try count("SELECT count(*) FROM outbox WHERE status = 'queued'")
+        lines.append("baton_queue_depth{kind=\"events\"} \(ready + dueDelayed)")
+        lines.append("baton_queue_depth{kind=\"actions\"} \(queued)")
+        family("baton_lead_response_seconds", "histogram", "From a lead's arrival to its first reply sent.")
+        var cumulative = 0
+        for bound in buckets {
+            cumulative += counts["lead_response." + RuntimeStore.bucketName(bound)] ?? 0
+            lines.append("baton_lead_response_seconds_bucket{le=\"\(format(bound))\"} \(cumulative)")
+        }
+        cumulative += counts["lead_response.+Inf"] ?? 0
+        lines.append("baton_lead_response_seconds_bucket{le=\"+Inf\"} \(cumulative)")
+        lines.append("baton_lead_response_seconds_sum \(format(Double(counts["lead_response_ms"] ?? 0) / 1000))")
+        lines.append("baton_lead_response_seconds_count \(cumulative)")
+        return lines.joined(separator: "\n") + "\n"
     }
 
     private static func format(_ value: Double) -> String {

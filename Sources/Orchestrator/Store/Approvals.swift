@@ -14,14 +14,34 @@ public struct Approvals: Sendable {
     /// The producer of the events a person's decisions create.
     public static let producer = "owner"
 
+    // Each operation is written once, as a static function of a database connection; the sync
+    // variant (the CLI) and the `…Async` one (the server: through GRDB's async `read`/`write`, it
+    // never blocks a thread of the cooperative pool, CONVENTIONS 12) only choose how to reach the
+    // store. (Distinct names, not overloads: an async overload of the same name would be chosen in
+    // every async caller that means the sync one, the tests' among them.)
+
     public func pending() throws -> [ApprovalRecord] {
-        try store.database.read {
-            try ApprovalRecord.filter(Column("status") == "pending").order(Column("id")).fetchAll($0)
-        }
+        try store.database.read { try Self.pending($0) }
+    }
+
+    public func pendingAsync() async throws -> [ApprovalRecord] {
+        try await store.database.read { try Self.pending($0) }
+    }
+
+    static func pending(_ db: Database) throws -> [ApprovalRecord] {
+        try ApprovalRecord.filter(Column("status") == "pending").order(Column("id")).fetchAll(db)
     }
 
     public func get(_ id: Int64) throws -> ApprovalRecord {
-        guard let record = try store.database.read({ try ApprovalRecord.fetchOne($0, key: id) }) else {
+        try store.database.read { try Self.get($0, id) }
+    }
+
+    public func getAsync(_ id: Int64) async throws -> ApprovalRecord {
+        try await store.database.read { try Self.get($0, id) }
+    }
+
+    static func get(_ db: Database, _ id: Int64) throws -> ApprovalRecord {
+        guard let record = try ApprovalRecord.fetchOne(db, key: id) else {
             throw RuntimeError("no approval \(id) (see `baton approvals list`)")
         }
         return record
@@ -29,7 +49,17 @@ public struct Approvals: Sendable {
 
     /// Approves, optionally with an edited action (e.g. a changed email body), and queues it.
     public func approve(_ id: Int64, edited: [String: String]? = nil) throws {
-        try decide(id) { db, record in
+        let clock = store.clock
+        try store.database.write { try Self.approve($0, id, edited: edited, at: clock()) }
+    }
+
+    public func approveAsync(_ id: Int64, edited: [String: String]? = nil) async throws {
+        let clock = store.clock
+        try await store.database.write { try Self.approve($0, id, edited: edited, at: clock()) }
+    }
+
+    static func approve(_ db: Database, _ id: Int64, edited: [String: String]?, at now: Date) throws {
+        try decide(db, id) { record in
             var payload = try Self.payload(record.proposedJSON)
             for (key, value) in edited ?? [:] { payload[key] = value }
             // The owner's instructions were words to the agent: not part of what is carried out.
@@ -38,29 +68,39 @@ public struct Approvals: Sendable {
             var updated = record
             updated.status = .approved
             updated.approvedJSON = json
-            updated.decidedAt = store.clock()
+            updated.decidedAt = now
             try updated.update(db)
             try db.execute(
                 sql: """
                     INSERT OR IGNORE INTO outbox (idempotency_key, case_id, agent, action, payload_json, status, attempts, created_at)
                     VALUES (?, ?, ?, ?, ?, 'queued', 0, ?)
-                    """, arguments: ["approval-\(id)", record.caseID, record.agent, record.action, json, store.clock()])
+                    """, arguments: ["approval-\(id)", record.caseID, record.agent, record.action, json, now])
             try RuntimeStore.appendAudit(
-                db, at: store.clock(), caseID: record.caseID, agent: record.agent, kind: .approved,
+                db, at: now, caseID: record.caseID, agent: record.agent, kind: .approved,
                 detail: "\(record.action) #\(id)\(edited == nil ? "" : " (edited)")")
         }
     }
 
     /// Rejects with a reason; nothing leaves.
     public func reject(_ id: Int64, reason: String) throws {
-        try decide(id) { db, record in
+        let clock = store.clock
+        try store.database.write { try Self.reject($0, id, reason: reason, at: clock()) }
+    }
+
+    public func rejectAsync(_ id: Int64, reason: String) async throws {
+        let clock = store.clock
+        try await store.database.write { try Self.reject($0, id, reason: reason, at: clock()) }
+    }
+
+    static func reject(_ db: Database, _ id: Int64, reason: String, at now: Date) throws {
+        try decide(db, id) { record in
             var updated = record
             updated.status = .rejected
             updated.decision = reason
-            updated.decidedAt = store.clock()
+            updated.decidedAt = now
             try updated.update(db)
             try RuntimeStore.appendAudit(
-                db, at: store.clock(), caseID: record.caseID, agent: record.agent, kind: .rejected,
+                db, at: now, caseID: record.caseID, agent: record.agent, kind: .rejected,
                 detail: "\(record.action) #\(id): \(reason)")
         }
     }
@@ -71,21 +111,32 @@ public struct Approvals: Sendable {
     /// the event's id. The instructions are words to the agent, never sent to the customer.
     @discardableResult
     public func override(_ id: Int64, instructions: String) throws -> Int64 {
+        let clock = store.clock
+        return try store.database.write { try Self.override($0, id, instructions: instructions, at: clock()) }
+    }
+
+    @discardableResult
+    public func overrideAsync(_ id: Int64, instructions: String) async throws -> Int64 {
+        let clock = store.clock
+        return try await store.database.write { try Self.override($0, id, instructions: instructions, at: clock()) }
+    }
+
+    static func override(_ db: Database, _ id: Int64, instructions: String, at now: Date) throws -> Int64 {
         var eventID: Int64 = 0
-        try decide(id) { db, record in
+        try decide(db, id) { record in
             var updated = record
             updated.status = .overridden
             updated.decision = instructions
-            updated.decidedAt = store.clock()
+            updated.decidedAt = now
             try updated.update(db)
             try EventRecord(
                 id: nil, type: Engine.overrideEvent, caseID: record.caseID, causationID: nil,
                 payloadJSON: StringMapJSON.encode(["approval": "\(id)", "instructions": instructions]),
-                producer: Self.producer, idempotencyKey: nil, status: .pending, createdAt: store.clock(), dueAt: nil
+                producer: Self.producer, idempotencyKey: nil, status: .pending, createdAt: now, dueAt: nil
             ).insert(db)
             eventID = db.lastInsertedRowID
             try RuntimeStore.appendAudit(
-                db, at: store.clock(), caseID: record.caseID, agent: record.agent, kind: .overridden,
+                db, at: now, caseID: record.caseID, agent: record.agent, kind: .overridden,
                 detail: "\(record.action) #\(id): back to \(record.agent) with instructions")
         }
         return eventID
@@ -166,16 +217,13 @@ public struct Approvals: Sendable {
         return "\(Int(seconds / 86400)) days"
     }
 
-    private func decide(_ id: Int64, _ body: (Database, ApprovalRecord) throws -> Void) throws {
-        try store.database.write { db in
-            guard let record = try ApprovalRecord.fetchOne(db, key: id) else {
-                throw RuntimeError("no approval \(id) (see `baton approvals list`)")
-            }
-            guard record.status == .pending else {
-                throw RuntimeError("approval \(id) is already \(record.status.rawValue)")
-            }
-            try body(db, record)
+    /// Runs `body` on the approval `id` if it is still pending, in the caller's write transaction.
+    private static func decide(_ db: Database, _ id: Int64, _ body: (ApprovalRecord) throws -> Void) throws {
+        let record = try get(db, id)
+        guard record.status == .pending else {
+            throw RuntimeError("approval \(id) is already \(record.status.rawValue)")
         }
+        try body(record)
     }
 
     /// An action's payload from its JSON.

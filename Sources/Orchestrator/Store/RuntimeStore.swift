@@ -309,11 +309,7 @@ public final class RuntimeStore: Sendable {
     }
 
     public func audit(caseID: String? = nil) throws -> [AuditEntry] {
-        try database.read { db in
-            var request = AuditEntry.order(Column("id"))
-            if let caseID { request = request.filter(Column("case_id") == caseID) }
-            return try request.fetchAll(db)
-        }
+        try database.read { try Self.audit($0, caseID: caseID) }
     }
 
     /// The shared context of a case: each agent's notes under its own key.
