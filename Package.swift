@@ -105,7 +105,8 @@ let package = Package(
             name: "baton-bench",
             dependencies: [
                 "Scoring", "Reports", "AssessmentFlow", "Orchestrator", "Blueprint", "Questionnaire",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // The loopback HTTP client `slow-model` times requests with, shared with the tests.
+                "BatonTestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // The intake benchmark, apart: linking the HTTP server into baton-bench would weigh on the

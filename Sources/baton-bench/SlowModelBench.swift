@@ -1,4 +1,5 @@
 import ArgumentParser
+import BatonTestSupport
 import Foundation
 
 #if canImport(Glibc)
@@ -404,7 +405,7 @@ private struct Client: Sendable {
 
     /// The status, or nil when there was no answer.
     func send(_ method: String, _ path: String, headers: [String: String] = [:], body: String = "") -> Int? {
-        (try? exchange(method, path, headers: headers, body: body))?.0
+        (try? LoopbackHTTP.send(port: port, method, path, headers: headers, body: body))?.status
     }
 
     func post(_ body: String) -> Int? {
@@ -413,82 +414,5 @@ private struct Client: Sendable {
             body: body)
     }
 
-    func signIn(token: String) throws -> String {
-        let (status, head) = try exchange(
-            "POST", "/login", headers: ["Content-Type": "application/x-www-form-urlencoded"], body: "token=\(token)")
-        guard let line = head.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("set-cookie:") }),
-            let cookie = line.dropFirst("set-cookie:".count).split(separator: ";").first
-        else { throw ValidationError("signing in to the dashboard gave HTTP \(status) and no cookie") }
-        return cookie.trimmingCharacters(in: .whitespaces)
-    }
-
-    /// The status and the head of the answer, read to its end (Content-Length, chunked, or close).
-    func exchange(_ method: String, _ path: String, headers: [String: String], body: String) throws -> (Int, String) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw ValidationError("socket(): errno \(errno)") }
-        defer { close(fd) }
-        var limit = timeval(tv_sec: 30, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else { throw ValidationError("connect: errno \(errno)") }
-        var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
-        request += "Content-Length: \(body.utf8.count)\r\n"
-        for (name, value) in headers { request += "\(name): \(value)\r\n" }
-        let bytes = Array((request + "\r\n" + body).utf8)
-        var written = 0
-        while written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            guard n > 0 else { throw ValidationError("write: errno \(errno)") }
-            written += n
-        }
-        var received: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 16384)
-        while true {
-            let n = read(fd, &buffer, buffer.count)
-            if n == 0 { break }
-            guard n > 0 else { throw ValidationError("no complete answer within 30 s") }
-            received += buffer[0..<n]
-            if let answer = Self.complete(received) { return answer }
-        }
-        guard let head = Self.head(received) else { throw ValidationError("the connection closed mid-answer") }
-        return (head.status, head.text)
-    }
-
-    private static func head(_ bytes: [UInt8]) -> (status: Int, text: String, bodyStart: Int)? {
-        guard bytes.count >= 4,
-            let end = (0...(bytes.count - 4)).first(where: {
-                bytes[$0] == 13 && bytes[$0 + 1] == 10 && bytes[$0 + 2] == 13 && bytes[$0 + 3] == 10
-            })
-        else { return nil }
-        let text = String(decoding: bytes[..<end], as: UTF8.self)
-        let parts = text.split(separator: " ", maxSplits: 2)
-        guard parts.count >= 2, let status = Int(parts[1]) else { return nil }
-        return (status, text, end + 4)
-    }
-
-    /// The status and head once the whole answer is in.
-    private static func complete(_ bytes: [UInt8]) -> (Int, String)? {
-        guard let head = head(bytes) else { return nil }
-        let lines = head.text.lowercased().split(separator: "\r\n")
-        let body = bytes.count - head.bodyStart
-        if let line = lines.first(where: { $0.hasPrefix("content-length:") }),
-            let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces))
-        {
-            return body >= length ? (head.status, head.text) : nil
-        }
-        if lines.contains(where: { $0.hasPrefix("transfer-encoding:") && $0.hasSuffix("chunked") }) {
-            // The last chunk: "0\r\n\r\n" at the end.
-            return bytes.suffix(5) == [48, 13, 10, 13, 10] ? (head.status, head.text) : nil
-        }
-        return nil
-    }
+    func signIn(token: String) throws -> String { try LoopbackHTTP.signIn(port: port, token: token) }
 }

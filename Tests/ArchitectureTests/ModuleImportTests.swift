@@ -36,6 +36,7 @@ struct ModuleImportTests {
         ],
         "baton-bench": [
             "Scoring", "Reports", "AssessmentFlow", "Orchestrator", "Blueprint", "Questionnaire", "ArgumentParser",
+            "BatonTestSupport",
         ],
         "baton-bench-intake": ["Server", "Orchestrator", "ArgumentParser"],
     ]
