@@ -48,7 +48,7 @@ public struct DispatcherService: Service {
             do {
                 let sent = try await dispatcher.dispatch(lane: lane)
                 if sent > 0 {
-                    log("dispatched \(sent) actions")
+                    log("dispatched \(sent) action\(sent == 1 ? "" : "s")")
                     continue
                 }
             } catch {

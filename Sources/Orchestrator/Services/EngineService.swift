@@ -125,7 +125,9 @@ public struct EngineService: Service {
             if !outcomes.isEmpty {
                 do {
                     let result = try await engine.commit(outcomes)
-                    if result.processed > 0 { log("processed \(result.processed) events") }
+                    if result.processed > 0 {
+                        log("processed \(result.processed) event\(result.processed == 1 ? "" : "s")")
+                    }
                     if !result.conflicts.isEmpty {
                         log("\(result.conflicts.count) cases changed meanwhile; they run again")
                     }
