@@ -14,19 +14,27 @@ public final class RuntimeStore: Sendable {
         var configuration = Configuration()
         // `baton run` and `baton event send` share the file: wait for each other's writes.
         configuration.busyMode = .timeout(10)
+        let path = (folder as NSString).appendingPathComponent("runtime.sqlite")
+        let checkpointer = WALCheckpointer(path: path)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             // 16 MiB of page cache: the working set of a busy day stays in memory.
             try db.execute(sql: "PRAGMA cache_size = -16384")
+            // The writer's commits hand checkpoints to the checkpointer instead of running them.
+            if !db.configuration.readonly { checkpointer.install(on: db) }
         }
-        database = try DatabasePool(
-            path: (folder as NSString).appendingPathComponent("runtime.sqlite"), configuration: configuration)
+        database = try DatabasePool(path: path, configuration: configuration)
+        self.checkpointer = checkpointer
         self.clock = clock
         try Self.migrator.migrate(database)
         installID =
             try database.read { try String.fetchOne($0, sql: "SELECT value FROM runtime_meta WHERE key = 'install'") }
             ?? ""
     }
+
+    /// Runs the WAL checkpoints off the commit path; kept alive with the store (the writer's hook
+    /// points at it).
+    private let checkpointer: WALCheckpointer
 
     /// This runtime's identity, made once with its database: part of every Message-ID and calendar
     /// UID it sends, so those of another (or a reset) data folder never collide with them.
