@@ -31,6 +31,9 @@ extension BatonBench {
         @Option(help: "The model peer script (default: found from the package's sources).")
         var peer: String?
 
+        // Synchronous on purpose: the load generators are plain threads pacing blocking sockets
+        // (`Thread.sleep` between requests, joined with `wait()`), so nothing sits between the clock
+        // and the socket; no async code runs in this process, the system under test is `baton run`.
         func run() throws {
             let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .deletingLastPathComponent()
