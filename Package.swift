@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "Orchestrator",
             dependencies: [
-                "Blueprint", "Mail", "CSV", .product(name: "GRDB", package: "GRDB.swift"),
+                "Blueprint", "Mail", "CSV", "Signing", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),

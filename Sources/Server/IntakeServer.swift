@@ -116,13 +116,18 @@ public struct IntakeServer: Sendable {
         case .success(let read): submission = read
         case .failure(let problem): return Self.refusal(problem.status, problem.message, field: problem.field)
         }
-        let key = request.headers[HTTPField.Name("Idempotency-Key")!].map { "intake:\($0)" }
-        let caseID = submission.caseID ?? "case-\(UUID().uuidString.prefix(8).lowercased())"
+        // Trust (IntakeServer+trust.swift): the key is this producer's, a case is named only with
+        // its token, and a signature is remembered so that it is good once.
+        let caseID: String
+        switch await self.caseID(for: submission) {
+        case .success(let id): caseID = id
+        case .failure(let problem): return Self.refusal(problem.status, problem.message, field: problem.field)
+        }
         let event: IntakeEvent
         do {
             event = try IntakeEvent(
                 type: submission.type, caseID: caseID, payload: submission.payload, producer: "intake",
-                idempotencyKey: key)
+                idempotencyKey: scopedKey(request), signature: usedSignature(request))
         } catch {
             return Self.refusal(.unprocessableContent, "the payload cannot be stored as JSON")
         }
@@ -135,6 +140,8 @@ public struct IntakeServer: Sendable {
             var response = Self.refusal(.serviceUnavailable, busy.description)
             response.headers[.retryAfter] = "1"
             return response
+        } catch let refused as IntakeRefusal {
+            return Self.refusal(refused, key: request.headers[HTTPField.Name("Idempotency-Key")!])
         } catch {
             // Rolled back (alone, or with its group): nothing stored, so a retry is safe.
             return Self.refusal(.internalServerError, "the event could not be stored; try again")
@@ -162,8 +169,12 @@ public struct IntakeServer: Sendable {
             guard let stamp = fields["t"], let seconds = TimeInterval(stamp), let signature = fields["v1"] else {
                 return "X-Baton-Signature must be t=UNIX-SECONDS,v1=HEX"
             }
-            guard abs(store.clock().timeIntervalSince1970 - seconds) <= settings.replayWindow else {
-                return "the signature's time is more than \(Int(settings.replayWindow)) s away (a replay?)"
+            let age = store.clock().timeIntervalSince1970 - seconds
+            guard age <= settings.replayWindow else {
+                return "the signature's time is more than \(Int(settings.replayWindow)) s old (a replay?)"
+            }
+            guard age >= -Self.futureSkew else {
+                return "the signature's time is more than \(Int(Self.futureSkew)) s ahead of this server's clock"
             }
             let expected = Self.signature(secret: secret, timestamp: stamp, body: body)
             return Self.same(signature.lowercased(), expected) ? nil : "the signature does not match the body"

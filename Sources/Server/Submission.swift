@@ -1,11 +1,14 @@
 import Foundation
 import HTTPTypes
 
-/// A submission to `POST /v1/events`, validated: `{"type": "lead.received", "payload": {…}, "case": "…"}`.
+/// A submission to `POST /v1/events`, validated: `{"type": "lead.received", "payload": {…}}`, with
+/// `"case": "…", "case_token": "…"` to join a case (``IntakeServer/caseID(for:)`` checks the token).
 struct Submission {
     let type: String
     let payload: [String: Any]
     let caseID: String?
+    /// The proof that the producer may name `caseID`: that case's token from a link Baton sent.
+    let caseToken: String?
 
     /// What is wrong with a body, naming the field.
     struct Problem: Error {
@@ -46,10 +49,16 @@ struct Submission {
             return .failure(
                 Problem(status: .unprocessableContent, message: "'case' must be a short string", field: "case"))
         }
-        for key in object.keys where !["type", "payload", "case"].contains(key) {
+        let caseToken = object["case_token"] as? String
+        if object["case_token"] != nil && (caseToken == nil || caseToken!.isEmpty || caseToken!.count > 100) {
+            return .failure(
+                Problem(
+                    status: .unprocessableContent, message: "'case_token' must be a short string", field: "case_token"))
+        }
+        for key in object.keys where !["type", "payload", "case", "case_token"].contains(key) {
             return .failure(
                 Problem(status: .unprocessableContent, message: "unknown field '\(key)'", field: key))
         }
-        return .success(Submission(type: type, payload: payload, caseID: caseID))
+        return .success(Submission(type: type, payload: payload, caseID: caseID, caseToken: caseToken))
     }
 }

@@ -91,7 +91,7 @@ extension BatonBench {
             let posted = Date()
             let intake = Paced.all(leads) { n in
                 client.post(
-                    #"{"type": "lead.received", "case": "lead-\#(n + 1)", "payload": {"name": "Lead \#(n + 1)", "email": "lead\#(n + 1)@example.com", "budget": "4000", "city": "Calgary", "timeline": "asap"}}"#
+                    #"{"type": "lead.received", "payload": {"name": "Lead \#(n + 1)", "email": "lead\#(n + 1)@example.com", "budget": "4000", "city": "Calgary", "timeline": "asap"}}"#
                 )
             }
             let asked = Self.waitForAsks(modelLog, count: leads, limit: 10)
@@ -116,7 +116,7 @@ extension BatonBench {
             let posts = Paced(every: 0.02, until: end) {
                 let n = counter.next()
                 return client.post(
-                    #"{"type": "invoice.due", "case": "load-\#(n)", "payload": {"invoice": "INV-\#(n)"}}"#)
+                    #"{"type": "invoice.due", "payload": {"invoice": "INV-\#(n)"}}"#)
             }
             let pages = Paced(every: 0.1, until: end) { client.send("GET", "/approvals", headers: ["Cookie": cookie]) }
             let sends = Paced(every: 0.5, until: end) {
@@ -165,7 +165,7 @@ extension BatonBench {
             // SIGTERM with a fresh set of calls in flight.
             _ = Paced.all(leads) { n in
                 client.post(
-                    #"{"type": "lead.received", "case": "late-\#(n)", "payload": {"name": "Late \#(n)", "email": "late\#(n)@example.com", "budget": "4000", "city": "Calgary", "timeline": "asap"}}"#
+                    #"{"type": "lead.received", "payload": {"name": "Late \#(n)", "email": "late\#(n)@example.com", "budget": "4000", "city": "Calgary", "timeline": "asap"}}"#
                 )
             }
             let inFlight = Self.waitForAsks(modelLog, count: 2 * leads, limit: 10) - leads

@@ -7,7 +7,7 @@ import Orchestrator
 struct EventCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "event", abstract: "Send events to an agent system, and retry those that failed.",
-        subcommands: [Send.self, List.self, Retry.self], aliases: ["events"])
+        subcommands: [Send.self, List.self, Retry.self, CaseTokens.self], aliases: ["events"])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -115,7 +115,9 @@ struct EventCommand: ParsableCommand {
 
         @Option(
             name: .customLong("idempotency-key"),
-            help: ArgumentHelp("Send it again safely: a repeated key is stored once.", valueName: "key"))
+            help: ArgumentHelp(
+                "Send it again safely: a repeated key with the same event is stored once; with a different event it is refused.",
+                valueName: "key"))
         var idempotencyKey: String?
 
         func run() throws {
@@ -135,9 +137,24 @@ struct EventCommand: ParsableCommand {
                 let store = try runtime.store()
                 let caseID =
                     caseID ?? idempotencyKey.map { "case-\($0)" } ?? "case-\(UUID().uuidString.prefix(8).lowercased())"
-                let id = try store.submit(
-                    type: type, caseID: caseID, payload: object, producer: "cli", idempotencyKey: idempotencyKey)
-                printText("event \(id) stored for case \(caseID)")
+                // The intake's rule (RuntimeStore.store(intake:)): the key is bound to the type and
+                // payload; the operator's keys are their own (`cli:KEY`), apart from the intake's.
+                let event = try IntakeEvent(
+                    type: type, caseID: caseID, payload: object, producer: "cli",
+                    idempotencyKey: idempotencyKey.map { "cli:\($0)" })
+                let stored: StoredIntake
+                do { stored = try store.store(intake: event) } catch let refused as IntakeRefusal {
+                    let first = refused.firstEvent.map { " (event \($0.id), case \($0.caseID))" } ?? ""
+                    throw Failure(
+                        "the idempotency key '\(idempotencyKey ?? "")' was used with a different event\(first): nothing was stored; send a different event with a new key"
+                    )
+                }
+                guard stored.isNew else {
+                    return printText(
+                        "event \(stored.id) was already stored for case \(stored.caseID) with this key and this event: nothing stored again"
+                    )
+                }
+                printText("event \(stored.id) stored for case \(stored.caseID)")
             }
         }
     }

@@ -22,7 +22,7 @@ struct ModuleImportTests {
             "Diagnostics", "Questionnaire", "TerminalUI", "Workspace", "Scoring", "Reports", "Blueprint",
         ],
         "Mail": ["CFileSync"],
-        "Orchestrator": ["Blueprint", "Mail", "CSV", "GRDB", "GRDBSQLite", "ServiceLifecycle"],
+        "Orchestrator": ["Blueprint", "Mail", "CSV", "Signing", "GRDB", "GRDBSQLite", "ServiceLifecycle"],
         "Signing": ["Crypto"],
         "Connectors": [
             "Orchestrator", "Mail", "Blueprint", "Signing", "NIOCore", "NIOPosix", "NIOSSL", "NIOHTTP1",

@@ -41,7 +41,7 @@ struct SlowModelRunTests {
                     try await onThread {
                         try baton.post(
                             RunningBaton.submission(
-                                "lead.received", case: "lead-\(n)", payload: RuntimeCommandTests.lead(n)))
+                                "lead.received", payload: RuntimeCommandTests.lead(n)))
                     }
                 }
             }
@@ -126,7 +126,7 @@ struct SlowModelRunTests {
         async let posts = Self.paced(every: .milliseconds(20), until: end) {
             let n = sequence.add(1, ordering: .relaxed).newValue
             return try baton.post(
-                RunningBaton.submission("invoice.due", case: "load-\(n)", payload: #"{"invoice": "INV-\#(n)"}"#))
+                RunningBaton.submission("invoice.due", payload: #"{"invoice": "INV-\#(n)"}"#))
         }
         async let dashboard = Self.paced(every: .milliseconds(100), until: end) {
             let timed = try LoopbackHTTP.timed {

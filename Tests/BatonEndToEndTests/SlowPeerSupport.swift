@@ -131,9 +131,10 @@ final class RunningBaton: Sendable {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
-    /// An intake submission of `type` for `caseID` with `payload` (a JSON object's text).
-    static func submission(_ type: String, case caseID: String, payload: String) -> String {
-        #"{"type": "\#(type)", "case": "\#(caseID)", "payload": \#(payload)}"#
+    /// An intake submission of `type` with `payload` (a JSON object's text); it starts its own case
+    /// (an outside producer names a case only with its token).
+    static func submission(_ type: String, payload: String) -> String {
+        #"{"type": "\#(type)", "payload": \#(payload)}"#
     }
 
     /// `POST /v1/events` with the bearer token; its status and latency.

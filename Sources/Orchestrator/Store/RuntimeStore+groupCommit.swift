@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Signing
 
 /// An event an outside tool submits, ready to store: its payload already encoded, so nothing about
 /// it can fail to encode once it is in a group.
@@ -10,13 +11,27 @@ public struct IntakeEvent: Sendable, Hashable {
     public var payloadJSON: String
     /// Who produced it: `intake`, `cli`.
     public var producer: String
-    /// A retry with the same key is stored once.
+    /// A retry with the same key is stored once; the same key with another type or payload is
+    /// refused (``IntakeRefusal/isKeyReused``). Callers scope it to their producer (the intake
+    /// writes `intake:PRODUCER:KEY`, `baton event send` writes `cli:KEY`).
     public var idempotencyKey: String?
+    /// The signature a signed request was let in with: refused if it was used before
+    /// (``IntakeRefusal/isReplay``), remembered with the event until it expires.
+    public var signature: UsedSignature?
+
+    /// SHA-256 of the event as its producer sent it (type and payload, the payload's keys sorted):
+    /// what an idempotency key is bound to.
+    public var bodyDigest: String { Self.bodyDigest(type: type, payloadJSON: payloadJSON) }
+
+    static func bodyDigest(type: String, payloadJSON: String) -> String {
+        RequestSignature.digestHex("\(type.utf8.count):\(type)\(payloadJSON)")
+    }
 
     /// - Throws: when `payload` is not something JSON can hold (a caller's error, found before the
     ///   event joins a group).
     public init(
-        type: String, caseID: String, payload: [String: Any], producer: String, idempotencyKey: String? = nil
+        type: String, caseID: String, payload: [String: Any], producer: String, idempotencyKey: String? = nil,
+        signature: UsedSignature? = nil
     ) throws {
         let json: String
         if let strings = payload as? [String: String] {
@@ -28,15 +43,75 @@ public struct IntakeEvent: Sendable, Hashable {
                 withJSONObject: payload, options: [.sortedKeys, .withoutEscapingSlashes])
             json = String(decoding: data, as: UTF8.self)
         }
-        self.init(type: type, caseID: caseID, payloadJSON: json, producer: producer, idempotencyKey: idempotencyKey)
+        self.init(
+            type: type, caseID: caseID, payloadJSON: json, producer: producer, idempotencyKey: idempotencyKey,
+            signature: signature)
     }
 
-    public init(type: String, caseID: String, payloadJSON: String, producer: String, idempotencyKey: String? = nil) {
+    public init(
+        type: String, caseID: String, payloadJSON: String, producer: String, idempotencyKey: String? = nil,
+        signature: UsedSignature? = nil
+    ) {
         self.type = type
         self.caseID = caseID
         self.payloadJSON = payloadJSON
         self.producer = producer
         self.idempotencyKey = idempotencyKey
+        self.signature = signature
+    }
+}
+
+/// A request signature the intake accepted, as the store remembers it: a digest of it, and when
+/// its timestamp leaves the window (after which the intake refuses it as too old anyway).
+public struct UsedSignature: Sendable, Hashable {
+    public var digest: String
+    public var expiresAt: Date
+
+    /// - Parameter signature: the `v1` value of `X-Baton-Signature` (only its digest is kept).
+    public init(signature: String, expiresAt: Date) {
+        self.digest = RequestSignature.digestHex(signature.lowercased())
+        self.expiresAt = expiresAt
+    }
+}
+
+/// Why the store refused one submission: its idempotency key was used with another body, or its
+/// signature was used before.
+public struct IntakeRefusal: Error, CustomStringConvertible, Sendable {
+    fileprivate enum Reason: Sendable {
+        case keyReused(firstEvent: Int64, caseID: String)
+        case replayed
+    }
+
+    fileprivate let reason: Reason
+
+    fileprivate init(_ reason: Reason) { self.reason = reason }
+
+    /// The idempotency key was stored before with another type or payload (nothing stored now).
+    public var isKeyReused: Bool {
+        if case .keyReused = reason { return true }
+        return false
+    }
+
+    /// The event first stored under the key, when ``isKeyReused``.
+    public var firstEvent: (id: Int64, caseID: String)? {
+        if case .keyReused(let id, let caseID) = reason { return (id, caseID) }
+        return nil
+    }
+
+    /// The request's signature was used before (a replay; nothing stored now).
+    public var isReplay: Bool {
+        if case .replayed = reason { return true }
+        return false
+    }
+
+    public var description: String {
+        switch reason {
+        case .keyReused(let id, let caseID):
+            return
+                "the idempotency key was used with a different request body (event \(id), case \(caseID)); a different event needs a new key"
+        case .replayed:
+            return "this signature was used before (a replay?): sign each request anew, with its own timestamp"
+        }
     }
 }
 
@@ -53,7 +128,10 @@ extension RuntimeStore {
     /// (`synchronous = FULL`) makes them all durable. Each event is one `INSERT`, and SQLite undoes
     /// a statement that fails on its own, leaving the transaction open: that event is answered with
     /// its error and the others are stored. A key already stored, or stored earlier in the same
-    /// group, answers with that first event and stores nothing.
+    /// group, answers with that first event and stores nothing when the body is the same
+    /// (``IntakeEvent/bodyDigest``), and is refused with ``IntakeRefusal`` when it is not. A
+    /// signature already used (in this group, or unexpired in the store) is refused; an accepted
+    /// one is remembered in the same transaction, and expired ones are purged with it.
     ///
     /// Runs on the database's own thread through GRDB's async `write`: the calling task is
     /// suspended, no thread of the cooperative pool waits on SQLite.
@@ -61,31 +139,20 @@ extension RuntimeStore {
     /// - Returns: one result per event, in order.
     /// - Throws: when the transaction as a whole fails, or an error ended it (then none is stored).
     public func store(group events: [IntakeEvent]) async throws -> [Result<StoredIntake, any Error>] {
-        let stamp = StoredDate.text(clock())
+        let now = clock()
+        let stamp = StoredDate.text(now)
         return try await database.write { db in
-            let lookup = try db.cachedStatement(sql: "SELECT id, case_id FROM event WHERE idempotency_key = ?")
-            let insert = try db.cachedStatement(
-                sql: """
-                    INSERT INTO event (type, case_id, payload_json, producer, idempotency_key, status, created_at)
-                    VALUES (?, ?, ?, ?, ?, 'pending', ?)
-                    """)
+            if events.contains(where: { $0.signature != nil }) {
+                try db.cachedStatement(sql: "DELETE FROM intake_signature WHERE expires_at < ?").execute(
+                    arguments: [stamp])
+            }
             var results: [Result<StoredIntake, any Error>] = []
             results.reserveCapacity(events.count)
             for event in events {
                 do {
-                    if let key = event.idempotencyKey,
-                        let row = try Row.fetchOne(lookup, arguments: [key])
-                    {
-                        results.append(.success(StoredIntake(id: row["id"], caseID: row["case_id"], isNew: false)))
-                        continue
-                    }
-                    try HotStatement.execute(
-                        insert,
-                        [
-                            .text(event.type), .text(event.caseID), .text(event.payloadJSON), .text(event.producer),
-                            HotValue(event.idempotencyKey), .text(stamp),
-                        ])
-                    results.append(.success(StoredIntake(id: db.lastInsertedRowID, caseID: event.caseID, isNew: true)))
+                    results.append(.success(try Self.storeIntake(db, event, stamp: stamp)))
+                } catch let refusal as IntakeRefusal {
+                    results.append(.failure(refusal))
                 } catch {
                     // A full disk or an I/O error can end the transaction itself: then nothing of
                     // the group stands, and every member must hear so.
@@ -95,5 +162,60 @@ extension RuntimeStore {
             }
             return results
         }
+    }
+
+    /// Stores one submission durably with the group commit's rules (for `baton event send`, which
+    /// has no group to join): the same key and body answer the first event; another body under the
+    /// key throws ``IntakeRefusal``.
+    public func store(intake event: IntakeEvent) throws -> StoredIntake {
+        let stamp = StoredDate.text(clock())
+        return try database.write { db in try Self.storeIntake(db, event, stamp: stamp) }
+    }
+
+    /// One submission inside a write transaction: the replay check, the idempotency rule, the
+    /// insert, and the signature remembered. Throws ``IntakeRefusal`` before writing anything.
+    static func storeIntake(_ db: Database, _ event: IntakeEvent, stamp: String) throws -> StoredIntake {
+        if let signature = event.signature {
+            let seen = try db.cachedStatement(sql: "SELECT 1 FROM intake_signature WHERE digest = ?")
+            if try Bool.fetchOne(seen, arguments: [signature.digest]) == true {
+                throw IntakeRefusal(.replayed)
+            }
+        }
+        var digest: String?
+        if let key = event.idempotencyKey {
+            let lookup = try db.cachedStatement(
+                sql: "SELECT id, case_id, type, payload_json, idempotency_digest FROM event WHERE idempotency_key = ?")
+            let body = event.bodyDigest
+            digest = body
+            if let row = try Row.fetchOne(lookup, arguments: [key]) {
+                // A row stored before digests were kept (or by an internal producer) has none: it
+                // matches only the identical type and payload, compared the same way.
+                let stored: String =
+                    row["idempotency_digest"]
+                    ?? IntakeEvent.bodyDigest(type: row["type"], payloadJSON: row["payload_json"])
+                guard stored == body else {
+                    throw IntakeRefusal(.keyReused(firstEvent: row["id"], caseID: row["case_id"]))
+                }
+                return StoredIntake(id: row["id"], caseID: row["case_id"], isNew: false)
+            }
+        }
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT INTO event (type, case_id, payload_json, producer, idempotency_key, idempotency_digest, status,
+                    created_at)
+                VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)
+                """)
+        try HotStatement.execute(
+            insert,
+            [
+                .text(event.type), .text(event.caseID), .text(event.payloadJSON), .text(event.producer),
+                HotValue(event.idempotencyKey), HotValue(digest), .text(stamp),
+            ])
+        let id = db.lastInsertedRowID
+        if let signature = event.signature {
+            try db.cachedStatement(sql: "INSERT INTO intake_signature (digest, expires_at) VALUES (?, ?)").execute(
+                arguments: [signature.digest, StoredDate.text(signature.expiresAt)])
+        }
+        return StoredIntake(id: id, caseID: event.caseID, isNew: true)
     }
 }

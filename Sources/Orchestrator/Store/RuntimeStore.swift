@@ -226,6 +226,7 @@ public final class RuntimeStore: Sendable {
             }
         }
         registerTimeRangeMigration(&migrator)
+        registerIntakeTrustMigration(&migrator)
         return migrator
     }
 
