@@ -72,18 +72,18 @@ struct HistoryRun {
                 producer: "intake")
             try await Engine(blueprint: blueprint, store: store).runUntilIdle()
         }
-        try await compare("/metrics text", target: "under 100 ms") { _ = try RuntimeMetrics.prometheus($0) }
+        try await compare("/metrics text", target: "under 100 ms") { _ = try await RuntimeMetrics.prometheus($0) }
         try await compare("kpis (the last 24 hours, as `baton kpis`)", target: "within 2x") {
-            _ = try KPIs.measure($0, blueprint: blueprint, from: Date().addingTimeInterval(-86_400))
+            _ = try await KPIs.measure($0, blueprint: blueprint, from: Date().addingTimeInterval(-86_400))
         }
         try await compare("daily report, today", target: "within 2x") {
-            _ = try DailyReport($0, blueprint: blueprint, day: Date()).markdown
+            _ = try await DailyReport($0, blueprint: blueprint, day: Date()).markdown
         }
         try await compare("daily report, a full day of history (\(leads / max(1, days)) leads)", target: "under 500 ms") {
-            _ = try DailyReport($0, blueprint: blueprint, day: busyDay).markdown
+            _ = try await DailyReport($0, blueprint: blueprint, day: busyDay).markdown
         }
         try await compare("kpis over that full day of history") {
-            _ = try KPIs.measure($0, blueprint: blueprint, from: busyDay.addingTimeInterval(-43_200), to: today)
+            _ = try await KPIs.measure($0, blueprint: blueprint, from: busyDay.addingTimeInterval(-43_200), to: today)
         }
         try await compare("cases list, first page of 10", target: "within 2x") { _ = try $0.cases(limit: 10) }
         try await compare(

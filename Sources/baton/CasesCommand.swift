@@ -172,7 +172,7 @@ struct AuditCommand: ParsableCommand {
     }
 }
 
-struct KPIsCommand: ParsableCommand {
+struct KPIsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kpis", abstract: "Measured KPIs against the blueprint's baselines and targets.")
     @OptionGroup var runtime: RuntimeOptions
@@ -185,8 +185,8 @@ struct KPIsCommand: ParsableCommand {
     var all = false
     @Flag(help: "Print JSON.") var json = false
 
-    func run() throws {
-        try reportingFailures {
+    func run() async throws {
+        try await reportingFailures {
             let blueprint = try runtime.blueprint()
             let now = Date()
             var from = now.addingTimeInterval(-86_400)
@@ -200,7 +200,7 @@ struct KPIsCommand: ParsableCommand {
                 let parts = since.split(separator: "-").compactMap { Int($0) }
                 from = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])) ?? day
             }
-            let kpis = try KPIs.measure(runtime.store(), blueprint: blueprint, from: from, to: .distantFuture)
+            let kpis = try await KPIs.measure(runtime.store(), blueprint: blueprint, from: from, to: .distantFuture)
             if json { return printText(try jsonText(kpis)) }
             let p50 = kpis.firstResponseP50Minutes.map { String(format: "%.2f min", $0) } ?? "—"
             let p90 = kpis.firstResponseP90Minutes.map { String(format: "%.2f min", $0) } ?? "—"
@@ -217,15 +217,15 @@ struct KPIsCommand: ParsableCommand {
     }
 }
 
-struct DailyReportCommand: ParsableCommand {
+struct DailyReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "daily-report", abstract: "Write the daily report of what every agent did.")
     @OptionGroup var runtime: RuntimeOptions
     @Option(help: ArgumentHelp("The day (YYYY-MM-DD); default today.", valueName: "date")) var date: String?
     @Option(help: ArgumentHelp("The output folder.", valueName: "dir")) var out = "reports"
 
-    func run() throws {
-        try reportingFailures {
+    func run() async throws {
+        try await reportingFailures {
             let blueprint = try runtime.blueprint()
             let day =
                 try date.map { text -> Date in
@@ -239,7 +239,7 @@ struct DailyReportCommand: ParsableCommand {
                     return calendar.date(
                         from: DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: 12))!
                 } ?? Date()
-            let report = try DailyReport(runtime.store(), blueprint: blueprint, day: day)
+            let report = try await DailyReport(runtime.store(), blueprint: blueprint, day: day)
             let files =
                 try PackLocator.locateFolder("templates").map {
                     try DailyReportTemplates(folder: $0).render(report.templateValues)

@@ -28,7 +28,10 @@ struct ModuleImportTests {
             "Orchestrator", "Mail", "Blueprint", "Signing", "NIOCore", "NIOPosix", "NIOSSL", "NIOHTTP1",
             "AsyncHTTPClient",
         ],
-        "Server": ["Orchestrator", "Blueprint", "Signing", "Hummingbird", "HTTPTypes", "Logging", "Crypto"],
+        "Server": [
+            "Orchestrator", "Blueprint", "Signing", "Hummingbird", "HummingbirdCore", "HTTPTypes", "Logging", "Crypto",
+            "NIOCore", "NIOHTTPTypes",
+        ],
         "baton": [
             "Diagnostics", "CSV", "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Scoring", "Reports",
             "Blueprint", "Orchestrator", "Mail", "Connectors", "Server", "ArgumentParser", "ServiceLifecycle",
@@ -74,6 +77,17 @@ struct ModuleImportTests {
         #expect(files.count > 50, "found only \(files.count) Swift files under \(Self.packageRoot.path)/Sources")
         let violations = ImportCheck.violations(in: files, allowed: Self.allowed, system: Self.system)
         #expect(violations.isEmpty, "\(violations.joined(separator: "\n"))")
+    }
+
+    /// The storage seam: inside the runtime, only the SQLite store (`Orchestrator/Store/`) speaks
+    /// GRDB; the engine, the dispatcher, the jobs and the reports use the `RuntimeStorage` protocol.
+    @Test func onlyTheSQLiteStoreImportsGRDBInTheRuntime() throws {
+        let files = try Self.sources().filter { $0.module == "Orchestrator" }
+        #expect(files.contains { $0.path.hasPrefix("Sources/Orchestrator/Store/") })
+        for file in files where !file.path.hasPrefix("Sources/Orchestrator/Store/") {
+            let grdb = ImportCheck.imports(in: file.text).filter { $0.module.hasPrefix("GRDB") }
+            #expect(grdb.isEmpty, "\(file.path):\(grdb.first?.line ?? 0) imports GRDB outside the store")
+        }
     }
 
     @Test func everyModuleFolderIsInTheTable() throws {

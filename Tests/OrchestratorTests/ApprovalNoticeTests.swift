@@ -26,7 +26,7 @@ struct ApprovalNoticeTests {
         #expect(mail.contains("https://baton.bowriver.example/approvals#approval-\(approval.id!)"))
         #expect(try r.store.audit(caseID: "lead-1").contains { $0.kind == "notified" })
         // The lead has still had no email: once approved, the reply is the first contact it was.
-        #expect(try KPIs.measure(r.store, blueprint: b).leadsAnswered == 0)
+        #expect(try await KPIs.measure(r.store, blueprint: b).leadsAnswered == 0)
     }
 
     @Test func anApproverWithoutAnAddressGetsNoEmail() async throws {

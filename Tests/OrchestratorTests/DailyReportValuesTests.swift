@@ -30,7 +30,7 @@ struct DailyReportValuesTests {
             producer: "intake")
         _ = try await r.engine.runUntilIdle()
         _ = try await r.dispatcher.dispatch()
-        let report = try DailyReport(r.store, blueprint: blueprint, day: LeadFlowTests.monday)
+        let report = try await DailyReport(r.store, blueprint: blueprint, day: LeadFlowTests.monday)
         let values = report.templateValues
         #expect(Self.isPlain(values))
         // Raw text: escaping is the renderer's job, for the format it writes.
@@ -53,10 +53,10 @@ struct DailyReportValuesTests {
     }
 
     /// An empty day still gives every value a template names.
-    @Test func anEmptyDayGivesEveryValue() throws {
+    @Test func anEmptyDayGivesEveryValue() async throws {
         let blueprint = try LeadFlowTests.blueprint()
         let r = try LeadFlowTests.runtime(blueprint)
-        let values = try DailyReport(r.store, blueprint: blueprint, day: LeadFlowTests.monday).templateValues
+        let values = try await DailyReport(r.store, blueprint: blueprint, day: LeadFlowTests.monday).templateValues
         #expect(Self.isPlain(values))
         for key in ["business", "day", "covers", "time_zone", "agents", "kpis"] {
             #expect(values[key] != nil, "no \(key)")

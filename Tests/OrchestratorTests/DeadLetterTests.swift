@@ -229,7 +229,7 @@ struct DeadLetterTests {
         let poison = try r.store.submit(
             type: "lead.received", caseID: "poison", payload: Self.lead(2, poison: "first"), producer: "intake")
         try await r.engine.runUntilIdle()
-        let text = try RuntimeMetrics.prometheus(r.store)
+        let text = try await RuntimeMetrics.prometheus(r.store)
         #expect(text.contains("# TYPE baton_dead_letters gauge\nbaton_dead_letters 1\n"))
         #expect(text.contains("baton_events{status=\"dead\"} 1\n"))
         let stored = try r.store.events().count
@@ -245,7 +245,7 @@ struct DeadLetterTests {
         }
         // Put back, the gauge goes down.
         try r.store.retryDeadEvent(poison)
-        #expect(try RuntimeMetrics.prometheus(r.store).contains("baton_dead_letters 0\n"))
+        #expect(try await RuntimeMetrics.prometheus(r.store).contains("baton_dead_letters 0\n"))
     }
 
     @Test func theDailyReportListsTheDaysDeadLetters() async throws {
@@ -253,13 +253,13 @@ struct DeadLetterTests {
         let poison = try r.store.submit(
             type: "lead.received", caseID: "poison", payload: Self.lead(2, poison: "first"), producer: "intake")
         try await r.engine.runUntilIdle()
-        let report = try DailyReport(r.store, blueprint: try Self.blueprint(), day: LeadFlowTests.monday)
+        let report = try await DailyReport(r.store, blueprint: try Self.blueprint(), day: LeadFlowTests.monday)
         #expect(
             report.deadLetters == [
                 "poison: lead.received #\(poison) failed 3 times: the lead_qualification skill cannot read this lead (`baton event retry \(poison)`)"
             ])
         #expect(report.markdown.contains("## Dead letters\n- poison: lead.received #\(poison) failed 3 times"))
-        let nextDay = try DailyReport(
+        let nextDay = try await DailyReport(
             r.store, blueprint: try Self.blueprint(), day: LeadFlowTests.monday.addingTimeInterval(86400))
         #expect(nextDay.deadLetters.isEmpty)
         #expect(nextDay.markdown.hasSuffix("## Dead letters\n- none\n"))

@@ -200,15 +200,25 @@ struct EventIntakeWriterTests {
             // (A poisoned event with a key stored before it would rightly answer as that repeat.)
             let key: String? =
                 type == "poison" ? nil : number % 5 == 0 ? "k-\(number % 15)" : (number == 7 ? "k-old" : nil)
-            events.append(Self.event(number, type: type, key: key))
+            // A key is bound to its body: every use of one key sends the same body (k-old, the
+            // body stored before).
+            var event = Self.event(number, type: type, key: key)
+            if let key { event.payloadJSON = key == "k-old" ? #"{"n":"0"}"# : #"{"n":"\#(key)"}"# }
+            events.append(event)
         }
         events.shuffle(using: &generator)
+        // And, last, one reuse of a key with another body: refused, whatever else is in the group.
+        events.append(Self.event(999, key: "k-0"))
         let results = try await store.store(group: events)
         #expect(results.count == events.count)
         var firstByKey: [String: Int64] = ["k-old": earlier.id]
         for (event, result) in zip(events, results) {
             if event.type == "poison" {
                 #expect(throws: DatabaseError.self) { try result.get() }
+                continue
+            }
+            if event.caseID == "999" {
+                #expect(throws: IntakeRefusal.self) { try result.get() }
                 continue
             }
             let stored = try result.get()
@@ -229,6 +239,7 @@ struct EventIntakeWriterTests {
         #expect(!stored.contains { $0.type == "poison" })
         #expect(Set(stored.compactMap(\.idempotencyKey)).count == stored.compactMap(\.idempotencyKey).count)
         let expectedNew = results.filter { (try? $0.get())?.isNew == true }.count
+        #expect(!stored.contains { $0.caseID == "999" })
         #expect(stored.count == expectedNew + 1)
         for (event, result) in zip(events, results) {
             guard let answer = try? result.get() else { continue }

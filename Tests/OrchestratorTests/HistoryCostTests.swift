@@ -104,10 +104,10 @@ struct HistoryCostTests {
         #expect(cases.contains("INTEGER PRIMARY KEY"), "\(cases)")
         #expect(cases.contains("event_case"), "\(cases)")
         #expect(!cases.contains("SCAN e"), "\(cases)")
-        let leads = try Self.plan(r.store, KPIs.leadResponseSQL, [day, end])
+        let leads = try Self.plan(r.store, RuntimeStore.leadResponseSQL, [day, end])
         #expect(leads.contains("event_lead_arrival"), "\(leads)")
         #expect(leads.contains("outbox_case_action"), "\(leads)")
-        let audit = try Self.plan(r.store, KPIs.auditCountSQL, [day, end])
+        let audit = try Self.plan(r.store, RuntimeStore.auditCountSQL, [day, end])
         #expect(audit.contains("audit_at"), "\(audit)")
         for (sql, index) in [
             ("SELECT count(*) FROM approval WHERE status = 'pending'", "approval_pending"),
@@ -167,25 +167,25 @@ struct HistoryCostTests {
 
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        func figures() throws -> [String] {
+        func figures() async throws -> [String] {
             var all: [String] = []
             for dayIndex in 0..<5 {
                 let day = LeadFlowTests.monday.addingTimeInterval(Double(dayIndex) * 86_400)
-                let report = try DailyReport(store, blueprint: blueprint, day: day)
+                let report = try await DailyReport(store, blueprint: blueprint, day: day)
                 all.append(report.markdown)
                 all.append(String(decoding: try encoder.encode(report.kpis), as: UTF8.self))
             }
             all.append(
-                String(decoding: try encoder.encode(try KPIs.measure(store, blueprint: blueprint)), as: UTF8.self))
-            all.append(try RuntimeMetrics.prometheus(store))
+                String(decoding: try encoder.encode(try await KPIs.measure(store, blueprint: blueprint)), as: UTF8.self))
+            all.append(try await RuntimeMetrics.prometheus(store))
             all.append(
                 try Self.allPages(store, limit: 4).map { "\($0.id) \($0.events) \($0.latestEvent)" }.joined(
                     separator: ","))
             return all
         }
-        let before = try figures()
+        let before = try await figures()
         #expect(before[0].contains("tasks processed"))
-        #expect(try KPIs.measure(store, blueprint: blueprint).leadsAnswered >= 12)
+        #expect(try await KPIs.measure(store, blueprint: blueprint).leadsAnswered >= 12)
         let pendingBefore = try store.approvals().filter { $0.status == .pending }
         let waitingBefore = try store.events().filter { $0.status == .pending || $0.status == .dead }
         let queuedBefore = try store.outbox().filter { $0.status == .queued || $0.status == .held }
@@ -215,7 +215,7 @@ struct HistoryCostTests {
         #expect(summary.closedCases == closed.count)
         #expect(summary.eventPayloads > 0 && summary.contexts > 0 && summary.outboxPayloads > 0)
         #expect(summary.auditLines > 0)
-        let after = try figures()
+        let after = try await figures()
         for (index, (old, new)) in zip(before, after).enumerated() { #expect(old == new, "figure \(index)") }
 
         // The waiting work is as it was, payloads included.
@@ -258,7 +258,7 @@ struct HistoryCostTests {
             store: r.store, blueprint: try DeadLetterTests.blueprint(), emailFolder: Self.folder(),
             from: "o@example.com")
         while try await dispatcher.dispatch() > 0 {}
-        let text = try RuntimeMetrics.prometheus(r.store)
+        let text = try await RuntimeMetrics.prometheus(r.store)
         let events = try r.store.events()
         #expect(text.contains("baton_events_total \(events.count)\n"))
         for status in ["done", "pending", "dead", "cancelled"] {
@@ -274,7 +274,7 @@ struct HistoryCostTests {
                 #expect(text.contains("baton_actions{action=\"\(action)\",status=\"\(status.rawValue)\"} \(n)\n"))
             }
         }
-        let answered = try KPIs.measure(r.store, blueprint: try DeadLetterTests.blueprint()).leadsAnswered
+        let answered = try await KPIs.measure(r.store, blueprint: try DeadLetterTests.blueprint()).leadsAnswered
         #expect(answered > 0)
         #expect(text.contains("baton_lead_response_seconds_count \(answered)\n"))
         #expect(text.contains("baton_lead_response_seconds_bucket{le=\"+Inf\"} \(answered)\n"))

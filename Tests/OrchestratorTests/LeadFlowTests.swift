@@ -273,7 +273,7 @@ struct DeliveryTests {
         let email = try #require(try store.outbox().first { $0.action == "email.send" })
         #expect(email.status == .dead && email.attempts == Dispatcher.maxAttempts)
         #expect(try store.audit(caseID: "lead-8").filter { $0.kind == "retry" }.count == Dispatcher.maxAttempts - 1)
-        let report = try DailyReport.markdown(store, blueprint: blueprint, day: clock.now)
+        let report = try await DailyReport.markdown(store, blueprint: blueprint, day: clock.now)
         #expect(report.contains("- edge cases: dead: email.send after 5 attempts"))
     }
 
@@ -345,25 +345,25 @@ struct TimeTests {
         #expect(
             job.nextRun(after: Date(timeIntervalSince1970: 1_772_929_800)) == Date(timeIntervalSince1970: 1_773_012_600)
         )
-        #expect(try job.runIfDue() == nil)  // the first start only remembers
+        #expect(try await job.runIfDue() == nil)  // the first start only remembers
         clock.now = Self.friday.addingTimeInterval(7.5 * 3600 - 60)
-        #expect(try job.runIfDue() == nil)
+        #expect(try await job.runIfDue() == nil)
         clock.now = Self.friday.addingTimeInterval(7.5 * 3600)
-        let path = try #require(try job.runIfDue())
+        let path = try #require(try await job.runIfDue())
         #expect(path.hasSuffix("daily-2026-03-06.md"))
         #expect(
             try String(contentsOfFile: path, encoding: .utf8).hasPrefix("# Daily report: Bow River Plumbing & Heating"))
-        #expect(try job.runIfDue() == nil)  // once a day
+        #expect(try await job.runIfDue() == nil)  // once a day
         let restartedJob = DailyReportJob(
             blueprint: try LeadFlowTests.blueprint(), store: try RuntimeStore(folder: folder, clock: { clock.now }),
             folder: folder + "/reports")
-        #expect(try restartedJob.runIfDue() == nil)  // a restart does not repeat it
+        #expect(try await restartedJob.runIfDue() == nil)  // a restart does not repeat it
         // A lead at 20:00 on Friday, after Friday's report, is in Saturday's: the evening is not lost.
         clock.now = Self.friday.addingTimeInterval(10 * 3600)
         try store.submit(type: "lead.received", caseID: "lead-e", payload: LeadFlowTests.lead, producer: "intake")
         await try Engine(blueprint: try await LeadFlowTests.blueprint(), store: store).runUntilIdle()
         clock.now = Self.friday.addingTimeInterval(31.5 * 3600)
-        let saturday = try String(contentsOfFile: try #require(try job.runIfDue()), encoding: .utf8)
+        let saturday = try String(contentsOfFile: try #require(try await job.runIfDue()), encoding: .utf8)
         #expect(
             saturday.contains(
                 "Saturday 7 March 2026 (America/Edmonton), from Friday 6 March 17:30 to Saturday 7 March 17:30"))
@@ -399,7 +399,7 @@ struct SupportTriageTests {
                 "c:complaint.reply", "r:refund.issue",
             ])
         #expect(try r.store.context(caseID: "u").notes["support_triage"]?["confidence"] == "low")
-        let report = try DailyReport.markdown(r.store, blueprint: try Self.dental(), day: LeadFlowTests.monday)
+        let report = try await DailyReport.markdown(r.store, blueprint: try Self.dental(), day: LeadFlowTests.monday)
         #expect(
             report.contains("## support_triage\n- tasks processed: 4\n- actions taken: 1\n- escalated to a person: 2"))
     }
@@ -487,12 +487,12 @@ struct WeeklyClockTests {
         clock.now = Date(timeIntervalSince1970: 1_772_722_800)
         let store = try RuntimeStore(folder: folder, clock: { clock.now })
         let job = DailyReportJob(blueprint: blueprint, store: store, folder: folder + "/reports")
-        _ = try job.runIfDue()
+        _ = try await job.runIfDue()
         clock.now = clock.now.addingTimeInterval(8 * 3600)  // Thursday 18:00: Thursday's report, no weekly tick
-        _ = try job.runIfDue()
+        _ = try await job.runIfDue()
         #expect(try store.events().map(\.type) == ["schedule.daily"])
         clock.now = clock.now.addingTimeInterval(24 * 3600)  // Friday 18:00
-        _ = try job.runIfDue()
+        _ = try await job.runIfDue()
         #expect(try store.events().map(\.type) == ["schedule.daily", "schedule.daily", "schedule.weekly"])
         try await Engine(blueprint: blueprint, store: store).runUntilIdle()
         try await Dispatcher(store: store, blueprint: blueprint, emailFolder: folder + "/outbox", from: "o@example.com")

@@ -1,5 +1,4 @@
 import Blueprint
-import GRDB
 
 /// A part of the outbox that one connector carries out, dispatched on its own so that a slow
 /// connector (a silent SMTP server) holds up only its own lane: what other connectors have queued
@@ -12,16 +11,15 @@ public enum DispatchLane: Sendable, CaseIterable {
     /// Everything else: webhooks, the built-in CRM and ledger, and what no connector carries out.
     case other
 
-    /// The action kinds that belong to a lane other than ``other``.
-    private static let kinds: [DispatchLane: [ActionKind]] = [
-        .email: [.emailSend, .complaintReply, ApprovalNotice.action], .calendar: [.calendarBook],
-    ]
-
-    /// The outbox rows of this lane.
-    func filter(_ request: QueryInterfaceRequest<OutboxItem>) -> QueryInterfaceRequest<OutboxItem> {
+    /// The action kinds of ``email`` and ``calendar``; ``other`` has every kind not in another lane.
+    var kinds: [ActionKind] {
         switch self {
-        case .email, .calendar: request.filter(Self.kinds[self]!.contains(Column("action")))
-        case .other: request.filter(!Self.kinds.values.joined().contains(Column("action")))
+        case .email: [.emailSend, .complaintReply, ApprovalNotice.action]
+        case .calendar: [.calendarBook]
+        case .other: []
         }
     }
+
+    /// The kinds that have a lane of their own.
+    static var laneKinds: [ActionKind] { [DispatchLane.email, .calendar].flatMap(\.kinds) }
 }

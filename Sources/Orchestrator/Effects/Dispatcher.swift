@@ -1,6 +1,5 @@
 import Blueprint
 import Foundation
-import GRDB
 import Mail
 
 /// Runs queued actions through their connectors, at most once per idempotency key: an email goes
@@ -9,7 +8,7 @@ import Mail
 /// folder finds the file already there, an SMTP server sees the same Message-ID again. Each action
 /// is checked again against the blueprint it runs under: what an agent may no longer do is not done.
 public struct Dispatcher: Sendable {
-    let store: RuntimeStore
+    let store: any RuntimeStorage
     /// The blueprint's agents by id.
     let agents: [String: Agent]
     /// The running blueprint's rules, applied again at dispatch.
@@ -22,8 +21,8 @@ public struct Dispatcher: Sendable {
     public let webhooks: WebhookConnector?
     let from: String
 
-    public init(
-        store: RuntimeStore, blueprint: Blueprint, email: EmailConnector, calendar: CalendarConnector? = nil,
+    package init(
+        store: any RuntimeStorage, blueprint: Blueprint, email: EmailConnector, calendar: CalendarConnector? = nil,
         webhooks: WebhookConnector? = nil, from: String
     ) {
         self.store = store
@@ -36,7 +35,7 @@ public struct Dispatcher: Sendable {
     }
 
     /// Emails to the embedded `.eml` outbox folder.
-    public init(store: RuntimeStore, blueprint: Blueprint, emailFolder: String, from: String) {
+    package init(store: any RuntimeStorage, blueprint: Blueprint, emailFolder: String, from: String) {
         self.init(store: store, blueprint: blueprint, email: EmlFolder(folder: emailFolder), from: from)
     }
 
@@ -66,12 +65,7 @@ public struct Dispatcher: Sendable {
     @discardableResult
     public func dispatch(limit: Int = 512, lane: DispatchLane? = nil) async throws -> Int {
         let now = store.clock()
-        let queued = try await store.database.read { db in
-            var due = OutboxItem.filter(Column("status") == OutboxItem.Status.queued.rawValue)
-                .filter(Column("next_attempt_at") == nil || Column("next_attempt_at") <= now)
-            if let lane { due = lane.filter(due) }
-            return try due.order(Column("id")).limit(limit).fetchAll(db)
-        }
+        let queued = try await store.dueActions(limit: limit, lane: lane, at: now)
         guard !queued.isEmpty else { return 0 }
         var payloads: [Int64: [String: String]] = [:]
         var failures: [Int64: String] = [:]
@@ -96,7 +90,7 @@ public struct Dispatcher: Sendable {
                 hopeless[item.id!] = reason
                 continue
             }
-            if let rule = try heldForApproval(item, payload) {
+            if let rule = try await heldForApproval(item, payload) {
                 held[item.id!] = rule
                 continue
             }
@@ -140,69 +134,57 @@ public struct Dispatcher: Sendable {
             }
         }
         let (failed, dead) = (failures, hopeless)
-        return try await store.database.write { [held, payloads] db in
+        return try await store.transaction { [held, payloads] tx in
             var sent = 0
             for var item in queued {
                 if let rule = held[item.id!] {
-                    try ApprovalRecord(
-                        id: nil, caseID: item.caseID, agent: item.agent, action: item.action,
-                        proposedJSON: item.payloadJSON,
-                        reason:
-                            "held at dispatch: the running blueprint asks \(rule.approver) to approve \(item.action)",
-                        status: .pending, createdAt: now, approvedJSON: nil, decision: nil, decidedAt: nil
-                    ).insert(db)
-                    let approval = db.lastInsertedRowID
+                    let approval = try tx.insertApproval(
+                        ApprovalRecord(
+                            id: nil, caseID: item.caseID, agent: item.agent, action: item.action,
+                            proposedJSON: item.payloadJSON,
+                            reason:
+                                "held at dispatch: the running blueprint asks \(rule.approver) to approve \(item.action)",
+                            status: .pending, createdAt: now, approvedJSON: nil, decision: nil, decidedAt: nil))
                     try settle(
                         &item, .held, "waits for approval #\(approval)", audit: .approval,
-                        "\(item.action) held at dispatch, waits for \(rule.approver) (#\(approval))", db, at: now)
+                        "\(item.action) held at dispatch, waits for \(rule.approver) (#\(approval))", tx, at: now)
                     continue
                 }
                 item.attempts += 1
                 if let reason = dead[item.id!] {
-                    try settle(&item, .dead, reason, audit: .dead, "\(item.action): \(reason)", db, at: now)
+                    try settle(&item, .dead, reason, audit: .dead, "\(item.action): \(reason)", tx, at: now)
                     continue
                 }
                 if let failure = failed[item.id!] {
                     item.lastError = failure
                     if item.attempts >= Self.maxAttempts {
                         item.status = .dead
-                        try RuntimeStore.appendAudit(
-                            db, at: now, caseID: item.caseID, agent: item.agent, kind: .dead,
+                        try tx.appendAudit(
+                            at: now, caseID: item.caseID, agent: item.agent, kind: .dead,
                             detail: "\(item.action) after \(item.attempts) attempts: \(failure)")
                     } else {
                         item.nextAttemptAt = now.addingTimeInterval(Self.backoff(afterFailures: item.attempts))
-                        try RuntimeStore.appendAudit(
-                            db, at: now, caseID: item.caseID, agent: item.agent, kind: .retry,
+                        try tx.appendAudit(
+                            at: now, caseID: item.caseID, agent: item.agent, kind: .retry,
                             detail: "\(item.action) attempt \(item.attempts) failed: \(failure)")
                     }
-                    try item.update(db)
+                    try tx.updateOutboxItem(item)
                     continue
                 }
                 if item.action == .transactionRecord {
                     let p = payloads[item.id!] ?? [:]
-                    try db.execute(
-                        sql:
-                            "INSERT OR IGNORE INTO ledger (idempotency_key, vendor, amount, recorded_at) VALUES (?, ?, ?, ?)",
-                        arguments: [item.idempotencyKey, p["vendor"] ?? "", p["amount"] ?? "", now])
+                    try tx.recordLedger(key: item.idempotencyKey, vendor: p["vendor"] ?? "", amount: p["amount"] ?? "", at: now)
                 }
                 if item.action == .calendarBook, let appointment = Self.appointment(item, payloads[item.id!] ?? [:]) {
                     // Busy in the built-in calendar at once, whatever calendar holds the meeting.
-                    try db.execute(
-                        sql: """
-                            INSERT OR IGNORE INTO calendar_busy (starts_at, ends_at, source, booking_key, title)
-                            VALUES (?, ?, 'booked', ?, ?)
-                            """,
-                        arguments: [appointment.start, appointment.end, appointment.key, appointment.title])
+                    try tx.addBooking(appointment)
                 }
                 if item.action == .crmUpdate {
-                    try db.execute(
-                        sql: "INSERT OR REPLACE INTO crm_lead (case_id, score, updated_at) VALUES (?, ?, ?)",
-                        arguments: [item.caseID, Int(payloads[item.id!]?["score"] ?? "0") ?? 0, now])
+                    try tx.setCRMScore(caseID: item.caseID, score: Int(payloads[item.id!]?["score"] ?? "0") ?? 0, at: now)
                 }
-                try db.cachedStatement(sql: "UPDATE outbox SET status = 'sent', attempts = ?, sent_at = ? WHERE id = ?")
-                    .execute(arguments: [item.attempts, now, item.id])
-                try RuntimeStore.appendAudit(
-                    db, at: now, caseID: item.caseID, agent: item.agent, kind: .sent,
+                try tx.markSent(item.id!, attempts: item.attempts, at: now)
+                try tx.appendAudit(
+                    at: now, caseID: item.caseID, agent: item.agent, kind: .sent,
                     detail: "\(item.action) \(item.idempotencyKey)")
                 sent += 1
             }
@@ -229,9 +211,10 @@ public struct Dispatcher: Sendable {
     }
 
     /// The meeting a `calendar.book` action asks for (`start` and `end` in ISO 8601), if valid.
+    /// Times out of ``AcceptedTime``'s window (an approver's edit to the year 9999) make it invalid.
     static func appointment(_ item: OutboxItem, _ payload: [String: String], origin: String = "") -> Appointment? {
-        let iso = ISO8601DateFormatter()
-        guard let start = payload["start"].flatMap(iso.date(from:)), let end = payload["end"].flatMap(iso.date(from:)),
+        let time = { (text: String?) in try? AcceptedTime.parse(text ?? "", now: Date()).get() }
+        guard let start = time(payload["start"]), let end = time(payload["end"]),
             end > start, isAddress(payload["to"] ?? "")
         else { return nil }
         return Appointment(
@@ -242,12 +225,12 @@ public struct Dispatcher: Sendable {
     /// Records what became of an item that was not sent, and audits it.
     private func settle(
         _ item: inout OutboxItem, _ status: OutboxItem.Status, _ error: String, audit kind: AuditKind, _ detail: String,
-        _ db: Database, at now: Date
+        _ tx: any RuntimeTransaction, at now: Date
     ) throws {
         item.status = status
         item.lastError = error
-        try item.update(db)
-        try RuntimeStore.appendAudit(db, at: now, caseID: item.caseID, agent: item.agent, kind: kind, detail: detail)
+        try tx.updateOutboxItem(item)
+        try tx.appendAudit(at: now, caseID: item.caseID, agent: item.agent, kind: kind, detail: detail)
     }
 
     static func outgoing(_ item: OutboxItem, _ payload: [String: String], from: String, at now: Date, origin: String)
@@ -271,7 +254,7 @@ public struct Dispatcher: Sendable {
 
     /// The approval rule that now holds a queued action, if the running blueprint wants a person to
     /// approve it first (a rule added, or a high-stakes action) and no person has yet.
-    func heldForApproval(_ item: OutboxItem, _ payload: [String: String]) throws -> ApprovalRule? {
+    func heldForApproval(_ item: OutboxItem, _ payload: [String: String]) async throws -> ApprovalRule? {
         guard item.agent != DailyReportJob.agentName, item.agent != ApprovalNotice.sender,
             !item.idempotencyKey.hasPrefix("approval-"),
             let agent = agents[item.agent]
@@ -279,16 +262,10 @@ public struct Dispatcher: Sendable {
         let asksFirstContact = gate.blueprint.approvals.contains {
             $0.action == item.action && $0.when == .firstContact
         }
-        let firstContact =
-            try asksFirstContact && item.action == .emailSend
-            && store.database.read { db in
-                try Int.fetchOne(
-                    db,
-                    sql: """
-                        SELECT count(*) FROM outbox WHERE case_id = ? AND action = ? AND id < ?
-                        AND status IN ('queued', 'sent')
-                        """, arguments: [item.caseID, ActionKind.emailSend, item.id]) ?? 0
-            } == 0
+        var firstContact = false
+        if asksFirstContact && item.action == .emailSend {
+            firstContact = try await store.emailsBefore(item.id!, caseID: item.caseID) == 0
+        }
         let action = ProposedAction(kind: item.action, payload: payload, reason: "")
         if case .needsApproval(let rule) = gate.decide(action, by: agent, firstContact: firstContact) { return rule }
         return nil

@@ -1,6 +1,5 @@
 import Blueprint
 import Foundation
-import GRDB
 
 /// Routes waiting events to the agents that consume them, runs their skills, passes every proposed
 /// action through the policy gate, and records the outcome.
@@ -19,7 +18,7 @@ import GRDB
 /// `dead`, with its error) until a person puts it back (``RuntimeStore/retryDeadEvent(_:)``).
 public final class Engine: Sendable {
     public let blueprint: Blueprint
-    let store: RuntimeStore
+    let store: any RuntimeStorage
     let gate: PolicyGate
     /// The pure part of a step.
     let step: CaseStep
@@ -42,8 +41,8 @@ public final class Engine: Sendable {
     ///   - skills: the skills by name (the built-in ones unless a caller registers its own).
     ///   - maxEventAttempts: failed tries before an event is dead-lettered (at least 1).
     ///   - skillTimeout: how long a skill that may wait may take.
-    public init(
-        blueprint: Blueprint, store: RuntimeStore, models: [String: LanguageModel] = [:],
+    package init(
+        blueprint: Blueprint, store: any RuntimeStorage, models: [String: LanguageModel] = [:],
         skills: SkillRegistry = .builtIn, maxEventAttempts: Int = Engine.defaultMaxEventAttempts,
         skillTimeout: Duration = Engine.defaultSkillTimeout
     ) {
@@ -90,6 +89,12 @@ public final class Engine: Sendable {
             }
             return await group.reduce(into: []) { $0.append($1) }
         }
+    }
+
+    /// Reads a step's snapshot: up to `limit` waiting events of cases not in `excluding` (those a
+    /// step is already working on), with what their skills and decisions need.
+    func read(limit: Int, excluding: Set<String>) async throws -> StepSnapshot {
+        try await store.readStep(limit: limit, excluding: excluding, busyTimes: readsCalendar, at: store.clock())
     }
 
     /// An error as one line a person can read.

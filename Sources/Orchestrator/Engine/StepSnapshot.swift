@@ -2,7 +2,7 @@ import Foundation
 
 /// What one step of the engine reads, in one short read, before any skill runs: the cases with
 /// waiting events and what their skills and decisions depend on.
-struct StepSnapshot: Sendable {
+package struct StepSnapshot: Sendable {
     /// The cases, in the order of their oldest waiting event.
     var cases: [CaseSnapshot]
     /// The built-in calendar's busy times (external, booked and entered ones).
@@ -12,7 +12,7 @@ struct StepSnapshot: Sendable {
 }
 
 /// One case as a step reads it.
-struct CaseSnapshot: Sendable {
+package struct CaseSnapshot: Sendable {
     let caseID: String
     /// Its waiting events, oldest first.
     var events: [EventRecord]

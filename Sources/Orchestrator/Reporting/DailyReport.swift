@@ -1,6 +1,5 @@
 import Blueprint
 import Foundation
-import GRDB
 
 /// What every agent did on one day (midnight to midnight in the business's time zone): tasks,
 /// actions taken, decisions escalated and their outcomes, edge cases, and the KPIs. Templates in
@@ -33,41 +32,35 @@ public struct DailyReport: Sendable, Encodable {
     public let deadLetters: [String]
 
     /// Gathers the day that contains `day`, midnight to midnight.
-    public init(_ store: RuntimeStore, blueprint: Blueprint, day: Date) throws {
+    package init(_ store: any RuntimeStorage, blueprint: Blueprint, day: Date) async throws {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: blueprint.business.timeZone) ?? .gmt
         let start = calendar.startOfDay(for: day)
         let end = calendar.date(byAdding: .day, value: 1, to: start) ?? start.addingTimeInterval(86400)
-        try self.init(store, blueprint: blueprint, from: start, to: end, covers: "midnight to midnight")
+        try await self.init(store, blueprint: blueprint, from: start, to: end, covers: "midnight to midnight")
     }
 
     /// Gathers what happened from `start` up to `end`, named after the day `end` falls on: the
     /// scheduled report covers the time since the previous one, so the evening is not lost.
-    public init(_ store: RuntimeStore, blueprint: Blueprint, since start: Date, until end: Date) throws {
+    package init(_ store: any RuntimeStorage, blueprint: Blueprint, since start: Date, until end: Date) async throws {
         let formatter = Self.formatter(blueprint.business.timeZone, "EEEE d MMMM HH:mm")
-        try self.init(
+        try await self.init(
             store, blueprint: blueprint, from: start, to: end,
             covers: "from \(formatter.string(from: start)) to \(formatter.string(from: end))")
     }
 
-    private init(_ store: RuntimeStore, blueprint: Blueprint, from start: Date, to end: Date, covers: String) throws {
-        // The period's audit lines through `audit_at`: counted by agent and kind in SQL, and only the
-        // edge cases' lines read whole, so the cost is the period's work, not the log's length.
-        let (counts, edges) = try store.database.read { db in
-            var counts: [String: [AuditKind: Int]] = [:]
-            for row in try Row.fetchAll(db, sql: KPIs.auditCountSQL, arguments: [start, end]) {
-                guard let agent: String = row["agent"] else { continue }
-                counts[agent, default: [:]][row["kind"]] = row["n"]
-            }
-            let edges = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT agent, kind, detail FROM audit
-                    WHERE at >= ? AND at < ? AND kind IN (\(databaseQuestionMarks(count: AuditKind.edgeCases.count)))
-                    ORDER BY id
-                    """, arguments: StatementArguments([start, end]) + StatementArguments(AuditKind.edgeCases)
-            ).map { (agent: $0["agent"] as String?, line: "\($0["kind"] as String): \($0["detail"] as String)") }
-            return (counts, edges)
+    private init(
+        _ store: any RuntimeStorage, blueprint: Blueprint, from start: Date, to end: Date, covers: String
+    ) async throws {
+        // The period's audit lines counted by agent and kind, and only the edge cases' lines read
+        // whole, so the cost is the period's work, not the log's length.
+        var counts: [String: [AuditKind: Int]] = [:]
+        for row in try await store.auditCounts(from: start, to: end) {
+            guard let agent = row.agent else { continue }
+            counts[agent, default: [:]][row.kind] = row.count
+        }
+        let edges = try await store.auditLines(from: start, to: end, kinds: AuditKind.edgeCases).map {
+            (agent: $0.agent, line: "\($0.kind.rawValue): \($0.detail)")
         }
         business = blueprint.business.name
         timeZone = blueprint.business.timeZone
@@ -84,8 +77,8 @@ public struct DailyReport: Sendable, Encodable {
                 rejected: count(.rejected), overridden: count(.overridden),
                 edgeCases: edges.filter { $0.agent == agent.id }.map(\.line))
         }
-        kpis = try KPIs.measure(store, blueprint: blueprint, from: start, to: end)
-        deadLetters = try store.deadEvents(from: start, to: end).reversed().map { event in
+        kpis = try await KPIs.measure(store, blueprint: blueprint, from: start, to: end)
+        deadLetters = try await store.deadLetters(from: start, to: end).reversed().map { event in
             "\(event.caseID): \(event.type) #\(event.id!) failed \(event.attempts) times: \(event.lastError ?? "no error kept") (`baton event retry \(event.id!)`)"
         }
     }
@@ -157,7 +150,7 @@ public struct DailyReport: Sendable, Encodable {
     }
 
     /// The plain Markdown of the day that contains `day`.
-    public static func markdown(_ store: RuntimeStore, blueprint: Blueprint, day: Date) throws -> String {
-        try DailyReport(store, blueprint: blueprint, day: day).markdown
+    package static func markdown(_ store: any RuntimeStorage, blueprint: Blueprint, day: Date) async throws -> String {
+        try await DailyReport(store, blueprint: blueprint, day: day).markdown
     }
 }

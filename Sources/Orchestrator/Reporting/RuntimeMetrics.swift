@@ -1,41 +1,25 @@
 import Foundation
-import GRDB
 
 /// The runtime's figures in the Prometheus text format (version 0.0.4), for `GET /metrics`.
 public enum RuntimeMetrics {
     /// Upper bounds of the lead response time histogram, in seconds: a second to four hours.
     static var buckets: [Double] { RuntimeStore.leadResponseBuckets }
 
-    public static func prometheus(_ store: RuntimeStore) throws -> String {
-        let now = store.clock()
-        return try store.database.read { try prometheus($0, now: now) }
+    /// The figures, read in one go (through the store's async read: `GET /metrics` must not block a
+    /// thread of the cooperative pool).
+    package static func prometheus(_ store: any RuntimeStorage) async throws -> String {
+        prometheus(try await store.metricsFacts(at: store.clock()))
     }
 
-    /// The same, through GRDB's async read: for `GET /metrics`, which must not block a thread of
-    /// the cooperative pool.
-    public static func prometheusAsync(_ store: RuntimeStore) async throws -> String {
-        let now = store.clock()
-        return try await store.database.read { try prometheus($0, now: now) }
-    }
-
-    static func prometheus(_ db: Database, now: Date) throws -> String {
+    static func prometheus(_ facts: MetricsFacts) -> String {
         var lines: [String] = []
         func family(_ name: String, _ type: String, _ help: String) {
             lines += ["# HELP \(name) \(help)", "# TYPE \(name) \(type)"]
         }
         // Prometheus types: a `counter` only for totals that never go down; a count that can go
         // down (events waiting, actions queued, approvals pending, dead letters) is a `gauge`.
-        // Totals come from the running counts (kept by triggers as rows are written); what waits now
-        // from the partial indexes that hold only waiting rows. Nothing here reads the history.
-        let counts = try RuntimeStore.runningCounts(db)
-        func count(_ sql: String, _ arguments: StatementArguments = []) throws -> Int {
-            try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
-        }
-        let ready = try count("SELECT count(*) FROM event WHERE status = 'pending' AND due_at IS NULL")
-        let delayed = try count("SELECT count(*) FROM event WHERE status = 'pending' AND due_at IS NOT NULL")
-        let dueDelayed = try count(
-            "SELECT count(*) FROM event WHERE status = 'pending' AND due_at IS NOT NULL AND due_at <= ?", [now])
-        let dead = try count("SELECT count(*) FROM event WHERE status = 'dead'")
+        let counts = facts.totals
+        let (ready, delayed, dueDelayed, dead) = (facts.ready, facts.delayed, facts.dueDelayed, facts.dead)
         let total = counts["events"] ?? 0
         let cancelled = counts["events.cancelled"] ?? 0
         let byStatus = [
@@ -52,19 +36,12 @@ public enum RuntimeMetrics {
         lines.append("baton_dead_letters \(dead)")
         // Per action: the total, the dead (counted), those waiting (indexed by status); sent is the rest.
         var byAction: [String: Int] = [:]
-        var actions: [String: [String: Int]] = [:]
+        var actions = facts.waitingActions
         for (name, value) in counts where name.hasPrefix("actions.") && value > 0 {
             byAction[String(name.dropFirst("actions.".count))] = value
         }
         for (name, value) in counts where name.hasPrefix("actions_dead.") && value > 0 {
             actions[String(name.dropFirst("actions_dead.".count)), default: [:]]["dead"] = value
-        }
-        for row in try Row.fetchAll(
-            db,
-            sql:
-                "SELECT action, status, count(*) AS n FROM outbox WHERE status IN ('queued', 'held') GROUP BY action, status"
-        ) {
-            actions[row["action"], default: [:]][row["status"]] = row["n"]
         }
         for (action, total) in byAction {
             let sent = total - actions[action, default: [:]].values.reduce(0, +)
@@ -81,10 +58,9 @@ public enum RuntimeMetrics {
             }
         }
         family("baton_approvals_pending", "gauge", "Approvals waiting for a person.")
-        lines.append(
-            "baton_approvals_pending \(try count("SELECT count(*) FROM approval WHERE status = 'pending'"))")
+        lines.append("baton_approvals_pending \(facts.approvalsPending)")
         family("baton_queue_depth", "gauge", "Work waiting now: events due and actions queued.")
-        let queued = try count("SELECT count(*) FROM outbox WHERE status = 'queued'")
+        let queued = facts.waitingActions.values.reduce(0) { $0 + ($1["queued"] ?? 0) }
         lines.append("baton_queue_depth{kind=\"events\"} \(ready + dueDelayed)")
         lines.append("baton_queue_depth{kind=\"actions\"} \(queued)")
         family("baton_lead_response_seconds", "histogram", "From a lead's arrival to its first reply sent.")

@@ -5,12 +5,14 @@ import GRDB
 extension RuntimeStore {
     /// The dead events, the most recently dead first; only those that died in `[start, end)` when given.
     public func deadEvents(from start: Date? = nil, to end: Date? = nil) throws -> [EventRecord] {
-        try database.read { db in
-            var request = EventRecord.filter(Column("status") == EventRecord.Status.dead.rawValue)
-            if let start { request = request.filter(Column("dead_at") >= start) }
-            if let end { request = request.filter(Column("dead_at") < end) }
-            return try request.order(Column("dead_at").desc, Column("id").desc).fetchAll(db)
-        }
+        try database.read { try Self.deadEvents($0, from: start, to: end) }
+    }
+
+    static func deadEvents(_ db: Database, from start: Date?, to end: Date?) throws -> [EventRecord] {
+        var request = EventRecord.filter(Column("status") == EventRecord.Status.dead.rawValue)
+        if let start { request = request.filter(Column("dead_at") >= start) }
+        if let end { request = request.filter(Column("dead_at") < end) }
+        return try request.order(Column("dead_at").desc, Column("id").desc).fetchAll(db)
     }
 
     /// Puts dead event `id` back in the queue with its attempts reset, and says so on its case's

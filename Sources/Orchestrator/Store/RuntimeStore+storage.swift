@@ -1,0 +1,134 @@
+import Blueprint
+import Foundation
+import GRDB
+
+/// The SQLite store as the runtime's ``RuntimeStorage``: GRDB's async reads and writes on the WAL
+/// `DatabasePool` (a read never waits for the writer).
+extension RuntimeStore: RuntimeStorage {
+    package func transaction<T: Sendable>(
+        _ body: @escaping @Sendable (any RuntimeTransaction) throws -> T
+    ) async throws -> T {
+        try await database.write { db in try body(SQLiteTransaction(db: db)) }
+    }
+
+    /// A constraint or a trigger refused the write; busy, full, I/O, memory and read-only are
+    /// failures of the store, not of the write.
+    package func isRefusal(_ error: any Error) -> Bool {
+        guard let error = error as? DatabaseError else { return false }
+        return ![
+            .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_FULL, .SQLITE_IOERR, .SQLITE_NOMEM, .SQLITE_READONLY,
+            .SQLITE_CANTOPEN,
+        ].contains(error.resultCode)
+    }
+
+    @discardableResult
+    package func submit(_ event: IntakeEvent) async throws -> Int64 {
+        try await store(group: [event])[0].get().id
+    }
+
+    package func dueActions(limit: Int, lane: DispatchLane?, at now: Date) async throws -> [OutboxItem] {
+        try await database.read { db in
+            var due = OutboxItem.filter(Column("status") == OutboxItem.Status.queued.rawValue)
+                .filter(Column("next_attempt_at") == nil || Column("next_attempt_at") <= now)
+            if let lane {
+                due =
+                    switch lane {
+                    case .email, .calendar: due.filter(lane.kinds.contains(Column("action")))
+                    case .other: due.filter(!DispatchLane.laneKinds.contains(Column("action")))
+                    }
+            }
+            return try due.order(Column("id")).limit(limit).fetchAll(db)
+        }
+    }
+
+    package func emailsBefore(_ id: Int64, caseID: String) async throws -> Int {
+        try await database.read { db in
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*) FROM outbox WHERE case_id = ? AND action = ? AND id < ?
+                    AND status IN ('queued', 'sent')
+                    """, arguments: [caseID, ActionKind.emailSend, id]) ?? 0
+        }
+    }
+
+    package func leadResponses(from: Date, to: Date) async throws -> [LeadResponse] {
+        // The leads that arrived in the period, through `event_lead_arrival` (only leads are in it),
+        // each with its first reply sent through `outbox_case_action`: the cost is the period's leads.
+        try await database.read { db in
+            try Row.fetchAll(db, sql: Self.leadResponseSQL, arguments: [from, to]).compactMap { row in
+                guard let received: Date = row["received"] else { return nil }
+                return LeadResponse(received: received, replied: row["replied"])
+            }
+        }
+    }
+
+    /// Each lead that arrived in `[?, ?)` (first arrival per case), with its first reply sent.
+    static let leadResponseSQL = """
+        SELECT min(e.created_at) AS received,
+            (SELECT min(o.sent_at) FROM outbox o
+             WHERE o.case_id = e.case_id AND o.action = 'email.send' AND o.status = 'sent') AS replied
+        FROM event e WHERE e.type = 'lead.received' AND e.created_at >= ? AND e.created_at < ?
+        GROUP BY e.case_id
+        """
+
+    package func auditCounts(from: Date, to: Date) async throws -> [AuditCount] {
+        // Through `audit_at`: the cost is the period's lines.
+        try await database.read { db in
+            try Row.fetchAll(
+                db, sql: Self.auditCountSQL, arguments: [from, to]
+            ).map { AuditCount(agent: $0["agent"], kind: $0["kind"], count: $0["n"]) }
+        }
+    }
+
+    /// The audit lines of `[?, ?)` counted by agent and kind.
+    static let auditCountSQL = "SELECT agent, kind, count(*) AS n FROM audit WHERE at >= ? AND at < ? GROUP BY agent, kind"
+
+    package func auditLines(from: Date, to: Date, kinds: [AuditKind]) async throws -> [AuditEntry] {
+        try await database.read { db in
+            try AuditEntry.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM audit WHERE at >= ? AND at < ? AND kind IN (\(databaseQuestionMarks(count: kinds.count)))
+                    ORDER BY id
+                    """, arguments: StatementArguments([from, to]) + StatementArguments(kinds))
+        }
+    }
+
+    package func deadLetters(from: Date, to: Date) async throws -> [EventRecord] {
+        try await database.read { try Self.deadEvents($0, from: from, to: to) }
+    }
+
+    package func metricsFacts(at now: Date) async throws -> MetricsFacts {
+        // Totals from the running counts (kept by triggers as rows are written); what waits now from
+        // the partial indexes that hold only waiting rows. Nothing here reads the history.
+        try await database.read { db in
+            func count(_ sql: String, _ arguments: StatementArguments = []) throws -> Int {
+                try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
+            }
+            var waiting: [String: [String: Int]] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT action, status, count(*) AS n FROM outbox WHERE status IN ('queued', 'held') GROUP BY action, status"
+            ) {
+                waiting[row["action"], default: [:]][row["status"]] = row["n"]
+            }
+            return MetricsFacts(
+                totals: try Self.runningCounts(db),
+                ready: try count("SELECT count(*) FROM event WHERE status = 'pending' AND due_at IS NULL"),
+                delayed: try count("SELECT count(*) FROM event WHERE status = 'pending' AND due_at IS NOT NULL"),
+                dueDelayed: try count(
+                    "SELECT count(*) FROM event WHERE status = 'pending' AND due_at IS NOT NULL AND due_at <= ?", [now]),
+                dead: try count("SELECT count(*) FROM event WHERE status = 'dead'"),
+                waitingActions: waiting,
+                approvalsPending: try count("SELECT count(*) FROM approval WHERE status = 'pending'"))
+        }
+    }
+
+    package func lastRun(_ job: String) async throws -> Date? {
+        try await database.read {
+            try Date.fetchOne($0, sql: "SELECT last_run FROM schedule_state WHERE name = ?", arguments: [job])
+        }
+    }
+}

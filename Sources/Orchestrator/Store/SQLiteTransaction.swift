@@ -1,0 +1,136 @@
+import Blueprint
+import Foundation
+import GRDB
+
+/// ``RuntimeTransaction`` on one GRDB write transaction: the runtime's writes as SQL, the hottest
+/// ones through cached statements bound by the C API (``HotStatement``).
+struct SQLiteTransaction: RuntimeTransaction {
+    let db: Database
+
+    func atomically(_ body: () throws -> Void) throws {
+        try db.inSavepoint {
+            try body()
+            return .commit
+        }
+    }
+
+    func finishEvent(_ id: Int64, as status: EventRecord.Status) throws -> Bool {
+        try HotStatement.execute(
+            db.cachedStatement(sql: "UPDATE event SET status = ? WHERE id = ? AND status = 'pending'"),
+            [.text(status.rawValue), .integer(id)])
+        return db.changesCount == 1
+    }
+
+    func insertEvent(_ event: EmittedEventRow) throws -> Int64 {
+        try HotStatement.execute(
+            db.cachedStatement(
+                sql: """
+                    INSERT INTO event (type, case_id, causation_id, payload_json, producer, status, created_at, due_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """),
+            [
+                .text(event.type), .text(event.caseID), .integer(event.causationID), .text(event.payloadJSON),
+                .text(event.producer), .text(event.status.rawValue), .text(StoredDate.text(event.createdAt)),
+                HotValue(event.dueAt.map(StoredDate.text)),
+            ])
+        return db.lastInsertedRowID
+    }
+
+    func recordEventFailure(
+        _ id: Int64, waiting: EventRecord.Status, status: EventRecord.Status, attempts: Int, error: String,
+        deadAt: Date?
+    ) throws -> Bool {
+        try db.execute(
+            sql: "UPDATE event SET status = ?, attempts = ?, last_error = ?, dead_at = ? WHERE id = ? AND status = ?",
+            arguments: [status.rawValue, attempts, error, deadAt, id, waiting.rawValue])
+        return db.changesCount == 1
+    }
+
+    func writeContext(caseID: String, notes: [String: [String: String]], version: Int, expected: Int) throws -> Bool {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO case_context (case_id, context_json, version) VALUES (?, ?, ?)
+                ON CONFLICT (case_id) DO UPDATE SET context_json = excluded.context_json, version = excluded.version
+                WHERE case_context.version = ?
+                """
+        ).execute(arguments: [caseID, StringMapJSON.encode(notes), version, expected])
+        return db.changesCount == 1
+    }
+
+    @discardableResult
+    func queueAction(
+        key: String, caseID: String, agent: String, action: ActionKind, payloadJSON: String, at: Date
+    ) throws -> Bool {
+        try RuntimeStore.queueAction(
+            db, key: key, caseID: caseID, agent: agent, action: action, payloadJSON: payloadJSON, at: at)
+    }
+
+    func updateOutboxItem(_ item: OutboxItem) throws { try item.update(db) }
+
+    func markSent(_ id: Int64, attempts: Int, at: Date) throws {
+        try db.cachedStatement(sql: "UPDATE outbox SET status = 'sent', attempts = ?, sent_at = ? WHERE id = ?")
+            .execute(arguments: [attempts, at, id])
+    }
+
+    func emailsQueued(caseID: String) throws -> Int {
+        try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT count(*) FROM outbox WHERE case_id = ? AND action = ?"),
+            arguments: [caseID, ActionKind.emailSend]) ?? 0
+    }
+
+    func actionsQueued(by agent: String, since: Date) throws -> Int {
+        try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT count(*) FROM outbox WHERE agent = ? AND created_at > ?"),
+            arguments: [agent, since]) ?? 0
+    }
+
+    func insertApproval(_ record: ApprovalRecord) throws -> Int64 {
+        try record.insert(db)
+        return db.lastInsertedRowID
+    }
+
+    func openOverride(_ id: Int64, caseID: String) throws -> ApprovalRecord? {
+        try RuntimeStore.openOverride(id, caseID: caseID, db)
+    }
+
+    func recordLedger(key: String, vendor: String, amount: String, at: Date) throws {
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO ledger (idempotency_key, vendor, amount, recorded_at) VALUES (?, ?, ?, ?)",
+            arguments: [key, vendor, amount, at])
+    }
+
+    func addBooking(_ appointment: Appointment) throws {
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO calendar_busy (starts_at, ends_at, source, booking_key, title)
+                VALUES (?, ?, 'booked', ?, ?)
+                """,
+            arguments: [appointment.start, appointment.end, appointment.key, appointment.title])
+    }
+
+    func replaceExternalBusy(_ intervals: [DateInterval]) throws {
+        try db.execute(sql: "DELETE FROM calendar_busy WHERE source = 'external'")
+        for interval in intervals {
+            try db.execute(
+                sql: "INSERT INTO calendar_busy (starts_at, ends_at, source) VALUES (?, ?, 'external')",
+                arguments: [interval.start, interval.end])
+        }
+    }
+
+    func setCRMScore(caseID: String, score: Int, at: Date) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO crm_lead (case_id, score, updated_at) VALUES (?, ?, ?)",
+            arguments: [caseID, score, at])
+    }
+
+    func appendAudit(
+        at: Date, caseID: String, agent: String?, kind: AuditKind, detail: String, notes: [String: String]?
+    ) throws {
+        try RuntimeStore.appendAudit(db, at: at, caseID: caseID, agent: agent, kind: kind, detail: detail, notes: notes)
+    }
+
+    func setLastRun(_ job: String, at: Date) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO schedule_state (name, last_run) VALUES (?, ?)", arguments: [job, at])
+    }
+}
