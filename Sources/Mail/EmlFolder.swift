@@ -6,12 +6,16 @@ import Foundation
 public struct EmlFolder: EmailConnector {
     public let folder: String
 
+    /// Opens the folder for a run: the temporary files a crashed writer left there are removed
+    /// (only this connector's own `KEY.eml.PID.tmp` files, of a process that is gone).
     public init(folder: String) {
         self.folder = folder
+        EmailBatch.removeStaleTemporaryFiles(in: folder)
     }
 
     public func alreadyDelivered(key: String) -> Bool {
-        FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent("\(key).eml"))
+        guard Self.isFileName(key) else { return false }
+        return FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent("\(key).eml"))
     }
 
     public func deliver(_ emails: [OutgoingEmail]) -> [Int64: DeliveryOutcome] {
@@ -23,14 +27,26 @@ public struct EmlFolder: EmailConnector {
         var batch = EmailBatch(folder: folder)
         var outcomes: [Int64: DeliveryOutcome] = [:]
         for email in emails {
-            do {
-                try batch.write(MIMEMessage(email).text(), as: "\(email.key).eml", for: email.id)
-                outcomes[email.id] = .delivered
+            do throws(MIMEError) {
+                guard Self.isFileName(email.key) else { throw .key(email.key) }
+                let message = try MIMEMessage(email).bytes()
+                do {
+                    try batch.write(message, as: "\(email.key).eml", for: email.id)
+                    outcomes[email.id] = .delivered
+                } catch {
+                    outcomes[email.id] = .retry("\(error)")
+                }
             } catch {
-                outcomes[email.id] = .retry("\(error)")
+                // No message can be made of it: trying again would make none either.
+                outcomes[email.id] = .dead("\(error)")
             }
         }
         for (id, failure) in batch.publish() { outcomes[id] = .retry(failure) }
         return outcomes
+    }
+
+    /// Whether `key` names a file inside the folder: no `/`, no NUL, not `.` or `..`.
+    static func isFileName(_ key: String) -> Bool {
+        !key.isEmpty && key != "." && key != ".." && !key.utf8.contains(UInt8(ascii: "/")) && !key.utf8.contains(0)
     }
 }

@@ -1,9 +1,18 @@
 import Foundation
 
-/// An email as a MIME message (RFC 5322, 2045–2047): the subject as a UTF-8 encoded word when it
-/// is not ASCII, a plain-text part and an HTML alternative made from it, the Message-ID from the
-/// idempotency key (so a retried send is recognisable), CRLF line ends. Deterministic: the same
-/// email gives the same bytes.
+/// An email as a MIME message (RFC 5322, 2045–2047): a plain-text part and an HTML alternative
+/// made from it, the Message-ID from the idempotency key (so a retried send is recognisable), CRLF
+/// line ends. Deterministic: the same email gives the same bytes.
+///
+/// Whatever the text of the email holds (a lead's name with line breaks, a forged boundary, a
+/// header of its own), it cannot add a header, a recipient or a part:
+/// - the addresses are parsed strictly (``MailAddress``) and a doubtful one is refused;
+/// - the subject and display names lose every control character and line separator (each becomes
+///   a space) and go as RFC 2047 encoded words unless they are short plain ASCII;
+/// - a part goes as is (`7bit`, or `8bit` for UTF-8 when allowed) only when it holds no control
+///   character, no line separator and no line over 998 bytes; otherwise as quoted-printable;
+/// - the boundary is drawn from a SHA-256 of the encoded parts and checked not to occur in them
+///   (drawn again with a counter if it did), so no text can be written to contain it.
 public struct MIMEMessage: Sendable {
     public let email: OutgoingEmail
 
@@ -11,113 +20,73 @@ public struct MIMEMessage: Sendable {
         self.email = email
     }
 
-    /// `<KEY.ORIGIN@baton.local>` (`<KEY@baton.local>` without an origin).
-    public var messageID: String { "<\(email.key)\(email.origin.isEmpty ? "" : ".\(email.origin)")@baton.local>" }
-
-    /// The whole message. With `eightBit`, non-ASCII bodies go as UTF-8 (`8bit`, which SMTP needs
-    /// the server's 8BITMIME for); otherwise, or when a line is too long for SMTP, as
-    /// quoted-printable.
-    public func text(eightBit: Bool = true) -> String {
-        let boundary = "=_baton_\(email.key)"  // the body never holds "=_" lines: it is 7bit, 8bit or QP
-        let html = Self.html(fromText: email.text)
-        var lines = [
-            "From: \(email.from)",
-            "To: \(email.to)",
-            "Subject: \(Self.encodedWord(email.subject))",
-            "Date: \(Self.date(email.date))",
-            "Message-ID: \(messageID)",
-            "MIME-Version: 1.0",
-            "Content-Type: multipart/alternative; boundary=\"\(boundary)\"",
-            "",
-        ]
-        for (type, content) in [("text/plain", email.text), ("text/html", html)] {
-            let (encoding, body) = Self.body(content, eightBit: eightBit)
-            lines += [
-                "--\(boundary)", "Content-Type: \(type); charset=utf-8", "Content-Transfer-Encoding: \(encoding)", "",
-                body,
-            ]
+    /// `<KEY.ORIGIN@baton.local>` (`<KEY@baton.local>` without an origin), any character a
+    /// Message-ID may not hold written `=XX`.
+    public var messageID: String {
+        var id: [UInt8] = [UInt8(ascii: "<")]
+        Self.appendMessageIDPart(email.key, to: &id)
+        if !email.origin.isEmpty {
+            id.append(UInt8(ascii: "."))
+            Self.appendMessageIDPart(email.origin, to: &id)
         }
-        lines.append("--\(boundary)--")
-        return lines.joined(separator: "\r\n") + "\r\n"
+        id.append(contentsOf: "@baton.local>".utf8)
+        return String(decoding: id, as: UTF8.self)
     }
 
-    /// The transfer encoding and the encoded body, with CRLF line ends.
-    static func body(_ content: String, eightBit: Bool) -> (String, String) {
-        // Every line break (CRLF, a lone CR, a lone LF) becomes CRLF: a bare CR could otherwise end the
-        // message early on the wire (SMTP smuggling).
-        let lines = content.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-            .components(separatedBy: "\n")
-        if content.utf8.allSatisfy({ $0 < 0x80 }) && lines.allSatisfy({ $0.utf8.count <= 998 }) {
-            return ("7bit", lines.joined(separator: "\r\n"))
-        }
-        if eightBit && lines.allSatisfy({ $0.utf8.count <= 998 }) {
-            return ("8bit", lines.joined(separator: "\r\n"))
-        }
-        return ("quoted-printable", lines.map(quotedPrintable).joined(separator: "\r\n"))
+    /// The whole message. With `eightBit`, a part with non-ASCII text goes as UTF-8 (`8bit`, which
+    /// SMTP needs the server's 8BITMIME for); otherwise, or when a part holds a control character,
+    /// a line separator or a line too long for SMTP, as quoted-printable.
+    ///
+    /// - Throws: ``MIMEError`` when the From or To address is not one plain address.
+    public func text(eightBit: Bool = true) throws(MIMEError) -> String {
+        String(decoding: try bytes(eightBit: eightBit), as: UTF8.self)
     }
 
-    /// One line as quoted-printable, with soft line breaks to keep each under 76 characters.
-    static func quotedPrintable(_ line: String) -> String {
-        let bytes = Array(line.utf8)
-        var out = ""
-        var width = 0
-        for (index, byte) in bytes.enumerated() {
-            let isLast = index == bytes.count - 1
-            let plain =
-                (byte >= 33 && byte <= 126 && byte != UInt8(ascii: "=")) || ((byte == 32 || byte == 9) && !isLast)
-            let piece = plain ? String(UnicodeScalar(byte)) : String(format: "=%02X", byte)
-            if width + piece.count > 75 {
-                out += "=\r\n"
-                width = 0
-            }
-            out += piece
-            width += piece.count
+    /// The whole message as bytes (what ``text(eightBit:)`` returns, without making a `String`).
+    public func bytes(eightBit: Bool = true) throws(MIMEError) -> [UInt8] {
+        let from = try MailAddress(email.from, field: "From")
+        let to = try MailAddress(email.to, field: "To")
+        let text = Self.lineFeeds(email.text)
+        let plain = Self.part(text, eightBit: eightBit)
+        let html = Self.part(Self.html(fromLines: text), eightBit: eightBit)
+        let boundary = Self.boundary(avoiding: [plain.body, html.body]) { counter in
+            var hasher = SHA256()
+            hasher.update(Array("baton-boundary \(counter)\n\(email.key)\n\(email.origin)\n".utf8))
+            hasher.update(plain.body)
+            hasher.update(html.body)
+            return hasher.finalize()
         }
+
+        var out: [UInt8] = []
+        out.reserveCapacity(plain.body.count + html.body.count + 600)
+        func line(_ parts: [UInt8]...) {
+            for part in parts { out.append(contentsOf: part) }
+            out.append(contentsOf: Self.crlf)
+        }
+        out.append(contentsOf: "From: ".utf8)
+        Self.appendMailbox(from, to: &out)
+        out.append(contentsOf: "\r\nTo: ".utf8)
+        Self.appendMailbox(to, to: &out)
+        out.append(contentsOf: "\r\nSubject: ".utf8)
+        Self.appendUnstructured(email.subject, after: 9, to: &out)
+        out.append(contentsOf: "\r\nDate: ".utf8)
+        Self.appendDate(email.date, to: &out)
+        line()
+        line(Array("Message-ID: ".utf8), Array(messageID.utf8))
+        line(Array("MIME-Version: 1.0".utf8))
+        line(Array("Content-Type: multipart/alternative; boundary=\"".utf8), boundary, [UInt8(ascii: "\"")])
+        line()
+        for (type, part) in [("text/plain", plain), ("text/html", html)] {
+            line(Self.dashes, boundary)
+            line(Array("Content-Type: \(type); charset=utf-8".utf8))
+            line(Array("Content-Transfer-Encoding: \(part.encoding)".utf8))
+            line()
+            line(part.body)
+        }
+        line(Self.dashes, boundary, Self.dashes)
         return out
     }
 
-    /// The header text: as is when ASCII, else RFC 2047 encoded words of whole characters.
-    static func encodedWord(_ text: String) -> String {
-        guard !text.utf8.allSatisfy({ $0 < 0x80 }) else { return text }
-        var words: [String] = []
-        var chunk = ""
-        for character in text {
-            if chunk.utf8.count + character.utf8.count > 45 {
-                words.append(chunk)
-                chunk = ""
-            }
-            chunk.append(character)
-        }
-        words.append(chunk)
-        return words.map { "=?UTF-8?B?\(Data($0.utf8).base64EncodedString())?=" }.joined(separator: "\r\n ")
-    }
-
-    /// RFC 5322 date, in UTC: `Mon, 02 Mar 2026 16:00:00 +0000`.
-    static func date(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = .gmt
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
-        return formatter.string(from: date)
-    }
-
-    /// The HTML alternative: the text escaped, paragraphs as `<p>`, line breaks kept, links linked.
-    static func html(fromText text: String) -> String {
-        func escaped(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        }
-        let paragraphs = text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n\n").map {
-            paragraph in
-            paragraph.components(separatedBy: "\n").map { line in
-                line.split(separator: " ", omittingEmptySubsequences: false).map { word in
-                    let w = String(word)
-                    return w.hasPrefix("https://") || w.hasPrefix("http://")
-                        ? "<a href=\"\(escaped(w))\">\(escaped(w))</a>" : escaped(w)
-                }.joined(separator: " ")
-            }.joined(separator: "<br>\n")
-        }
-        return "<!DOCTYPE html>\n<html><body>\n" + paragraphs.map { "<p>\($0)</p>" }.joined(separator: "\n")
-            + "\n</body></html>"
-    }
+    static let crlf: [UInt8] = [13, 10]
+    static let dashes: [UInt8] = [UInt8(ascii: "-"), UInt8(ascii: "-")]
 }

@@ -29,8 +29,63 @@ struct EmlFolderTests {
         for id in [1, 3] as [Int64] {
             #expect(
                 try String(contentsOfFile: folder.folder + "/k-\(id).eml", encoding: .utf8)
-                    == MIMEMessage(Self.email(id)).text())
+                    == (try MIMEMessage(Self.email(id)).text()))
         }
+    }
+
+    /// The id of a process that has exited (and was reaped): no process runs under it now.
+    static func goneProcessID() throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/true")
+        try process.run()
+        process.waitUntilExit()
+        return process.processIdentifier
+    }
+
+    @Test func openingTheFolderRemovesTheTemporaryFilesACrashedWriterLeft() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("baton-eml-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let gone = try Self.goneProcessID()
+        let alive = getppid()  // the test runner's parent: running
+        let stale = ["k-1.eml.\(gone).tmp", "k-2.eml.\(getpid()).tmp", "3-scheduler-email.send-0.eml.\(gone).tmp"]
+        let kept = [
+            "k-4.eml", "k-5.eml.\(alive).tmp",  // published; a live writer's
+            "notes.tmp", "k-6.eml.tmp", "k-7.eml.12x.tmp", "k-8.txt.\(gone).tmp", "k-9.eml.-1.tmp", "k-10.eml.0.tmp",
+        ]
+        for name in stale + kept { try "x".write(toFile: root + "/" + name, atomically: false, encoding: .utf8) }
+        // A folder of that pattern is not a file of ours: left alone.
+        try FileManager.default.createDirectory(
+            atPath: root + "/k-11.eml.\(gone).tmp", withIntermediateDirectories: true)
+
+        let folder = EmlFolder(folder: root)
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: root).sorted()
+                == (kept + ["k-11.eml.\(gone).tmp"]).sorted())
+        // The email whose temporary file was left is written whole on the retry.
+        #expect(folder.deliver([Self.email(1)]) == [1: .delivered])
+        #expect(
+            try String(contentsOfFile: root + "/k-1.eml", encoding: .utf8) == (try MIMEMessage(Self.email(1)).text()))
+        // A folder that does not exist yet is no error.
+        _ = EmlFolder(folder: root + "/not-yet")
+    }
+
+    @Test func aKeyThatIsNotAFileNameIsDeadNotWrittenElsewhere() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("baton-eml-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let folder = EmlFolder(folder: root + "/outbox")
+        let keys = ["../escape", "a/b", "..", ".", "k\0x"]
+        let emails = keys.enumerated().map { index, key in
+            OutgoingEmail(
+                id: Int64(index), key: key, from: "office@example.com", to: "dana@example.com", subject: "s", text: "t",
+                date: Date(timeIntervalSince1970: 1_772_467_200))
+        }
+        let outcomes = folder.deliver(emails)
+        #expect(outcomes.count == keys.count)
+        #expect(outcomes.values.allSatisfy { if case .dead = $0 { true } else { false } })
+        #expect(keys.allSatisfy { !folder.alreadyDelivered(key: $0) })
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root) == ["outbox"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/outbox").isEmpty)
     }
 
     @Test func aFolderThatCannotBeMadeLeavesEveryEmailToBeTriedAgain() throws {

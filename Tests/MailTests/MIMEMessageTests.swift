@@ -11,8 +11,8 @@ struct MIMEMessageTests {
             date: Date(timeIntervalSince1970: 1_772_467_200))
     }
 
-    @Test func everyLineBreakBecomesCRLFSoNoBareCRCanEndTheMessageEarly() {
-        let text = MIMEMessage(Self.email(text: "one\rtwo\n.\r\nthree\r.\rfour")).text()
+    @Test func everyLineBreakBecomesCRLFSoNoBareCRCanEndTheMessageEarly() throws {
+        let text = try MIMEMessage(Self.email(text: "one\rtwo\n.\r\nthree\r.\rfour")).text()
         let bytes = Array(text.utf8)
         for (index, byte) in bytes.enumerated() where byte == 13 {
             #expect(index + 1 < bytes.count && bytes[index + 1] == 10, "a CR without LF at \(index)")
@@ -23,9 +23,9 @@ struct MIMEMessageTests {
         #expect(text.contains("one\r\ntwo\r\n.\r\nthree\r\n.\r\nfour"))
     }
 
-    @Test func aNonASCIISubjectIsEncodedAndLongLinesAreQuotedPrintable() {
+    @Test func aNonASCIISubjectIsEncodedAndLongLinesAreQuotedPrintable() throws {
         let long = String(repeating: "é", count: 600)
-        let text = MIMEMessage(Self.email(subject: "Réservé pour vous", text: long)).text(eightBit: true)
+        let text = try MIMEMessage(Self.email(subject: "Réservé pour vous", text: long)).text(eightBit: true)
         #expect(text.contains("Subject: =?UTF-8?B?\(Data("Réservé pour vous".utf8).base64EncodedString())?="))
         #expect(text.contains("Content-Transfer-Encoding: quoted-printable"))  // 1,200 bytes: too long for 8bit
         #expect(text.split(separator: "\r\n").allSatisfy { $0.utf8.count <= 998 })

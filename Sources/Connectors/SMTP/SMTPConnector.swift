@@ -91,6 +91,9 @@ public struct SMTPConnector: EmailConnector {
                     do {
                         try await send(email, over: session)
                         outcomes[email.id] = .delivered
+                    } catch let error as MIMEError {
+                        // No safe message can be made of it (a doubtful address): nothing was sent.
+                        outcomes[email.id] = .dead("\(error)")
                     } catch let error as SMTPError {
                         outcomes[email.id] = error.isPermanent ? .dead("\(error)") : .retry("\(error)")
                         guard case .reply = error, (try? await session.command("RSET", expect: [250])) != nil else {
@@ -158,11 +161,13 @@ public struct SMTPConnector: EmailConnector {
 
     private func send(_ email: OutgoingEmail, over session: SMTPSession) async throws {
         let eightBit = session.offers("8BITMIME")
-        let message = MIMEMessage(email).text(eightBit: eightBit)
+        // Built (and its addresses checked) before any command: a refused one sends nothing.
+        let message = try MIMEMessage(email).text(eightBit: eightBit)
+        let (from, to) = (try MailAddress(email.from, field: "From"), try MailAddress(email.to, field: "To"))
         let needsEightBit = message.utf8.contains { $0 >= 0x80 }
         try await session.command(
-            "MAIL FROM:<\(Self.address(email.from))>\(needsEightBit ? " BODY=8BITMIME" : "")", expect: [250])
-        try await session.command("RCPT TO:<\(Self.address(email.to))>", expect: [250, 251])
+            "MAIL FROM:<\(from.address)>\(needsEightBit ? " BODY=8BITMIME" : "")", expect: [250])
+        try await session.command("RCPT TO:<\(to.address)>", expect: [250, 251])
         try await session.command("DATA", expect: [354])
         try await session.write(Self.dotStuffed(message) + ".\r\n", for: "DATA (the message)")
         _ = try await session.expect(250, after: "DATA (the message)")
@@ -170,12 +175,6 @@ public struct SMTPConnector: EmailConnector {
 
     static func isLoopback(_ host: String) -> Bool {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")
-    }
-
-    /// The bare address of `Name <address>`, or the text itself.
-    static func address(_ text: String) -> String {
-        guard let open = text.lastIndex(of: "<"), let close = text.lastIndex(of: ">"), open < close else { return text }
-        return String(text[text.index(after: open)..<close])
     }
 
     /// A leading dot doubled on every line (RFC 5321 §4.5.2), so no line ends the data early.
