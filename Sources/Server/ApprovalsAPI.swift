@@ -2,22 +2,24 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Orchestrator
+import Synchronization
 
 /// The JSON API for approvals and cases, for other tools: `Authorization: Bearer TOKEN` with a
 /// token from `baton approvals token` (no cookies, so no CSRF).
 ///
-/// - `GET /v1/approvals`: the pending ones; `GET /v1/approvals/ID`: one.
+/// - `GET /v1/approvals`: the pending ones, newest first, a page at a time (`limit`, `after`,
+///   `action`, `agent`; see ``list(_:)``); `GET /v1/approvals/ID`: one.
 /// - `POST /v1/approvals/ID/approve` (`{"body": "…"}` to edit), `…/reject` (`{"reason": "…"}`),
 ///   `…/override` (`{"instructions": "…"}`).
 /// - `GET /v1/cases/ID`: the timeline (each step's notes) and the shared context.
 struct ApprovalsAPI: Sendable {
     let store: RuntimeStore
+    /// When each token's use was last noted.
+    let usage = TokenUsage()
 
-    func routes(_ router: Router<BasicRequestContext>) {
+    func routes(_ router: Router<IntakeRequestContext>) {
         router.get("/v1/approvals") { request, _ in
-            try await self.authorized(request) {
-                Self.json(.ok, try await Approvals(store: self.store).pendingAsync().map(Self.approval))
-            }
+            try await self.authorized(request) { try await self.list(request) }
         }
         router.get("/v1/approvals/:id") { request, context in
             try await self.authorized(request) {
@@ -97,14 +99,58 @@ struct ApprovalsAPI: Sendable {
         }
     }
 
+    /// A page of pending approvals, newest first: `limit` (default 100, at most 500), `after` (the
+    /// last id of the previous page), `action` and `agent` to narrow it. The body stays a JSON array;
+    /// `X-Total-Count` says how many the filter selects and `Link: <…>; rel="next"` where the next
+    /// page is, on every page but the last.
+    private func list(_ request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        var limit = Self.defaultLimit
+        if let text = query.get("limit") {
+            guard let asked = Int(text), asked >= 1 else {
+                return Self.error(.badRequest, "'limit' must be a whole number from 1", field: "limit")
+            }
+            limit = min(asked, Approvals.largestPage)
+        }
+        var after: Int64?
+        if let text = query.get("after") {
+            guard let cursor = Int64(text) else {
+                return Self.error(.badRequest, "'after' must be an approval id", field: "after")
+            }
+            after = cursor
+        }
+        let filter = Dashboard.filter(query.get("action"), query.get("agent"))
+        let page = try await Approvals(store: store).pendingPageAsync(filter, after: after, limit: limit)
+        var response = Self.json(.ok, page.approvals.map(Self.approval))
+        response.headers[HTTPField.Name("X-Total-Count")!] = "\(page.total)"
+        if let next = page.next {
+            var items = [URLQueryItem(name: "limit", value: "\(limit)"), URLQueryItem(name: "after", value: "\(next)")]
+            if let action = filter.action { items.append(URLQueryItem(name: "action", value: action.rawValue)) }
+            if let agent = filter.agent { items.append(URLQueryItem(name: "agent", value: agent)) }
+            var components = URLComponents()
+            components.path = "/v1/approvals"
+            components.queryItems = items
+            response.headers[HTTPField.Name("Link")!] = "<\(components.string ?? "/v1/approvals")>; rel=\"next\""
+        }
+        return response
+    }
+
+    /// Approvals per page when the request does not say.
+    static let defaultLimit = 100
+
     private func authorized(_ request: Request, _ body: () async throws -> Response) async throws -> Response {
+        let access = DashboardAccess(store: store)
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-            try await DashboardAccess(store: store).knowsToken(hash: Dashboard.hash(String(header.dropFirst(7))))
+            let tokenID = try await access.tokenID(hash: Dashboard.hash(String(header.dropFirst(7))))
         else {
             var response = Self.error(
                 .unauthorized, "send Authorization: Bearer TOKEN (make one with `baton approvals token`)")
             response.headers[.wwwAuthenticate] = "Bearer realm=\"baton\""
             return response
+        }
+        if usage.due(tokenID) {
+            // Noted on the side, at most once a minute per token: the answer never waits for a write.
+            Task { try? await access.touchToken(id: tokenID) }
         }
         return try await body()
     }
@@ -133,5 +179,22 @@ struct ApprovalsAPI: Sendable {
 
     static func error(_ status: HTTPResponse.Status, _ message: String, field: String? = nil) -> Response {
         json(status, field.map { ["error": message, "field": $0] } ?? ["error": message])
+    }
+}
+
+/// When each token's use was last noted (`baton approvals token --list` shows it): at most once a
+/// minute per token, so a busy API client does not write on every call.
+final class TokenUsage: Sendable {
+    private let noted = Mutex<[Int64: ContinuousClock.Instant]>([:])
+
+    /// True (and noted) when token `id`'s use was not noted in the last minute.
+    func due(_ id: Int64) -> Bool {
+        let now = ContinuousClock.now
+        return noted.withLock { noted in
+            if let last = noted[id], now - last < .seconds(60) { return false }
+            if noted.count > 10_000 { noted.removeAll() }
+            noted[id] = now
+            return true
+        }
     }
 }

@@ -11,16 +11,71 @@ struct ApprovalsCommand: ParsableCommand {
 
     struct Token: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Make a sign-in token for the approvals dashboard (shown once; only its hash is kept).",
+            abstract: "Make, list or revoke sign-in tokens for the approvals dashboard and its JSON API.",
             discussion: """
-                The dashboard is served by `baton run --listen HOST:PORT` at http://HOST:PORT/approvals. \
-                Each token works until the data folder is deleted; make one per person.
+                Without options, makes a token and prints it once (only its hash is kept): sign in with it at \
+                http://HOST:PORT/approvals (`baton run --listen HOST:PORT`), or send it to the JSON API as \
+                `Authorization: Bearer TOKEN`. Make one per person or tool, with a --label saying whose.
+
+                --list shows each token's id, label, when it was made and last used, and its open sessions; \
+                never the token. --revoke ID ends it at once: it signs nobody in, its sessions end, and the \
+                JSON API refuses it.
+
+                Examples:
+                  baton approvals token --label "Dana's phone"
+                  baton approvals token --list
+                  baton approvals token --revoke 3
                 """)
         @OptionGroup var runtime: RuntimeOptions
+        @Option(help: "Whose token this is, shown by --list.") var label: String?
+        @Flag(help: "List the tokens (never their secrets).") var list = false
+        @Option(help: ArgumentHelp("Revoke a token: it signs nobody in and its sessions end.", valueName: "id"))
+        var revoke: Int64?
+        @Flag(help: "Print JSON (with --list).") var json = false
+
+        func validate() throws {
+            guard !(list && revoke != nil) else { throw ValidationError("--list and --revoke go one at a time") }
+            guard label == nil || (!list && revoke == nil) else {
+                throw ValidationError("--label names a new token; it goes without --list and --revoke")
+            }
+        }
 
         func run() throws {
             try reportingFailures {
-                printText(try DashboardTokens.make(in: runtime.store()))
+                let store = try runtime.store()
+                let access = DashboardAccess(store: store)
+                if let revoke {
+                    let ended = try access.revokeToken(id: revoke)
+                    return printText(
+                        "Revoked token \(revoke): it signs nobody in, the JSON API refuses it, and its \(ended) open session\(ended == 1 ? "" : "s") ended."
+                    )
+                }
+                if list {
+                    let tokens = try access.tokens()
+                    let stamp = ISO8601DateFormatter()
+                    if json {
+                        let rows: [[String: Any]] = tokens.map {
+                            [
+                                "id": $0.id, "label": $0.label ?? NSNull(), "created": stamp.string(from: $0.createdAt),
+                                "last_used": $0.lastUsedAt.map { stamp.string(from: $0) } ?? NSNull(),
+                                "sessions": $0.sessions,
+                            ]
+                        }
+                        let data = try JSONSerialization.data(
+                            withJSONObject: rows, options: [.sortedKeys, .prettyPrinted])
+                        return printText(String(decoding: data, as: UTF8.self))
+                    }
+                    if tokens.isEmpty {
+                        return printText("No dashboard tokens. Make one with `baton approvals token`.")
+                    }
+                    for token in tokens {
+                        printText(
+                            "#\(token.id)  \(token.label ?? "(no label)")  made \(stamp.string(from: token.createdAt))  last used \(token.lastUsedAt.map { stamp.string(from: $0) } ?? "never")  \(token.sessions) open session\(token.sessions == 1 ? "" : "s")"
+                        )
+                    }
+                    return
+                }
+                printText(try DashboardTokens.make(in: store, label: label))
             }
         }
     }

@@ -106,10 +106,16 @@ public enum LoopbackHTTP {
     }
 
     /// Signs in to the approvals dashboard at `port` with `token`; the session cookie (`name=value`).
+    /// As a browser does: the sign-in form first, for its CSRF cookie and field.
     public static func signIn(port: Int, token: String) throws -> String {
+        let form = try send(port: port, "GET", "/login")
+        guard let nonce = form.header("Set-Cookie")?.split(separator: ";").first,
+            let csrf = form.body.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1
+        else { throw Failure("the sign-in form (HTTP \(form.status)) has no CSRF cookie or field") }
         let answer = try send(
-            port: port, "POST", "/login", headers: ["Content-Type": "application/x-www-form-urlencoded"],
-            body: "token=\(token)")
+            port: port, "POST", "/login",
+            headers: ["Content-Type": "application/x-www-form-urlencoded", "Cookie": String(nonce)],
+            body: "csrf=\(csrf)&token=\(token)")
         guard let cookie = answer.header("Set-Cookie")?.split(separator: ";").first else {
             throw Failure("signing in gave HTTP \(answer.status) and no cookie: \(answer.body)")
         }

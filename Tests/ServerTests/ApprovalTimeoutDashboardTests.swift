@@ -22,7 +22,7 @@ extension DashboardTests {
                     action: "email.send", when: "first_contact", approver: "owner",
                     timeout: Timeout(after: "0 min", then: "escalate", to: "boss@example.com")))
             let approvals = Approvals(store: store)
-            let signIn = try await DashboardTests.call(base.appendingPathComponent("login"), form: ["token": token])
+            let signIn = try await DashboardTests.signIn(base, token: token)
             let cookie = String(try #require(signIn.headers["set-cookie"]).split(separator: ";")[0])
 
             var page = try await DashboardTests.call(base.appendingPathComponent("approvals"), cookie: cookie)

@@ -94,8 +94,8 @@ struct DashboardTests {
             // Not signed in: sent to the sign-in page.
             let anonymous = try await Self.call(base.appendingPathComponent("approvals"))
             #expect(anonymous.status == 303 && anonymous.headers["location"] == "/login")
-            #expect(try await Self.call(base.appendingPathComponent("login"), form: ["token": "wrong"]).status == 401)
-            let signIn = try await Self.call(base.appendingPathComponent("login"), form: ["token": token])
+            #expect(try await Self.signIn(base, token: "wrong").status == 401)
+            let signIn = try await Self.signIn(base, token: token)
             #expect(signIn.status == 303)
             let setCookie = try #require(signIn.headers["set-cookie"])
             #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict"))
@@ -144,7 +144,7 @@ struct DashboardTests {
 
     @Test func rejectNeedsAReasonAndOverrideSendsItBack() async throws {
         try await Self.withDashboard { base, store, _, token in
-            let signIn = try await Self.call(base.appendingPathComponent("login"), form: ["token": token])
+            let signIn = try await Self.signIn(base, token: token)
             let cookie = String(try #require(signIn.headers["set-cookie"]).split(separator: ";")[0])
             let page = try await Self.call(base.appendingPathComponent("approvals"), cookie: cookie)
             let csrf = String(try #require(page.text.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1))

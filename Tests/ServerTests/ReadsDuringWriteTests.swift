@@ -66,11 +66,17 @@ struct ReadsDuringWriteTests {
         return ((response as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
     }
 
+    /// As a browser does: the sign-in form (a read) for its CSRF cookie and field, then the post.
     static func signIn(_ base: URL, token: String) async throws -> (status: Int, cookie: String?) {
+        let (formData, formResponse) = try await session.data(from: base.appendingPathComponent("login"))
+        let nonce = (formResponse as! HTTPURLResponse).value(forHTTPHeaderField: "Set-Cookie")?.split(separator: ";")
+            .first.map(String.init) ?? ""
+        let csrf = String(decoding: formData, as: UTF8.self).firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1 ?? ""
         var request = URLRequest(url: base.appendingPathComponent("login"))
         request.httpMethod = "POST"
         request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
-        request.httpBody = Data("token=\(token)".utf8)
+        request.setValue(nonce, forHTTPHeaderField: "Cookie")
+        request.httpBody = Data("csrf=\(csrf)&token=\(token)".utf8)
         let (_, response) = try await session.data(for: request)
         let http = response as! HTTPURLResponse
         return (

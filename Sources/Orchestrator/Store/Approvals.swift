@@ -142,71 +142,12 @@ public struct Approvals: Sendable {
         return eventID
     }
 
-    /// Applies the blueprint's timeout rules to pending approvals (see ``TimeoutStep``): `remind`
-    /// emails the approver once, `escalate` reminds the approver and then tells the rule's `to`,
-    /// `reject` closes them. Each notice goes through the outbox like the approval notice, under a
-    /// key bound to the approval and the step, and the step is marked on the approval in the same
-    /// transaction: a restart, or running this again, sends nothing twice. Decided approvals are
-    /// left alone. Returns how many steps were taken.
-    @discardableResult
-    public func applyTimeouts(_ blueprint: Blueprint) throws -> Int {
-        let now = store.clock()
-        let notice = ApprovalNotice(blueprint: blueprint)
-        var taken = 0
-        try store.database.write { db in
-            for var record in try ApprovalRecord.filter(Column("status") == "pending").order(Column("id")).fetchAll(db)
-            {
-                guard let rule = blueprint.approvals.first(where: { $0.action == record.action }),
-                    let step = TimeoutStep.due(record, rule: rule, now: now), let id = record.id
-                else { continue }
-                taken += 1
-                let waited = rule.timeout.after.text
-                var detail = "#\(id) \(record.action) unanswered after \(waited): "
-                switch step {
-                case .reject:
-                    record.status = .rejected
-                    record.decision = "no answer within \(waited)"
-                    record.decidedAt = now
-                    detail += "rejected"
-                case .remind(let approver):
-                    let address = notice.address(of: approver)
-                    if let address {
-                        try Self.queueNotice(
-                            db, key: step.key(for: id)!, caseID: record.caseID, at: now,
-                            payload: notice.reminder(
-                                to: address, id: id, agent: record.agent, action: record.action,
-                                caseID: record.caseID, waited: waited))
-                    }
-                    record.remindedAt = now
-                    record.remindedTo = address ?? approver
-                    detail += address.map { "reminded \($0)" } ?? "no address for \(approver): nobody reminded"
-                case .escalate(let to):
-                    let address = notice.address(of: to)
-                    if let address {
-                        try Self.queueNotice(
-                            db, key: step.key(for: id)!, caseID: record.caseID, at: now,
-                            payload: notice.escalation(
-                                to: address, id: id, agent: record.agent, action: record.action,
-                                caseID: record.caseID, approver: record.remindedTo ?? rule.approver,
-                                waited: Self.words(now.timeIntervalSince(record.createdAt))))
-                    }
-                    record.escalatedAt = now
-                    record.escalatedTo = address ?? to
-                    detail += address.map { "escalated to \($0)" } ?? "no address for \(to): escalated to nobody"
-                }
-                try record.update(db)
-                try RuntimeStore.appendAudit(
-                    db, at: now, caseID: record.caseID, agent: record.agent, kind: .timeout,
-                    detail: detail)
-            }
-        }
-        return taken
-    }
-
     /// Queues a notice email from Baton itself, once per key.
-    static func queueNotice(_ db: Database, key: String, caseID: String, at: Date, payload: [String: String]) throws {
-        try RuntimeStore.queueAction(
-            db, key: key, caseID: caseID, agent: ApprovalNotice.sender, action: ApprovalNotice.action,
+    static func queueNotice(
+        _ tx: any RuntimeTransaction, key: String, caseID: String, at: Date, payload: [String: String]
+    ) throws {
+        try tx.queueAction(
+            key: key, caseID: caseID, agent: ApprovalNotice.sender, action: ApprovalNotice.action,
             payloadJSON: StringMapJSON.encode(payload), at: at)
     }
 

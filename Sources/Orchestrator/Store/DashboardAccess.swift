@@ -1,12 +1,34 @@
 import Foundation
 import GRDB
 
+/// A sign-in token as `baton approvals token --list` shows it: never its secret (only the secret's
+/// hash is kept anyway).
+public struct DashboardToken: Sendable, Equatable {
+    public let id: Int64
+    public let label: String?
+    public let createdAt: Date
+    /// The last sign-in or API call with it (API calls are noted at most once a minute).
+    public let lastUsedAt: Date?
+    /// The sessions it opened that have not ended.
+    public let sessions: Int
+}
+
+/// A signed-in dashboard session: its CSRF token and the token that opened it.
+public struct DashboardSession: Sendable, Equatable {
+    public let csrf: String
+    public let tokenID: Int64
+}
+
 /// Who may use the approvals dashboard: sign-in tokens (stored as hashes, made by
 /// `baton approvals token`) and the sessions they open, each with its CSRF token.
 ///
-/// Adding a token is the CLI's (`baton approvals token`), so it is sync; the rest is the server's,
-/// so it is async, through GRDB's async `read`/`write`: a handler never blocks a thread of the
-/// cooperative pool (CONVENTIONS 12).
+/// A session belongs to the token that opened it: revoking the token ends its sessions and its use
+/// as an API bearer at once. Expired sessions are never accepted, and are deleted at each sign-in
+/// and sign-out.
+///
+/// The CLI's operations (making, listing and revoking tokens) are sync; the server's are async,
+/// through GRDB's async `read`/`write`: a handler never blocks a thread of the cooperative pool
+/// (CONVENTIONS 12).
 public struct DashboardAccess: Sendable {
     let store: RuntimeStore
 
@@ -14,45 +36,142 @@ public struct DashboardAccess: Sendable {
         self.store = store
     }
 
-    /// Keeps a sign-in token's hash.
-    public func addToken(hash: String) throws {
+    // MARK: Tokens (the CLI)
+
+    /// Keeps a sign-in token's hash; returns the token's id.
+    @discardableResult
+    public func addToken(hash: String, label: String? = nil) throws -> Int64 {
         let now = store.clock()
-        try store.database.write { db in
+        return try store.database.write { db in
             try db.execute(
-                sql: "INSERT OR IGNORE INTO dashboard_token (hash, created_at) VALUES (?, ?)", arguments: [hash, now])
+                sql: "INSERT OR IGNORE INTO dashboard_token (hash, label, created_at) VALUES (?, ?, ?)",
+                arguments: [hash, label, now])
+            return try Int64.fetchOne(db, sql: "SELECT id FROM dashboard_token WHERE hash = ?", arguments: [hash]) ?? 0
+        }
+    }
+
+    /// Every token, oldest first.
+    public func tokens() throws -> [DashboardToken] {
+        let now = store.clock()
+        return try store.database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.id, t.label, t.created_at, t.last_used_at,
+                        (SELECT COUNT(*) FROM dashboard_session s WHERE s.token_id = t.id AND s.expires_at > ?) AS sessions
+                    FROM dashboard_token t ORDER BY t.id
+                    """, arguments: [now]
+            ).map {
+                DashboardToken(
+                    id: $0["id"], label: $0["label"], createdAt: $0["created_at"], lastUsedAt: $0["last_used_at"],
+                    sessions: $0["sessions"])
+            }
+        }
+    }
+
+    /// Revokes token `id`: it signs nobody in any more, its sessions end and the JSON API refuses it.
+    /// Returns how many sessions ended; throws when there is no such token.
+    @discardableResult
+    public func revokeToken(id: Int64) throws -> Int {
+        try store.database.write { db in
+            try db.execute(sql: "DELETE FROM dashboard_token WHERE id = ?", arguments: [id])
+            guard db.changesCount == 1 else {
+                throw RuntimeError("no dashboard token \(id) (see `baton approvals token --list`)")
+            }
+            try db.execute(sql: "DELETE FROM dashboard_session WHERE token_id = ?", arguments: [id])
+            return db.changesCount
+        }
+    }
+
+    // MARK: Signing in (the server)
+
+    /// The id of the token with this hash, if it exists (it has not been revoked).
+    public func tokenID(hash: String) async throws -> Int64? {
+        try await store.database.read { db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM dashboard_token WHERE hash = ?", arguments: [hash])
         }
     }
 
     public func knowsToken(hash: String) async throws -> Bool {
-        try await store.database.read { db in
-            try Bool.fetchOne(
-                db, sql: "SELECT EXISTS (SELECT 1 FROM dashboard_token WHERE hash = ?)", arguments: [hash])
-                ?? false
-        }
+        try await tokenID(hash: hash) != nil
     }
 
-    /// Opens a session for `hours`.
-    public func openSession(id: String, csrf: String, hours: Double = 12) async throws {
-        let expires = store.clock().addingTimeInterval(hours * 3600)
+    /// Notes that token `id` was just used (by the JSON API; a sign-in notes it itself).
+    public func touchToken(id: Int64) async throws {
+        let now = store.clock()
         try await store.database.write { db in
-            try db.execute(
-                sql: "INSERT INTO dashboard_session (id, csrf, expires_at) VALUES (?, ?, ?)",
-                arguments: [id, csrf, expires])
+            try db.execute(sql: "UPDATE dashboard_token SET last_used_at = ? WHERE id = ?", arguments: [now, id])
         }
     }
 
-    /// The session's CSRF token, if the session exists and has not expired.
-    public func csrf(session id: String) async throws -> String? {
+    /// Opens a session for `hours` with token `token`, which it notes as used; deletes the sessions
+    /// that have expired. Throws when the token has been revoked meanwhile.
+    public func openSession(id: String, csrf: String, token: Int64, hours: Double = 12) async throws {
+        let now = store.clock()
+        let expires = now.addingTimeInterval(hours * 3600)
+        try await store.database.write { db in
+            try Self.purgeExpired(db, now: now)
+            try db.execute(sql: "UPDATE dashboard_token SET last_used_at = ? WHERE id = ?", arguments: [now, token])
+            guard db.changesCount == 1 else { throw RuntimeError("the token was revoked") }
+            try db.execute(
+                sql: "INSERT INTO dashboard_session (id, csrf, expires_at, token_id) VALUES (?, ?, ?, ?)",
+                arguments: [id, csrf, expires, token])
+        }
+    }
+
+    /// The session, if it exists, has not expired and its token has not been revoked.
+    public func session(id: String) async throws -> DashboardSession? {
         let now = store.clock()
         return try await store.database.read { db in
-            try String.fetchOne(
-                db, sql: "SELECT csrf FROM dashboard_session WHERE id = ? AND expires_at > ?", arguments: [id, now])
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT s.csrf, s.token_id FROM dashboard_session s JOIN dashboard_token t ON t.id = s.token_id
+                    WHERE s.id = ? AND s.expires_at > ?
+                    """, arguments: [id, now]
+            ).map { DashboardSession(csrf: $0["csrf"], tokenID: $0["token_id"]) }
         }
     }
 
+    /// The session's CSRF token, if the session is valid (see ``session(id:)``).
+    public func csrf(session id: String) async throws -> String? {
+        try await session(id: id)?.csrf
+    }
+
+    /// Ends the session (on every device its cookie was copied to: the session lives here, not in
+    /// the cookie), and deletes the sessions that have expired.
     public func closeSession(id: String) async throws {
+        let now = store.clock()
         try await store.database.write { db in
             try db.execute(sql: "DELETE FROM dashboard_session WHERE id = ?", arguments: [id])
+            try Self.purgeExpired(db, now: now)
         }
+    }
+
+    /// Ends every session token `token` opened; returns how many.
+    @discardableResult
+    public func closeSessions(token: Int64) async throws -> Int {
+        try await store.database.write { db in
+            try db.execute(sql: "DELETE FROM dashboard_session WHERE token_id = ?", arguments: [token])
+            return db.changesCount
+        }
+    }
+
+    /// Deletes the sessions that have expired; returns how many.
+    @discardableResult
+    public func purgeExpiredSessions() async throws -> Int {
+        let now = store.clock()
+        return try await store.database.write { db in try Self.purgeExpired(db, now: now) }
+    }
+
+    /// How many sessions are kept, expired or not (for tests and the curious).
+    public func sessionCount() throws -> Int {
+        try store.database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM dashboard_session") ?? 0 }
+    }
+
+    @discardableResult
+    static func purgeExpired(_ db: Database, now: Date) throws -> Int {
+        try db.execute(sql: "DELETE FROM dashboard_session WHERE expires_at <= ?", arguments: [now])
+        return db.changesCount
     }
 }
