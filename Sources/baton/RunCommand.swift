@@ -173,7 +173,7 @@ struct RunCommand: AsyncParsableCommand {
             .approvalTimeouts: (
                 15,
                 {
-                    let acted = try Approvals(store: store).applyTimeouts(blueprint)
+                    let acted = try await Approvals(store: store).applyTimeoutsAsync(blueprint)
                     return acted == 0
                         ? nil
                         : "\(acted) approval timeouts acted on: reminded, escalated or rejected (see `baton audit`)"

@@ -227,6 +227,7 @@ public final class RuntimeStore: Sendable {
         }
         registerTimeRangeMigration(&migrator)
         registerIntakeTrustMigration(&migrator)
+        registerDashboardMigration(&migrator)
         return migrator
     }
 
