@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -75,6 +76,8 @@ let package = Package(
                 "Orchestrator", "Blueprint", "Signing", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HummingbirdCore", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ]),
         // syncfs(2), which Glibc's Swift module does not expose: one flush for a batch of outbox files.
         .target(name: "CFileSync"),
@@ -127,7 +130,10 @@ let package = Package(
             exclude: ["Golden"]),
         .testTarget(
             name: "ServerTests",
-            dependencies: ["Server", "Orchestrator", "Blueprint", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "Server", "Orchestrator", "Blueprint", "BatonTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         .testTarget(
             name: "ConnectorsTests", dependencies: ["Connectors", "Orchestrator", "Mail", "Blueprint", "Signing"],
             exclude: ["Peers"]),

@@ -4,7 +4,8 @@ import Foundation
 extension IntakeSettings {
     /// From the blueprint's `connectors.forms` (`intake_api`): `listen` (`HOST:PORT`, or `--listen`),
     /// `token` and `hmac_secret` as `${env:NAME}` (an unset variable leaves that way in closed),
-    /// `max_body_bytes`. Nil when nothing says where to listen.
+    /// `max_body_bytes`, `header_timeout_seconds`, `body_timeout_seconds`, `max_connections`, and
+    /// `metrics_token` as `${env:NAME}`. Nil when nothing says where to listen.
     public static func from(
         _ blueprint: Blueprint, listen: String?, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> IntakeSettings? {
@@ -15,9 +16,21 @@ extension IntakeSettings {
         guard parts.count == 2, let port = Int(parts[1]), (0...65535).contains(port) else {
             throw ConnectorError("the intake address '\(address)' is not HOST:PORT (e.g. 127.0.0.1:8080)")
         }
-        return IntakeSettings(
+        var intake = IntakeSettings(
             host: parts[0].isEmpty ? "127.0.0.1" : String(parts[0]), port: port,
             token: try? settings.string("token"), hmacSecret: try? settings.string("hmac_secret"),
             maxBodyBytes: try settings.integer("max_body_bytes", or: 64 * 1024), acceptedTypes: Set(blueprint.intake))
+        // The connection bounds (docs/security.md, "Connections"): seconds and a count, each at least 1.
+        func positive(_ key: String, or fallback: Int) throws -> Int {
+            let value = try settings.integer(key, or: fallback)
+            guard value >= 1 else { throw ConnectorError("connectors.forms.settings.\(key) must be 1 or more") }
+            return value
+        }
+        intake.headerTimeout = .seconds(try positive("header_timeout_seconds", or: 10))
+        intake.bodyTimeout = .seconds(try positive("body_timeout_seconds", or: 30))
+        intake.maxConnections = try positive("max_connections", or: 512)
+        // `/metrics` from anywhere with this token; without one (or with its variable unset), loopback only.
+        if let token = try? settings.string("metrics_token"), !token.isEmpty { intake.metricsAccess = .token(token) }
+        return intake
     }
 }

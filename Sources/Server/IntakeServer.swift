@@ -25,6 +25,15 @@ public struct IntakeSettings: Sendable {
     public var maxWaiting: Int
     /// How long a submission may wait for its commit before it is answered 503.
     public var commitTimeout: Duration
+    /// A request's head must be complete this long after its connection opens (or its previous
+    /// answer ends): a client that sends half its headers, or nothing, is cut off.
+    public var headerTimeout: Duration = .seconds(10)
+    /// A request's body must be complete this long after its head, however it trickles in.
+    public var bodyTimeout: Duration = .seconds(30)
+    /// Open connections at most; lowered to fit the descriptor limit (see ``IntakeServer/connectionCapacity``).
+    public var maxConnections: Int = 512
+    /// Who may read `GET /metrics`: loopback clients (the default), or whoever has the token.
+    public var metricsAccess: MetricsAccess = .loopback
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, token: String? = nil, hmacSecret: String? = nil,
@@ -59,6 +68,10 @@ public struct IntakeServer: Sendable {
     let dashboard: Dashboard?
     /// Group commit: the submissions that arrive together share one synced commit.
     let writer: EventIntakeWriter
+    /// Open connections at most: `settings.maxConnections`, or fewer where the descriptor limit
+    /// (its soft value raised to the hard one on start) must keep room for the database, the outbox
+    /// and the listener.
+    public let connectionCapacity: Int
 
     /// - Parameters:
     ///   - reportsFolder: where the daily reports are, for the dashboard (which is served when this
@@ -71,6 +84,8 @@ public struct IntakeServer: Sendable {
         self.store = store
         self.settings = settings
         self.dashboard = dashboard ? Dashboard(store: store, reportsFolder: reportsFolder) : nil
+        self.connectionCapacity = DescriptorBudget.connections(
+            requested: settings.maxConnections, softLimit: DescriptorBudget.raiseSoftLimit() ?? .max)
         self.writer = EventIntakeWriter(
             store: store,
             limits: .init(maxWaiting: settings.maxWaiting, timeout: settings.commitTimeout),
@@ -79,11 +94,17 @@ public struct IntakeServer: Sendable {
 
     /// The application; `onRunning` gets the port it listens on.
     public func application(onRunning: @escaping @Sendable (Int) -> Void = { _ in }) -> some ApplicationProtocol {
-        let router = Router()
+        let router = Router(context: IntakeRequestContext.self)
         router.post("/v1/events") { request, _ in try await self.receive(request) }
         router.get("/healthz") { _, _ in Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok\n"))) }
-        router.get("/metrics") { _, _ in
-            Response(
+        // Load balancers check with HEAD: the same answer without its body.
+        router.head("/healthz") { _, _ in Response(status: .ok, headers: [.contentLength: "3"]) }
+        router.get("/metrics") { request, context in
+            let access = self.settings.metricsAccess
+            if let refused = access.refusal(remote: context.remoteAddress, headers: request.headers) {
+                return Self.refusal(refused.status, refused.message)
+            }
+            return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: try await RuntimeMetrics.prometheusAsync(self.store))))
         }
@@ -92,14 +113,25 @@ public struct IntakeServer: Sendable {
         var logger = Logger(label: "baton.intake")
         // Stopping the run cancels the server, which Hummingbird reports as an error: only critical ones show.
         logger.logLevel = .critical
+        let registry = ConnectionRegistry(capacity: connectionCapacity, refusalCapacity: DescriptorBudget.refusals)
+        let timeouts = ConnectionStateMachine.Timeouts(
+            header: settings.headerTimeout, body: settings.bodyTimeout, linger: min(settings.bodyTimeout, .seconds(2)))
         return Application(
-            router: router, configuration: .init(address: .hostname(settings.host, port: settings.port)),
+            router: router, server: .guardedHTTP1(timeouts: timeouts, registry: registry),
+            configuration: .init(address: .hostname(settings.host, port: settings.port), backlog: 1024),
             onServerRunning: { channel in onRunning(channel.localAddress?.port ?? 0) }, logger: logger)
     }
 
-    /// One submission, checked in order: open, size, authentication, JSON, then stored.
+    /// One submission, checked in order: open, credentials (before a byte of the body is read),
+    /// content type, size, signature, JSON, then stored.
     func receive(_ request: Request) async throws -> Response {
         if let closed = settings.closedBecause { return Self.refusal(.serviceUnavailable, closed) }
+        if let refused = refusalBeforeBody(request) { return Self.refusal(.unauthorized, refused) }
+        guard Self.isJSON(request.headers[.contentType]) else {
+            let expected = "application/json"
+            let message = "the body must be JSON, sent as Content-Type: \(expected)"
+            return Self.json(.unsupportedMediaType, ["error": message, "expected": expected])
+        }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > settings.maxBodyBytes {
             return Self.refusal(.contentTooLarge, "the body is larger than \(settings.maxBodyBytes) bytes")
         }
@@ -151,6 +183,24 @@ public struct IntakeServer: Sendable {
             return Self.json(.ok, ["event": "\(stored.id)", "case": stored.caseID, "repeat": "true"])
         }
         return Self.json(.accepted, ["event": "\(stored.id)", "case": stored.caseID])
+    }
+
+    /// Why the request is not let in, decided from its head alone, or nil: no credential, or a wrong
+    /// bearer token, is refused before a byte of the body is read (the answer ends the connection,
+    /// the body is dropped unread). Only a signature needs the body; the size limit and the body
+    /// timeout bound that read.
+    func refusalBeforeBody(_ request: Request) -> String? {
+        let bearer = request.headers[.authorization]?.hasPrefix("Bearer ") == true
+        let signed = request.headers[HTTPField.Name("X-Baton-Signature")!] != nil
+        return bearer || !signed ? authenticate(request, Data()) : nil
+    }
+
+    /// `application/json`, in any case, with or without parameters (`; charset=utf-8`).
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let mediaType = contentType?.split(separator: ";", omittingEmptySubsequences: false).first else {
+            return false
+        }
+        return mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
     }
 
     /// Why the request is not let in, or nil: a matching bearer token, or a fresh matching signature.

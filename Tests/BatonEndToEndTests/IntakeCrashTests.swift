@@ -77,6 +77,7 @@ struct IntakeCrashTests {
                             var request = URLRequest(url: url)
                             request.httpMethod = "POST"
                             request.setValue("Bearer crash", forHTTPHeaderField: "Authorization")
+                            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
                             request.setValue(id, forHTTPHeaderField: "Idempotency-Key")
                             request.httpBody = Data(
                                 #"{"type": "lead.received", "payload": {"name": "Lead", "email": "\#(id)@example.com"}}"#
