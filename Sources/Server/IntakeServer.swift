@@ -34,6 +34,9 @@ public struct IntakeSettings: Sendable {
     public var maxConnections: Int = 512
     /// Who may read `GET /metrics`: loopback clients (the default), or whoever has the token.
     public var metricsAccess: MetricsAccess = .loopback
+    /// Where people reach the server (`https://baton.example.com`), when a proxy in front of it
+    /// terminates TLS: the dashboard's cookies are `Secure` when it is `https://…` (docs/security.md).
+    public var publicURL: String? = nil
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, token: String? = nil, hmacSecret: String? = nil,
@@ -83,7 +86,7 @@ public struct IntakeServer: Sendable {
     ) {
         self.store = store
         self.settings = settings
-        self.dashboard = dashboard ? Dashboard(store: store, reportsFolder: reportsFolder) : nil
+        self.dashboard = dashboard ? Dashboard(store: store, reportsFolder: reportsFolder, publicURL: settings.publicURL) : nil
         self.connectionCapacity = DescriptorBudget.connections(
             requested: settings.maxConnections, softLimit: DescriptorBudget.raiseSoftLimit() ?? .max)
         self.writer = EventIntakeWriter(
