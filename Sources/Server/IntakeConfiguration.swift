@@ -31,6 +31,17 @@ extension IntakeSettings {
         intake.maxConnections = try positive("max_connections", or: 512)
         // `/metrics` from anywhere with this token; without one (or with its variable unset), loopback only.
         if let token = try? settings.string("metrics_token"), !token.isEmpty { intake.metricsAccess = .token(token) }
+        // Where people reach it (the approval emails' links use it too): https makes the cookies Secure.
+        if let publicURL = try? settings.string("public_url") {
+            guard let url = URL(string: publicURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
+                url.host?.isEmpty == false
+            else {
+                throw ConnectorError(
+                    "connectors.forms.settings.public_url '\(publicURL)' is not an http:// or https:// address (e.g. https://baton.example.com)"
+                )
+            }
+            intake.publicURL = publicURL
+        }
         return intake
     }
 }
