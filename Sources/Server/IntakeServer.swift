@@ -109,7 +109,7 @@ public struct IntakeServer: Sendable {
             }
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(string: try await RuntimeMetrics.prometheusAsync(self.store))))
+                body: .init(byteBuffer: ByteBuffer(string: try await RuntimeMetrics.prometheus(self.store))))
         }
         dashboard?.routes(router)
         if dashboard != nil { ApprovalsAPI(store: store).routes(router) }

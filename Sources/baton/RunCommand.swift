@@ -160,7 +160,7 @@ struct RunCommand: AsyncParsableCommand {
             if processed > 0 || sent > 0 { log("processed \(processed) events, dispatched \(sent) actions") }
             if processed == 0 && sent == 0 { break }
         }
-        if let report = try reports.runIfDue() { log("wrote the daily report \(report)") }
+        if let report = try await reports.runIfDue() { log("wrote the daily report \(report)") }
     }
 
     /// The clock's jobs: the outside calendar every `refreshMinutes`, approval timeouts and the
@@ -179,7 +179,7 @@ struct RunCommand: AsyncParsableCommand {
                         : "\(acted) approval timeouts acted on: reminded, escalated or rejected (see `baton audit`)"
                 }
             ),
-            .dailyReport: (15, { try reports.runIfDue().map { "wrote the daily report \($0)" } }),
+            .dailyReport: (15, { try await reports.runIfDue().map { "wrote the daily report \($0)" } }),
         ]
         if let calendar {
             let sync = CalendarSync(store: store, calendar: calendar)

@@ -276,20 +276,6 @@ public final class RuntimeStore: Sendable {
         try database.read { try EventRecord.fetchOne($0, key: id) }
     }
 
-    /// Replaces the busy times read from an outside calendar; returns how many there are now.
-    @discardableResult
-    public func replaceExternalBusy(_ intervals: [DateInterval]) throws -> Int {
-        try database.write { db in
-            try db.execute(sql: "DELETE FROM calendar_busy WHERE source = 'external'")
-            for interval in intervals {
-                try db.execute(
-                    sql: "INSERT INTO calendar_busy (starts_at, ends_at, source) VALUES (?, ?, 'external')",
-                    arguments: [interval.start, interval.end])
-            }
-            return intervals.count
-        }
-    }
-
     /// The meetings the scheduling agent booked, by start.
     public func bookings() throws -> [(start: Date, end: Date, title: String, key: String)] {
         try database.read { db in
