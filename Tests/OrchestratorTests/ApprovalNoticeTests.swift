@@ -23,7 +23,7 @@ struct ApprovalNoticeTests {
         let mail = try String(contentsOfFile: r.folder + "/outbox/notice-\(approval.id!).eml", encoding: .utf8)
         #expect(mail.contains("To: dana@bowriver.example\r\n"))
         #expect(mail.contains("Subject: Waiting for you: scheduler wants email.send (#\(approval.id!))"))
-        #expect(mail.contains("https://baton.bowriver.example/approvals#approval-\(approval.id!)"))
+        #expect(mail.contains("https://baton.bowriver.example/approvals?after=\(approval.id! + 1)#approval-\(approval.id!)"))
         #expect(try r.store.audit(caseID: "lead-1").contains { $0.kind == "notified" })
         // The lead has still had no email: once approved, the reply is the first contact it was.
         #expect(try await KPIs.measure(r.store, blueprint: b).leadsAnswered == 0)

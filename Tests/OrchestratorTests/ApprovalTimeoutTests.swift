@@ -92,7 +92,7 @@ struct ApprovalTimeoutTests {
         let reminder = try #require(try r.emails()["timeout-\(id)-remind.eml"])
         #expect(reminder.contains("To: dana@bowriver.example\r\n"))
         #expect(reminder.contains("Subject: Reminder: scheduler still waits for you on email.send (#\(id))"))
-        #expect(reminder.contains("/approvals#approval-\(id)"))
+        #expect(reminder.contains("/approvals?after=\(id + 1)#approval-\(id)"))
 
         // Restarts and later turns, days on: nothing more, and the approval still waits.
         for hours: Double in [4, 5, 8, 30, 168] {
