@@ -151,6 +151,10 @@ public struct IntakeServer: Sendable {
         case .success(let read): submission = read
         case .failure(let problem): return Self.refusal(problem.status, problem.message, field: problem.field)
         }
+        // Times the runtime will read (a booking's start…) are RFC 3339 and inside its window, or refused.
+        if let bad = AcceptedTime.problem(in: submission.payload, now: store.clock()) {
+            return Self.refusal(.unprocessableContent, bad.message, field: bad.field)
+        }
         // Trust (IntakeServer+trust.swift): the key is this producer's, a case is named only with
         // its token, and a signature is remembered so that it is good once.
         let caseID: String
@@ -177,6 +181,12 @@ public struct IntakeServer: Sendable {
             return response
         } catch let refused as IntakeRefusal {
             return Self.refusal(refused, key: request.headers[HTTPField.Name("Idempotency-Key")!])
+        } catch where store.isUnavailable(error) {
+            // The disk is full (or the file busy or failing): nothing stored; the sender tries again later.
+            var response = Self.refusal(
+                .serviceUnavailable, "the event could not be stored for now (the store cannot write); try again later")
+            response.headers[.retryAfter] = "\(Self.unavailableRetryAfter)"
+            return response
         } catch {
             // Rolled back (alone, or with its group): nothing stored, so a retry is safe.
             return Self.refusal(.internalServerError, "the event could not be stored; try again")
@@ -247,6 +257,9 @@ public struct IntakeServer: Sendable {
         let y = Array(RequestSignature.digest(b))
         return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
+
+    /// Seconds a sender waits before trying again when the store cannot write (a full disk).
+    static let unavailableRetryAfter = 30
 
     static func refusal(_ status: HTTPResponse.Status, _ message: String, field: String? = nil) -> Response {
         var answer = ["error": message]

@@ -135,6 +135,8 @@ struct EventCommand: ParsableCommand {
                     throw Failure("the payload must be a JSON object, e.g. '{\"name\": \"Dana\"}'")
                 }
                 let store = try runtime.store()
+                // The intake's rule for times (AcceptedTime): RFC 3339, not before 2000, within ten years.
+                if let bad = AcceptedTime.problem(in: object, now: store.clock()) { throw Failure(bad.message) }
                 let caseID =
                     caseID ?? idempotencyKey.map { "case-\($0)" } ?? "case-\(UUID().uuidString.prefix(8).lowercased())"
                 // The intake's rule (RuntimeStore.store(intake:)): the key is bound to the type and

@@ -17,10 +17,16 @@ struct SchedulingSkill: Skill {
             return outcome
         }
         var minutes = 60
-        if case .number(let n) = input.agent.settings["slot_minutes"] { minutes = Int(n) }
+        if case .number(let n) = input.agent.settings["slot_minutes"], n >= 5, n <= 24 * 60 { minutes = Int(n) }
         if input.event.type == "booking.requested" {
-            guard let start = input.payload["start"].flatMap(Self.iso.date(from:)) else {
-                outcome.notes = ["summary": "the booking request has no valid start time"]
+            // A time out of the window (year 9999, before 2000) is invalid input, like a missing one.
+            let start: Date
+            switch AcceptedTime.parse(input.payload["start"] ?? "", now: input.now) {
+            case .success(let date): start = date
+            case .failure(let refusal):
+                outcome.notes = [
+                    "summary": "the booking request has no valid start time", "refused": "the start \(refusal.reason)",
+                ]
                 return outcome
             }
             if isFree(start, minutes) {
