@@ -54,11 +54,14 @@ extension RuntimeStore {
                 sql: "SELECT type, created_at FROM event WHERE case_id = ? ORDER BY id DESC LIMIT 1")
             let count = try db.cachedStatement(sql: "SELECT count(*) FROM event WHERE case_id = ?")
             let cases = try shown.map { row -> CaseSummary in
-                let id: String = row["case_id"]
+                let id = (try? row.decode(String.self, forColumn: "case_id")) ?? ""
                 let last = try Row.fetchOne(latest, arguments: [id])
+                // A stored date that does not read shows as the earliest date, never stops the listing.
+                let opened = (try? row.decode(Date.self, forColumn: "created_at")) ?? .distantPast
                 return CaseSummary(
-                    id: id, openedAt: row["created_at"], latestEvent: last?["type"] ?? "",
-                    latestAt: last?["created_at"] ?? row["created_at"],
+                    id: id, openedAt: opened,
+                    latestEvent: (try? last?.decode(String.self, forColumn: "type")) ?? "",
+                    latestAt: (try? last?.decode(Date.self, forColumn: "created_at")) ?? opened,
                     events: try Int.fetchOne(count, arguments: [id]) ?? 0)
             }
             let next = openers.count > limit ? shown.last.map { String($0["id"] as Int64) } : nil

@@ -12,7 +12,10 @@ extension RuntimeStore {
         var request = EventRecord.filter(Column("status") == EventRecord.Status.dead.rawValue)
         if let start { request = request.filter(Column("dead_at") >= start) }
         if let end { request = request.filter(Column("dead_at") < end) }
-        return try request.order(Column("dead_at").desc, Column("id").desc).fetchAll(db)
+        // Listed with what can be read, also when a row does not decode whole (its dates, say):
+        // those are the events dead-lettered because their stored data could not be read.
+        return try Row.fetchAll(db, request.order(Column("dead_at").desc, Column("id").desc)).compactMap(
+            EventRecord.leniently)
     }
 
     /// Puts dead event `id` back in the queue with its attempts reset, and says so on its case's

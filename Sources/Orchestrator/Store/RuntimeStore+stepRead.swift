@@ -230,3 +230,25 @@ enum StringListJSON {
         String(decoding: (try? JSONEncoder().encode(list)) ?? Data("[]".utf8), as: UTF8.self)
     }
 }
+
+extension EventRecord {
+    /// The event in `row`, with what can be read when it does not decode whole: a date that does
+    /// not read becomes the earliest date (or, for the creation, the death), other fields their
+    /// empty value. For listings of dead events, which must show those dead because of such a row.
+    static func leniently(_ row: Row) -> EventRecord? {
+        if let event = try? EventRecord(row: row) { return event }
+        guard let id = try? row.decode(Int64.self, forColumn: "id") else { return nil }
+        func text(_ column: String) -> String? { (try? row.decode(String?.self, forColumn: column)) ?? nil }
+        func date(_ column: String) -> Date? { (try? row.decode(Date?.self, forColumn: column)) ?? nil }
+        let deadAt = date("dead_at")
+        return EventRecord(
+            id: id, type: text("type") ?? "", caseID: text("case_id") ?? "",
+            causationID: (try? row.decode(Int64?.self, forColumn: "causation_id")) ?? nil,
+            payloadJSON: text("payload_json") ?? "", producer: text("producer") ?? "",
+            idempotencyKey: text("idempotency_key"),
+            status: text("status").flatMap(Status.init(rawValue:)) ?? .dead,
+            createdAt: date("created_at") ?? deadAt ?? .distantPast, dueAt: date("due_at"),
+            attempts: (try? row.decode(Int.self, forColumn: "attempts")) ?? 0, lastError: text("last_error"),
+            deadAt: deadAt)
+    }
+}

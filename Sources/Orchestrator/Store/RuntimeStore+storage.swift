@@ -57,8 +57,9 @@ extension RuntimeStore: RuntimeStorage {
         // each with its first reply sent through `outbox_case_action`: the cost is the period's leads.
         try await database.read { db in
             try Row.fetchAll(db, sql: Self.leadResponseSQL, arguments: [from, to]).compactMap { row in
-                guard let received: Date = row["received"] else { return nil }
-                return LeadResponse(received: received, replied: row["replied"])
+                // A stored date that does not read (a hand edit) leaves that lead out, never stops the report.
+                guard let received = try? row.decode(Date?.self, forColumn: "received") else { return nil }
+                return LeadResponse(received: received, replied: try? row.decode(Date?.self, forColumn: "replied"))
             }
         }
     }

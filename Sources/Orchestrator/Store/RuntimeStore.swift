@@ -321,9 +321,10 @@ public final class RuntimeStore: Sendable {
         else {
             return ([:], 0)
         }
-        let json: String = row["context_json"]
+        // Lenient, for showing a case: the engine's step reads it strictly (RuntimeStore+stepRead.swift).
+        let json = (try? row.decode(String.self, forColumn: "context_json")) ?? ""
         let notes = (try? JSONDecoder().decode([String: [String: String]].self, from: Data(json.utf8))) ?? [:]
-        return (notes, row["version"])
+        return (notes, (try? row.decode(Int.self, forColumn: "version")) ?? 0)
     }
 
     /// The lead score the built-in CRM holds for a case.
