@@ -67,9 +67,13 @@ struct RunCommand: AsyncParsableCommand {
             // One run per data folder; held until this process ends, however it ends.
             let lock = try RunLock(folder: runtime.folder)
             defer { withExtendedLifetime(lock) {} }
-            try BlueprintFile.yaml(loaded).write(
-                toFile: (runtime.folder as NSString).appendingPathComponent("blueprint.yaml"), atomically: true,
-                encoding: .utf8)
+            // The copy `baton approvals`/`cases` read: written only when it changed, so a restart on a
+            // full disk writes nothing; one that cannot be written is said, not fatal.
+            if let problem = Self.keep(
+                try BlueprintFile.yaml(loaded), at: (runtime.folder as NSString).appendingPathComponent("blueprint.yaml"))
+            {
+                Self.log(problem)
+            }
             let models: [String: LanguageModel]
             do { models = try ChatCompletionsModel.make(for: loaded) } catch {
                 throw Failure("\(error)\nfix the agent's model settings, or set the variable, then run again")
@@ -188,8 +192,9 @@ struct RunCommand: AsyncParsableCommand {
                 { @Sendable in
                     // A calendar that cannot be read keeps the last busy times it gave; said, not fatal.
                     do {
-                        return
-                            "read \(try await sync.refresh()) busy times from \(CalendarConnectors.describe(calendar))"
+                        let read = try await sync.refreshCounting()
+                        let dropped = read.dropped == 0 ? "" : "; dropped \(read.dropped) outside 2000 to ten years ahead"
+                        return "read \(read.kept) busy times from \(CalendarConnectors.describe(calendar))\(dropped)"
                     } catch {
                         return "could not read the calendar (keeping the last busy times): \(error)"
                     }
@@ -197,6 +202,17 @@ struct RunCommand: AsyncParsableCommand {
             )
         }
         return jobs
+    }
+
+    /// Writes `text` to `path` unless the file already holds it; why not, when it could not be written.
+    static func keep(_ text: String, at path: String) -> String? {
+        if let current = FileManager.default.contents(atPath: path), current == Data(text.utf8) { return nil }
+        do {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            return nil
+        } catch {
+            return "could not keep a copy of the blueprint in \(path) (any earlier copy stays): \(error.localizedDescription)"
+        }
     }
 
     private static func intake(_ blueprint: Blueprint, listen: String?) throws -> IntakeSettings? {

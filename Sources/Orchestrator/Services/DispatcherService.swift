@@ -44,15 +44,18 @@ public struct DispatcherService: Service {
 
     /// Dispatches one lane until shutdown, waiting for a signal (or the fallback) when it is idle.
     private func dispatchLoop(_ lane: DispatchLane, _ laneWakeup: Wakeup) async {
+        // A store that cannot write (a full disk) fails every pass: said at most once a minute.
+        let failures = RepeatedFailureLog(log: log)
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 let sent = try await dispatcher.dispatch(lane: lane)
+                failures.recovered("dispatching works again")
                 if sent > 0 {
                     log("dispatched \(sent) action\(sent == 1 ? "" : "s")")
                     continue
                 }
             } catch {
-                log("could not dispatch (trying again): \(error)")
+                failures.failed("could not dispatch (trying again): \(error)", cause: "\(error)")
             }
             await laneWakeup.wait(upTo: fallback)
         }

@@ -46,6 +46,13 @@ public struct EngineService: Service {
     /// Cases in hand and outcomes waiting to be committed, shared by the reader, the case tasks and
     /// the committer.
     private final class Work: Sendable {
+        /// Failures of the store, said at most once a minute each.
+        let readFailures: RepeatedFailureLog
+        let commitFailures: RepeatedFailureLog
+        init(log: @escaping @Sendable (String) -> Void) {
+            readFailures = RepeatedFailureLog(log: log)
+            commitFailures = RepeatedFailureLog(log: log)
+        }
         let inFlight = Mutex<Set<String>>([])
         let finished = Mutex<[CaseOutcome]>([])
         let stopping = Mutex(false)
@@ -54,7 +61,7 @@ public struct EngineService: Service {
     }
 
     public func run() async throws {
-        let work = Work()
+        let work = Work(log: log)
         try await withGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await commitLoop(work) }
@@ -94,9 +101,10 @@ public struct EngineService: Service {
         do {
             snapshot = try await engine.read(limit: min(batchSize, maxCases - busy.count), excluding: busy)
         } catch {
-            log("could not read waiting events (trying again): \(error)")
+            work.readFailures.failed("could not read waiting events (trying again): \(error)", cause: "\(error)")
             return false
         }
+        work.readFailures.recovered("reading waiting events works again")
         let calendar = StepCalendar(blueprint: engine.blueprint, busy: snapshot.busy, now: snapshot.now)
         work.inFlight.withLock { inFlight in for one in snapshot.cases { inFlight.insert(one.caseID) } }
         for one in snapshot.cases {
@@ -125,6 +133,7 @@ public struct EngineService: Service {
             if !outcomes.isEmpty {
                 do {
                     let result = try await engine.commit(outcomes)
+                    work.commitFailures.recovered("committing works again")
                     if result.processed > 0 {
                         log("processed \(result.processed) event\(result.processed == 1 ? "" : "s")")
                     }
@@ -133,7 +142,10 @@ public struct EngineService: Service {
                     }
                 } catch {
                     // The store failed (full, read-only): nothing was written; the events wait and run again.
-                    log("could not commit \(outcomes.count) cases (they run again in a second): \(error)")
+                    // Said once a minute at most: a full disk fails every second until space is freed.
+                    work.commitFailures.failed(
+                        "could not commit \(outcomes.count) cases (they run again in a second): \(error)",
+                        cause: "\(error)")
                     try await Task.sleep(for: .seconds(1))
                 }
                 work.inFlight.withLock { inFlight in for outcome in outcomes { inFlight.remove(outcome.caseID) } }

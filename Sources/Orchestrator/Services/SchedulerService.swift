@@ -27,12 +27,16 @@ public struct SchedulerService: Service {
 
     public func run() async throws {
         var schedule = Schedule(intervals: intervals, start: clock())
+        // A job failing at each of its times (the disk full) is said at most once a minute.
+        let failures = Dictionary(uniqueKeysWithValues: jobs.keys.map { ($0, RepeatedFailureLog(log: log)) })
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             for job in schedule.take(at: clock()) {
                 do {
                     if let line = try await jobs[job]?() { log(line) }
+                    failures[job]?.recovered("\(job.rawValue) works again")
                 } catch {
-                    log("\(job.rawValue) failed (it runs again at its next time): \(error)")
+                    failures[job]?.failed(
+                        "\(job.rawValue) failed (it runs again at its next time): \(error)", cause: "\(error)")
                 }
             }
             let wait = max(

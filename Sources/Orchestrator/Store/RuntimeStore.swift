@@ -18,6 +18,7 @@ public final class RuntimeStore: Sendable {
         let checkpointer = WALCheckpointer(path: path)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            Self.keepWriteAheadLog(db)  // a restart on a full disk opens the log (RuntimeStore+unavailable.swift)
             // 16 MiB of page cache: the working set of a busy day stays in memory.
             try db.execute(sql: "PRAGMA cache_size = -16384")
             // The writer's commits hand checkpoints to the checkpointer instead of running them.

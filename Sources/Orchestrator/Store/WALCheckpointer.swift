@@ -20,6 +20,7 @@ final class WALCheckpointer: Sendable {
         self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { RuntimeStore.keepWriteAheadLog($0) }
         connection = try? DatabaseQueue(path: path, configuration: configuration)
     }
 
