@@ -13,7 +13,7 @@ import Synchronization
 ///   `…/override` (`{"instructions": "…"}`).
 /// - `GET /v1/cases/ID`: the timeline (each step's notes) and the shared context.
 struct ApprovalsAPI: Sendable {
-    let store: RuntimeStore
+    let store: any RuntimeStorage
     /// When each token's use was last noted.
     let usage = TokenUsage()
 
@@ -27,7 +27,7 @@ struct ApprovalsAPI: Sendable {
                     return Self.error(.notFound, "no such approval")
                 }
                 do {
-                    return Self.json(.ok, Self.approval(try await Approvals(store: self.store).getAsync(id)))
+                    return Self.json(.ok, Self.approval(try await self.store.approval(id)))
                 } catch let error
                     as RuntimeError
                 {
@@ -55,27 +55,26 @@ struct ApprovalsAPI: Sendable {
                     return Self.error(.unprocessableContent, "'\(wrong)' must be a string", field: wrong)
                 }
                 let fields = object.compactMapValues { $0 as? String }
-                let approvals = Approvals(store: self.store)
                 do {
                     switch context.parameters.get("decision") {
-                    case "approve": try await approvals.approveAsync(id, edited: fields["body"].map { ["body": $0] })
+                    case "approve": try await self.store.approve(id, edited: fields["body"].map { ["body": $0] })
                     case "reject":
                         guard let reason = fields["reason"], !reason.isEmpty else {
                             return Self.error(.unprocessableContent, "'reason' is required", field: "reason")
                         }
-                        try await approvals.rejectAsync(id, reason: reason)
+                        try await self.store.reject(id, reason: reason)
                     case "override":
                         guard let instructions = fields["instructions"], !instructions.isEmpty else {
                             return Self.error(
                                 .unprocessableContent, "'instructions' is required", field: "instructions")
                         }
-                        try await approvals.overrideAsync(id, instructions: instructions)
+                        try await self.store.override(id, instructions: instructions)
                     default: return Self.error(.notFound, "decisions: approve, reject, override")
                     }
                 } catch let error as RuntimeError {
                     return Self.error(.conflict, error.description)
                 }
-                return Self.json(.ok, Self.approval(try await approvals.getAsync(id)))
+                return Self.json(.ok, Self.approval(try await self.store.approval(id)))
             }
         }
         router.get("/v1/cases/:id") { request, context in
@@ -120,7 +119,7 @@ struct ApprovalsAPI: Sendable {
             after = cursor
         }
         let filter = Dashboard.filter(query.get("action"), query.get("agent"))
-        let page = try await Approvals(store: store).pendingPageAsync(filter, after: after, limit: limit)
+        let page = try await store.pendingApprovals(filter, after: after, limit: limit)
         var response = Self.json(.ok, page.approvals.map(Self.approval))
         response.headers[HTTPField.Name("X-Total-Count")!] = "\(page.total)"
         if let next = page.next {
@@ -139,9 +138,8 @@ struct ApprovalsAPI: Sendable {
     static let defaultLimit = 100
 
     private func authorized(_ request: Request, _ body: () async throws -> Response) async throws -> Response {
-        let access = DashboardAccess(store: store)
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-            let tokenID = try await access.tokenID(hash: Dashboard.hash(String(header.dropFirst(7))))
+            let tokenID = try await store.dashboardTokenID(hash: Dashboard.hash(String(header.dropFirst(7))))
         else {
             var response = Self.error(
                 .unauthorized, "send Authorization: Bearer TOKEN (make one with `baton approvals token`)")
@@ -150,7 +148,7 @@ struct ApprovalsAPI: Sendable {
         }
         if usage.due(tokenID) {
             // Noted on the side, at most once a minute per token: the answer never waits for a write.
-            Task { try? await access.touchToken(id: tokenID) }
+            Task { [store] in try? await store.touchDashboardToken(id: tokenID) }
         }
         return try await body()
     }

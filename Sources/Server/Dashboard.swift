@@ -15,7 +15,7 @@ import Orchestrator
 /// recommends, why and the evidence; approve in one click, reject with a reason, approve an edited
 /// body, or send back with instructions. Also a case's timeline and the latest daily report.
 struct Dashboard: Sendable {
-    let store: RuntimeStore
+    let store: any RuntimeStorage
     /// Where `baton run` writes the daily reports.
     let reportsFolder: String?
     /// Where people reach the dashboard (`connectors.forms.settings.public_url` or `--public-url`):
@@ -35,7 +35,7 @@ struct Dashboard: Sendable {
     static let pageSize = 50
 
     init(
-        store: RuntimeStore, reportsFolder: String?, publicURL: String? = nil, limiter: SignInLimiter = SignInLimiter()
+        store: any RuntimeStorage, reportsFolder: String?, publicURL: String? = nil, limiter: SignInLimiter = SignInLimiter()
     ) {
         self.store = store
         self.reportsFolder = reportsFolder
@@ -49,11 +49,10 @@ struct Dashboard: Sendable {
         router.post("/login") { request, context in try await self.signIn(request, context) }
         router.post("/logout") { request, _ in
             try await self.withSession(request, form: true) { session, form in
-                let access = DashboardAccess(store: self.store)
                 if form["everywhere"] == "1" {
-                    try await access.closeSessions(token: session.tokenID)
+                    try await self.store.closeDashboardSessions(token: session.tokenID)
                 } else {
-                    try await access.closeSession(id: session.id)
+                    try await self.store.closeDashboardSession(id: session.id)
                 }
                 var response = Self.redirect("/login")
                 response.headers[.setCookie] = self.setCookie(Self.cookie, "", maxAge: 0)
@@ -130,15 +129,14 @@ struct Dashboard: Sendable {
                 status: .forbidden)
         }
         let token = form["token"] ?? ""
-        let access = DashboardAccess(store: store)
-        guard !token.isEmpty, let tokenID = try await access.tokenID(hash: Self.hash(token)) else {
+        guard !token.isEmpty, let tokenID = try await store.dashboardTokenID(hash: Self.hash(token)) else {
             limiter.failed(address)
             return loginPage("That token is not valid. Make one with `baton approvals token`.", status: .unauthorized)
         }
         limiter.succeeded(address)
         let session = Self.random()
         do {
-            try await access.openSession(id: session, csrf: Self.random(), token: tokenID)
+            try await store.openDashboardSession(id: session, csrf: Self.random(), token: tokenID, hours: 12)
         } catch is RuntimeError {
             return loginPage("That token was revoked.", status: .unauthorized)
         }
@@ -186,7 +184,7 @@ struct Dashboard: Sendable {
         _ body: ((id: String, csrf: String, tokenID: Int64), [String: String]) async throws -> Response
     ) async throws -> Response {
         guard let id = Self.cookies(request)[Self.cookie], !id.isEmpty,
-            let session = try await DashboardAccess(store: store).session(id: id)
+            let session = try await store.dashboardSession(id: id)
         else { return Self.redirect("/login") }
         var fields: [String: String] = [:]
         if form {
@@ -208,13 +206,12 @@ struct Dashboard: Sendable {
     private func approvals(_ request: Request, csrf: String) async throws -> String {
         let filter = Self.filter(request.uri.queryParameters.get("action"), request.uri.queryParameters.get("agent"))
         let after = request.uri.queryParameters.get("after").flatMap(Int64.init)
-        let approvals = Approvals(store: store)
-        let page = try await approvals.pendingPageAsync(filter, after: after, limit: Self.pageSize)
+        let page = try await store.pendingApprovals(filter, after: after, limit: Self.pageSize)
         var html =
             "<p class=\"bar\"><a href=\"/reports/latest\">Latest daily report</a> "
             + "<span><form method=\"post\" action=\"/logout\" class=\"inline\">\(Self.csrfField(csrf))<button>Sign out</button></form> "
             + "<form method=\"post\" action=\"/logout\" class=\"inline\">\(Self.csrfField(csrf))<input type=\"hidden\" name=\"everywhere\" value=\"1\"><button>Sign out everywhere</button></form></span></p>"
-        html += Self.filterForm(try await approvals.pendingKindsAsync(), filter)
+        html += Self.filterForm(try await store.pendingApprovalKinds(), filter)
         let shown = page.approvals.count
         html += "<p class=\"count\"><strong>\(page.total) pending</strong>\(Self.describe(filter))"
         if page.total > shown && shown > 0 { html += "; showing \(shown), newest first" }
@@ -286,13 +283,12 @@ struct Dashboard: Sendable {
     private func confirmBulk(_ request: Request, csrf: String) async throws -> Response {
         let filter = Self.filter(request.uri.queryParameters.get("action"), request.uri.queryParameters.get("agent"))
         guard !filter.isEmpty else { return Self.redirect("/approvals") }
-        let approvals = Approvals(store: store)
-        guard let through = try await approvals.newestPendingAsync(filter) else {
+        guard let through = try await store.newestPendingApproval(filter) else {
             return Self.page(
                 "Approve all", "<p>Nothing waits\(Self.describe(filter)).</p><p><a href=\"/approvals\">Back</a></p>")
         }
-        let summary = try await approvals.pendingSummaryAsync(filter)
-        let sample = try await approvals.pendingPageAsync(filter, limit: 5)
+        let summary = try await store.pendingApprovalSummary(filter)
+        let sample = try await store.pendingApprovals(filter, after: nil, limit: 5)
         var html = "<p class=\"count\"><strong>Approve all \(summary.count) pending\(Self.describe(filter))?</strong> "
         html +=
             "Each is queued as if approved one by one, unedited; one that arrives after this page stays waiting.</p>"
@@ -324,7 +320,7 @@ struct Dashboard: Sendable {
             return Self.page(
                 "Filter needed", "<p>Approving at once needs an action kind or an agent.</p>", status: .badRequest)
         }
-        let approved = try await Approvals(store: store).approveAllAsync(filter, through: through)
+        let approved = try await store.approveAll(filter, through: through)
         return Self.page(
             "Approved",
             "<p>Approved \(approved)\(Self.describe(filter)); they leave with the next dispatch.</p><p><a href=\"/approvals\">Back to the approvals</a></p>"
@@ -335,21 +331,20 @@ struct Dashboard: Sendable {
         guard let id = context.parameters.get("id").flatMap(Int64.init),
             let decision = context.parameters.get("decision")
         else { return Self.page("Not found", "<p>No such approval.</p>", status: .notFound) }
-        let approvals = Approvals(store: store)
         do {
             switch decision {
-            case "approve": try await approvals.approveAsync(id, edited: form["body"].map { ["body": $0] })
+            case "approve": try await store.approve(id, edited: form["body"].map { ["body": $0] })
             case "reject":
                 guard let reason = form["reason"], !reason.isEmpty else {
                     return Self.page("Reason needed", "<p>Say why you reject it.</p>", status: .badRequest)
                 }
-                try await approvals.rejectAsync(id, reason: reason)
+                try await store.reject(id, reason: reason)
             case "override":
                 guard let instructions = form["instructions"], !instructions.isEmpty else {
                     return Self.page(
                         "Instructions needed", "<p>Say what the agent should do differently.</p>", status: .badRequest)
                 }
-                try await approvals.overrideAsync(id, instructions: instructions)
+                try await store.override(id, instructions: instructions)
             default: return Self.page("Not found", "<p>No such decision.</p>", status: .notFound)
             }
         } catch let error as RuntimeError {

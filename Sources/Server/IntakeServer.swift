@@ -66,7 +66,7 @@ public struct IntakeSettings: Sendable {
 /// before its 2xx, idempotent with `Idempotency-Key`), `GET /healthz`, `GET /metrics`, and the
 /// approvals dashboard (``Dashboard``).
 public struct IntakeServer: Sendable {
-    let store: RuntimeStore
+    let store: any RuntimeStorage
     let settings: IntakeSettings
     let dashboard: Dashboard?
     /// Group commit: the submissions that arrive together share one synced commit.
@@ -80,8 +80,8 @@ public struct IntakeServer: Sendable {
     ///   - reportsFolder: where the daily reports are, for the dashboard (which is served when this
     ///     is given).
     ///   - onAccepted: called after each commit that stored new events (to wake the engine).
-    public init(
-        store: RuntimeStore, settings: IntakeSettings, reportsFolder: String? = nil, dashboard: Bool = true,
+    package init(
+        store: any RuntimeStorage, settings: IntakeSettings, reportsFolder: String? = nil, dashboard: Bool = true,
         onAccepted: @escaping @Sendable () -> Void = {}
     ) {
         self.store = store

@@ -73,7 +73,7 @@ struct CaseStepTests {
     }
 
     @Test func casesWaitOnTheirModelTogetherNotOneAfterAnother() async throws {
-        var blueprint = try LeadFlowTests.blueprint()
+        let blueprint = try LeadFlowTests.blueprint()
         let drafter = try #require(blueprint.agents.firstIndex { $0.skill == "follow_up_drafting" })
         let model = SlowModel(delay: .milliseconds(300))
         let store = try RuntimeStore(
@@ -93,7 +93,7 @@ struct CaseStepTests {
     }
 
     @Test func aSkillPastItsTimeFailsItsEventAndTheCaseStopsThere() async throws {
-        var blueprint = try LeadFlowTests.blueprint()
+        let blueprint = try LeadFlowTests.blueprint()
         let drafter = try #require(blueprint.agents.firstIndex { $0.skill == "follow_up_drafting" })
         let step = Self.step(
             blueprint, models: [blueprint.agents[drafter].id: SlowModel(delay: .seconds(30))],

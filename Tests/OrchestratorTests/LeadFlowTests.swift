@@ -124,7 +124,7 @@ struct LeadFlowTests {
         #expect(try await r.dispatcher.dispatch() == 0)
         // A crash after the file was written but before it was recorded: the next run records it without a second email.
         let sent = try #require(try r.store.outbox().first { $0.action == "email.send" })
-        await try r.store.database.write { db in
+        try await r.store.database.write { db in
             try db.execute(sql: "UPDATE outbox SET status = 'queued' WHERE id = ?", arguments: [sent.id])
         }
         #expect(try await r.dispatcher.dispatch() == 1)
@@ -303,7 +303,7 @@ struct TimeTests {
     }
 
     @Test func aFollowUpDueInTwoDaysKeepsItsLocalTimeAcrossTheChange() async throws {
-        let (folder, clock, store, engine) = await try Self.leadOnFriday("lead-9")
+        let (folder, clock, store, engine) = try await Self.leadOnFriday("lead-9")
         let reminder = try #require(try store.events(caseID: "lead-9").first { $0.type == "followup.due" })
         // Sunday 8 March, 10:00 MDT = 16:00 UTC: 47 hours later, not 48.
         #expect(reminder.dueAt == Self.friday.addingTimeInterval(47 * 3600))
@@ -318,7 +318,7 @@ struct TimeTests {
     }
 
     @Test func aLeadWhoWritesBackGetsNoReminder() async throws {
-        let (_, clock, store, engine) = await try Self.leadOnFriday("lead-10")
+        let (_, clock, store, engine) = try await Self.leadOnFriday("lead-10")
         clock.now = Self.friday.addingTimeInterval(3600)
         try store.submit(
             type: "lead.replied", caseID: "lead-10", payload: ["message": "Thursday works."], producer: "intake")
@@ -361,7 +361,7 @@ struct TimeTests {
         // A lead at 20:00 on Friday, after Friday's report, is in Saturday's: the evening is not lost.
         clock.now = Self.friday.addingTimeInterval(10 * 3600)
         try store.submit(type: "lead.received", caseID: "lead-e", payload: LeadFlowTests.lead, producer: "intake")
-        await try Engine(blueprint: try await LeadFlowTests.blueprint(), store: store).runUntilIdle()
+        try await Engine(blueprint: try LeadFlowTests.blueprint(), store: store).runUntilIdle()
         clock.now = Self.friday.addingTimeInterval(31.5 * 3600)
         let saturday = try String(contentsOfFile: try #require(try await job.runIfDue()), encoding: .utf8)
         #expect(
@@ -448,7 +448,7 @@ struct OtherSkillsTests {
         )
         try await r.engine.runUntilIdle()
         #expect(try await r.dispatcher.dispatch() == 1)
-        let ledger = await try r.store.database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM ledger") }
+        let ledger = try await r.store.database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM ledger") }
         #expect(ledger == 1)
         #expect(try r.store.context(caseID: "large").notes["bookkeeping_clerk"]?["confidence"] == "low")
     }

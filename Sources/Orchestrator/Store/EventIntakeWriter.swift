@@ -59,8 +59,8 @@ public final class EventIntakeWriter: Sendable {
     /// - Parameters:
     ///   - store: where the events go.
     ///   - onCommit: called after each commit that stored a new event (to wake the engine).
-    public convenience init(
-        store: RuntimeStore, limits: Limits = Limits(), onCommit: @escaping @Sendable () -> Void = {}
+    package convenience init(
+        store: any IntakeStorage, limits: Limits = Limits(), onCommit: @escaping @Sendable () -> Void = {}
     ) {
         self.init(limits: limits, onCommit: onCommit) { try await store.store(group: $0) }
     }
