@@ -69,9 +69,8 @@ struct RunCommand: AsyncParsableCommand {
             defer { withExtendedLifetime(lock) {} }
             // The copy `baton approvals`/`cases` read: written only when it changed, so a restart on a
             // full disk writes nothing; one that cannot be written is said, not fatal.
-            if let problem = Self.keep(
-                try BlueprintFile.yaml(loaded), at: (runtime.folder as NSString).appendingPathComponent("blueprint.yaml"))
-            {
+            let copy = (runtime.folder as NSString).appendingPathComponent("blueprint.yaml")
+            if let problem = Self.keep(try BlueprintFile.yaml(loaded), at: copy) {
                 Self.log(problem)
             }
             let models: [String: LanguageModel]
@@ -193,7 +192,8 @@ struct RunCommand: AsyncParsableCommand {
                     // A calendar that cannot be read keeps the last busy times it gave; said, not fatal.
                     do {
                         let read = try await sync.refreshCounting()
-                        let dropped = read.dropped == 0 ? "" : "; dropped \(read.dropped) outside 2000 to ten years ahead"
+                        let dropped =
+                            read.dropped == 0 ? "" : "; dropped \(read.dropped) outside 2000 to ten years ahead"
                         return "read \(read.kept) busy times from \(CalendarConnectors.describe(calendar))\(dropped)"
                     } catch {
                         return "could not read the calendar (keeping the last busy times): \(error)"
@@ -211,7 +211,8 @@ struct RunCommand: AsyncParsableCommand {
             try text.write(toFile: path, atomically: true, encoding: .utf8)
             return nil
         } catch {
-            return "could not keep a copy of the blueprint in \(path) (any earlier copy stays): \(error.localizedDescription)"
+            return
+                "could not keep a copy of the blueprint in \(path) (any earlier copy stays): \(error.localizedDescription)"
         }
     }
 

@@ -125,8 +125,10 @@ struct FullDiskRunTests {
         return try DatabaseQueue(path: data + "/runtime.sqlite", configuration: configuration).read { db in
             var found: [String: String] = [:]
             for row in try Row.fetchAll(
-                db, sql: "SELECT json_extract(payload_json, '$.email') AS email, status FROM event WHERE producer IN ('cli', 'intake')")
-            {
+                db,
+                sql:
+                    "SELECT json_extract(payload_json, '$.email') AS email, status FROM event WHERE producer IN ('cli', 'intake')"
+            ) {
                 found[row["email"]] = row["status"]
             }
             return found
@@ -179,16 +181,18 @@ struct FullDiskRunTests {
 
         // Space freed: the waiting leads run, the refused one is sent again, nothing is lost.
         disk.free()
-        #expect(try await Self.waitUntil(60) { try Self.statuses(data).values.allSatisfy { $0 == "done" } }, "\(run.log())")
+        #expect(
+            try await Self.waitUntil(60) { try Self.statuses(data).values.allSatisfy { $0 == "done" } }, "\(run.log())")
         #expect(try await Self.post(run.port, 1).status == 202)
         #expect(
             try await Self.waitUntil(60) {
                 let statuses = try Self.statuses(data)
                 return statuses.count == 4 && statuses.values.allSatisfy { $0 == "done" }
             }, "\((try? Self.statuses(data)) ?? [:])")
-        #expect(try Self.statuses(data).keys.sorted() == [
-            "posted1@example.com", "waiting1@example.com", "waiting2@example.com", "waiting3@example.com",
-        ])
+        #expect(
+            try Self.statuses(data).keys.sorted() == [
+                "posted1@example.com", "waiting1@example.com", "waiting2@example.com", "waiting3@example.com",
+            ])
         #expect(run.log().contains("works again"), "\(run.log())")
         run.process.terminate()
         run.process.waitUntilExit()

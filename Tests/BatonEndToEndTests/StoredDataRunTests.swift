@@ -66,7 +66,8 @@ struct StoredDataRunTests {
         let good = rows.filter { !bad.values.contains($0["id"] as Int64) }
         #expect(good.count > 2)
         #expect(good.allSatisfy { $0["status"] as String == "done" || $0["status"] as String == "pending" })
-        #expect(good.filter { ($0["case_id"] as String).hasPrefix("case-") && $0["status"] as String == "done" }.count >= 2)
+        #expect(
+            good.filter { ($0["case_id"] as String).hasPrefix("case-") && $0["status"] as String == "done" }.count >= 2)
 
         // A person finds them, with why, and the case listing still shows every case.
         let dead = try BatonBinary.run(["event", "list", "--dead", "--data-dir", data])

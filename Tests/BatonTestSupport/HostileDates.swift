@@ -25,7 +25,8 @@ public struct HostileDates: Sendable {
         if random.int(0...2) == 0 {
             let offset = random.pick(["Z", "+00:00", "-07:00", "+05:30", "+0530", "z"])
             let fraction = random.pick(["", ".5", ".123"])
-            return "\(random.int(2000...2035))-\(two(1...12))-\(two(1...28))T\(two(0...23)):\(two(0...59)):\(two(0...59))"
+            return
+                "\(random.int(2000...2035))-\(two(1...12))-\(two(1...28))T\(two(0...23)):\(two(0...59)):\(two(0...59))"
                 + fraction + offset
         }
         var text = base()

@@ -13,7 +13,8 @@ struct StoredDataTests {
         let queue = try DatabaseQueue(path: folder + "/runtime.sqlite")
         return try queue.write { db in
             var ids: [String: Int64] = [:]
-            func event(_ name: String, caseID: String, payload: String, createdAt: String, dueAt: String? = nil) throws {
+            func event(_ name: String, caseID: String, payload: String, createdAt: String, dueAt: String? = nil) throws
+            {
                 try db.execute(
                     sql: """
                         INSERT INTO event (type, case_id, payload_json, producer, status, created_at, due_at)
@@ -30,7 +31,8 @@ struct StoredDataTests {
                 dueAt: "2026-03-01 at noon")
             try event("context", caseID: "bad-context", payload: good, createdAt: "2026-03-02 08:00:00.000")
             try db.execute(
-                sql: "INSERT INTO case_context (case_id, context_json, version) VALUES ('bad-context', 'this is not JSON', 1)"
+                sql:
+                    "INSERT INTO case_context (case_id, context_json, version) VALUES ('bad-context', 'this is not JSON', 1)"
             )
             // The issue's booking at the end of 9999 (its end, in the year 10000, sorts before today as
             // text), a busy time in the year 99999, one whose end is not a date, one that ends before
@@ -81,7 +83,8 @@ struct StoredDataTests {
             #expect(status[id]?.status == "dead", "\(name)")
             #expect(status[id]?.error?.hasPrefix("stored data could not be read: ") == true, "\(name): \(status[id]!)")
         }
-        #expect(status[bad["payload"]!]?.error == "stored data could not be read: its payload_json is not a JSON object")
+        #expect(
+            status[bad["payload"]!]?.error == "stored data could not be read: its payload_json is not a JSON object")
         #expect(
             status[bad["context"]!]?.error
                 == "stored data could not be read: the case's context_json is not a JSON object of agents' notes")

@@ -116,7 +116,8 @@ struct HostileDateTests {
         }
         try await engine.runUntilIdle()
         for (index, text) in strings.enumerated() {
-            try store.submit(type: "booking.requested", caseID: "c\(index)", payload: ["start": text], producer: "intake")
+            try store.submit(
+                type: "booking.requested", caseID: "c\(index)", payload: ["start": text], producer: "intake")
         }
         try await engine.runUntilIdle()
         while try await dispatcher.dispatch() > 0 {}

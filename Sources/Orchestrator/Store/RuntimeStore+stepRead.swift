@@ -60,7 +60,8 @@ extension RuntimeStore {
             do {
                 if byCase[event.caseID] == nil {
                     let (notes, version) = try context(strict: db, event.caseID)
-                    byCase[event.caseID] = CaseSnapshot(caseID: event.caseID, events: [], notes: notes, version: version)
+                    byCase[event.caseID] = CaseSnapshot(
+                        caseID: event.caseID, events: [], notes: notes, version: version)
                     order.append(event.caseID)
                 }
                 var moot = false
