@@ -12,6 +12,7 @@ struct StorageTests {
         var dates = [
             Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 951_782_400),  // 2000-02-29
             Date(timeIntervalSince1970: 1_772_467_200.9999), Date(timeIntervalSince1970: 4_107_542_399.999),  // 2100-02-28
+            Date(timeIntervalSince1970: 253_402_300_800),  // 10000-01-01: five digits of year, as GRDB writes them
         ]
         // Half a millisecond either side of a boundary, where rounding rules differ.
         for offset in [0.0004999, 0.0005, 0.0005001, 0.0015, 0.0025] {

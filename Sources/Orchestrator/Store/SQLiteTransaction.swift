@@ -3,7 +3,8 @@ import Foundation
 import GRDB
 
 /// ``RuntimeTransaction`` on one GRDB write transaction: the runtime's writes as SQL, the hottest
-/// ones through cached statements bound by the C API (``HotStatement``).
+/// ones through cached statements bound by the C API (``HotStatement``); dates bound as the text
+/// GRDB itself stores (``StoredDate``), without its `DateFormatter`.
 struct SQLiteTransaction: RuntimeTransaction {
     let db: Database
 
@@ -42,7 +43,7 @@ struct SQLiteTransaction: RuntimeTransaction {
     ) throws -> Bool {
         try db.execute(
             sql: "UPDATE event SET status = ?, attempts = ?, last_error = ?, dead_at = ? WHERE id = ? AND status = ?",
-            arguments: [status.rawValue, attempts, error, deadAt, id, waiting.rawValue])
+            arguments: [status.rawValue, attempts, error, deadAt.map(StoredDate.text), id, waiting.rawValue])
         return db.changesCount == 1
     }
 
@@ -69,7 +70,7 @@ struct SQLiteTransaction: RuntimeTransaction {
 
     func markSent(_ id: Int64, attempts: Int, at: Date) throws {
         try db.cachedStatement(sql: "UPDATE outbox SET status = 'sent', attempts = ?, sent_at = ? WHERE id = ?")
-            .execute(arguments: [attempts, at, id])
+            .execute(arguments: [attempts, StoredDate.text(at), id])
     }
 
     func emailsQueued(caseID: String) throws -> Int {
@@ -81,7 +82,7 @@ struct SQLiteTransaction: RuntimeTransaction {
     func actionsQueued(by agent: String, since: Date) throws -> Int {
         try Int.fetchOne(
             db.cachedStatement(sql: "SELECT count(*) FROM outbox WHERE agent = ? AND created_at > ?"),
-            arguments: [agent, since]) ?? 0
+            arguments: [agent, StoredDate.text(since)]) ?? 0
     }
 
     func insertApproval(_ record: ApprovalRecord) throws -> Int64 {
@@ -96,7 +97,7 @@ struct SQLiteTransaction: RuntimeTransaction {
     func recordLedger(key: String, vendor: String, amount: String, at: Date) throws {
         try db.execute(
             sql: "INSERT OR IGNORE INTO ledger (idempotency_key, vendor, amount, recorded_at) VALUES (?, ?, ?, ?)",
-            arguments: [key, vendor, amount, at])
+            arguments: [key, vendor, amount, StoredDate.text(at)])
     }
 
     func addBooking(_ appointment: Appointment) throws {
@@ -105,7 +106,9 @@ struct SQLiteTransaction: RuntimeTransaction {
                 INSERT OR IGNORE INTO calendar_busy (starts_at, ends_at, source, booking_key, title)
                 VALUES (?, ?, 'booked', ?, ?)
                 """,
-            arguments: [appointment.start, appointment.end, appointment.key, appointment.title])
+            arguments: [
+                StoredDate.text(appointment.start), StoredDate.text(appointment.end), appointment.key, appointment.title,
+            ])
     }
 
     func replaceExternalBusy(_ intervals: [DateInterval]) throws {
@@ -113,14 +116,14 @@ struct SQLiteTransaction: RuntimeTransaction {
         for interval in intervals {
             try db.execute(
                 sql: "INSERT INTO calendar_busy (starts_at, ends_at, source) VALUES (?, ?, 'external')",
-                arguments: [interval.start, interval.end])
+                arguments: [StoredDate.text(interval.start), StoredDate.text(interval.end)])
         }
     }
 
     func setCRMScore(caseID: String, score: Int, at: Date) throws {
         try db.execute(
             sql: "INSERT OR REPLACE INTO crm_lead (case_id, score, updated_at) VALUES (?, ?, ?)",
-            arguments: [caseID, score, at])
+            arguments: [caseID, score, StoredDate.text(at)])
     }
 
     func appendAudit(
@@ -131,6 +134,7 @@ struct SQLiteTransaction: RuntimeTransaction {
 
     func setLastRun(_ job: String, at: Date) throws {
         try db.execute(
-            sql: "INSERT OR REPLACE INTO schedule_state (name, last_run) VALUES (?, ?)", arguments: [job, at])
+            sql: "INSERT OR REPLACE INTO schedule_state (name, last_run) VALUES (?, ?)",
+            arguments: [job, StoredDate.text(at)])
     }
 }

@@ -18,12 +18,44 @@ enum StoredDate {
         let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func padded(_ value: Int64, _ width: Int) -> String {
-            let digits = String(value)
-            return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+        // Written in place as ASCII, without intermediate strings (years past 9999 take more digits,
+        // as GRDB's formatter writes them; a negative year is not a time the runtime stores).
+        guard year >= 0 else { return "\(year)" }
+        return String(unsafeUninitializedCapacity: 32) { buffer in
+            var index = 0
+            func put(_ value: Int64, _ width: Int) {
+                var digits = width
+                var bound: Int64 = 1
+                for _ in 0..<width { bound *= 10 }
+                while value >= bound && digits < 19 {
+                    bound *= 10
+                    digits += 1
+                }
+                var rest = value
+                for position in stride(from: index + digits - 1, through: index, by: -1) {
+                    buffer[position] = UInt8(truncatingIfNeeded: 48 + rest % 10)
+                    rest /= 10
+                }
+                index += digits
+            }
+            func mark(_ byte: UInt8) {
+                buffer[index] = byte
+                index += 1
+            }
+            put(year, 4)
+            mark(UInt8(ascii: "-"))
+            put(month, 2)
+            mark(UInt8(ascii: "-"))
+            put(day, 2)
+            mark(UInt8(ascii: " "))
+            put(ofDay / 3_600_000, 2)
+            mark(UInt8(ascii: ":"))
+            put(ofDay / 60_000 % 60, 2)
+            mark(UInt8(ascii: ":"))
+            put(ofDay / 1000 % 60, 2)
+            mark(UInt8(ascii: "."))
+            put(ofDay % 1000, 3)
+            return index
         }
-        return padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2) + " "
-            + padded(ofDay / 3_600_000, 2) + ":" + padded(ofDay / 60_000 % 60, 2) + ":"
-            + padded(ofDay / 1000 % 60, 2) + "." + padded(ofDay % 1000, 3)
     }
 }
