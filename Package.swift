@@ -137,10 +137,12 @@ let package = Package(
         .testTarget(
             name: "ConnectorsTests", dependencies: ["Connectors", "Orchestrator", "Mail", "Blueprint", "Signing"],
             exclude: ["Peers"]),
-        .testTarget(name: "MailTests", dependencies: ["Mail"]),
+        .testTarget(name: "MailTests", dependencies: ["Mail", "BatonTestSupport"]),
         .testTarget(
             name: "OrchestratorTests",
-            dependencies: ["Orchestrator", "Mail", "Blueprint", "CSV", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "Orchestrator", "Mail", "Blueprint", "CSV", "BatonTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .testTarget(
             name: "ReportsTests",
             dependencies: ["Reports", "Scoring", "Questionnaire", "Blueprint", "BatonTestSupport"],

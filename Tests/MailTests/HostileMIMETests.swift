@@ -1,3 +1,4 @@
+import BatonTestSupport
 import Foundation
 import Testing
 
@@ -7,27 +8,13 @@ import Testing
 /// controls, line separators, very long lines), read back by Python's `email` parser: no payload
 /// adds a header, a recipient or a part, and the text arrives as written.
 struct HostileMIMETests {
-    /// A small deterministic generator (SplitMix64): the same cases on every run.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-    }
-
     static let monday = Date(timeIntervalSince1970: 1_772_467_200)
 
     /// The key the dispatcher gives an event's first email: known to whoever sent the event.
     static func key(_ event: Int) -> String { "\(event)-scheduler-email.send-0" }
 
     /// Pieces hostile names and texts are made of.
-    static func pieces(key: String, _ random: inout Generator) -> [String] {
+    static func pieces(key: String, _ random: inout SplitMix) -> [String] {
         let guessed = "=_baton_\(key)"  // the boundary as it used to be made
         let fakeHex = (0..<32).map { _ in String(random.below(16), radix: 16) }.joined()
         return [
@@ -62,7 +49,7 @@ struct HostileMIMETests {
     }
 
     static func cases(_ count: Int) -> [Case] {
-        var random = Generator(state: 13)
+        var random = SplitMix(state: 13)
         return (0..<count).map { index in
             let event = index + 1
             let key = Self.key(event)
@@ -327,7 +314,7 @@ struct HostileMIMETests {
 
     /// The hand-made SHA-256 agrees with Python's hashlib on every length around the block size.
     @Test func theBoundaryDigestIsSHA256() throws {
-        var random = Generator(state: 256)
+        var random = SplitMix(state: 256)
         let inputs =
             (0..<200).map { length in (0..<length).map { _ in UInt8(random.below(256)) } }
             + [[UInt8](repeating: 0x61, count: 1_000_000)]
@@ -364,7 +351,7 @@ struct HostileMIMETests {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = .gmt
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
-        var random = Generator(state: 5322)
+        var random = SplitMix(state: 5322)
         let dates =
             [0, -1, 86_399, 86_400, 951_782_400, 4_107_542_399, 1_772_467_200.999, -0.5, 253_402_300_799]
             .map(Date.init(timeIntervalSince1970:))

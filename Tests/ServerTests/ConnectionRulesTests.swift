@@ -1,3 +1,4 @@
+import BatonTestSupport
 import HTTPTypes
 import NIOCore
 import Testing
@@ -7,18 +8,6 @@ import Testing
 /// The connection rules without sockets: the deadlines of one connection, the cap's admissions
 /// and evictions, who may read `/metrics` — over generated sequences as well as by example.
 struct ConnectionRulesTests {
-    /// A small deterministic generator, so a failing case can be replayed from its seed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let timeouts = ConnectionStateMachine.Timeouts(header: .seconds(10), body: .seconds(30), linger: .seconds(2))
 
     // MARK: One connection's deadlines

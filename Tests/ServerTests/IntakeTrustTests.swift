@@ -1,3 +1,4 @@
+import BatonTestSupport
 import Foundation
 import Orchestrator
 import Synchronization
@@ -142,20 +143,6 @@ struct IntakeTrustTests {
                 #expect(try store.events().count == 2)
             }
         }
-    }
-
-    /// A small deterministic generator (SplitMix64), so a failing seed can be run again.
-    struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
     }
 
     /// An event as a producer might send it: a type and a payload of hostile-ish strings and numbers.

@@ -1,3 +1,4 @@
+import BatonTestSupport
 import Foundation
 import Testing
 
@@ -6,17 +7,6 @@ import Testing
 /// The sign-in backoff as a pure state machine, over generated sequences of attempts from many
 /// addresses (the HTTP side: `DashboardSecurityTests`).
 struct SignInThrottleTests {
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test func theWaitDoublesFromTheFirstDelayToTheLongestAfterTheFreeFailures() {
         let policy = SignInThrottle.Policy()
         var throttle = SignInThrottle(policy: policy)
@@ -49,7 +39,7 @@ struct SignInThrottleTests {
             var lastFailure: TimeInterval = 0
             var blockedUntil: TimeInterval = 0
         }
-        var random = Generator(state: UInt64(seed) &* 0x2545_F491_4F6C_DD1D)
+        var random = SplitMix(state: UInt64(seed) &* 0x2545_F491_4F6C_DD1D)
         let policy = SignInThrottle.Policy(capacity: 1_000_000)
         let addresses = (0..<Int.random(in: 2...6, using: &random)).map { "198.51.100.\($0)" }
         var throttle = SignInThrottle(policy: policy)
@@ -93,7 +83,7 @@ struct SignInThrottleTests {
     }
 
     @Test func memoryIsBoundedAndTheAddressesHeardFromLongestAgoGoFirst() {
-        var random = Generator(state: 7)
+        var random = SplitMix(state: 7)
         let policy = SignInThrottle.Policy(capacity: 1000)
         var throttle = SignInThrottle(policy: policy)
         var now: TimeInterval = 0
