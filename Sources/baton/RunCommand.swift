@@ -63,7 +63,8 @@ struct RunCommand: AsyncParsableCommand {
             } catch let error as PackLoadError {
                 throw Failure("\(error)\ncheck it with: baton blueprint validate \(blueprint)")
             }
-            let store = try runtime.store()
+            // The runtime reaches its store only through the storage protocol.
+            let store: any RuntimeStorage = try runtime.store()
             // One run per data folder; held until this process ends, however it ends.
             let lock = try RunLock(folder: runtime.folder)
             defer { withExtendedLifetime(lock) {} }
@@ -169,14 +170,14 @@ struct RunCommand: AsyncParsableCommand {
     /// The clock's jobs: the outside calendar every `refreshMinutes`, approval timeouts and the
     /// daily report's time checked every 15 s.
     private static func clockJobs(
-        _ blueprint: Blueprint, _ store: RuntimeStore, _ reports: DailyReportJob, _ calendar: CalendarConnector?,
+        _ blueprint: Blueprint, _ store: any RuntimeStorage, _ reports: DailyReportJob, _ calendar: CalendarConnector?,
         _ refreshMinutes: Int
     ) -> [Schedule.Job: (every: TimeInterval, work: SchedulerService.Work)] {
         var jobs: [Schedule.Job: (every: TimeInterval, work: SchedulerService.Work)] = [
             .approvalTimeouts: (
                 15,
                 {
-                    let acted = try await Approvals(store: store).applyTimeoutsAsync(blueprint)
+                    let acted = try await store.applyApprovalTimeouts(blueprint)
                     return acted == 0
                         ? nil
                         : "\(acted) approval timeouts acted on: reminded, escalated or rejected (see `baton audit`)"
