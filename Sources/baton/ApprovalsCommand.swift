@@ -51,7 +51,8 @@ struct ApprovalsCommand: ParsableCommand {
                     )
                 }
                 if list {
-                    let tokens = try access.tokens()
+                    let (tokens, unreadable) = try access.tokenListing()
+                    for bad in unreadable { printError("left out: \(bad) (`--revoke` still works by its id)") }
                     let stamp = ISO8601DateFormatter()
                     if json {
                         let rows: [[String: Any]] = tokens.map {
@@ -87,7 +88,8 @@ struct ApprovalsCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let pending = try Approvals(store: runtime.store()).pending()
+                let (pending, unreadable) = try Approvals(store: runtime.store()).pendingListing()
+                for bad in unreadable { printError("left out: \(bad)") }
                 if json { return printText(try jsonText(pending)) }
                 if pending.isEmpty { return printText("Nothing waits for approval.") }
                 for a in pending {

@@ -65,7 +65,8 @@ struct CRMCommand: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 let contacts = CRMContacts(store: try runtime.store())
-                let text = try contacts.exportCSV()
+                let (text, unreadable) = try contacts.exportReport()
+                for bad in unreadable { printError("left out: \(bad)") }
                 guard let out else { return print(text, terminator: "") }
                 try text.write(toFile: out, atomically: true, encoding: .utf8)
                 printError("Wrote \(try contacts.count()) contacts to \(out)")

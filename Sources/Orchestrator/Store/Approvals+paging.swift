@@ -41,6 +41,8 @@ public struct ApprovalPage: Sendable {
     public let total: Int
     /// The cursor of the next page (the last id on this one), nil on the last page.
     public let next: Int64?
+    /// The pending approvals on this page whose stored row does not read: left out, and said.
+    public var unreadable: [StoredDataError] = []
 }
 
 /// What the pending approvals a filter selects say, summed up: the confirmation of a bulk approval.
@@ -95,10 +97,20 @@ extension Approvals {
         }
         sql += " ORDER BY id DESC LIMIT ?"
         pageArguments += [size + 1]
-        var approvals = try ApprovalRecord.fetchAll(db, sql: sql, arguments: pageArguments)
-        let more = approvals.count > size
-        if more { approvals.removeLast() }
-        return ApprovalPage(approvals: approvals, total: total, next: more ? approvals.last?.id : nil)
+        var rows = try Row.fetchAll(db, sql: sql, arguments: pageArguments)
+        let more = rows.count > size
+        if more { rows.removeLast() }
+        // Each decoded on its own: one that does not read is left out and said, not the page lost.
+        var approvals: [ApprovalRecord] = []
+        var unreadable: [StoredDataError] = []
+        for row in rows {
+            do { approvals.append(try ApprovalRecord.readable(row, in: "approval")) } catch let error as StoredDataError
+            {
+                unreadable.append(error)
+            }
+        }
+        let last = rows.last.flatMap { try? $0.decode(Int64.self, forColumn: "id") }
+        return ApprovalPage(approvals: approvals, total: total, next: more ? last : nil, unreadable: unreadable)
     }
 
     /// How many approvals wait, by action kind and agent.
@@ -110,7 +122,15 @@ extension Approvals {
                     SELECT action, agent, COUNT(*) AS n FROM approval WHERE status = 'pending'
                     GROUP BY action, agent ORDER BY action, agent
                     """
-            ).map { PendingKind(action: ActionKind(rawValue: $0["action"]), agent: $0["agent"], count: $0["n"]) }
+            ).compactMap { row in
+                // A kind whose action or agent does not read is left out of the filter (its page says it).
+                guard let action = try? row.stored("action", in: "approval", key: nil, as: String.self),
+                    let agent = try? row.stored("agent", in: "approval", key: nil, as: String.self)
+                else { return nil }
+                return PendingKind(
+                    action: ActionKind(rawValue: action), agent: agent,
+                    count: try row.stored("n", in: "approval", key: nil))
+            }
         }
     }
 
@@ -128,7 +148,13 @@ extension Approvals {
                     SELECT reason, COUNT(*) AS n FROM approval WHERE status = 'pending'\(condition)
                     GROUP BY reason ORDER BY n DESC, reason LIMIT 10
                     """, arguments: arguments
-            ).map { ($0["reason"] as String, $0["n"] as Int) }
+            ).compactMap { row -> (String, Int)? in
+                // A reason that does not read is counted among the others.
+                guard let reason = try? row.stored("reason", in: "approval", key: nil, as: String.self) else {
+                    return nil
+                }
+                return (reason, try row.stored("n", in: "approval", key: nil))
+            }
             let evidence = try Row.fetchAll(
                 db,
                 sql: """
@@ -137,7 +163,12 @@ extension Approvals {
                     WHERE approval.status = 'pending'\(condition)
                     GROUP BY source.key ORDER BY source.key LIMIT 100
                     """, arguments: arguments
-            ).map { ($0["source"] as String, $0["n"] as Int) }
+            ).compactMap { row -> (String, Int)? in
+                guard let source = try? row.stored("source", in: "approval", key: nil, as: String.self) else {
+                    return nil
+                }
+                return (source, try row.stored("n", in: "approval", key: nil))
+            }
             return PendingSummary(
                 count: count, reasons: reasons, otherReasons: count - reasons.reduce(0) { $0 + $1.1 },
                 evidence: evidence)

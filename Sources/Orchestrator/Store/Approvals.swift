@@ -24,12 +24,30 @@ public struct Approvals: Sendable {
         try store.database.read { try Self.pending($0) }
     }
 
+    /// Every pending approval that reads, oldest first, and those whose stored row does not (left
+    /// out, to be said: `baton approvals list`).
+    public func pendingListing() throws -> (approvals: [ApprovalRecord], unreadable: [StoredDataError]) {
+        try store.database.read { db in
+            var approvals: [ApprovalRecord] = []
+            var unreadable: [StoredDataError] = []
+            for row in try Row.fetchAll(db, ApprovalRecord.filter(Column("status") == "pending").order(Column("id"))) {
+                do { approvals.append(try ApprovalRecord.readable(row, in: "approval")) } catch let error
+                    as StoredDataError
+                { unreadable.append(error) }
+            }
+            return (approvals, unreadable)
+        }
+    }
+
     public func pendingAsync() async throws -> [ApprovalRecord] {
         try await store.database.read { try Self.pending($0) }
     }
 
     static func pending(_ db: Database) throws -> [ApprovalRecord] {
-        try ApprovalRecord.filter(Column("status") == "pending").order(Column("id")).fetchAll(db)
+        // Decoded row by row: one that does not read is a StoredDataError naming it.
+        try Row.fetchAll(db, ApprovalRecord.filter(Column("status") == "pending").order(Column("id"))).map {
+            try ApprovalRecord.readable($0, in: "approval")
+        }
     }
 
     public func get(_ id: Int64) throws -> ApprovalRecord {
@@ -41,10 +59,10 @@ public struct Approvals: Sendable {
     }
 
     static func get(_ db: Database, _ id: Int64) throws -> ApprovalRecord {
-        guard let record = try ApprovalRecord.fetchOne(db, key: id) else {
+        guard let row = try Row.fetchOne(db, ApprovalRecord.filter(key: id)) else {
             throw RuntimeError("no approval \(id) (see `baton approvals list`)")
         }
-        return record
+        return try ApprovalRecord.readable(row, in: "approval")
     }
 
     /// Approves, optionally with an edited action (e.g. a changed email body), and queues it.

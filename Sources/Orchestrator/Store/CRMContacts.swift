@@ -123,14 +123,32 @@ public struct CRMContacts: Sendable {
         return report
     }
 
-    /// Every contact as CSV (the fields, then when it last changed), by email.
+    /// Every contact as CSV (the fields, then when it last changed), by email; a
+    /// ``StoredDataError`` naming the first contact that does not read (see ``exportReport()``).
     public func exportCSV() throws -> String {
-        let rows = try store.database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM crm_contact ORDER BY email").map { row in
-                Self.fields.map { (row[$0] as String?) ?? "" } + [StoredDate.text(row["updated_at"])]
+        let export = try exportReport()
+        if let bad = export.unreadable.first { throw bad }
+        return export.csv
+    }
+
+    /// Every contact that reads as CSV, by email, and those whose stored row does not (left out,
+    /// to be said).
+    public func exportReport() throws -> (csv: String, unreadable: [StoredDataError]) {
+        let rows = try store.database.read { db in try Row.fetchAll(db, sql: "SELECT * FROM crm_contact ORDER BY email")
+        }
+        var lines: [[String]] = []
+        var unreadable: [StoredDataError] = []
+        for row in rows {
+            do {
+                let table = "crm_contact"
+                lines.append(
+                    try Self.fields.map { (try row.stored($0, in: table, key: "email", as: String?.self)) ?? "" }
+                        + [StoredDate.text(try row.stored("updated_at", in: table, key: "email"))])
+            } catch let error as StoredDataError {
+                unreadable.append(error)
             }
         }
-        return CSVTable.write([Self.fields + ["updated_at"]] + rows)
+        return (CSVTable.write([Self.fields + ["updated_at"]] + lines), unreadable)
     }
 
     /// How many contacts there are.

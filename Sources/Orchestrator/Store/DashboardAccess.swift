@@ -50,10 +50,18 @@ public struct DashboardAccess: Sendable {
         }
     }
 
-    /// Every token, oldest first.
+    /// Every token, oldest first; a ``StoredDataError`` when one does not read (see ``tokenListing()``).
     public func tokens() throws -> [DashboardToken] {
+        let listing = try tokenListing()
+        if let bad = listing.unreadable.first { throw bad }
+        return listing.tokens
+    }
+
+    /// Every token that reads, oldest first, and those whose stored row does not (to be said, not
+    /// to stop the listing: a bad token can still be revoked by its id).
+    public func tokenListing() throws -> (tokens: [DashboardToken], unreadable: [StoredDataError]) {
         let now = store.clock()
-        return try store.database.read { db in
+        let rows = try store.database.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -61,12 +69,24 @@ public struct DashboardAccess: Sendable {
                         (SELECT COUNT(*) FROM dashboard_session s WHERE s.token_id = t.id AND s.expires_at > ?) AS sessions
                     FROM dashboard_token t ORDER BY t.id
                     """, arguments: [now]
-            ).map {
-                DashboardToken(
-                    id: $0["id"], label: $0["label"], createdAt: $0["created_at"], lastUsedAt: $0["last_used_at"],
-                    sessions: $0["sessions"])
+            )
+        }
+        var tokens: [DashboardToken] = []
+        var unreadable: [StoredDataError] = []
+        for row in rows {
+            do {
+                let table = "dashboard_token"
+                tokens.append(
+                    DashboardToken(
+                        id: try row.stored("id", in: table), label: try row.stored("label", in: table),
+                        createdAt: try row.stored("created_at", in: table),
+                        lastUsedAt: try row.stored("last_used_at", in: table),
+                        sessions: try row.stored("sessions", in: table)))
+            } catch let error as StoredDataError {
+                unreadable.append(error)
             }
         }
+        return (tokens, unreadable)
     }
 
     /// Revokes token `id`: it signs nobody in any more, its sessions end and the JSON API refuses it.
@@ -129,7 +149,12 @@ public struct DashboardAccess: Sendable {
                     SELECT s.csrf, s.token_id FROM dashboard_session s JOIN dashboard_token t ON t.id = s.token_id
                     WHERE s.id = ? AND s.expires_at > ?
                     """, arguments: [id, now]
-            ).map { DashboardSession(csrf: $0["csrf"], tokenID: $0["token_id"]) }
+            ).map {
+                // A session that does not read is an error said to the caller, never a trap.
+                DashboardSession(
+                    csrf: try $0.stored("csrf", in: "dashboard_session", key: nil),
+                    tokenID: try $0.stored("token_id", in: "dashboard_session", key: nil))
+            }
         }
     }
 

@@ -64,7 +64,9 @@ extension RuntimeStore {
                     latestAt: (try? last?.decode(Date.self, forColumn: "created_at")) ?? opened,
                     events: try Int.fetchOne(count, arguments: [id]) ?? 0)
             }
-            let next = openers.count > limit ? shown.last.map { String($0["id"] as Int64) } : nil
+            let next =
+                openers.count > limit
+                ? try shown.last.map { String(try $0.stored("id", in: "event", as: Int64.self)) } : nil
             return CasePage(cases: cases, next: next)
         }
     }

@@ -190,13 +190,18 @@ extension RuntimeStore {
             if let row = try Row.fetchOne(lookup, arguments: [key]) {
                 // A row stored before digests were kept (or by an internal producer) has none: it
                 // matches only the identical type and payload, compared the same way.
+                // Read without trapping: a stored row that does not read is an error for this event.
                 let stored: String =
-                    row["idempotency_digest"]
-                    ?? IntakeEvent.bodyDigest(type: row["type"], payloadJSON: row["payload_json"])
+                    try row.stored("idempotency_digest", in: "event", as: String?.self)
+                    ?? IntakeEvent.bodyDigest(
+                        type: try row.stored("type", in: "event"),
+                        payloadJSON: try row.stored("payload_json", in: "event"))
+                let id: Int64 = try row.stored("id", in: "event")
+                let caseID: String = try row.stored("case_id", in: "event")
                 guard stored == body else {
-                    throw IntakeRefusal(.keyReused(firstEvent: row["id"], caseID: row["case_id"]))
+                    throw IntakeRefusal(.keyReused(firstEvent: id, caseID: caseID))
                 }
-                return StoredIntake(id: row["id"], caseID: row["case_id"], isNew: false)
+                return StoredIntake(id: id, caseID: caseID, isNew: false)
             }
         }
         let insert = try db.cachedStatement(

@@ -24,7 +24,7 @@ extension RuntimeStore {
                     db, sql: "SELECT * FROM \(table) WHERE case_id = ?\(order)", arguments: [caseID])
             }
         }
-        guard let origin: Date = rows[0].first?["created_at"] else { return 0 }
+        guard let origin: Date = try rows[0].first?.stored("created_at", in: "event") else { return 0 }
         let dateColumns: Set<String> = [
             "created_at", "due_at", "dead_at", "sent_at", "next_attempt_at", "decided_at", "at", "updated_at",
             "reminded_at", "escalated_at",
@@ -50,18 +50,24 @@ extension RuntimeStore {
                                 switch column {
                                 case "case_id": values.append(newID)
                                 case _ where dateColumns.contains(column) && !value.isNull:
-                                    values.append(StoredDate.text((row[column] as Date).addingTimeInterval(offset)))
+                                    values.append(
+                                        StoredDate.text(
+                                            (try row.stored(column, in: table, as: Date.self)).addingTimeInterval(
+                                                offset)))
                                 case "idempotency_key" where table == "event": values.append(nil)
                                 case "idempotency_key", "payload_json", "context_json", "detail", "notes_json",
                                     "proposed_json", "approved_json", "evidence_json":
-                                    let text = (row[column] as String?).map {
+                                    let raw = try row.stored(column, in: table, as: String?.self)
+                                    let text = raw.map {
                                         $0.replacingOccurrences(of: caseID, with: newID)
                                     }
                                     values.append(
-                                        column == "idempotency_key" && text == row[column] ? text! + "@" + newID : text)
-                                case "causation_id": values.append((row[column] as Int64?).flatMap { eventIDs[$0] })
+                                        column == "idempotency_key" && text == raw ? text! + "@" + newID : text)
+                                case "causation_id":
+                                    values.append(
+                                        (try row.stored(column, in: table, as: Int64?.self)).flatMap { eventIDs[$0] })
                                 case "revises": values.append(nil)
-                                case "status" where table == "event" && (row[column] as String) == "pending":
+                                case "status" where table == "event" && String.fromDatabaseValue(value) == "pending":
                                     values.append("done")
                                 default: values.append(value)
                                 }
@@ -69,7 +75,9 @@ extension RuntimeStore {
                             let sql =
                                 "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
                             try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(values))
-                            if table == "event", let old: Int64 = row["id"] { eventIDs[old] = db.lastInsertedRowID }
+                            if table == "event", let old = try row.stored("id", in: table, as: Int64?.self) {
+                                eventIDs[old] = db.lastInsertedRowID
+                            }
                             written += 1
                         }
                     }

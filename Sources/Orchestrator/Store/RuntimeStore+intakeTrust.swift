@@ -52,7 +52,13 @@ extension RuntimeStore {
     static func caseLinkKey(_ db: Database) throws -> String {
         let rows = try Row.fetchAll(
             db, sql: "SELECT key, value FROM runtime_meta WHERE key IN ('install', 'case_link_key')")
-        let values = Dictionary(uniqueKeysWithValues: rows.map { (String($0["key"]), String($0["value"])) })
+        let values = Dictionary(
+            uniqueKeysWithValues: try rows.map {
+                (
+                    try $0.stored("key", in: "runtime_meta", key: "key", as: String.self),
+                    try $0.stored("value", in: "runtime_meta", key: "key", as: String.self)
+                )
+            })
         guard let secret = values["case_link_key"], !secret.isEmpty else {
             throw DatabaseError(message: "the store has no case-link key (its migrations did not run)")
         }

@@ -26,8 +26,11 @@ extension RuntimeStore: RuntimeStorage {
         try await store(group: [event])[0].get().id
     }
 
+    /// The queued actions due now, each decoded on its own: one whose stored row does not read is
+    /// marked dead (`stored data could not be read: …`, a `dead` audit line) in a short write, and
+    /// the others are returned, so a bad row never keeps its lane from moving.
     package func dueActions(limit: Int, lane: DispatchLane?, at now: Date) async throws -> [OutboxItem] {
-        try await database.read { db in
+        let rows = try await database.read { db in
             var due = OutboxItem.filter(Column("status") == OutboxItem.Status.queued.rawValue)
                 .filter(Column("next_attempt_at") == nil || Column("next_attempt_at") <= now)
             if let lane {
@@ -37,8 +40,35 @@ extension RuntimeStore: RuntimeStorage {
                     case .other: due.filter(!DispatchLane.laneKinds.contains(Column("action")))
                     }
             }
-            return try due.order(Column("id")).limit(limit).fetchAll(db)
+            return try Row.fetchAll(db, due.order(Column("id")).limit(limit))
         }
+        var items: [OutboxItem] = []
+        var unreadable: [(id: Int64, caseID: String, reason: String)] = []
+        for row in rows {
+            do {
+                items.append(try OutboxItem.readable(row))
+            } catch {
+                guard let id = try? row.decode(Int64.self, forColumn: "id") else { continue }
+                unreadable.append((id, row.storedText("case_id") ?? "unknown", "\(error)"))
+            }
+        }
+        guard !unreadable.isEmpty else { return items }
+        try await database.write { [unreadable] db in
+            for bad in unreadable {
+                let message =
+                    bad.reason.hasPrefix("stored data could not be read")
+                    ? bad.reason
+                    : "stored data could not be read: outbox #\(bad.id): \(bad.reason)"
+                try db.execute(
+                    sql: "UPDATE outbox SET status = 'dead', last_error = ? WHERE id = ? AND status = 'queued'",
+                    arguments: [message, bad.id])
+                guard db.changesCount == 1 else { continue }
+                try Self.appendAudit(
+                    db, at: now, caseID: bad.caseID, agent: nil, kind: .dead,
+                    detail: "action #\(bad.id) dead-lettered: \(message) (fix or delete the row in outbox)", notes: nil)
+            }
+        }
+        return items
     }
 
     package func emailsBefore(_ id: Int64, caseID: String) async throws -> Int {
@@ -78,12 +108,18 @@ extension RuntimeStore: RuntimeStorage {
         try await database.read { db in
             try Row.fetchAll(
                 db, sql: Self.auditCountSQL, arguments: [from, to]
-            ).map { AuditCount(agent: $0["agent"], kind: $0["kind"], count: $0["n"]) }
+            ).map {
+                AuditCount(
+                    agent: try $0.stored("agent", in: "audit", key: nil),
+                    kind: try $0.stored("kind", in: "audit", key: nil),
+                    count: try $0.stored("n", in: "audit", key: nil))
+            }
         }
     }
 
     /// The audit lines of `[?, ?)` counted by agent and kind.
-    static let auditCountSQL = "SELECT agent, kind, count(*) AS n FROM audit WHERE at >= ? AND at < ? GROUP BY agent, kind"
+    static let auditCountSQL =
+        "SELECT agent, kind, count(*) AS n FROM audit WHERE at >= ? AND at < ? GROUP BY agent, kind"
 
     package func auditLines(from: Date, to: Date, kinds: [AuditKind]) async throws -> [AuditEntry] {
         try await database.read { db in
@@ -113,7 +149,9 @@ extension RuntimeStore: RuntimeStorage {
                 sql:
                     "SELECT action, status, count(*) AS n FROM outbox WHERE status IN ('queued', 'held') GROUP BY action, status"
             ) {
-                waiting[row["action"], default: [:]][row["status"]] = row["n"]
+                let action: String = try row.stored("action", in: "outbox", key: nil)
+                waiting[action, default: [:]][try row.stored("status", in: "outbox", key: nil)] = try row.stored(
+                    "n", in: "outbox", key: nil)
             }
             return MetricsFacts(
                 totals: try Self.runningCounts(db),

@@ -113,7 +113,10 @@ extension RuntimeStore {
         var buckets: [String: Int] = [:]
         var milliseconds: Int64 = 0
         for row in rows {
-            guard let received: Date = row["received"], let replied: Date = row["replied"] else { continue }
+            // A date that does not read (a hand edit) leaves that lead out of the counts, never traps.
+            guard let received = (try? row.decode(Date?.self, forColumn: "received")) ?? nil,
+                let replied = (try? row.decode(Date?.self, forColumn: "replied")) ?? nil
+            else { continue }
             let seconds = max(0, replied.timeIntervalSince(received))
             buckets[leadResponseBuckets.first { seconds <= $0 }.map(bucketName) ?? "+Inf", default: 0] += 1
             milliseconds += Int64((seconds * 1000).rounded())
@@ -132,7 +135,8 @@ extension RuntimeStore {
     static func runningCounts(_ db: Database) throws -> [String: Int] {
         var counts: [String: Int] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT name, value FROM runtime_count") {
-            counts[row["name"]] = row["value"]
+            counts[try row.stored("name", in: "runtime_count", key: "name")] = try row.stored(
+                "value", in: "runtime_count", key: "name")
         }
         return counts
     }

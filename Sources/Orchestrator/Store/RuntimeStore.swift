@@ -284,7 +284,15 @@ public final class RuntimeStore: Sendable {
                 db,
                 sql:
                     "SELECT starts_at, ends_at, title, booking_key FROM calendar_busy WHERE source = 'booked' ORDER BY starts_at"
-            ).map { ($0["starts_at"], $0["ends_at"], $0["title"] ?? "", $0["booking_key"]) }
+            ).map {
+                let table = "calendar_busy"
+                return (
+                    try $0.stored("starts_at", in: table, key: "booking_key"),
+                    try $0.stored("ends_at", in: table, key: "booking_key"),
+                    try $0.stored("title", in: table, key: "booking_key", as: String?.self) ?? "",
+                    try $0.stored("booking_key", in: table, key: "booking_key")
+                )
+            }
         }
     }
 
