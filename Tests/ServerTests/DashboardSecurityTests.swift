@@ -262,16 +262,22 @@ struct DashboardSecurityTests {
             // One more shuts the address out; from then on every sign-in from it is 429.
             #expect(try await Self.signIn(from: attacker, port: port, token: "guess").status == 401)
             let refused = try await Self.signIn(from: attacker, port: port, token: "guess")
+            let blockedAt = ContinuousClock.now
             #expect(refused.status == 429)
             let wait = try #require(refused.header("Retry-After").flatMap(Int.init))
             #expect(wait >= 1 && wait <= 15 * 60)
+            // The backoff is on the wall clock (the first wait is a second): what follows is checked
+            // while it still holds, so a slow machine cannot turn a wait served into a failure.
+            func stillBlocked() -> Bool { ContinuousClock.now - blockedAt < .seconds(wait) }
             let right = try await Self.signIn(from: attacker, port: port, token: token)
-            #expect(right.status == 429, "the right token waits out the backoff too")
-            #expect(right.header("Set-Cookie")?.contains("baton_session") != true)
+            if stillBlocked() { #expect(right.status == 429, "the right token waits out the backoff too") }
+            #expect(right.status == 429 || right.status == 303)
+            if right.status == 429 { #expect(right.header("Set-Cookie")?.contains("baton_session") != true) }
             // Another address is not held up by it.
             #expect(try await Self.signIn(from: "127.0.0.2", port: port, token: token).status == 303)
             #expect(try await Self.signIn(from: "127.0.0.3", port: port, token: "guess").status == 401)
-            #expect(try await Self.signIn(from: attacker, port: port, token: token).status == 429)
+            let again = try await Self.signIn(from: attacker, port: port, token: "guess")
+            if stillBlocked() { #expect(again.status == 429) }
         }
     }
 

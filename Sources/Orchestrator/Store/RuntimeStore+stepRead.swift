@@ -59,7 +59,7 @@ extension RuntimeStore {
             }
             do {
                 if byCase[event.caseID] == nil {
-                    let (notes, version) = try context(strict: db, event.caseID)
+                    let (notes, version) = try context(db, event.caseID, strict: true)
                     byCase[event.caseID] = CaseSnapshot(
                         caseID: event.caseID, events: [], notes: notes, version: version)
                     order.append(event.caseID)
@@ -140,26 +140,6 @@ extension RuntimeStore {
                 return .failure(UnreadableEvent(id: id, caseID: caseID ?? "unknown", reason: Engine.message(error)))
             }
         }
-    }
-
-    /// The case's context, or an error saying why its stored row cannot be read (the lenient
-    /// ``context(_:_:)`` reads such a context as empty, which a step would then write over).
-    private static func context(strict db: Database, _ caseID: String) throws
-        -> (notes: [String: [String: String]], version: Int)
-    {
-        guard
-            let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT context_json, version FROM case_context WHERE case_id = ?"),
-                arguments: [caseID])
-        else {
-            return ([:], 0)
-        }
-        let version = try row.decode(Int.self, forColumn: "version")
-        let json = try row.decode(String.self, forColumn: "context_json")
-        guard let notes = try? JSONDecoder().decode([String: [String: String]].self, from: Data(json.utf8)) else {
-            throw UnreadableData(description: "the case's context_json is not a JSON object of agents' notes")
-        }
-        return (notes, version)
     }
 
     /// Whether an event from outside arrived on the delayed event's case after it was set.

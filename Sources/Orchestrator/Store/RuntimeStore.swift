@@ -322,7 +322,12 @@ public final class RuntimeStore: Sendable {
         try database.read { db in try Self.context(db, caseID) }
     }
 
-    static func context(_ db: Database, _ caseID: String) throws -> (notes: [String: [String: String]], version: Int) {
+    /// A case's context. Lenient by default, for showing a case: a stored row that does not read is
+    /// an empty context. `strict` (the engine's step) throws instead, saying why: a step must not
+    /// write over a context it could not read.
+    static func context(_ db: Database, _ caseID: String, strict: Bool = false) throws
+        -> (notes: [String: [String: String]], version: Int)
+    {
         guard
             let row = try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT context_json, version FROM case_context WHERE case_id = ?"),
@@ -330,10 +335,18 @@ public final class RuntimeStore: Sendable {
         else {
             return ([:], 0)
         }
-        // Lenient, for showing a case: the engine's step reads it strictly (RuntimeStore+stepRead.swift).
+        func notes(_ json: String) -> [String: [String: String]]? {
+            try? JSONDecoder().decode([String: [String: String]].self, from: Data(json.utf8))
+        }
+        if strict {
+            let version = try row.decode(Int.self, forColumn: "version")
+            guard let notes = notes(try row.decode(String.self, forColumn: "context_json")) else {
+                throw UnreadableData(description: "the case's context_json is not a JSON object of agents' notes")
+            }
+            return (notes, version)
+        }
         let json = (try? row.decode(String.self, forColumn: "context_json")) ?? ""
-        let notes = (try? JSONDecoder().decode([String: [String: String]].self, from: Data(json.utf8))) ?? [:]
-        return (notes, (try? row.decode(Int.self, forColumn: "version")) ?? 0)
+        return (notes(json) ?? [:], (try? row.decode(Int.self, forColumn: "version")) ?? 0)
     }
 
     /// The lead score the built-in CRM holds for a case.
