@@ -57,6 +57,8 @@ struct ConnectionSoakTests {
         let openFiles = limits.split(separator: "\n").first { $0.hasPrefix("Max open files") } ?? ""
         #expect(openFiles.split(separator: " ", omittingEmptySubsequences: true).dropFirst(3).first == "1024")
 
+        // A plain client pacing blocking sockets on a thread of its own (`onThread`), not on the
+        // cooperative pool: its sleeps hold up nothing but itself.
         let soak = try await LoopbackSocket.onThread { () -> Soak in
             let port = listening
             var soak = Soak()

@@ -177,6 +177,7 @@ struct ConnectionTests {
     /// in, the four newest stay, and `/healthz` on yet another connection answers.
     @Test func pastTheCapTheLongestIdleGiveWayAndHealthzAnswers() async throws {
         try await Self.withServer({ $0.maxConnections = 4 }) { port in
+            // Blocking sockets paced on a thread of their own (`onThread`), off the cooperative pool.
             let (closed, health) = try await LoopbackSocket.onThread { () -> ([Int], Int) in
                 var clients: [LoopbackSocket] = []
                 for _ in 0..<7 {
