@@ -150,12 +150,12 @@ struct StoredDataTests {
         let now = Date()
         let good = ISO8601DateFormatter().string(from: now.addingTimeInterval(86400))
         let goodEnd = ISO8601DateFormatter().string(from: now.addingTimeInterval(90000))
-        #expect(Dispatcher.appointment(item, ["start": good, "end": goodEnd, "to": "a@example.com"]) != nil)
+        #expect(Dispatcher.appointment(item, ["start": good, "end": goodEnd, "to": "a@example.com"], now: now) != nil)
         for (start, end) in [
             ("9999-12-31T23:00:00Z", "9999-12-31T23:59:00Z"), ("1970-01-01T00:00:00Z", "1970-01-01T01:00:00Z"),
             (good, "9999-12-31T23:00:00Z"), ("2026-02-30T10:00:00Z", goodEnd),
         ] {
-            #expect(Dispatcher.appointment(item, ["start": start, "end": end, "to": "a@example.com"]) == nil)
+            #expect(Dispatcher.appointment(item, ["start": start, "end": end, "to": "a@example.com"], now: now) == nil)
         }
     }
 

@@ -108,7 +108,7 @@ public struct Dispatcher: Sendable {
                 continue
             }
             if item.action == .calendarBook {
-                guard let appointment = Self.appointment(item, payload, origin: store.installID) else {
+                guard let appointment = Self.appointment(item, payload, now: now, origin: store.installID) else {
                     hopeless[item.id!] = "the booking has no valid start, end and attendee address"
                     continue
                 }
@@ -175,7 +175,7 @@ public struct Dispatcher: Sendable {
                     let p = payloads[item.id!] ?? [:]
                     try tx.recordLedger(key: item.idempotencyKey, vendor: p["vendor"] ?? "", amount: p["amount"] ?? "", at: now)
                 }
-                if item.action == .calendarBook, let appointment = Self.appointment(item, payloads[item.id!] ?? [:]) {
+                if item.action == .calendarBook, let appointment = Self.appointment(item, payloads[item.id!] ?? [:], now: now) {
                     // Busy in the built-in calendar at once, whatever calendar holds the meeting.
                     try tx.addBooking(appointment)
                 }
@@ -210,10 +210,13 @@ public struct Dispatcher: Sendable {
         return await webhooks.deliver(posts)
     }
 
-    /// The meeting a `calendar.book` action asks for (`start` and `end` in ISO 8601), if valid.
+    /// The meeting a `calendar.book` action asks for (`start` and `end` in ISO 8601, inside the
+    /// window around `now`, the runtime's clock), if valid.
     /// Times out of ``AcceptedTime``'s window (an approver's edit to the year 9999) make it invalid.
-    static func appointment(_ item: OutboxItem, _ payload: [String: String], origin: String = "") -> Appointment? {
-        let time = { (text: String?) in try? AcceptedTime.parse(text ?? "", now: Date()).get() }
+    static func appointment(_ item: OutboxItem, _ payload: [String: String], now: Date, origin: String = "")
+        -> Appointment?
+    {
+        let time = { (text: String?) in try? AcceptedTime.parse(text ?? "", now: now).get() }
         guard let start = time(payload["start"]), let end = time(payload["end"]),
             end > start, isAddress(payload["to"] ?? "")
         else { return nil }
