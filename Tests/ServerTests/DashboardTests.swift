@@ -57,6 +57,15 @@ struct DashboardTests {
 
     /// A runtime whose first reply to a lead waits for the owner, with one lead in; the dashboard served.
     static func withDashboard(_ body: (URL, RuntimeStore, Dispatcher, String) async throws -> Void) async throws {
+        try await withDashboard(inFolder: { base, store, dispatcher, token, _ in
+            try await body(base, store, dispatcher, token)
+        })
+    }
+
+    /// The same, with the data folder too (for a test that opens the database beside the server).
+    static func withDashboard(
+        inFolder body: (URL, RuntimeStore, Dispatcher, String, String) async throws -> Void
+    ) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "baton-dashboard-\(UUID().uuidString)"
         ).path
@@ -86,7 +95,7 @@ struct DashboardTests {
         let server = Task { try await app.run() }
         defer { server.cancel() }
         while port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(10)) }
-        try await body(URL(string: "http://127.0.0.1:\(port.withLock { $0 })")!, store, dispatcher, token)
+        try await body(URL(string: "http://127.0.0.1:\(port.withLock { $0 })")!, store, dispatcher, token, folder)
     }
 
     @Test func signInSeeTheEvidenceApproveAndTheEmailLeaves() async throws {

@@ -90,72 +90,51 @@ struct ReadsDuringWriteTests {
     }
 
     @Test func readsAreAnsweredWhileWritesWaitForAnotherConnectionsLock() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "baton-reads-during-write-\(UUID().uuidString)"
-        ).path
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let store = try RuntimeStore(folder: folder, clock: { IntakeTests.now })
-        var blueprint = try DashboardTests.plumbingBlueprint()
-        blueprint.approvals.append(
-            ApprovalRule(
-                action: "email.send", when: "first_contact", approver: "owner",
-                timeout: Timeout(after: "4h", then: "remind")))
-        try store.submit(
-            type: "lead.received", caseID: "lead-1",
-            payload: ["name": "Dana Lee", "email": "dana@example.com", "budget": "4000", "city": "Calgary"],
-            producer: "intake")
-        try await Engine(blueprint: blueprint, store: store).runUntilIdle()
-        let token = try DashboardTokens.make(in: store)
-        let port = Mutex(0)
-        let app = IntakeServer(store: store, settings: IntakeSettings(port: 0, acceptedTypes: []))
-            .application { running in port.withLock { $0 = running } }
-        let server = Task { try await app.run() }
-        defer { server.cancel() }
-        while port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(10)) }
-        let base = URL(string: "http://127.0.0.1:\(port.withLock { $0 })")!
+        // The dashboard's runtime: one lead whose first reply waits for the owner (approval #1).
+        try await DashboardTests.withDashboard(inFolder: { base, _, _, token, folder in
+            // Signed in before the lock is taken (opening a session is a write).
+            let cookie = try #require(try await Self.signIn(base, token: token).cookie)
 
-        // Signed in before the lock is taken (opening a session is a write).
-        let cookie = try #require(try await Self.signIn(base, token: token).cookie)
+            let holder = try WriteLockHolder(path: folder + "/runtime.sqlite")
+            defer { holder.letGo() }
+            try await holder.waitUntilHeld()
 
-        let holder = try WriteLockHolder(path: folder + "/runtime.sqlite")
-        defer { holder.letGo() }
-        try await holder.waitUntilHeld()
-
-        // More sign-ins than there are cores: each must write its session, so each waits for the lock.
-        let waiting = 2 * ProcessInfo.processInfo.activeProcessorCount + 4
-        let signedIn = Count()
-        let signIns = Task {
-            try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<waiting {
-                    group.addTask {
-                        let status = try await Self.signIn(base, token: token).status
-                        signedIn.value.withLock { $0 += 1 }
-                        return status
+            // More sign-ins than there are cores: each must write its session, so each waits for the lock.
+            let waiting = 2 * ProcessInfo.processInfo.activeProcessorCount + 4
+            let signedIn = Count()
+            let signIns = Task {
+                try await withThrowingTaskGroup(of: Int.self) { group in
+                    for _ in 0..<waiting {
+                        group.addTask {
+                            let status = try await Self.signIn(base, token: token).status
+                            signedIn.value.withLock { $0 += 1 }
+                            return status
+                        }
                     }
+                    return try await group.reduce(into: [Int]()) { $0.append($1) }
                 }
-                return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
-        }
 
-        // (Time for the sign-ins to reach the store; the checks below hold whether or not they have.)
-        try await Task.sleep(for: .milliseconds(300))
+            // (Time for the sign-ins to reach the store; the checks below hold whether or not they have.)
+            try await Task.sleep(for: .milliseconds(300))
 
-        // The reads are answered while the lock is still held and the sign-ins still wait for it.
-        let page = try await Self.get(base.appendingPathComponent("approvals"), cookie: cookie)
-        #expect(page.0 == 200)
-        #expect(page.1.contains("#1: scheduler wants email.send"))
-        let api = try await Self.get(base.appendingPathComponent("v1/approvals"), bearer: token)
-        #expect(api.0 == 200 && api.1.contains("\"status\":\"pending\""))
-        let timeline = try await Self.get(base.appendingPathComponent("cases/lead-1"), cookie: cookie)
-        #expect(timeline.0 == 200 && timeline.1.contains("Case lead-1"))
-        let metrics = try await Self.get(base.appendingPathComponent("metrics"))
-        #expect(metrics.0 == 200 && metrics.1.contains("baton_approvals_pending 1\n"))
-        #expect(!holder.released.withLock { $0 }, "the reads waited for the other connection's write")
-        #expect(signedIn.value.withLock { $0 } == 0, "a sign-in was answered while the lock was held")
+            // The reads are answered while the lock is still held and the sign-ins still wait for it.
+            let page = try await Self.get(base.appendingPathComponent("approvals"), cookie: cookie)
+            #expect(page.0 == 200)
+            #expect(page.1.contains("#1: scheduler wants email.send"))
+            let api = try await Self.get(base.appendingPathComponent("v1/approvals"), bearer: token)
+            #expect(api.0 == 200 && api.1.contains("\"status\":\"pending\""))
+            let timeline = try await Self.get(base.appendingPathComponent("cases/lead-1"), cookie: cookie)
+            #expect(timeline.0 == 200 && timeline.1.contains("Case lead-1"))
+            let metrics = try await Self.get(base.appendingPathComponent("metrics"))
+            #expect(metrics.0 == 200 && metrics.1.contains("baton_approvals_pending 1\n"))
+            #expect(!holder.released.withLock { $0 }, "the reads waited for the other connection's write")
+            #expect(signedIn.value.withLock { $0 } == 0, "a sign-in was answered while the lock was held")
 
-        // Let go: the waiting writes go through, every one of them.
-        holder.letGo()
-        let statuses = try await signIns.value
-        #expect(statuses == Array(repeating: 303, count: waiting))
+            // Let go: the waiting writes go through, every one of them.
+            holder.letGo()
+            let statuses = try await signIns.value
+            #expect(statuses == Array(repeating: 303, count: waiting))
+        })
     }
 }
