@@ -216,6 +216,7 @@ struct Dashboard: Sendable {
         html += "<p class=\"count\"><strong>\(page.total) pending</strong>\(Self.describe(filter))"
         if page.total > shown && shown > 0 { html += "; showing \(shown), newest first" }
         html += "</p>"
+        html += Self.deferredSection(try await store.deferredActions())
         for bad in page.unreadable { html += "<p class=\"overdue\">Left out: \(Self.escape(bad.description))</p>" }
         if !filter.isEmpty && page.total > 1 {
             html +=

@@ -97,7 +97,7 @@ struct PolicyHardeningTests {
         #expect(try r.store.events().contains { $0.caseID == "c" && $0.type == "complaint.escalated" })
     }
 
-    @Test func anAgentOverItsHourlyLimitHasTheRestHeldForAPerson() async throws {
+    @Test func anAgentOverItsHourlyLimitHasTheRestDeferredToTheNextHour() async throws {
         var b = try LeadFlowTests.blueprint()
         let index = try #require(b.agents.firstIndex { $0.id == "scheduler" })
         b.agents[index].limits.actionsPerHour = 2
@@ -108,8 +108,12 @@ struct PolicyHardeningTests {
             try r.store.submit(type: "lead.received", caseID: "lead-\(n)", payload: lead, producer: "intake")
         }
         try await r.engine.runUntilIdle()
-        #expect(try r.store.outbox().filter { $0.agent == "scheduler" }.map(\.caseID) == ["lead-1", "lead-2"])
-        #expect(try r.store.approvals().map { "\($0.caseID):\($0.action)" } == ["lead-3:email.send"])
+        let scheduled = try r.store.outbox().filter { $0.agent == "scheduler" }
+        #expect(scheduled.map { "\($0.caseID):\($0.status)" } == ["lead-1:queued", "lead-2:queued", "lead-3:deferred"])
+        // It goes an hour after the first of the hour's two, without a person.
+        #expect(scheduled[2].nextAttemptAt == LeadFlowTests.monday.addingTimeInterval(3600))
+        #expect(try r.store.approvals().isEmpty)
+        #expect(try r.store.audit(caseID: "lead-3").contains { $0.kind == "deferred" })
         #expect(try r.store.audit(caseID: "lead-3").contains { $0.kind == "limited" })
     }
 

@@ -61,10 +61,12 @@ public struct Dispatcher: Sendable {
     /// updates, the sent items and the failures (a timeout is a failure: retried after the backoff).
     ///
     /// - Parameter lane: only this connector's part of the outbox (``DispatcherService`` runs the
-    ///   lanes side by side); every queued action when nil.
+    ///   lanes side by side, and queues deferred actions when their time comes); every queued action
+    ///   when nil, after queueing the deferred actions whose time has come.
     @discardableResult
     public func dispatch(limit: Int = 512, lane: DispatchLane? = nil) async throws -> Int {
         let now = store.clock()
+        if lane == nil { try await store.releaseDeferred(at: now) }
         let queued = try await store.dueActions(limit: limit, lane: lane, at: now)
         guard !queued.isEmpty else { return 0 }
         var payloads: [Int64: [String: String]] = [:]

@@ -30,10 +30,15 @@ struct ApprovalNotice {
     /// The dashboard link to approval `id`: the page that starts with it (the dashboard pages by id,
     /// newest first), so an approval older than the newest page is still one click away.
     func link(to id: Int64) -> String {
+        dashboard + "?after=\(id + 1)#approval-\(id)"
+    }
+
+    /// The dashboard's approvals page.
+    var dashboard: String {
         let forms = blueprint.connectors.forms.settings
         let base =
             forms["public_url"]?.string ?? forms["listen"]?.string.map { "http://\($0)" } ?? "http://127.0.0.1:8080"
-        return (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/approvals?after=\(id + 1)#approval-\(id)"
+        return (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/approvals"
     }
 
     /// The email's payload for approval `id`.

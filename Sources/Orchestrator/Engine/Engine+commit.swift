@@ -45,8 +45,8 @@ extension Engine {
     struct Counts {
         /// Emails queued per case (for the `first_contact` condition).
         var emailsByCase: [String: Int] = [:]
-        /// Actions queued by each agent in the last hour (for `limits.actions_per_hour`).
-        var actionsByAgent: [String: Int] = [:]
+        /// When each agent's latest actions go (for `limits.actions_per_hour`).
+        var windows: [String: ActionWindow] = [:]
     }
 
     /// Writes one case's outcome; throws ``ContextConflict`` when it no longer applies.
@@ -144,14 +144,7 @@ extension Engine {
             let key = "\(id)-\(agent.id)-\(action.kind)-\(index)"
             let firstContact = try action.kind == .emailSend && emailsQueued(in: caseID, tx, &counts) == 0
             let json = StringMapJSON.encode(action.payload)
-            var decision = gate.decide(action, by: agent, firstContact: firstContact)
-            if decision == .allow, try actionsInTheLastHour(by: agent, at, tx, &counts) >= agent.limits.actionsPerHour {
-                // A runaway agent is stopped by its limit: what it proposes beyond waits for a person.
-                try audit(
-                    tx, at, caseID, agent.id, .limited,
-                    "\(action.kind): over \(agent.limits.actionsPerHour) actions an hour")
-                decision = .needsApproval(PolicyGate.ownerApproval(of: action.kind))
-            }
+            let decision = gate.decide(action, by: agent, firstContact: firstContact)
             switch decision {
             case .deny(let reason):
                 try audit(tx, at, caseID, agent.id, .denied, "\(action.kind): \(reason)")
@@ -164,13 +157,30 @@ extension Engine {
                 try audit(tx, at, caseID, agent.id, .approval, "\(action.kind) waits for \(rule.approver)")
                 try notify(rule.approver, of: approvalID, agent: agent.id, action: action, caseID: caseID, tx, at)
             case .allow:
-                if try tx.queueAction(
-                    key: key, caseID: caseID, agent: agent.id, action: action.kind, payloadJSON: json, at: at)
-                {
-                    counts.actionsByAgent[agent.id, default: 0] += 1
+                // Over its hourly limit, an agent's action waits for the next window, in the outbox.
+                var window = try actionWindow(of: agent, at, tx, &counts)
+                let wasDeferring = window.isDeferring(at: at)
+                let goes = window.place(at: at, limit: agent.limits.actionsPerHour)
+                let queued =
+                    goes > at
+                    ? try tx.deferAction(
+                        key: key, caseID: caseID, agent: agent.id, action: action.kind, payloadJSON: json, at: at,
+                        goes: goes)
+                    : try tx.queueAction(
+                        key: key, caseID: caseID, agent: agent.id, action: action.kind, payloadJSON: json, at: at)
+                if queued {  // else queued before, and counted then
+                    counts.windows[agent.id] = window
                     if action.kind == .emailSend { counts.emailsByCase[caseID, default: 0] += 1 }
                 }
-                try audit(tx, at, caseID, agent.id, .allowed, action.kind.rawValue)
+                guard queued && goes > at else {
+                    try audit(tx, at, caseID, agent.id, .allowed, action.kind.rawValue)
+                    continue
+                }
+                try audit(
+                    tx, at, caseID, agent.id, .deferred,
+                    "\(action.kind) goes at \(Self.stamp(goes)): \(agent.id) is over its \(agent.limits.actionsPerHour) actions an hour"
+                )
+                if !wasDeferring { try noticeLimit(of: agent, goes: goes, caseID: caseID, tx, at) }
             }
         }
         for type in run.undeclared {
@@ -258,15 +268,44 @@ extension Engine {
             at: at)
     }
 
-    /// Actions the agent queued in the hour before `at`, plus those this commit queued
-    /// (its `limits.actions_per_hour` counts these).
-    private func actionsInTheLastHour(
-        by agent: Agent, _ at: Date, _ tx: any RuntimeTransaction, _ counts: inout Counts
-    ) throws -> Int {
-        if let counted = counts.actionsByAgent[agent.id] { return counted }
-        let counted = try tx.actionsQueued(by: agent.id, since: at.addingTimeInterval(-3600))
-        counts.actionsByAgent[agent.id] = counted
-        return counted
+    /// When the agent's latest actions go: read once per commit, then kept up to date as it queues.
+    private func actionWindow(
+        of agent: Agent, _ at: Date, _ tx: any RuntimeTransaction, _ counts: inout Counts
+    ) throws -> ActionWindow {
+        if let window = counts.windows[agent.id] { return window }
+        let window = try tx.actionWindow(
+            of: agent.id, after: at.addingTimeInterval(-ActionWindow.hour), limit: agent.limits.actionsPerHour)
+        counts.windows[agent.id] = window
+        return window
+    }
+
+    /// Tells the owner (by email, when the blueprint gives an address, and in the audit log the
+    /// dashboard and the daily report show) that `agent` reached its limit: once per agent and window.
+    private func noticeLimit(
+        of agent: Agent, goes: Date, caseID: String, _ tx: any RuntimeTransaction, _ at: Date
+    ) throws {
+        let notice = ApprovalNotice(blueprint: blueprint)
+        let limit = agent.limits.actionsPerHour
+        let address = notice.address(of: "owner")
+        if let address {
+            let payload = notice.limitReached(to: address, agent: agent.id, limit: limit, goes: goes, caseID: caseID)
+            // Keyed per agent and hour: a second notice in the same hour (or the same after a crash) is none.
+            guard
+                try tx.queueAction(
+                    key: ApprovalNotice.limitKey(agent: agent.id, at: at), caseID: caseID,
+                    agent: ApprovalNotice.sender, action: ApprovalNotice.action,
+                    payloadJSON: StringMapJSON.encode(payload), at: at)
+            else { return }
+        }
+        try audit(
+            tx, at, caseID, agent.id, .limited,
+            "reached \(limit) actions an hour; what it proposes beyond goes in the next hours, the first at \(Self.stamp(goes)); "
+                + (address.map { "owner notified at \($0)" } ?? "no address for owner: nobody emailed"))
+    }
+
+    /// A time as the audit log shows it (ISO 8601, UTC).
+    static func stamp(_ date: Date) -> String {
+        ISO8601DateFormatter().string(from: date)
     }
 
     /// Emails queued on the case so far.

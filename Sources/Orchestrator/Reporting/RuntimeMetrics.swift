@@ -8,10 +8,14 @@ public enum RuntimeMetrics {
     /// The figures, read in one go (through the store's async read: `GET /metrics` must not block a
     /// thread of the cooperative pool).
     package static func prometheus(_ store: any RuntimeStorage) async throws -> String {
-        prometheus(try await store.metricsFacts(at: store.clock()))
+        var facts = try await store.metricsFacts(at: store.clock())
+        // Deferred by the hourly limits: waiting, not sent.
+        let deferred = try await store.deferredActions()
+        for group in deferred { facts.waitingActions[group.action, default: [:]]["deferred", default: 0] += group.count }
+        return prometheus(facts, deferred: deferred)
     }
 
-    static func prometheus(_ facts: MetricsFacts) -> String {
+    static func prometheus(_ facts: MetricsFacts, deferred: [DeferredActions] = []) -> String {
         var lines: [String] = []
         func family(_ name: String, _ type: String, _ help: String) {
             lines += ["# HELP \(name) \(help)", "# TYPE \(name) \(type)"]
@@ -51,11 +55,21 @@ public enum RuntimeMetrics {
         for action in byAction.keys.sorted() {
             lines.append("baton_actions_total{action=\"\(action)\"} \(byAction[action]!)")
         }
-        family("baton_actions", "gauge", "Actions now in each outbox status (queued, held, sent, dead), by action.")
+        family(
+            "baton_actions", "gauge", "Actions now in each outbox status (queued, deferred, held, sent, dead), by action.")
         for action in actions.keys.sorted() {
             for (status, n) in actions[action]!.sorted(by: { $0.key < $1.key }) where n > 0 {
                 lines.append("baton_actions{action=\"\(action)\",status=\"\(status)\"} \(n)")
             }
+        }
+        family(
+            "baton_deferred_until_seconds", "gauge",
+            "When the last action an agent's hourly limit deferred goes (Unix time), for agents with deferred actions.")
+        var until: [String: Date] = [:]
+        for group in deferred { until[group.agent] = max(until[group.agent] ?? group.last, group.last) }
+        for agent in until.keys.sorted() {
+            lines.append(
+                "baton_deferred_until_seconds{agent=\"\(agent)\"} \(Int(until[agent]!.timeIntervalSince1970.rounded(.up)))")
         }
         family("baton_approvals_pending", "gauge", "Approvals waiting for a person.")
         lines.append("baton_approvals_pending \(facts.approvalsPending)")

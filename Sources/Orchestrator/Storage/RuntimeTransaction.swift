@@ -45,8 +45,15 @@ package protocol RuntimeTransaction {
     func markSent(_ id: Int64, attempts: Int, at: Date) throws
     /// Emails queued on a case so far.
     func emailsQueued(caseID: String) throws -> Int
-    /// Actions an agent queued after `since`.
-    func actionsQueued(by agent: String, since: Date) throws -> Int
+    /// Queues an action that goes at `goes` (its agent is over `limits.actions_per_hour`): `deferred`
+    /// until then, once per idempotency key; false when the key was queued before.
+    @discardableResult
+    func deferAction(
+        key: String, caseID: String, agent: String, action: ActionKind, payloadJSON: String, at: Date, goes: Date
+    ) throws -> Bool
+    /// When an agent's latest actions go (at most `limit` of them, those after `since`), and the
+    /// latest time one of its deferred actions goes.
+    func actionWindow(of agent: String, after since: Date, limit: Int) throws -> ActionWindow
 
     // MARK: Approvals
 

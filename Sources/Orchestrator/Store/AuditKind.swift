@@ -30,8 +30,10 @@ public struct AuditKind: RawRepresentable, Codable, Hashable, Sendable, Expressi
     public static let approval = AuditKind(rawValue: "approval")
     /// The gate let an action go to the outbox.
     public static let allowed = AuditKind(rawValue: "allowed")
-    /// An agent went over `limits.actions_per_hour`: its action waits for a person.
+    /// An agent reached `limits.actions_per_hour` and the owner was told (once per agent and window).
     public static let limited = AuditKind(rawValue: "limited")
+    /// An action over its agent's hourly limit was queued for the next window: it goes at the time said.
+    public static let deferred = AuditKind(rawValue: "deferred")
     /// An event was handed on for later.
     public static let scheduled = AuditKind(rawValue: "scheduled")
     /// An approver was sent a notice that an approval waits.

@@ -55,7 +55,8 @@ public struct OutboxItem: Codable, Sendable, Equatable, FetchableRecord, Persist
 
     public enum Status: String, Codable, Sendable {
         /// `held`: the running blueprint now wants a person to approve it first (an approval waits).
-        case queued, sent, dead, held
+        /// `deferred`: its agent was over `limits.actions_per_hour`; queued at its `next_attempt_at`.
+        case queued, sent, dead, held, deferred
     }
 
     public var id: Int64?

@@ -229,6 +229,7 @@ public final class RuntimeStore: Sendable {
         registerTimeRangeMigration(&migrator)
         registerIntakeTrustMigration(&migrator)
         registerDashboardMigration(&migrator)
+        registerDeferredMigration(&migrator)
         return migrator
     }
 

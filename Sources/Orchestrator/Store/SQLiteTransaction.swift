@@ -79,12 +79,6 @@ struct SQLiteTransaction: RuntimeTransaction {
             arguments: [caseID, ActionKind.emailSend]) ?? 0
     }
 
-    func actionsQueued(by agent: String, since: Date) throws -> Int {
-        try Int.fetchOne(
-            db.cachedStatement(sql: "SELECT count(*) FROM outbox WHERE agent = ? AND created_at > ?"),
-            arguments: [agent, StoredDate.text(since)]) ?? 0
-    }
-
     func insertApproval(_ record: ApprovalRecord) throws -> Int64 {
         try record.insert(db)
         return db.lastInsertedRowID
