@@ -533,14 +533,16 @@ struct Dashboard: Sendable {
 /// Sign-in tokens for the dashboard.
 public enum DashboardTokens {
     /// Makes a new token, keeps only its hash, and returns it (shown once).
-    public static func make(in store: RuntimeStore, label: String? = nil) throws -> String {
-        try makeWithID(in: store, label: label).token
+    package static func make(in storage: any OperatorStorage, label: String? = nil) async throws -> String {
+        try await makeWithID(in: storage, label: label).token
     }
 
     /// Makes a new token labelled `label`; its id (for `--revoke`) and the token.
-    public static func makeWithID(in store: RuntimeStore, label: String? = nil) throws -> (id: Int64, token: String) {
+    package static func makeWithID(in storage: any OperatorStorage, label: String? = nil) async throws -> (
+        id: Int64, token: String
+    ) {
         let token = Dashboard.random()
-        let id = try DashboardAccess(store: store).addToken(hash: Dashboard.hash(token), label: label)
+        let id = try await storage.addDashboardToken(hash: Dashboard.hash(token), label: label)
         return (id, token)
     }
 }

@@ -4,12 +4,12 @@ import Orchestrator
 import Server
 
 /// `baton approvals`: what waits for a person, and the person's decisions.
-struct ApprovalsCommand: ParsableCommand {
+struct ApprovalsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "approvals", abstract: "List, approve, reject or override actions that wait for a person.",
         subcommands: [List.self, Show.self, Approve.self, Reject.self, Override.self, Token.self])
 
-    struct Token: ParsableCommand {
+    struct Token: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Make, list or revoke sign-in tokens for the approvals dashboard and its JSON API.",
             discussion: """
@@ -40,18 +40,17 @@ struct ApprovalsCommand: ParsableCommand {
             }
         }
 
-        func run() throws {
-            try reportingFailures {
+        func run() async throws {
+            try await reportingFailures {
                 let store = try runtime.store()
-                let access = DashboardAccess(store: store)
                 if let revoke {
-                    let ended = try access.revokeToken(id: revoke)
+                    let ended = try await store.revokeDashboardToken(id: revoke)
                     return printText(
                         "Revoked token \(revoke): it signs nobody in, the JSON API refuses it, and its \(ended) open session\(ended == 1 ? "" : "s") ended."
                     )
                 }
                 if list {
-                    let (tokens, unreadable) = try access.tokenListing()
+                    let (tokens, unreadable) = try await store.dashboardTokenListing()
                     for bad in unreadable { printError("left out: \(bad) (`--revoke` still works by its id)") }
                     let stamp = ISO8601DateFormatter()
                     if json {
@@ -76,19 +75,19 @@ struct ApprovalsCommand: ParsableCommand {
                     }
                     return
                 }
-                printText(try DashboardTokens.make(in: store, label: label))
+                printText(try await DashboardTokens.make(in: store, label: label))
             }
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List pending approvals.")
         @OptionGroup var runtime: RuntimeOptions
         @Flag(help: "Print JSON.") var json = false
 
-        func run() throws {
-            try reportingFailures {
-                let (pending, unreadable) = try Approvals(store: runtime.store()).pendingListing()
+        func run() async throws {
+            try await reportingFailures {
+                let (pending, unreadable) = try await runtime.store().pendingApprovalListing()
                 for bad in unreadable { printError("left out: \(bad)") }
                 if json { return printText(try jsonText(pending)) }
                 if pending.isEmpty { return printText("Nothing waits for approval.") }
@@ -99,16 +98,16 @@ struct ApprovalsCommand: ParsableCommand {
         }
     }
 
-    struct Show: ParsableCommand {
+    struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show one approval: the proposed action, why, and the decision.")
         @OptionGroup var runtime: RuntimeOptions
         @Argument var id: Int64
         @Flag(help: "Print JSON.") var json = false
 
-        func run() throws {
-            try reportingFailures {
-                let a = try Approvals(store: runtime.store()).get(id)
+        func run() async throws {
+            try await reportingFailures {
+                let a = try await runtime.store().approval(id)
                 if json { return printText(try jsonText(a)) }
                 printText(
                     "Approval #\(id) (\(a.status.rawValue)): \(a.agent) wants \(a.action) in case \(a.caseID)\nWhy: \(a.reason)\nProposed: \(a.proposedJSON)"
@@ -129,35 +128,35 @@ struct ApprovalsCommand: ParsableCommand {
         }
     }
 
-    struct Approve: ParsableCommand {
+    struct Approve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Approve, optionally with an edited email body.")
         @OptionGroup var runtime: RuntimeOptions
         @Argument var id: Int64
         @Option(help: "Replace the proposed email body.") var body: String?
 
-        func run() throws {
-            try reportingFailures {
-                try Approvals(store: runtime.store()).approve(id, edited: body.map { ["body": $0] })
+        func run() async throws {
+            try await reportingFailures {
+                try await runtime.store().approve(id, edited: body.map { ["body": $0] })
                 printText("Approved #\(id); it leaves with the next dispatch.")
             }
         }
     }
 
-    struct Reject: ParsableCommand {
+    struct Reject: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Reject with a reason; nothing leaves.")
         @OptionGroup var runtime: RuntimeOptions
         @Argument var id: Int64
         @Option(help: "Why.") var reason: String
 
-        func run() throws {
-            try reportingFailures {
-                try Approvals(store: runtime.store()).reject(id, reason: reason)
+        func run() async throws {
+            try await reportingFailures {
+                try await runtime.store().reject(id, reason: reason)
                 printText("Rejected #\(id).")
             }
         }
     }
 
-    struct Override: ParsableCommand {
+    struct Override: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Send a proposal back to its agent with instructions; it applies them and resubmits.",
             discussion: """
@@ -175,11 +174,11 @@ struct ApprovalsCommand: ParsableCommand {
         @Argument var id: Int64
         @Option(help: "What the agent should do differently.") var instructions: String
 
-        func run() throws {
-            try reportingFailures {
-                let approvals = Approvals(store: try runtime.store())
-                let agent = try approvals.get(id).agent
-                try approvals.override(id, instructions: instructions)
+        func run() async throws {
+            try await reportingFailures {
+                let store = try runtime.store()
+                let agent = try await store.approval(id).agent
+                _ = try await store.override(id, instructions: instructions)
                 printText(
                     "Sent #\(id) back to \(agent) with your instructions. Its revision waits as a new approval once the system has run (`baton approvals list`)."
                 )

@@ -4,12 +4,12 @@ import Foundation
 import Orchestrator
 
 /// `baton crm`: the built-in CRM's contacts in and out as CSV.
-struct CRMCommand: ParsableCommand {
+struct CRMCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crm", abstract: "Import and export the built-in CRM's contacts as CSV.",
         subcommands: [Import.self, Export.self])
 
-    struct Import: ParsableCommand {
+    struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import contacts from a CSV file (an export of another CRM or a spreadsheet).",
             discussion: """
@@ -27,8 +27,8 @@ struct CRMCommand: ParsableCommand {
         @Option(help: ArgumentHelp("A column for a field, as COLUMN=FIELD (repeatable).", valueName: "column=field"))
         var map: [String] = []
 
-        func run() throws {
-            try reportingFailures {
+        func run() async throws {
+            try await reportingFailures {
                 var mapping: [String: String] = [:]
                 for pair in map {
                     let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
@@ -41,7 +41,7 @@ struct CRMCommand: ParsableCommand {
                 }
                 let report: CRMContacts.ImportReport
                 do {
-                    report = try CRMContacts(store: runtime.store()).importCSV(text, mapping: mapping)
+                    report = try await CRMContacts(storage: runtime.store()).importCSV(text, mapping: mapping)
                 } catch let error as CSVError {
                     throw Failure("\(file):\(error.line): \(error.message)")
                 }
@@ -57,19 +57,18 @@ struct CRMCommand: ParsableCommand {
         }
     }
 
-    struct Export: ParsableCommand {
+    struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Write every contact as CSV (to stdout or --out).")
         @OptionGroup var runtime: RuntimeOptions
         @Option(help: "The file to write.") var out: String?
 
-        func run() throws {
-            try reportingFailures {
-                let contacts = CRMContacts(store: try runtime.store())
-                let (text, unreadable) = try contacts.exportReport()
+        func run() async throws {
+            try await reportingFailures {
+                let (text, count, unreadable) = try await CRMContacts(storage: runtime.store()).exportReport()
                 for bad in unreadable { printError("left out: \(bad)") }
                 guard let out else { return print(text, terminator: "") }
                 try text.write(toFile: out, atomically: true, encoding: .utf8)
-                printError("Wrote \(try contacts.count()) contacts to \(out)")
+                printError("Wrote \(count) contacts to \(out)")
             }
         }
     }

@@ -5,11 +5,11 @@ import Orchestrator
 import Reports
 
 /// `baton cases`, `baton audit`, `baton kpis`, `baton daily-report`: what the running system did.
-struct CasesCommand: ParsableCommand {
+struct CasesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cases", abstract: "List cases, or show one case's timeline.", subcommands: [List.self, Show.self])
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List cases, newest first, a page at a time, with their latest event.",
             discussion: """
@@ -29,11 +29,11 @@ struct CasesCommand: ParsableCommand {
             guard limit > 0 else { throw ValidationError("--limit takes a positive number of cases") }
         }
 
-        func run() throws {
-            try reportingFailures {
+        func run() async throws {
+            try await reportingFailures {
                 let page: CasePage
                 do {
-                    page = try runtime.store().cases(limit: limit, after: after)
+                    page = try await runtime.store().casePage(limit: limit, after: after)
                 } catch let error as CaseCursorError {
                     throw Failure(error.description)
                 }
@@ -71,7 +71,7 @@ struct CasesCommand: ParsableCommand {
         }
     }
 
-    struct Show: ParsableCommand {
+    struct Show: AsyncParsableCommand {
         /// `a=1; b=2`, keys sorted.
         static func line(_ notes: [String: String]) -> String {
             notes.keys.sorted().map { "\($0)=\(notes[$0]!)" }.joined(separator: "; ")
@@ -83,14 +83,14 @@ struct CasesCommand: ParsableCommand {
         @Argument var id: String
         @Flag(help: "Print JSON.") var json = false
 
-        func run() throws {
-            try reportingFailures {
+        func run() async throws {
+            try await reportingFailures {
                 let store = try runtime.store()
-                let audit = try store.audit(caseID: id)
+                let audit = try await store.auditAsync(caseID: id)
                 if audit.isEmpty { throw Failure("no case \(id) (see `baton cases list`)") }
-                let context = try store.context(caseID: id)
+                let context = try await store.contextAsync(caseID: id)
                 // The case's mark: events that failed every try and wait for a person.
-                let dead = try store.events(caseID: id).filter { $0.status == .dead }
+                let dead = try await store.caseEvents(id).filter { $0.status == .dead }
                 if json {
                     /// A timeline line, with the agent's notes at that step as an object.
                     struct Step: Encodable {
@@ -145,7 +145,7 @@ struct CasesCommand: ParsableCommand {
     }
 }
 
-struct AuditCommand: ParsableCommand {
+struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit", abstract: "The audit log: every event, decision, refusal, approval and effect.")
     @OptionGroup var runtime: RuntimeOptions
@@ -153,9 +153,9 @@ struct AuditCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only entries at or after this ISO 8601 time.", valueName: "time")) var since: String?
     @Flag(help: "Print JSON.") var json = false
 
-    func run() throws {
-        try reportingFailures {
-            var entries = try runtime.store().audit()
+    func run() async throws {
+        try await reportingFailures {
+            var entries = try await runtime.store().auditAsync(caseID: nil)
             if let agent { entries = entries.filter { $0.agent == agent } }
             if let since {
                 guard let date = ISO8601DateFormatter().date(from: since) else {

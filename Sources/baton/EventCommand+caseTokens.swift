@@ -4,7 +4,7 @@ import Orchestrator
 
 extension EventCommand {
     /// `baton event case-token CASE…`: the tokens that let an outside producer add to a case.
-    struct CaseTokens: ParsableCommand {
+    struct CaseTokens: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "case-token",
             abstract: "Print the token that lets an outside tool or form add events to a case.",
@@ -23,11 +23,11 @@ extension EventCommand {
         @Argument(help: "The case ids.")
         var cases: [String]
 
-        func run() throws {
-            try reportingFailures {
+        func run() async throws {
+            try await reportingFailures {
                 guard !cases.isEmpty else { throw Failure("name at least one case: `baton event case-token CASE`") }
                 let store = try runtime.store()
-                for caseID in cases { printText(try store.caseToken(for: caseID)) }
+                for caseID in cases { printText(try await store.caseLinkToken(for: caseID)) }
             }
         }
     }

@@ -4,12 +4,12 @@ import Orchestrator
 
 /// `baton event send TYPE --payload JSON|@file`: puts an event in, durably, for a running or stopped system.
 /// `baton event list --dead` and `baton event retry ID`: the events whose processing failed every try.
-struct EventCommand: ParsableCommand {
+struct EventCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "event", abstract: "Send events to an agent system, and retry those that failed.",
         subcommands: [Send.self, List.self, Retry.self, CaseTokens.self], aliases: ["events"])
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List dead events: those whose processing failed every try, with their errors.",
             discussion: """
@@ -28,10 +28,10 @@ struct EventCommand: ParsableCommand {
 
         @Flag(help: "Print JSON.") var json = false
 
-        func run() throws {
-            try reportingFailures {
+        func run() async throws {
+            try await reportingFailures {
                 guard dead else { throw Failure("say which events: `baton event list --dead`") }
-                let events = try runtime.store().deadEvents()
+                let events = try await runtime.store().deadLetters(from: .distantPast, to: .distantFuture)
                 if json {
                     struct Shown: Encodable {
                         let id: Int64
@@ -65,7 +65,7 @@ struct EventCommand: ParsableCommand {
         }
     }
 
-    struct Retry: ParsableCommand {
+    struct Retry: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Put a dead event back in the queue, its tries reset.",
             discussion: """
@@ -81,10 +81,10 @@ struct EventCommand: ParsableCommand {
         @Argument(help: "The dead event's id, from `baton event list --dead`.")
         var id: Int64
 
-        func run() throws {
-            try reportingFailures {
+        func run() async throws {
+            try await reportingFailures {
                 let event: EventRecord
-                do { event = try runtime.store().retryDeadEvent(id) } catch let error as EventRetryError {
+                do { event = try await runtime.store().retryDeadLetter(id) } catch let error as EventRetryError {
                     throw Failure("\(error)")
                 }
                 printText(
@@ -94,7 +94,7 @@ struct EventCommand: ParsableCommand {
         }
     }
 
-    struct Send: ParsableCommand {
+    struct Send: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Send one event; it is stored before this command returns.",
             discussion: """
@@ -120,8 +120,8 @@ struct EventCommand: ParsableCommand {
                 valueName: "key"))
         var idempotencyKey: String?
 
-        func run() throws {
-            try reportingFailures {
+        func run() async throws {
+            try await reportingFailures {
                 let text: String
                 if payload.hasPrefix("@") {
                     guard let data = FileManager.default.contents(atPath: String(payload.dropFirst())) else {
@@ -139,13 +139,13 @@ struct EventCommand: ParsableCommand {
                 if let bad = AcceptedTime.problem(in: object, now: store.clock()) { throw Failure(bad.message) }
                 let caseID =
                     caseID ?? idempotencyKey.map { "case-\($0)" } ?? "case-\(UUID().uuidString.prefix(8).lowercased())"
-                // The intake's rule (RuntimeStore.store(intake:)): the key is bound to the type and
+                // The intake's rule (IntakeStorage.store(group:)): the key is bound to the type and
                 // payload; the operator's keys are their own (`cli:KEY`), apart from the intake's.
                 let event = try IntakeEvent(
                     type: type, caseID: caseID, payload: object, producer: "cli",
                     idempotencyKey: idempotencyKey.map { "cli:\($0)" })
                 let stored: StoredIntake
-                do { stored = try store.store(intake: event) } catch let refused as IntakeRefusal {
+                do { stored = try await Self.store(event, in: store) } catch let refused as IntakeRefusal {
                     let first = refused.firstEvent.map { " (event \($0.id), case \($0.caseID))" } ?? ""
                     throw Failure(
                         "the idempotency key '\(idempotencyKey ?? "")' was used with a different event\(first): nothing was stored; send a different event with a new key"
@@ -158,6 +158,14 @@ struct EventCommand: ParsableCommand {
                 }
                 printText("event \(stored.id) stored for case \(stored.caseID)")
             }
+        }
+
+        /// Stores one event, durably, as the intake does (a group of one).
+        static func store(_ event: IntakeEvent, in store: any RuntimeStorage) async throws -> StoredIntake {
+            guard let result = try await store.store(group: [event]).first else {
+                throw Failure("the store answered nothing for the event")
+            }
+            return try result.get()
         }
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import Orchestrator
 
 /// `baton prune --before DATE`: old detail goes, the figures stay.
-struct PruneCommand: ParsableCommand {
+struct PruneCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prune",
         abstract: "Remove old audit detail and closed cases' payloads, keeping every figure.",
@@ -31,8 +31,8 @@ struct PruneCommand: ParsableCommand {
     @Flag(help: "Prune even when DATE is after the start of today.") var force = false
     @Flag(help: "Print JSON.") var json = false
 
-    func run() throws {
-        try reportingFailures {
+    func run() async throws {
+        try await reportingFailures {
             guard ReportCommand.parseDate(before) != nil else {
                 throw Failure("--before takes a real day as YYYY-MM-DD, not '\(before)'")
             }
@@ -51,7 +51,7 @@ struct PruneCommand: ParsableCommand {
                     "--before \(before) \(what) (\(zoneName)): it would remove today's detail; pass --force if that is meant"
                 )
             }
-            let summary = try store.prune(before: cut)
+            let summary = try await store.pruneHistory(before: cut)
             if json { return printText(try jsonText(summary)) }
             printText("Pruned before \(before) 00:00 (\(zoneName)):")
             printText("  audit lines cleared of notes and detail: \(summary.auditLines)")

@@ -16,7 +16,8 @@ struct RuntimeOptions: ParsableArguments {
         dataDir ?? (Workspace.defaultDirectory() as NSString).appendingPathComponent("runtime")
     }
 
-    func store() throws -> RuntimeStore {
+    /// The runtime's store: the SQLite database in the folder.
+    func store() throws -> any RuntimeStorage {
         do {
             return try RuntimeStore(folder: folder)
         } catch {

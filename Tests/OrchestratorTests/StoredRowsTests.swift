@@ -125,22 +125,22 @@ struct StoredRowsTests {
         await #expect(throws: StoredDataError.self) { try await access.session(id: "s-bad") }
     }
 
-    @Test func theCRMExportSaysWhichContactDoesNotRead() throws {
+    @Test func theCRMExportSaysWhichContactDoesNotRead() async throws {
         let r = try LeadFlowTests.runtime()
         defer { try? FileManager.default.removeItem(atPath: r.folder) }
         let crm = CRMContacts(store: r.store)
-        _ = try crm.importCSV("email,name\na@example.com,Ann\nb@example.com,Bob\nc@example.com,Cy\n")
+        _ = try await crm.importCSV("email,name\na@example.com,Ann\nb@example.com,Bob\nc@example.com,Cy\n")
         try Self.sql(
             r.folder,
             [
                 "UPDATE crm_contact SET updated_at = 'zzzz' WHERE email = 'b@example.com'",
                 "UPDATE crm_contact SET name = X'ff' WHERE email = 'c@example.com'",
             ])
-        let export = try crm.exportReport()
+        let export = try await crm.exportReport()
         #expect(export.csv.contains("a@example.com"))
         #expect(!export.csv.contains("b@example.com") && !export.csv.contains("c@example.com"))
         #expect(export.unreadable.map(\.row) == ["b@example.com", "c@example.com"])
-        #expect(throws: StoredDataError.self) { try crm.exportCSV() }
+        await #expect(throws: StoredDataError.self) { try await crm.exportCSV() }
     }
 
     @Test func metricsCountsAndAuditLinesThatDoNotReadAreAClearError() async throws {

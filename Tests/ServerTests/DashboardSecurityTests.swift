@@ -87,7 +87,7 @@ struct DashboardSecurityTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let store = try RuntimeStore(folder: folder, clock: { clock.now.withLock { $0 } })
         if pending > 0 { try insertPending(pending, folder: folder, at: IntakeTests.now) }
-        let token = try DashboardTokens.make(in: store, label: "owner")
+        let token = try await DashboardTokens.make(in: store, label: "owner")
         var settings = IntakeSettings(port: 0, acceptedTypes: [])
         settings.publicURL = publicURL
         let port = Mutex(0)
@@ -330,7 +330,7 @@ struct DashboardSecurityTests {
     @Test func aRevokedTokenSignsNobodyInAndEndsItsSessionsAndItsAPIUse() async throws {
         try await Self.withServer { base, store, token, _ in
             let access = DashboardAccess(store: store)
-            let other = try DashboardTokens.make(in: store, label: "Sam")
+            let other = try await DashboardTokens.make(in: store, label: "Sam")
             let phone = try Self.cookie(try await Self.signIn(base, token: token))
             let laptop = try Self.cookie(try await Self.signIn(base, token: token))
             let sam = try Self.cookie(try await Self.signIn(base, token: other))
@@ -354,7 +354,7 @@ struct DashboardSecurityTests {
 
     @Test func signingOutEndsTheSessionWhereverItsCookieIsAndEverywhereEndsAllOfTheTokens() async throws {
         try await Self.withServer { base, store, token, _ in
-            let other = try DashboardTokens.make(in: store)
+            let other = try await DashboardTokens.make(in: store)
             let first = try Self.cookie(try await Self.signIn(base, token: token))
             let second = try Self.cookie(try await Self.signIn(base, token: token))
             let third = try Self.cookie(try await Self.signIn(base, token: token))

@@ -86,7 +86,7 @@ struct DashboardTests {
         try await Engine(blueprint: blueprint, store: store).runUntilIdle()
         let dispatcher = Dispatcher(
             store: store, blueprint: blueprint, emailFolder: folder + "/outbox", from: "office@example.com")
-        let token = try DashboardTokens.make(in: store)
+        let token = try await DashboardTokens.make(in: store)
         let port = Mutex(0)
         let app = IntakeServer(
             store: store, settings: IntakeSettings(port: 0, acceptedTypes: []), reportsFolder: folder + "/reports"

@@ -3,14 +3,15 @@ import Foundation
 
 /// The runtime's store, as the engine, the dispatcher, the scheduled jobs and the reports use it:
 /// short reads, and writes in one transaction (``RuntimeTransaction``); and, through the protocols it
-/// refines, as the HTTP server uses it (``IntakeStorage``, ``ApprovalStorage``, ``DashboardStorage``). The SQLite store
+/// refines, as the HTTP server and the operator's commands use it (``IntakeStorage``, ``ApprovalStorage``,
+/// ``DashboardStorage``, ``OperatorStorage``). The SQLite store
 /// (``RuntimeStore``, on a GRDB `DatabasePool`) is the one implementation today; a store on
 /// another database implements this protocol and the runtime runs on it unchanged.
 ///
 /// Every method is async: a read or a write waits without blocking a thread of the cooperative
 /// pool, and no connector is called while a transaction is open (the engine's skills and the
 /// dispatcher's connectors run between a read and a write, never inside one).
-package protocol RuntimeStorage: ApprovalStorage, DashboardStorage, DeferredStorage, IntakeStorage {
+package protocol RuntimeStorage: ApprovalStorage, DashboardStorage, DeferredStorage, IntakeStorage, OperatorStorage {
     /// The runtime's clock (injected in tests).
     var clock: @Sendable () -> Date { get }
     /// This runtime's identity: part of every Message-ID and calendar UID it sends.

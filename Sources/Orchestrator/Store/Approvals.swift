@@ -27,16 +27,18 @@ public struct Approvals: Sendable {
     /// Every pending approval that reads, oldest first, and those whose stored row does not (left
     /// out, to be said: `baton approvals list`).
     public func pendingListing() throws -> (approvals: [ApprovalRecord], unreadable: [StoredDataError]) {
-        try store.database.read { db in
-            var approvals: [ApprovalRecord] = []
-            var unreadable: [StoredDataError] = []
-            for row in try Row.fetchAll(db, ApprovalRecord.filter(Column("status") == "pending").order(Column("id"))) {
-                do { approvals.append(try ApprovalRecord.readable(row, in: "approval")) } catch let error
-                    as StoredDataError
-                { unreadable.append(error) }
-            }
-            return (approvals, unreadable)
+        try store.database.read { try Self.pendingListing($0) }
+    }
+
+    static func pendingListing(_ db: Database) throws -> (approvals: [ApprovalRecord], unreadable: [StoredDataError]) {
+        var approvals: [ApprovalRecord] = []
+        var unreadable: [StoredDataError] = []
+        for row in try Row.fetchAll(db, ApprovalRecord.filter(Column("status") == "pending").order(Column("id"))) {
+            do { approvals.append(try ApprovalRecord.readable(row, in: "approval")) } catch let error
+                as StoredDataError
+            { unreadable.append(error) }
         }
+        return (approvals, unreadable)
     }
 
     public func pendingAsync() async throws -> [ApprovalRecord] {

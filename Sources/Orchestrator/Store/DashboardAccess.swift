@@ -42,12 +42,14 @@ public struct DashboardAccess: Sendable {
     @discardableResult
     public func addToken(hash: String, label: String? = nil) throws -> Int64 {
         let now = store.clock()
-        return try store.database.write { db in
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO dashboard_token (hash, label, created_at) VALUES (?, ?, ?)",
-                arguments: [hash, label, now])
-            return try Int64.fetchOne(db, sql: "SELECT id FROM dashboard_token WHERE hash = ?", arguments: [hash]) ?? 0
-        }
+        return try store.database.write { try Self.addToken($0, hash: hash, label: label, at: now) }
+    }
+
+    static func addToken(_ db: Database, hash: String, label: String?, at now: Date) throws -> Int64 {
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO dashboard_token (hash, label, created_at) VALUES (?, ?, ?)",
+            arguments: [hash, label, now])
+        return try Int64.fetchOne(db, sql: "SELECT id FROM dashboard_token WHERE hash = ?", arguments: [hash]) ?? 0
     }
 
     /// Every token, oldest first; a ``StoredDataError`` when one does not read (see ``tokenListing()``).
@@ -61,16 +63,20 @@ public struct DashboardAccess: Sendable {
     /// to stop the listing: a bad token can still be revoked by its id).
     public func tokenListing() throws -> (tokens: [DashboardToken], unreadable: [StoredDataError]) {
         let now = store.clock()
-        let rows = try store.database.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT t.id, t.label, t.created_at, t.last_used_at,
-                        (SELECT COUNT(*) FROM dashboard_session s WHERE s.token_id = t.id AND s.expires_at > ?) AS sessions
-                    FROM dashboard_token t ORDER BY t.id
-                    """, arguments: [now]
-            )
-        }
+        return try store.database.read { try Self.tokenListing($0, at: now) }
+    }
+
+    static func tokenListing(_ db: Database, at now: Date) throws -> (
+        tokens: [DashboardToken], unreadable: [StoredDataError]
+    ) {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT t.id, t.label, t.created_at, t.last_used_at,
+                    (SELECT COUNT(*) FROM dashboard_session s WHERE s.token_id = t.id AND s.expires_at > ?) AS sessions
+                FROM dashboard_token t ORDER BY t.id
+                """, arguments: [now]
+        )
         var tokens: [DashboardToken] = []
         var unreadable: [StoredDataError] = []
         for row in rows {
@@ -93,14 +99,16 @@ public struct DashboardAccess: Sendable {
     /// Returns how many sessions ended; throws when there is no such token.
     @discardableResult
     public func revokeToken(id: Int64) throws -> Int {
-        try store.database.write { db in
-            try db.execute(sql: "DELETE FROM dashboard_token WHERE id = ?", arguments: [id])
-            guard db.changesCount == 1 else {
-                throw RuntimeError("no dashboard token \(id) (see `baton approvals token --list`)")
-            }
-            try db.execute(sql: "DELETE FROM dashboard_session WHERE token_id = ?", arguments: [id])
-            return db.changesCount
+        try store.database.write { try Self.revokeToken($0, id: id) }
+    }
+
+    static func revokeToken(_ db: Database, id: Int64) throws -> Int {
+        try db.execute(sql: "DELETE FROM dashboard_token WHERE id = ?", arguments: [id])
+        guard db.changesCount == 1 else {
+            throw RuntimeError("no dashboard token \(id) (see `baton approvals token --list`)")
         }
+        try db.execute(sql: "DELETE FROM dashboard_session WHERE token_id = ?", arguments: [id])
+        return db.changesCount
     }
 
     // MARK: Signing in (the server)

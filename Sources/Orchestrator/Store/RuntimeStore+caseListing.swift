@@ -41,34 +41,44 @@ extension RuntimeStore {
     ///
     /// - Throws: ``CaseCursorError`` for a cursor that is not one.
     public func cases(limit: Int = RuntimeStore.defaultCasePage, after cursor: String? = nil) throws -> CasePage {
-        var before = Int64.max
-        if let cursor {
-            guard let id = Int64(cursor), id > 0 else { throw CaseCursorError(cursor: cursor) }
-            before = id
-        }
+        let before = try Self.eventBefore(cursor)
+        return try database.read { try Self.casePage($0, limit: limit, before: before) }
+    }
+
+    package func casePage(limit: Int, after cursor: String?) async throws -> CasePage {
+        let before = try Self.eventBefore(cursor)
+        return try await database.read { try Self.casePage($0, limit: limit, before: before) }
+    }
+
+    /// The event id a cursor names (the page goes below it); the top for none.
+    static func eventBefore(_ cursor: String?) throws -> Int64 {
+        guard let cursor else { return .max }
+        guard let id = Int64(cursor), id > 0 else { throw CaseCursorError(cursor: cursor) }
+        return id
+    }
+
+    static func casePage(_ db: Database, limit: Int, before: Int64) throws -> CasePage {
         let limit = max(1, limit)
-        return try database.read { db in
-            let openers = try Row.fetchAll(db, sql: Self.caseOpenersSQL, arguments: [before, limit + 1])
-            let shown = openers.prefix(limit)
-            let latest = try db.cachedStatement(
-                sql: "SELECT type, created_at FROM event WHERE case_id = ? ORDER BY id DESC LIMIT 1")
-            let count = try db.cachedStatement(sql: "SELECT count(*) FROM event WHERE case_id = ?")
-            let cases = try shown.map { row -> CaseSummary in
-                let id = (try? row.decode(String.self, forColumn: "case_id")) ?? ""
-                let last = try Row.fetchOne(latest, arguments: [id])
-                // A stored date that does not read shows as the earliest date, never stops the listing.
-                let opened = (try? row.decode(Date.self, forColumn: "created_at")) ?? .distantPast
-                return CaseSummary(
-                    id: id, openedAt: opened,
-                    latestEvent: (try? last?.decode(String.self, forColumn: "type")) ?? "",
-                    latestAt: (try? last?.decode(Date.self, forColumn: "created_at")) ?? opened,
-                    events: try Int.fetchOne(count, arguments: [id]) ?? 0)
-            }
-            let next =
-                openers.count > limit
-                ? try shown.last.map { String(try $0.stored("id", in: "event", as: Int64.self)) } : nil
-            return CasePage(cases: cases, next: next)
+        let openers = try Row.fetchAll(db, sql: Self.caseOpenersSQL, arguments: [before, limit + 1])
+        let shown = openers.prefix(limit)
+        let latest = try db.cachedStatement(
+            sql: "SELECT type, created_at FROM event WHERE case_id = ? ORDER BY id DESC LIMIT 1")
+        let count = try db.cachedStatement(sql: "SELECT count(*) FROM event WHERE case_id = ?")
+        let cases = try shown.map { row -> CaseSummary in
+            let id = (try? row.decode(String.self, forColumn: "case_id")) ?? ""
+            let last = try Row.fetchOne(latest, arguments: [id])
+            // A stored date that does not read shows as the earliest date, never stops the listing.
+            let opened = (try? row.decode(Date.self, forColumn: "created_at")) ?? .distantPast
+            return CaseSummary(
+                id: id, openedAt: opened,
+                latestEvent: (try? last?.decode(String.self, forColumn: "type")) ?? "",
+                latestAt: (try? last?.decode(Date.self, forColumn: "created_at")) ?? opened,
+                events: try Int.fetchOne(count, arguments: [id]) ?? 0)
         }
+        let next =
+            openers.count > limit
+            ? try shown.last.map { String(try $0.stored("id", in: "event", as: Int64.self)) } : nil
+        return CasePage(cases: cases, next: next)
     }
 
     /// The events that opened their case, newest first, below an id.

@@ -25,25 +25,27 @@ extension RuntimeStore {
     @discardableResult
     public func retryDeadEvent(_ id: Int64) throws -> EventRecord {
         let now = clock()
-        return try database.write { db in
-            guard var event = try EventRecord.fetchOne(db, key: id) else { throw EventRetryError(.unknown(id)) }
-            guard event.status == .dead else { throw EventRetryError(.notDead(id, event.status)) }
-            try db.execute(
-                sql: """
-                    UPDATE event SET status = 'pending', attempts = 0, last_error = NULL, dead_at = NULL
-                    WHERE id = ?
-                    """, arguments: [id])
-            try RuntimeStore.appendAudit(
-                db, at: now, caseID: event.caseID, agent: nil, kind: .retried,
-                detail:
-                    "\(event.type) #\(id) put back in the queue by a person (it had failed with: \(event.lastError ?? "no error kept"))"
-            )
-            event.status = .pending
-            event.attempts = 0
-            event.lastError = nil
-            event.deadAt = nil
-            return event
-        }
+        return try database.write { try Self.retryDeadEvent($0, id, at: now) }
+    }
+
+    static func retryDeadEvent(_ db: Database, _ id: Int64, at now: Date) throws -> EventRecord {
+        guard var event = try EventRecord.fetchOne(db, key: id) else { throw EventRetryError(.unknown(id)) }
+        guard event.status == .dead else { throw EventRetryError(.notDead(id, event.status)) }
+        try db.execute(
+            sql: """
+                UPDATE event SET status = 'pending', attempts = 0, last_error = NULL, dead_at = NULL
+                WHERE id = ?
+                """, arguments: [id])
+        try RuntimeStore.appendAudit(
+            db, at: now, caseID: event.caseID, agent: nil, kind: .retried,
+            detail:
+                "\(event.type) #\(id) put back in the queue by a person (it had failed with: \(event.lastError ?? "no error kept"))"
+        )
+        event.status = .pending
+        event.attempts = 0
+        event.lastError = nil
+        event.deadAt = nil
+        return event
     }
 }
 

@@ -42,56 +42,58 @@ extension RuntimeStore {
     /// one write transaction; pruning twice removes nothing more.
     @discardableResult
     public func prune(before cut: Date) throws -> PruneSummary {
-        try database.write { db in
-            var summary = PruneSummary()
-            try db.execute(sql: "DROP TABLE IF EXISTS temp.prune_case")
-            try db.execute(
-                sql: """
-                    CREATE TEMP TABLE prune_case AS
-                    SELECT case_id, max(created_at) < ? AND sum(status IN ('pending', 'dead')) = 0 AS closed
-                    FROM event GROUP BY case_id HAVING min(created_at) < ?
-                    """, arguments: [cut, cut])
-            try db.execute(
-                sql: """
-                    UPDATE temp.prune_case SET closed = 0 WHERE closed AND (
-                        case_id IN (SELECT case_id FROM outbox WHERE status IN ('queued', 'held'))
-                        OR case_id IN (SELECT case_id FROM approval WHERE status = 'pending')
-                        OR case_id IN (SELECT case_id FROM audit WHERE at >= ?))
-                    """, arguments: [cut])
-            summary.closedCases = try Int.fetchOne(db, sql: "SELECT count(*) FROM temp.prune_case WHERE closed") ?? 0
-            summary.openCases = try Int.fetchOne(db, sql: "SELECT count(*) FROM temp.prune_case WHERE NOT closed") ?? 0
-            let closed = "case_id IN (SELECT case_id FROM temp.prune_case WHERE closed)"
-            try db.execute(
-                sql:
-                    "UPDATE event SET payload_json = '{}' WHERE \(closed) AND status IN ('done', 'cancelled') AND payload_json <> '{}'"
-            )
-            summary.eventPayloads = db.changesCount
-            try db.execute(
-                sql:
-                    "UPDATE case_context SET context_json = '{}', version = version + 1 WHERE \(closed) AND context_json <> '{}'"
-            )
-            summary.contexts = db.changesCount
-            try db.execute(
-                sql:
-                    "UPDATE outbox SET payload_json = '{}' WHERE \(closed) AND status IN ('sent', 'dead') AND payload_json <> '{}'"
-            )
-            summary.outboxPayloads = db.changesCount
-            try db.execute(
-                sql: """
-                    UPDATE approval SET evidence_json = NULL
-                    WHERE \(closed) AND status <> 'pending' AND evidence_json IS NOT NULL
-                    """)
-            summary.approvalEvidence = db.changesCount
-            let kept = Self.keptAuditDetail.map { "'\($0)'" }.joined(separator: ", ")
-            try db.execute(
-                sql: """
-                    UPDATE audit SET notes_json = NULL, detail = CASE WHEN kind IN (\(kept)) THEN detail ELSE '' END
-                    WHERE at < ? AND (notes_json IS NOT NULL OR (detail <> '' AND kind NOT IN (\(kept))))
-                    """, arguments: [cut])
-            summary.auditLines = db.changesCount
-            try db.execute(sql: "DROP TABLE temp.prune_case")
-            return summary
-        }
+        try database.write { try Self.prune($0, before: cut) }
+    }
+
+    static func prune(_ db: Database, before cut: Date) throws -> PruneSummary {
+        var summary = PruneSummary()
+        try db.execute(sql: "DROP TABLE IF EXISTS temp.prune_case")
+        try db.execute(
+            sql: """
+                CREATE TEMP TABLE prune_case AS
+                SELECT case_id, max(created_at) < ? AND sum(status IN ('pending', 'dead')) = 0 AS closed
+                FROM event GROUP BY case_id HAVING min(created_at) < ?
+                """, arguments: [cut, cut])
+        try db.execute(
+            sql: """
+                UPDATE temp.prune_case SET closed = 0 WHERE closed AND (
+                    case_id IN (SELECT case_id FROM outbox WHERE status IN ('queued', 'held'))
+                    OR case_id IN (SELECT case_id FROM approval WHERE status = 'pending')
+                    OR case_id IN (SELECT case_id FROM audit WHERE at >= ?))
+                """, arguments: [cut])
+        summary.closedCases = try Int.fetchOne(db, sql: "SELECT count(*) FROM temp.prune_case WHERE closed") ?? 0
+        summary.openCases = try Int.fetchOne(db, sql: "SELECT count(*) FROM temp.prune_case WHERE NOT closed") ?? 0
+        let closed = "case_id IN (SELECT case_id FROM temp.prune_case WHERE closed)"
+        try db.execute(
+            sql:
+                "UPDATE event SET payload_json = '{}' WHERE \(closed) AND status IN ('done', 'cancelled') AND payload_json <> '{}'"
+        )
+        summary.eventPayloads = db.changesCount
+        try db.execute(
+            sql:
+                "UPDATE case_context SET context_json = '{}', version = version + 1 WHERE \(closed) AND context_json <> '{}'"
+        )
+        summary.contexts = db.changesCount
+        try db.execute(
+            sql:
+                "UPDATE outbox SET payload_json = '{}' WHERE \(closed) AND status IN ('sent', 'dead') AND payload_json <> '{}'"
+        )
+        summary.outboxPayloads = db.changesCount
+        try db.execute(
+            sql: """
+                UPDATE approval SET evidence_json = NULL
+                WHERE \(closed) AND status <> 'pending' AND evidence_json IS NOT NULL
+                """)
+        summary.approvalEvidence = db.changesCount
+        let kept = Self.keptAuditDetail.map { "'\($0)'" }.joined(separator: ", ")
+        try db.execute(
+            sql: """
+                UPDATE audit SET notes_json = NULL, detail = CASE WHEN kind IN (\(kept)) THEN detail ELSE '' END
+                WHERE at < ? AND (notes_json IS NOT NULL OR (detail <> '' AND kind NOT IN (\(kept))))
+                """, arguments: [cut])
+        summary.auditLines = db.changesCount
+        try db.execute(sql: "DROP TABLE temp.prune_case")
+        return summary
     }
 
     /// When the newest event was stored (nil for an empty store): `baton prune` refuses a cut after it.

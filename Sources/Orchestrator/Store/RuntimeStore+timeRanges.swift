@@ -57,9 +57,11 @@ extension RuntimeStore {
                     END;
                     """)
             // A lead's first reply sent: its response time goes in the histogram's bucket, once per case.
+            // (The lead's arrival as RuntimeStore+storage.swift defines it; the reply being sent is the
+            // first when the case has no other reply sent.)
             let seconds = """
-                (SELECT max(0, (julianday(NEW.sent_at) - julianday(l.created_at)) * 86400.0) AS s FROM event l
-                 WHERE l.case_id = NEW.case_id AND l.type = 'lead.received' ORDER BY l.id LIMIT 1)
+                (SELECT max(0, (julianday(NEW.sent_at) - julianday(arrival)) * 86400.0) AS s
+                 FROM (SELECT \(leadArrivalSQL(caseID: "NEW.case_id")) AS arrival) WHERE arrival IS NOT NULL)
                 """
             let first = """
                 NOT EXISTS (SELECT 1 FROM outbox o WHERE o.case_id = NEW.case_id AND o.action = 'email.send'
@@ -103,13 +105,8 @@ extension RuntimeStore {
                 INSERT INTO runtime_count (name, value) SELECT 'actions_dead.' || action, count(*) FROM outbox
                     WHERE status = 'dead' GROUP BY action;
                 """)
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT (SELECT l.created_at FROM event l WHERE l.case_id = o.case_id AND l.type = 'lead.received'
-                        ORDER BY l.id LIMIT 1) AS received, min(o.sent_at) AS replied
-                FROM outbox o WHERE o.action = 'email.send' AND o.status = 'sent' GROUP BY o.case_id
-                """)
+        // Every lead so far with its first reply: the KPIs' query over all time.
+        let rows = try Row.fetchAll(db, sql: leadResponseSQL, arguments: [Date.distantPast, Date.distantFuture])
         var buckets: [String: Int] = [:]
         var milliseconds: Int64 = 0
         for row in rows {
