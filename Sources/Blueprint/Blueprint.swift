@@ -180,11 +180,11 @@ public struct Timeout: Codable, Sendable, Equatable {
     /// A duration such as `4h` or `2 days`.
     public var after: WaitDuration
     /// `reject`, `escalate` or `remind`; never `approve`: silence is not consent.
-    public var then: String
+    public var then: TimeoutOutcome
     /// Who an `escalate` goes to: `owner`, `staff` or an email address; absent means `owner`.
     public var to: String?
 
-    public init(after: WaitDuration, then: String, to: String? = nil) {
+    public init(after: WaitDuration, then: TimeoutOutcome, to: String? = nil) {
         self.after = after
         self.then = then
         self.to = to

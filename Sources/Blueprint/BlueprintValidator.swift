@@ -272,11 +272,11 @@ public struct BlueprintValidator {
                     path + ["timeout", "after"], "'\(rule.timeout.after)' is not a duration",
                     hint: "e.g. 30 min, 4h, 2 days")
             }
-            if rule.timeout.then == "approve" {
+            if rule.timeout.then.rawValue == "approve" {
                 error(
                     path + ["timeout", "then"], "a timeout may not approve",
                     hint: "silence is not consent: use reject, escalate or remind")
-            } else if !["reject", "escalate", "remind"].contains(rule.timeout.then) {
+            } else if !TimeoutOutcome.known.contains(rule.timeout.then) {
                 error(
                     path + ["timeout", "then"], "unknown timeout outcome '\(rule.timeout.then)'",
                     hint: "reject, escalate or remind")

@@ -166,7 +166,7 @@ struct ApprovalPagingTests {
         let base = LeadFlowTests.monday
         for round in 0..<3000 {
             let after = [0, 1, 59, 3600, 4 * 3600, 86400].randomElement(using: &random)!
-            let then = ["remind", "escalate", "reject", "approve", ""].randomElement(using: &random)!
+            let then: TimeoutOutcome = ["remind", "escalate", "reject", "approve", ""].randomElement(using: &random)!
             let rule: ApprovalRule? =
                 Int.random(in: 0..<8, using: &random) == 0
                 ? nil
@@ -206,7 +206,7 @@ struct ApprovalPagingTests {
         let (store, folder) = try Self.store(clock)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         var blueprint = try LeadFlowTests.blueprint()
-        let then = ["remind", "escalate", "reject"].randomElement(using: &random)!
+        let then: TimeoutOutcome = ["remind", "escalate", "reject"].randomElement(using: &random)!
         blueprint.approvals.append(
             ApprovalRule(
                 action: "email.send", when: "always", approver: "owner",

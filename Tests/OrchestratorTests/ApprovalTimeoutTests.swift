@@ -218,7 +218,7 @@ struct ApprovalTimeoutTests {
         let statuses: [ApprovalRecord.Status] = [.pending, .pending, .pending, .approved, .rejected, .overridden]
         for _ in 0..<600 {
             let (after, seconds) = durations[Int(random.next() % UInt64(durations.count))]
-            let then = ["remind", "escalate", "reject", "approve", "bogus"][Int(random.next() % 5)]
+            let then: TimeoutOutcome = ["remind", "escalate", "reject", "approve", "bogus"][Int(random.next() % 5)]
             let to: String? = random.next() % 2 == 0 ? nil : "boss@example.com"
             let rule = ApprovalRule(
                 action: "email.send", when: "always", approver: "owner",

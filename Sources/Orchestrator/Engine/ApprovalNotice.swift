@@ -105,11 +105,11 @@ enum TimeoutStep: Equatable, Sendable {
         guard approval.status == .pending, let after = rule.timeout.after.seconds else { return nil }
         guard now.timeIntervalSince(approval.createdAt) >= after else { return nil }
         switch rule.timeout.then {
-        case "reject":
+        case .reject:
             return .reject
-        case "remind":
+        case .remind:
             return approval.remindedAt == nil ? .remind(approver: rule.approver) : nil
-        case "escalate":
+        case .escalate:
             guard let remindedAt = approval.remindedAt else { return .remind(approver: rule.approver) }
             guard approval.escalatedAt == nil, now.timeIntervalSince(remindedAt) >= after else { return nil }
             return .escalate(to: rule.timeout.to ?? "owner")

@@ -16,12 +16,12 @@ enum TimeoutSchedule {
         guard approval.status == .pending, let rule, let after = rule.timeout.after.seconds else { return never }
         let due: Date
         switch rule.timeout.then {
-        case "reject":
+        case .reject:
             due = approval.createdAt.addingTimeInterval(after)
-        case "remind":
+        case .remind:
             guard approval.remindedAt == nil else { return never }
             due = approval.createdAt.addingTimeInterval(after)
-        case "escalate":
+        case .escalate:
             if let remindedAt = approval.remindedAt {
                 guard approval.escalatedAt == nil else { return never }
                 due = remindedAt.addingTimeInterval(after)
