@@ -39,8 +39,17 @@ extension BatonBench {
         @Option(help: ArgumentHelp("Days the --history leads are spread over.", valueName: "days"))
         var historyDays = 30
 
+        @Option(
+            help: ArgumentHelp(
+                "The blueprint to run, as `baton run` reads it. Without it, the benchmark makes the demo's blueprint (the plumbing example, scored) and runs itself again on that file, so the peak memory is the runtime's, not the scoring's.",
+                valueName: "file"))
+        var blueprint: String?
+
         func run() async throws {
-            let blueprint = try demoBlueprint()
+            guard let path = blueprint else { return try await runOnDemoBlueprint() }
+            var blueprint = try BlueprintFile.load(path: path)
+            // The benchmark measures throughput, not the runaway limit: raise it to the most allowed.
+            for i in blueprint.agents.indices { blueprint.agents[i].limits.actionsPerHour = 10_000 }
             if let history {
                 return try await HistoryRun(blueprint: blueprint, leads: history, days: historyDays).run()
             }
@@ -169,6 +178,25 @@ extension BatonBench {
         }
 
         /// The plumbing contractor's recommended system: the demo's blueprint.
+        /// Writes the demo's blueprint to a file and runs this benchmark again on it, in a process of its own.
+        private func runOnDemoBlueprint() async throws {
+            let file = try Self.temporaryFolder() + "/blueprint.yaml"
+            defer { try? FileManager.default.removeItem(atPath: (file as NSString).deletingLastPathComponent) }
+            try BlueprintFile.yaml(try demoBlueprint()).write(toFile: file, atomically: true, encoding: .utf8)
+            let child = Process()
+            child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+            child.arguments = Array(CommandLine.arguments.dropFirst()) + ["--blueprint", file]
+            // Waited for without blocking a thread: the child is the whole benchmark.
+            try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+                child.terminationHandler = { _ in done.resume() }
+                do { try child.run() } catch {
+                    child.terminationHandler = nil
+                    done.resume(throwing: error)
+                }
+            }
+            guard child.terminationStatus == 0 else { throw ExitCode(child.terminationStatus) }
+        }
+
         private func demoBlueprint() throws -> Blueprint {
             guard case .success(let folder) = PackLocator.locate(PackLocator.defaultPack) else {
                 throw ValidationError("cannot find the bundled pack")
@@ -179,11 +207,8 @@ extension BatonBench {
                 try AnswersFile.read(try String(contentsOfFile: file, encoding: .utf8), file: file), pack: pack)
             let profile = try BusinessProfile(interview: Interview(pack: pack, answers: imported.answers))
             let model = try ScoringModel.load(packFolder: folder)
-            var blueprint = BlueprintPlanner(catalog: model.catalog).blueprint(
+            return BlueprintPlanner(catalog: model.catalog).blueprint(
                 for: try Scorer(model: model).score(profile), profile: profile)
-            // The benchmark measures throughput, not the runaway limit: raise it to the most allowed.
-            for i in blueprint.agents.indices { blueprint.agents[i].limits.actionsPerHour = 10_000 }
-            return blueprint
         }
     }
 }
