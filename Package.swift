@@ -135,7 +135,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
         .testTarget(
-            name: "ConnectorsTests", dependencies: ["Connectors", "Orchestrator", "Mail", "Blueprint", "Signing"],
+            name: "ConnectorsTests",
+            dependencies: ["Connectors", "Orchestrator", "Mail", "Blueprint", "Signing", "BatonTestSupport"],
             exclude: ["Peers"]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "BatonTestSupport"]),
         .testTarget(

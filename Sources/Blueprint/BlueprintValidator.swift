@@ -298,6 +298,11 @@ public struct BlueprintValidator {
                     ["connectors", name, "kind"], "unknown \(name) connector '\(connector.kind)'",
                     hint: "kinds: \(kinds.joined(separator: ", "))")
             }
+            if name == "inbox" && connector.kind == "imap" {
+                for problem in Self.imapProblems(connector.settings) {
+                    error(["connectors", name, "settings", problem.key], problem.message, hint: problem.hint)
+                }
+            }
             for (path, key, value) in Self.strings(in: connector.settings, at: ["connectors", name, "settings"])
             where Self.isLiteralSecret(key, value) {
                 error(
