@@ -328,6 +328,11 @@ public struct BlueprintValidator {
                 ["schedules", "daily_report", "recipients"], "the daily report has no recipients",
                 hint: "add owner or an email address")
         }
+        for (i, agent) in b.agents.enumerated() where agent.skill == "invoice_reminders" {
+            for problem in InvoiceReminders.problems(in: agent.settings) {
+                error(["agents", "\(i)", "settings", problem.key], problem.message, hint: problem.hint)
+            }
+        }
         var kpiIds: Set<String> = []
         for (i, kpi) in b.kpis.enumerated() where !kpiIds.insert(kpi.id).inserted {
             error(["kpis", "\(i)", "id"], "duplicate KPI id '\(kpi.id)'", hint: "give each KPI its own id")

@@ -80,3 +80,37 @@ public struct CSVError: Error, CustomStringConvertible, Sendable, Equatable {
         self.message = message
     }
 }
+
+/// A CSV file's header matched to the fields an import knows: by the name a person gave
+/// (`--map COLUMN=FIELD`) first, else by the names other tools use for each field, compared
+/// without case, spaces or punctuation (`E-mail Address` is `emailaddress`).
+public enum CSVColumns {
+    /// A column name as it is compared: lowercased letters and digits only.
+    public static func key(_ name: String) -> String {
+        name.lowercased().filter { $0.isLetter || $0.isNumber }
+    }
+
+    /// The field of each column (by index), and the columns that matched none, in order.
+    /// - Parameters:
+    ///   - aliases: for each field, the keys (see ``key(_:)``) of the names tools give it.
+    ///   - mapping: column name → field, as a person named them; wins over the aliases.
+    public static func match(
+        _ header: [String], aliases: [String: [String]], mapping: [String: String]
+    ) -> (fields: [Int: String], ignored: [String]) {
+        let explicit = Dictionary(mapping.map { (key($0.key), $0.value) }, uniquingKeysWith: { $1 })
+        var fields: [Int: String] = [:]
+        var ignored: [String] = []
+        for (index, name) in header.enumerated() {
+            let normalized = key(name)
+            // The first column of a field holds it; a second one (two `Date` columns) is left out.
+            if let field = explicit[normalized] ?? aliases.first(where: { $0.value.contains(normalized) })?.key,
+                !fields.values.contains(field)
+            {
+                fields[index] = field
+            } else {
+                ignored.append(name)
+            }
+        }
+        return (fields, ignored)
+    }
+}

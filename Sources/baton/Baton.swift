@@ -16,7 +16,7 @@ struct Baton: AsyncParsableCommand {
         subcommands: [
             AssessCommand.self, ScoreCommand.self, ReportCommand.self, BlueprintCommand.self, DemoCommand.self,
             RunCommand.self, EventCommand.self, ApprovalsCommand.self, CasesCommand.self, AuditCommand.self,
-            KPIsCommand.self, CRMCommand.self, PruneCommand.self,
+            KPIsCommand.self, CRMCommand.self, BooksCommand.self, PruneCommand.self,
             DailyReportCommand.self, NoteCommand.self, ListCommand.self,
             ShowCommand.self, AnswersCommand.self,
             DeleteCommand.self,

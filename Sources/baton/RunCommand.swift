@@ -64,7 +64,7 @@ struct RunCommand: AsyncParsableCommand {
                 throw Failure("\(error)\ncheck it with: baton blueprint validate \(blueprint)")
             }
             // The runtime reaches its store only through the storage protocol.
-            let store: any RuntimeStorage = try runtime.store()
+            let store: any RuntimeStorage = try runtime.clockedStore()  // BATON_NOW moves it (RuntimeClock)
             // One run per data folder; held until this process ends, however it ends.
             let lock = try RunLock(folder: runtime.folder)
             defer { withExtendedLifetime(lock) {} }
@@ -108,7 +108,7 @@ struct RunCommand: AsyncParsableCommand {
                 blueprint: loaded, store: store, folder: (runtime.folder as NSString).appendingPathComponent("reports"),
                 render: { report in try templates?.render(report.templateValues) ?? [("md", report.markdown)] })
             if once {
-                try await Self.drain(engine, dispatcher, reports)
+                try await Self.drain(engine, dispatcher, reports, BooksClock(blueprint: loaded, store: store))
                 return Self.log("idle; done")
             }
             let engineWakeup = Wakeup()
@@ -157,7 +157,10 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// `--once`: processes every waiting event and dispatches its effects until nothing is left.
-    private static func drain(_ engine: Engine, _ dispatcher: Dispatcher, _ reports: DailyReportJob) async throws {
+    private static func drain(
+        _ engine: Engine, _ dispatcher: Dispatcher, _ reports: DailyReportJob, _ books: BooksClock
+    ) async throws {
+        if let raised = try await books.run() { log(raised) }
         while true {
             let processed = try await engine.processBatch(limit: 256)
             let sent = try await dispatcher.dispatch()
@@ -184,6 +187,7 @@ struct RunCommand: AsyncParsableCommand {
                 }
             ),
             .dailyReport: (15, { try await reports.runIfDue().map { "wrote the daily report \($0)" } }),
+            .books: (60, { [books = BooksClock(blueprint: blueprint, store: store)] in try await books.run() }),
         ]
         if let calendar {
             let sync = CalendarSync(store: store, calendar: calendar)

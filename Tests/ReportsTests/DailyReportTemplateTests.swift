@@ -26,6 +26,11 @@ struct DailyReportTemplateTests {
                 "target": "5 min", "escalations": "0", "denials": "1",
             ] as [String: Any],
             "dead_letters": deadLetters, "has_dead_letters": !deadLetters.isEmpty,
+            "books": [
+                "outstanding": ["2 invoices owed: 1,730.50 USD (1 overdue)"],
+                "chased": ["INV-1 Dana <b>Lee</b>, 1,250.00 USD: 10 days overdue, reminded"], "paid": [String](),
+                "has_books": true, "has_chased": true, "has_paid": false,
+            ] as [String: Any],
         ]
     }
 
@@ -53,6 +58,10 @@ struct DailyReportTemplateTests {
         #expect(markdown.contains("- leads answered: 1; first response p50 0 s"))
         #expect(markdown.contains("- baseline 240 min, target 5 min"))
         #expect(markdown.contains("denied: contract.send"))
+        #expect(
+            markdown.contains(
+                "## Invoices\n- 2 invoices owed: 1,730.50 USD (1 overdue)\n- chased: INV-1 Dana <b>Lee</b>, 1,250.00 USD"))
+        #expect(html.contains("<li>Chased: INV-1 Dana &lt;b&gt;Lee&lt;/b&gt;, 1,250.00 USD: 10 days overdue, reminded</li>"))
         #expect(!html.contains("<script>alert"))
         #expect(html.contains("&lt;script&gt;"))
         let file = try ReportFixtures.temporaryFile("daily.html", html)

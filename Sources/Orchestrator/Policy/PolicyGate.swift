@@ -39,7 +39,9 @@ public struct PolicyGate: Sendable {
             case .unknown: return .needsApproval(rule)
             }
         }
-        if action.kind.isHighStakes {
+        // A high-stakes kind, or a message offering a discount, a payment plan or a write-off.
+        // Or the agent itself asks for a person (its blueprint says so).
+        if action.kind.isHighStakes(offering: action.payload) || action.waitsForPerson {
             return .needsApproval(Self.ownerApproval(of: action.kind))
         }
         return .allow

@@ -30,6 +30,8 @@ public struct DailyReport: Sendable, Encodable {
     /// Events moved to the dead letters in the period (processing failed every try), one line each:
     /// the case, the event, the error and how to put it back.
     public let deadLetters: [String]
+    /// The invoices: owed now, chased and settled in the period.
+    public let books: BooksDay
     /// Actions the agents' hourly limits deferred, one line per agent: how many in the period, and
     /// those still waiting with the times they go.
     public let deferred: [String]
@@ -81,6 +83,7 @@ public struct DailyReport: Sendable, Encodable {
                 edgeCases: edges.filter { $0.agent == agent.id }.map(\.line))
         }
         kpis = try await KPIs.measure(store, blueprint: blueprint, from: start, to: end)
+        books = try await BooksDay(store, blueprint: blueprint, from: start, to: end)
         deferred = try await Self.deferredLines(store, blueprint: blueprint, counts: counts)
         deadLetters = try await store.deadLetters(from: start, to: end).reversed().map { event in
             "\(event.caseID): \(event.type) #\(event.id!) failed \(event.attempts) times: \(event.lastError ?? "no error kept") (`baton event retry \(event.id!)`)"
@@ -113,6 +116,7 @@ public struct DailyReport: Sendable, Encodable {
         if deferred.isEmpty { lines.append("- none") }
         for line in deferred { lines.append("- \(line)") }
         lines.append("")
+        lines += books.markdown + [""]
         lines.append("## Dead letters")
         if deadLetters.isEmpty { lines.append("- none") }
         for line in deadLetters { lines.append("- \(line)") }
@@ -139,6 +143,7 @@ public struct DailyReport: Sendable, Encodable {
                 "escalations": "\(kpis.escalations)", "denials": "\(kpis.denials)",
             ],
             "dead_letters": deadLetters, "has_dead_letters": !deadLetters.isEmpty,
+            "books": books.templateValues,
             "deferred": deferred, "has_deferred": !deferred.isEmpty,
         ]
     }

@@ -11,6 +11,8 @@ public struct Schedule: Sendable, Equatable {
         case approvalTimeouts = "approval timeouts"
         /// Write the daily report when its local time has come (the job itself knows the time).
         case dailyReport = "daily report"
+        /// Raise `invoice.due` for unpaid invoices at their local mornings (``BooksClock``).
+        case books = "books clock"
 
         public static func < (a: Job, b: Job) -> Bool {
             allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!

@@ -56,7 +56,8 @@ public struct OutboxItem: Codable, Sendable, Equatable, FetchableRecord, Persist
     public enum Status: String, Codable, Sendable {
         /// `held`: the running blueprint now wants a person to approve it first (an approval waits).
         /// `deferred`: its agent was over `limits.actions_per_hour`; queued at its `next_attempt_at`.
-        case queued, sent, dead, held, deferred
+        /// `cancelled`: no longer wanted (a reminder of an invoice that has since been paid or voided).
+        case queued, sent, dead, held, deferred, cancelled
     }
 
     public var id: Int64?

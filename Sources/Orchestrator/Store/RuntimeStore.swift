@@ -230,6 +230,7 @@ public final class RuntimeStore: Sendable {
         registerIntakeTrustMigration(&migrator)
         registerDashboardMigration(&migrator)
         registerDeferredMigration(&migrator)
+        registerInvoiceMigration(&migrator)
         return migrator
     }
 
