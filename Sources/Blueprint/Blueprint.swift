@@ -48,12 +48,23 @@ public struct Business: Codable, Sendable, Equatable {
     public var timeZone: String
     public var currency: String
     public var workingHours: WorkingHours
+    /// What the business offers, in its own words (`drain cleaning`, `furnace repair`): the lead
+    /// qualifier matches what a lead asks for against it. Absent: the qualifier matches no service.
+    public var services: [String]?
+    /// Where it works: place names (`Calgary`, `Bridgeland`) and beginnings of postal codes (`T2`,
+    /// `T3A`, `90210`). Absent: any place a lead names counts as in the area.
+    public var serviceArea: [String]?
 
-    public init(name: String, timeZone: String, currency: String, workingHours: WorkingHours) {
+    public init(
+        name: String, timeZone: String, currency: String, workingHours: WorkingHours, services: [String]? = nil,
+        serviceArea: [String]? = nil
+    ) {
         self.name = name
         self.timeZone = timeZone
         self.currency = currency
         self.workingHours = workingHours
+        self.services = services
+        self.serviceArea = serviceArea
     }
 
     enum CodingKeys: String, CodingKey {
@@ -61,6 +72,8 @@ public struct Business: Codable, Sendable, Equatable {
         case timeZone = "time_zone"
         case currency
         case workingHours = "working_hours"
+        case services
+        case serviceArea = "service_area"
     }
 }
 

@@ -39,7 +39,9 @@ public enum BlueprintSchema {
                     "days": array(["enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]], minItems: 1),
                     "start": time, "end": time,
                 ]),
-            ]),
+                "services": array(["type": "string", "minLength": 1, "maxLength": 100]),
+                "service_area": array(["type": "string", "minLength": 1, "maxLength": 100]),
+            ], required: ["currency", "name", "time_zone", "working_hours"]),
             "intake": array(event),
             "agents": array(
                 object([

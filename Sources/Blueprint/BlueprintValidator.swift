@@ -89,6 +89,19 @@ public struct BlueprintValidator {
             }
         }
 
+        for key in ["services", "service_area"] {
+            let list = (key == "services" ? b.business.services : b.business.serviceArea) ?? []
+            var seen: Set<String> = []
+            for (i, item) in list.enumerated() {
+                let word = item.trimmingCharacters(in: .whitespaces).lowercased()
+                if word.isEmpty {
+                    error(["business", key, "\(i)"], "an empty entry in \(key)", hint: "remove it")
+                } else if !seen.insert(word).inserted {
+                    warning(["business", key, "\(i)"], "'\(item)' is in \(key) twice", hint: "remove one")
+                }
+            }
+        }
+
         // Agents: skills, scopes, limits.
         if b.agents.isEmpty {
             error(
@@ -125,6 +138,14 @@ public struct BlueprintValidator {
                         "agent '\(agent.id)' has '\(scope)', which its skill \(skill.name) never uses",
                         hint: "remove it: least privilege")
                 }
+            }
+            if skill.name == "lead_qualification", let weakFit = agent.settings["weak_fit"],
+                !["ask", "wait_for_person"].contains(weakFit.string ?? "")
+            {
+                error(
+                    path + ["settings", "weak_fit"], "weak_fit must be 'ask' or 'wait_for_person'",
+                    hint: "ask: the lead gets a reply asking the one question that would qualify it; "
+                        + "wait_for_person: that reply waits for a person's approval")
             }
             if !(1...10_000).contains(agent.limits.actionsPerHour) {
                 error(

@@ -10,7 +10,8 @@ struct DailyReportTemplateTests {
     /// The values of one day, shaped as `DailyReport.templateValues` shapes them.
     static func values(
         business: String, agent: String = "lead_qualifier", edgeCases: [String] = ["denied: contract.send"],
-        deadLetters: [String] = []
+        deadLetters: [String] = [], unanswered: [String] = ["phone-only: 3 h 12 min (nothing sent)"],
+        waiting: [String] = []
     ) -> [String: Any] {
         [
             "business": business, "day": "Monday 2 March 2026", "covers": "midnight to midnight",
@@ -26,6 +27,11 @@ struct DailyReportTemplateTests {
                 "target": "5 min", "escalations": "0", "denials": "1",
             ] as [String: Any],
             "dead_letters": deadLetters, "has_dead_letters": !deadLetters.isEmpty,
+            "leads": [
+                "received": "2", "answered": "1", "spam": "0", "waiting_count": "\(waiting.count)", "waiting": waiting,
+                "has_waiting": !waiting.isEmpty, "unanswered_count": "\(unanswered.count)", "unanswered": unanswered,
+                "has_unanswered": !unanswered.isEmpty,
+            ] as [String: Any],
             "books": [
                 "outstanding": ["2 invoices owed: 1,730.50 USD (1 overdue)"],
                 "chased": ["INV-1 Dana <b>Lee</b>, 1,250.00 USD: 10 days overdue, reminded"], "paid": [String](),
@@ -60,6 +66,11 @@ struct DailyReportTemplateTests {
         #expect(markdown.contains("denied: contract.send"))
         #expect(
             markdown.contains(
+                "## Leads\n- received: 2; answered: 1; waiting for a person: 0; unanswered: 1; spam: 0\n"
+                    + "- unanswered, with how long each has waited:\n  - phone-only: 3 h 12 min (nothing sent)"))
+        #expect(html.contains("<li>phone-only: 3 h 12 min (nothing sent)</li>"))
+        #expect(
+            markdown.contains(
                 "## Invoices\n- 2 invoices owed: 1,730.50 USD (1 overdue)\n- chased: INV-1 Dana <b>Lee</b>, 1,250.00 USD"))
         #expect(html.contains("<li>Chased: INV-1 Dana &lt;b&gt;Lee&lt;/b&gt;, 1,250.00 USD: 10 days overdue, reminded</li>"))
         #expect(!html.contains("<script>alert"))
@@ -80,7 +91,9 @@ struct DailyReportTemplateTests {
             let files = try templates.render(
                 Self.values(
                     business: business, agent: gen.string(), edgeCases: (0..<gen.int(0...3)).map { _ in gen.string() },
-                    deadLetters: (0..<gen.int(0...2)).map { _ in "lead-1: x #1 failed 5 times: <img src=x>" }))
+                    deadLetters: (0..<gen.int(0...2)).map { _ in "lead-1: x #1 failed 5 times: <img src=x>" },
+                    unanswered: (0..<gen.int(0...2)).map { _ in gen.string() + " <img src=x>" },
+                    waiting: (0..<gen.int(0...2)).map { _ in gen.string() }))
             let html = try #require(files.first { $0.fileExtension == "html" }?.text)
             #expect(!html.contains("<b onclick") && !html.contains("<img src"), "seed \(seed)")
             paths.append(try ReportFixtures.temporaryFile("daily-\(seed).html", html))
@@ -92,7 +105,7 @@ struct DailyReportTemplateTests {
     /// A template that names a value the caller did not give is refused, not rendered blank.
     @Test func aMissingValueIsRefused() throws {
         let templates = try DailyReportTemplates(folder: ReportFixtures.templates)
-        for key in ["business", "agents", "kpis", "day"] {
+        for key in ["business", "agents", "kpis", "day", "leads"] {
             var values = Self.values(business: "Northside")
             values[key] = nil
             #expect(throws: (any Error).self, "without \(key)") { try templates.render(values) }

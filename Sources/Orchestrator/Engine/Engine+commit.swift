@@ -140,6 +140,7 @@ extension Engine {
         for tool in result.refusedTools {
             try audit(tx, at, caseID, agent.id, .denied, "tool \(tool): not in \(agent.id)'s permissions")
         }
+        if let spam = result.spam { try audit(tx, at, caseID, agent.id, .spam, "\(step.event.type): \(spam)") }
         for (index, action) in result.actions.enumerated() {
             let key = "\(id)-\(agent.id)-\(action.kind)-\(index)"
             let firstContact = try action.kind == .emailSend && emailsQueued(in: caseID, tx, &counts) == 0

@@ -30,6 +30,8 @@ public struct DailyReport: Sendable, Encodable {
     /// Events moved to the dead letters in the period (processing failed every try), one line each:
     /// the case, the event, the error and how to put it back.
     public let deadLetters: [String]
+    /// The leads that came in the period and what became of each.
+    public let leads: LeadsDay
     /// The invoices: owed now, chased and settled in the period.
     public let books: BooksDay
     /// Actions the agents' hourly limits deferred, one line per agent: how many in the period, and
@@ -74,15 +76,20 @@ public struct DailyReport: Sendable, Encodable {
         let named = end.addingTimeInterval(-60)
         day = Self.formatter(timeZone, "EEEE d MMMM yyyy").string(from: named)
         isoDay = Self.formatter(timeZone, "yyyy-MM-dd").string(from: named)
+        let ledger = try await store.leadLedger(from: start, to: end)
+        let leads = LeadsDay(ledger, blueprint: blueprint, now: store.clock())
+        self.leads = leads
         agents = blueprint.agents.map { agent in
             func count(_ kind: AuditKind) -> Int { counts[agent.id]?[kind] ?? 0 }
             return AgentDay(
                 id: agent.id, tasks: count(.skill), actions: count(.sent), escalated: count(.approval),
                 approved: count(.approved),
                 rejected: count(.rejected), overridden: count(.overridden),
-                edgeCases: edges.filter { $0.agent == agent.id }.map(\.line))
+                edgeCases: edges.filter { $0.agent == agent.id }.map(\.line)
+                    // A lead left without a reply is the edge case of the agent that takes leads in.
+                    + (agent.consumes.contains("lead.received") ? leads.edgeCases.map { "unanswered: \($0)" } : []))
         }
-        kpis = try await KPIs.measure(store, blueprint: blueprint, from: start, to: end)
+        kpis = try await KPIs.measure(store, blueprint: blueprint, from: start, to: end, leads: ledger)
         books = try await BooksDay(store, blueprint: blueprint, from: start, to: end)
         deferred = try await Self.deferredLines(store, blueprint: blueprint, counts: counts)
         deadLetters = try await store.deadLetters(from: start, to: end).reversed().map { event in
@@ -103,6 +110,7 @@ public struct DailyReport: Sendable, Encodable {
             lines.append("- edge cases: \(agent.edgeCases.isEmpty ? "none" : agent.edgeCases.joined(separator: "; "))")
             lines.append("")
         }
+        lines += leads.markdown + [""]
         lines.append("## KPIs")
         lines.append(
             "- leads answered: \(kpis.leadsAnswered); first response p50 \(Self.minutes(kpis.firstResponseP50Minutes)), p90 \(Self.minutes(kpis.firstResponseP90Minutes))"
@@ -143,6 +151,7 @@ public struct DailyReport: Sendable, Encodable {
                 "escalations": "\(kpis.escalations)", "denials": "\(kpis.denials)",
             ],
             "dead_letters": deadLetters, "has_dead_letters": !deadLetters.isEmpty,
+            "leads": leads.templateValues,
             "books": books.templateValues,
             "deferred": deferred, "has_deferred": !deferred.isEmpty,
         ]

@@ -20,6 +20,9 @@ public struct ProposedAction: Sendable, Equatable {
     public let payload: [String: String]
     /// Why the agent proposes it, shown with any approval.
     public let reason: String
+    /// Whether the agent itself asks a person to decide (its blueprint says so): the gate holds it
+    /// for approval even where no rule would. It can only narrow what the agent does, never widen it.
+    public var waitsForPerson = false
 }
 
 /// What a skill returns: notes for the case context, proposed actions, and events to hand on.
@@ -31,6 +34,9 @@ public struct SkillOutcome: Sendable {
     public var delayed: [(type: String, afterDays: Int)] = []
     /// Tools the skill needed but was not granted (e.g. `calendar.read`); the engine audits each.
     public var refusedTools: [String] = []
+    /// Why the event is obvious spam, when the skill found it so: the engine audits it as `spam`,
+    /// and the daily report counts it (no reply is owed).
+    public var spam: String?
 }
 
 /// The tools a skill may use, granted from its agent's permissions and nothing more.

@@ -46,6 +46,8 @@ public struct AuditKind: RawRepresentable, Codable, Hashable, Sendable, Expressi
     public static let dead = AuditKind(rawValue: "dead")
     /// A person put a dead event back in the queue.
     public static let retried = AuditKind(rawValue: "retried")
+    /// A lead was obvious spam (a farm of links, no real content, gibberish): nothing was sent.
+    public static let spam = AuditKind(rawValue: "spam")
 
     // The dispatcher: one action's fate.
     /// An action was carried out.

@@ -28,6 +28,11 @@ public struct BusinessProfile: Sendable {
     public var notes: String? = nil
     /// Customer questions and complaints a week, when asked; sizes the support agent's limit.
     public var inquiriesPerWeek: Double? = nil
+    /// What the business offers and where it works, when a pack asks (`services`, `service_area`:
+    /// a list, or text with one item a line or separated by commas); the lead qualifier matches
+    /// leads against them.
+    public var services: [String] = []
+    public var serviceArea: [String] = []
 
     /// Reads the profile from an interview's answers (only questions that were asked count).
     /// - Throws: ``ScoringError`` naming the first required answer that is missing.
@@ -114,6 +119,19 @@ public struct BusinessProfile: Sendable {
         systemOwner = (try? text("system_owner")) ?? "nobody"
         approvalActions = list("approval_actions")
         inquiriesPerWeek = optionalNumber("inquiries_per_week")
+        func items(_ id: String) -> [String] {
+            let written: [String]
+            switch value(id) {
+            case .choices(let chosen): written = chosen
+            case .text(let text): written = text.split(whereSeparator: { ",;\n".contains($0) }).map(String.init)
+            default: written = []
+            }
+            var seen: Set<String> = []
+            return written.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                .filter { !$0.isEmpty && seen.insert($0.lowercased()).inserted }
+        }
+        services = items("services")
+        serviceArea = items("service_area")
         if case .text(let written) = value("notes"), !written.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             notes = written.trimmingCharacters(in: .whitespacesAndNewlines)
         }

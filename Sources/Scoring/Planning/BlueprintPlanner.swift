@@ -28,9 +28,10 @@ public struct BlueprintPlanner: Sendable {
     ///   - leadResponseMinutes: today's first-response time, for the lead KPI.
     ///   - volumes: the work answered a week; each agent's limit is sized from it (never below the
     ///     catalog's default), and its expected volume written beside the limit.
+    ///   - services, serviceArea: what the business offers and where, when the assessment asked.
     public func blueprint(
         for result: AssessmentResult, approvalsChosen: [String], leadResponseMinutes: Double?,
-        volumes: WorkVolumes = WorkVolumes()
+        volumes: WorkVolumes = WorkVolumes(), services: [String] = [], serviceArea: [String] = []
     ) -> Blueprint {
         let templates = result.plan.agents.compactMap { planned in catalog.agents.first { $0.id == planned.id } }
         let hours = Self.workingHours.hoursPerWeek ?? 40
@@ -67,7 +68,8 @@ public struct BlueprintPlanner: Sendable {
         return Blueprint(
             business: Business(
                 name: result.business.name, timeZone: result.business.timeZone, currency: result.business.currency,
-                workingHours: Self.workingHours),
+                workingHours: Self.workingHours, services: services.isEmpty ? nil : services,
+                serviceArea: serviceArea.isEmpty ? nil : serviceArea),
             intake: intake, agents: agents, handoffs: handoffs,
             approvals: approvals(agents: agents, chosen: approvalsChosen + templates.flatMap(\.approvals)),
             connectors: Connectors(
@@ -87,7 +89,7 @@ public struct BlueprintPlanner: Sendable {
     public func blueprint(for result: AssessmentResult, profile: BusinessProfile) -> Blueprint {
         blueprint(
             for: result, approvalsChosen: profile.approvalActions, leadResponseMinutes: profile.leads?.responseMinutes,
-            volumes: WorkVolumes(profile: profile))
+            volumes: WorkVolumes(profile: profile), services: profile.services, serviceArea: profile.serviceArea)
     }
 
     /// High-stakes actions always wait; so do the business's own choices that an agent could take.
