@@ -21,7 +21,8 @@ struct ContactFormLeadsTests {
         "Hi 👋 we just moved to Airdrie and need the gas line checked tomorrow.",
         "שלום, we need a new shower valve next week please", "Please come ASAP, no hot water 🥶",
         "Could you install a water softener in a few days?", "Our postal code is T2P 1J9, need a drain snaked.",
-        "Around 3000 dollars for re-piping the bathroom?", "Do you do this kind of work? We are near Cochrane.", "hello, need someone tomorrow",
+        "Around 3000 dollars for re-piping the bathroom?", "Do you do this kind of work? We are near Cochrane.",
+        "hello, need someone tomorrow",
         "Please call me back.", "Can you give me an estimate?", "Interested in your services",
     ]
 

@@ -43,7 +43,8 @@ struct EveryLeadAnsweredTests {
             var random = SplitMix(seed: seed)
             for n in 0..<25 {
                 try r.store.submit(
-                    type: "lead.received", caseID: "form-\(n)", payload: Self.contactForm(n, &random), producer: "intake")
+                    type: "lead.received", caseID: "form-\(n)", payload: Self.contactForm(n, &random),
+                    producer: "intake")
             }
             try await r.engine.runUntilIdle()
             while try await r.dispatcher.dispatch() > 0 {}
@@ -75,7 +76,9 @@ struct EveryLeadAnsweredTests {
         #expect(reply.payloadJSON.contains("Here are times that work for us"))
         let qualifier = try r.store.context(caseID: "furnace").notes["lead_qualifier"] ?? [:]
         #expect(qualifier["fit"] == "good" && qualifier["timeline"] == "tomorrow" && qualifier["place"] == "Bridgeland")
-        #expect(qualifier["summary"]?.hasPrefix("Priya scored 80 (in_service_area: Bridgeland; timeline_within_month: tomorrow)") == true)
+        #expect(
+            qualifier["summary"]?.hasPrefix(
+                "Priya scored 80 (in_service_area: Bridgeland; timeline_within_month: tomorrow)") == true)
     }
 
     @Test func aWeakFitIsAskedTheOneQuestionThatWouldQualifyIt() async throws {

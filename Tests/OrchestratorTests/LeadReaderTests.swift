@@ -70,7 +70,9 @@ struct LeadReaderTests {
     ])
     func timelinesThatAreNotSoon(phrase: String) {
         let reading = Self.read(message: "We need a new water heater, \(phrase).")
-        #expect(reading.timeline != nil && reading.timeline?.days == nil, "\(phrase): \(String(describing: reading.timeline))")
+        #expect(
+            reading.timeline != nil && reading.timeline?.days == nil,
+            "\(phrase): \(String(describing: reading.timeline))")
         #expect(!reading.signals.contains(LeadSignal.timeline))
     }
 
@@ -239,8 +241,9 @@ struct LeadReaderTests {
     @Test func generatedHostileTextIsNeverSpamWithoutLinks() {
         for seed in 0..<400 {
             var text = HostileText(seed: UInt64(seed))
-            let message = (0..<text.int(1...12)).map { _ in text.pick(HostileText.plainWords + HostileText.markupWords) }
-                .joined(separator: " ")
+            let message = (0..<text.int(1...12)).map { _ in text.pick(HostileText.plainWords + HostileText.markupWords)
+            }
+            .joined(separator: " ")
             let reading = Self.read(["name": "Dana", "email": "dana@example.com", "message": message])
             if !message.contains("http") {
                 #expect(reading.spam == nil, "seed \(seed): \(message): \(reading.spam ?? "")")
@@ -252,19 +255,26 @@ struct LeadReaderTests {
 
     @Test(arguments: [
         ("http://a.ru http://b.ru http://c.ru cheap", "a farm of 3 links"),
-        ("We offer SEO to get you on the first page of Google: https://seo-kings.example", "a pitch ('seo') with a link"),
+        (
+            "We offer SEO to get you on the first page of Google: https://seo-kings.example",
+            "a pitch ('seo') with a link"
+        ),
         ("Buy followers and backlinks, best casino", "a pitch ('backlinks', 'casino')"),
         ("https://cheap-pills.ru", "only a link"),
         ("sdfghjkl qwertyuiop zxcvbnm", "gibberish"),
         ("asdkjfhaskjdfhaskjdfhaksjdfhkasjdhf", "gibberish"),
-        ("<a href=\"http://x.example\">x</a> <a href=\"http://y.example\">y</a> [url=http://z.example]z[/url]", "a farm of 3 links"),
+        (
+            "<a href=\"http://x.example\">x</a> <a href=\"http://y.example\">y</a> [url=http://z.example]z[/url]",
+            "a farm of 3 links"
+        ),
     ])
     func spam(message: String, reason: String) {
         #expect(Self.read(["email": "bot@example.com", "message": message]).spam == reason, "\(message)")
     }
 
     @Test func aLinkAsTheNameAndNoContentAreSpam() {
-        #expect(Self.read(["name": "www.cheap-loans.biz", "email": "a@b.co", "message": "hi"]).spam == "a link as the name")
+        #expect(
+            Self.read(["name": "www.cheap-loans.biz", "email": "a@b.co", "message": "hi"]).spam == "a link as the name")
         #expect(Self.read(["email": "a@b.co", "message": "!!! ??? ..."]).spam == "no real content")
     }
 
@@ -292,7 +302,10 @@ struct LeadReaderTests {
         let good = try ModelLeadFields.read(
             #"{"timeline": "tomorrow", "timeline_days": 1, "budget": 2500, "place": "Bridgeland", "service": "furnace"}"#
         ).get()
-        #expect(good == ModelLeadFields(timeline: "tomorrow", timelineDays: 1, budget: 2500, place: "Bridgeland", service: "furnace"))
+        #expect(
+            good
+                == ModelLeadFields(
+                    timeline: "tomorrow", timelineDays: 1, budget: 2500, place: "Bridgeland", service: "furnace"))
         #expect(try ModelLeadFields.read(#"{"timeline": null}"#).get() == ModelLeadFields())
         for bad in [
             "not json", "[]", #"{"spam": true}"#, #"{"timeline_days": -1}"#, #"{"timeline_days": 1.5}"#,

@@ -77,7 +77,8 @@ struct LeadReader: Sendable {
         (reading.place, reading.inArea) = place(message, fields)
         reading.service = service(message, field: fields["service"] ?? fields["services"] ?? "")
         let described = Self.informative(fields)
-        reading.saysWhat = LeadText.words(message).filter { !Self.greetings.contains($0) }.count >= 2 || !described.isEmpty
+        reading.saysWhat =
+            LeadText.words(message).filter { !Self.greetings.contains($0) }.count >= 2 || !described.isEmpty
         reading.spam = LeadSpam.reason(
             original: original, message: message, name: fields["name"] ?? "", informative: described,
             found: reading.timeline != nil || reading.budget != nil || reading.place != nil || reading.service != nil,

@@ -6,7 +6,8 @@ import Foundation
 enum LeadSpam {
     /// A link, whole: a URL, a `www.` address, BBCode `[url…]`, an HTML anchor, a bare domain.
     private static let link = LeadText.regex(
-        #"\bhttps?://[^\s<>"\]]*|\bwww\.[^\s<>"\]]*|\[url[^\]]*\]?|<a\s[^>]*>?|(?<![@\w./-])[a-z0-9-]{2,63}\.(?:com|net|org|ru|cn|xyz|top|info|biz|io|co)\b(?:/[^\s<>"]*)?"#)
+        #"\bhttps?://[^\s<>"\]]*|\bwww\.[^\s<>"\]]*|\[url[^\]]*\]?|<a\s[^>]*>?|(?<![@\w./-])[a-z0-9-]{2,63}\.(?:com|net|org|ru|cn|xyz|top|info|biz|io|co)\b(?:/[^\s<>"]*)?"#
+    )
     /// Words of the pitches that fill contact forms; one with a link, or two of them, is spam.
     static let pitches = [
         "seo", "backlinks", "casino", "viagra", "cialis", "crypto", "bitcoin", "forex", "payday loan", "guest post",

@@ -54,8 +54,7 @@ enum LeadText {
     static func containsWord(_ phrase: String, in text: String) -> Bool {
         guard !phrase.isEmpty else { return false }
         var searched = text.startIndex..<text.endIndex
-        while let found = text.range(of: phrase, options: [.caseInsensitive, .diacriticInsensitive], range: searched)
-        {
+        while let found = text.range(of: phrase, options: [.caseInsensitive, .diacriticInsensitive], range: searched) {
             let before = found.lowerBound == text.startIndex ? nil : text[text.index(before: found.lowerBound)]
             let after = found.upperBound == text.endIndex ? nil : text[found.upperBound]
             let isWordCharacter = { (c: Character?) in c.map { $0.isLetter || $0.isNumber } ?? false }
@@ -86,7 +85,8 @@ enum LeadText {
         let stated = plain(field).trimmingCharacters(in: .whitespacesAndNewlines)
         if !stated.isEmpty {
             let amount = [marked, named, thousands, budgeted].lazy.compactMap { amountMatch($0, in: stated) }.first
-            let bare = stated.replacingOccurrences(of: ",", with: "").trimmingCharacters(in: CharacterSet(charactersIn: "$ "))
+            let bare = stated.replacingOccurrences(of: ",", with: "").trimmingCharacters(
+                in: CharacterSet(charactersIn: "$ "))
             let number = bare.allSatisfy { $0.isNumber || $0 == "." } ? Decimal(string: bare) : nil
             return LeadReading.Budget(phrase: String(stated.prefix(200)), amount: amount?.amount ?? number)
         }
@@ -131,7 +131,9 @@ enum LeadText {
     /// Canadian postal codes (`T2P 1J9`), US ZIP codes after a state or the word (`AB 90210`,
     /// `zip 90210`), UK postcodes (`SW1A 1AA`).
     private static let canadian = regex(#"\b([ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z])[ -]?(\d[ABCEGHJ-NPRSTV-Z]\d)\b"#)
-    private static let zip = regex(#"(?:\b(?i:zip|zip code|postal code|post code)[:#]?\s?|\b[A-Z]{2}\s)(\d{5})(?:-\d{4})?\b"#, caseInsensitive: false)
+    private static let zip = regex(
+        #"(?:\b(?i:zip|zip code|postal code|post code)[:#]?\s?|\b[A-Z]{2}\s)(\d{5})(?:-\d{4})?\b"#,
+        caseInsensitive: false)
     private static let bareZip = regex(#"^\s*(\d{5})(?:-\d{4})?\s*$"#)
     private static let british = regex(#"\b([A-Z]{1,2}\d[A-Z\d]?)\s?(\d[ABD-HJLNP-UW-Z]{2})\b"#, caseInsensitive: false)
 

@@ -46,7 +46,8 @@ enum LeadTimeline {
         Rule(regex: LeadText.regex(#"\b(?:the )?day after tomorrow\b"#), when: { _, _ in .days(2) }),
         Rule(regex: LeadText.regex(#"\b(?<!after )tomorrow\b"#), when: { _, _ in .days(1) }),
         Rule(
-            regex: LeadText.regex(#"\b(?:this|end of the|end of this|by the end of the|later this|within the|within a) (week|month)\b"#),
+            regex: LeadText.regex(
+                #"\b(?:this|end of the|end of this|by the end of the|later this|within the|within a) (week|month)\b"#),
             when: { _, _ in .days(0) }),
         Rule(
             regex: LeadText.regex(#"\bnext (week|weekend|month|year)\b"#),

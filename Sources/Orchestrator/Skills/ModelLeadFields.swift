@@ -59,14 +59,16 @@ struct ModelLeadFields: Equatable {
         }
         switch object["timeline_days"] {
         case nil, is NSNull: break
-        case let number as NSNumber where !Self.isBool(number) && number.doubleValue == number.doubleValue.rounded()
+        case let number as NSNumber
+        where !Self.isBool(number) && number.doubleValue == number.doubleValue.rounded()
             && (0...3650).contains(number.doubleValue):
             fields.timelineDays = number.intValue
         default: return .failure(ModelAnswerError("'timeline_days' must be an integer from 0 to 3650 or null"))
         }
         switch object["budget"] {
         case nil, is NSNull: break
-        case let number as NSNumber where !Self.isBool(number) && number.doubleValue >= 0
+        case let number as NSNumber
+        where !Self.isBool(number) && number.doubleValue >= 0
             && number.doubleValue < 1e12:
             fields.budget = Decimal(string: number.stringValue)
         default: return .failure(ModelAnswerError("'budget' must be a number of 0 or more, or null"))
