@@ -139,6 +139,7 @@ let package = Package(
             dependencies: ["Connectors", "Orchestrator", "Mail", "Blueprint", "Signing", "BatonTestSupport"],
             exclude: ["Peers"]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "BatonTestSupport"]),
+        .testTarget(name: "SigningTests", dependencies: ["Signing", "BatonTestSupport"]),
         .testTarget(
             name: "OrchestratorTests",
             dependencies: [

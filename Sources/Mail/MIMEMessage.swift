@@ -1,7 +1,7 @@
 import Foundation
 
 /// An email as a MIME message (RFC 5322, 2045–2047): a plain-text part and an HTML alternative
-/// made from it, the Message-ID from the idempotency key (so a retried send is recognisable), CRLF
+/// made from it (and, when the email has attachments, each after them in a `multipart/mixed`), the Message-ID from the idempotency key (so a retried send is recognisable), CRLF
 /// line ends. Deterministic: the same email gives the same bytes.
 ///
 /// Whatever the text of the email holds (a lead's name with line breaks, a forged boundary, a
@@ -74,6 +74,23 @@ public struct MIMEMessage: Sendable {
         line()
         line(Array("Message-ID: ".utf8), Array(messageID.utf8))
         line(Array("MIME-Version: 1.0".utf8))
+        // With attachments, the text and its HTML are the first part of a multipart/mixed message.
+        let files = email.attachments.map { Self.base64Lines($0.bytes) }
+        let mixed =
+            files.isEmpty
+            ? []
+            : Self.boundary(avoiding: [plain.body, html.body, boundary] + files) { counter in
+                var hasher = SHA256()
+                hasher.update(Array("baton-mixed \(counter)\n".utf8))
+                hasher.update(boundary)
+                for file in files { hasher.update(file) }
+                return hasher.finalize()
+            }
+        if !files.isEmpty {
+            line(Array("Content-Type: multipart/mixed; boundary=\"".utf8), mixed, [UInt8(ascii: "\"")])
+            line()
+            line(Self.dashes, mixed)
+        }
         line(Array("Content-Type: multipart/alternative; boundary=\"".utf8), boundary, [UInt8(ascii: "\"")])
         line()
         for (type, part) in [("text/plain", plain), ("text/html", html)] {
@@ -84,6 +101,29 @@ public struct MIMEMessage: Sendable {
             line(part.body)
         }
         line(Self.dashes, boundary, Self.dashes)
+        for (attachment, file) in zip(email.attachments, files) {
+            line(Self.dashes, mixed)
+            line(Array("Content-Type: \(attachment.mediaType); name=\"\(attachment.filename)\"".utf8))
+            line(Array("Content-Disposition: attachment; filename=\"\(attachment.filename)\"".utf8))
+            line(Array("Content-Transfer-Encoding: base64".utf8))
+            line()
+            out.append(contentsOf: file)
+        }
+        if !files.isEmpty { line(Self.dashes, mixed, Self.dashes) }
+        return out
+    }
+
+    /// Base64 in lines of 76 characters, each ended by CRLF (RFC 2045 §6.8).
+    static func base64Lines(_ bytes: [UInt8]) -> [UInt8] {
+        let encoded = Array(Data(bytes).base64EncodedString().utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(encoded.count + encoded.count / 38 + 2)
+        var index = 0
+        while index < encoded.count {
+            out.append(contentsOf: encoded[index..<min(index + 76, encoded.count)])
+            out.append(contentsOf: crlf)
+            index += 76
+        }
         return out
     }
 

@@ -14,11 +14,15 @@ public struct OutgoingEmail: Sendable, Equatable {
     public let date: Date
     /// The sending runtime's identity (``RuntimeStore/installID``), part of the Message-ID.
     public let origin: String
+    /// Files sent after the text (an invitation), each base64 in a part of its own.
+    public let attachments: [MailAttachment]
 
     public init(
-        id: Int64, key: String, from: String, to: String, subject: String, text: String, date: Date, origin: String = ""
+        id: Int64, key: String, from: String, to: String, subject: String, text: String, date: Date, origin: String = "",
+        attachments: [MailAttachment] = []
     ) {
         self.id = id
+        self.attachments = attachments
         self.key = key
         self.origin = origin
         self.from = from

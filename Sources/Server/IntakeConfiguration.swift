@@ -5,9 +5,11 @@ extension IntakeSettings {
     /// From the blueprint's `connectors.forms` (`intake_api`): `listen` (`HOST:PORT`, or `--listen`),
     /// `token` and `hmac_secret` as `${env:NAME}` (an unset variable leaves that way in closed),
     /// `max_body_bytes`, `header_timeout_seconds`, `body_timeout_seconds`, `max_connections`, and
-    /// `metrics_token` as `${env:NAME}`. Nil when nothing says where to listen.
+    /// `metrics_token` as `${env:NAME}`, `public_url` (or `publicURL`, from `--public-url`). Nil when
+    /// nothing says where to listen.
     public static func from(
-        _ blueprint: Blueprint, listen: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+        _ blueprint: Blueprint, listen: String?, publicURL publicURLOption: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> IntakeSettings? {
         let settings = ConnectorSettings("forms", blueprint.connectors.forms, environment: environment)
         guard blueprint.connectors.forms.kind == "intake_api", let address = try listen ?? settings.string("listen")
@@ -31,13 +33,14 @@ extension IntakeSettings {
         intake.maxConnections = try positive("max_connections", or: 512)
         // `/metrics` from anywhere with this token; without one (or with its variable unset), loopback only.
         if let token = try? settings.string("metrics_token"), !token.isEmpty { intake.metricsAccess = .token(token) }
-        // Where people reach it (the approval emails' links use it too): https makes the cookies Secure.
-        if let publicURL = try? settings.string("public_url") {
+        // Where people reach it (the approval emails' and the booking links use it too): https makes
+        // the cookies Secure.
+        if let publicURL = publicURLOption ?? (try? settings.string("public_url")) {
             guard let url = URL(string: publicURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
                 url.host?.isEmpty == false
             else {
                 throw ConnectorError(
-                    "connectors.forms.settings.public_url '\(publicURL)' is not an http:// or https:// address (e.g. https://baton.example.com)"
+                    "\(publicURLOption == nil ? "connectors.forms.settings.public_url" : "--public-url") '\(publicURL)' is not an http:// or https:// address (e.g. https://baton.example.com)"
                 )
             }
             intake.publicURL = publicURL

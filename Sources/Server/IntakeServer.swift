@@ -69,6 +69,8 @@ public struct IntakeServer: Sendable {
     let store: any RuntimeStorage
     let settings: IntakeSettings
     let dashboard: Dashboard?
+    /// The public booking page (`/book/TOKEN`), when a public URL says where it is reached.
+    let booking: BookingPage?
     /// Group commit: the submissions that arrive together share one synced commit.
     let writer: EventIntakeWriter
     /// Open connections at most: `settings.maxConnections`, or fewer where the descriptor limit
@@ -79,20 +81,23 @@ public struct IntakeServer: Sendable {
     /// - Parameters:
     ///   - reportsFolder: where the daily reports are, for the dashboard (which is served when this
     ///     is given).
+    ///   - booking: what the booking page shows and the links it opens; no page without it.
     ///   - onAccepted: called after each commit that stored new events (to wake the engine).
     package init(
         store: any RuntimeStorage, settings: IntakeSettings, reportsFolder: String? = nil, dashboard: Bool = true,
-        onAccepted: @escaping @Sendable () -> Void = {}
+        booking: BookingPageSettings? = nil, onAccepted: @escaping @Sendable () -> Void = {}
     ) {
         self.store = store
         self.settings = settings
         self.dashboard = dashboard ? Dashboard(store: store, reportsFolder: reportsFolder, publicURL: settings.publicURL) : nil
         self.connectionCapacity = DescriptorBudget.connections(
             requested: settings.maxConnections, softLimit: DescriptorBudget.raiseSoftLimit() ?? .max)
-        self.writer = EventIntakeWriter(
+        let writer = EventIntakeWriter(
             store: store,
             limits: .init(maxWaiting: settings.maxWaiting, timeout: settings.commitTimeout),
             onCommit: onAccepted)
+        self.writer = writer
+        self.booking = booking.map { BookingPage(store: store, settings: $0, writer: writer) }
     }
 
     /// The application; `onRunning` gets the port it listens on.
@@ -112,6 +117,7 @@ public struct IntakeServer: Sendable {
                 body: .init(byteBuffer: ByteBuffer(string: try await RuntimeMetrics.prometheus(self.store))))
         }
         dashboard?.routes(router)
+        booking?.routes(router)
         if dashboard != nil { ApprovalsAPI(store: store).routes(router) }
         var logger = Logger(label: "baton.intake")
         // Stopping the run cancels the server, which Hummingbird reports as an error: only critical ones show.

@@ -44,6 +44,15 @@ struct RunCommand: AsyncParsableCommand {
     var listen: String?
 
     @Option(
+        name: .customLong("public-url"),
+        help: ArgumentHelp(
+            "Where people reach this server: the replies' booking links (PUBLIC-URL/book/TOKEN) point here.",
+            discussion:
+                "Default: connectors.forms.settings.public_url in the blueprint. Without either (or with nothing listening), replies link the scheduling agent's booking_url, or ask the lead to answer with a time.",
+            valueName: "url"))
+    var publicURL: String?
+
+    @Option(
         name: .customLong("max-event-attempts"),
         help: ArgumentHelp(
             "Tries before an event whose processing fails is moved to the dead letters.",
@@ -78,8 +87,17 @@ struct RunCommand: AsyncParsableCommand {
             do { models = try ChatCompletionsModel.make(for: loaded) } catch {
                 throw Failure("\(error)\nfix the agent's model settings, or set the variable, then run again")
             }
+            // The booking page is served where the intake listens; its links point at the public URL.
+            let intake = try Self.intake(loaded, listen: listen, publicURL: publicURL)
+            let links: BookingLinks? =
+                if let publicURL = intake?.publicURL {
+                    try await BookingLinks.load(publicURL: publicURL, from: store)
+                } else {
+                    nil
+                }
             let engine = Engine(
-                blueprint: loaded, store: store, models: models, maxEventAttempts: maxEventAttempts)
+                blueprint: loaded, store: store, models: models, maxEventAttempts: maxEventAttempts,
+                bookingLinks: links)
             let email: EmailConnector
             let from: String
             let calendar: CalendarConnector?
@@ -120,16 +138,21 @@ struct RunCommand: AsyncParsableCommand {
                     jobs: Self.clockJobs(loaded, store, reports, calendar, refreshMinutes), clock: store.clock,
                     log: Self.log),
             ]
-            if let intake = try Self.intake(loaded, listen: listen) {
+            if publicURL != nil && intake == nil {
+                Self.log(
+                    "--public-url is not used: nothing listens (give --listen HOST:PORT); replies carry no booking page link"
+                )
+            }
+            if let intake {
                 if let closed = intake.closedBecause { Self.log(closed) }
                 services.append(
                     IntakeServer(
                         store: store, settings: intake,
                         reportsFolder: (runtime.folder as NSString).appendingPathComponent("reports"),
-                        onAccepted: { engineWakeup.signal() }
+                        booking: links.map { Self.bookingPage(loaded, $0) }, onAccepted: { engineWakeup.signal() }
                     ).application { port in
                         Self.log(
-                            "intake listening on http://\(intake.host):\(port)/v1/events; approvals dashboard at /approvals (sign in with `baton approvals token`); /healthz, /metrics"
+                            "intake listening on http://\(intake.host):\(port)/v1/events; approvals dashboard at /approvals (sign in with `baton approvals token`); /healthz, /metrics\(links.map { "; booking page at \($0.publicURL)/book/" } ?? "")"
                         )
                     })
             }
@@ -221,8 +244,17 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    private static func intake(_ blueprint: Blueprint, listen: String?) throws -> IntakeSettings? {
-        do { return try IntakeSettings.from(blueprint, listen: listen) } catch { throw Failure("\(error)") }
+    private static func intake(_ blueprint: Blueprint, listen: String?, publicURL: String?) throws -> IntakeSettings? {
+        do { return try IntakeSettings.from(blueprint, listen: listen, publicURL: publicURL) } catch {
+            throw Failure("\(error)")
+        }
+    }
+
+    /// The booking page's settings: the business, and the agents whose notes hold the offered times.
+    private static func bookingPage(_ blueprint: Blueprint, _ links: BookingLinks) -> BookingPageSettings {
+        BookingPageSettings(
+            businessName: blueprint.business.name, timeZone: blueprint.business.timeZone,
+            schedulers: blueprint.agents.filter { $0.skill == "scheduling" }.map(\.id), links: links)
     }
 
     private static func log(_ message: String) {

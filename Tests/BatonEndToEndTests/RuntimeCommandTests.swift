@@ -31,7 +31,8 @@ struct RuntimeCommandTests {
         let mails = try replies(data)
         #expect(mails.count == 1)
         #expect(mails.first?.contains("To: lead1@example.com") == true)
-        #expect(mails.first?.contains("Book one here: https://book.baton.local/lead-1") == true)
+        // Nothing serves a booking page (no public URL): the lead is asked to answer with a time.
+        #expect(mails.first?.contains("Reply to this email with the time that suits you and we will book it.") == true)
         let timeline = try BatonBinary.run(["cases", "show", "lead-1", "--data-dir", data]).stdout
         #expect(timeline.contains("skill    lead_qualifier  Lead 1 scored 100"))
         #expect(timeline.contains("sent     scheduler  email.send"))

@@ -47,12 +47,18 @@ struct SilentSMTPRunTests {
 
                     """
             )
+            // Where the booking page is reached: each reply links its own case's page.
+            .replacingOccurrences(
+                of: "      token: ${env:BATON_INTAKE_TOKEN}\n",
+                with: "      token: ${env:BATON_INTAKE_TOKEN}\n      public_url: https://book.bowriver.example\n")
             .replacingOccurrences(
                 of: "approvals:\n",
                 with:
                     "approvals:\n- action: crm.update\n  when: always\n  approver: owner\n  timeout:\n    after: 24h\n    then: escalate\n"
             )
-        #expect(text.contains("kind: smtp") && text.contains("webhooks:") && text.contains("action: crm.update"))
+        #expect(
+            text.contains("kind: smtp") && text.contains("webhooks:") && text.contains("action: crm.update")
+                && text.contains("public_url:"))
         try text.write(toFile: file, atomically: true, encoding: .utf8)
         return file
     }
@@ -173,7 +179,9 @@ struct SilentSMTPRunTests {
             let copies = messages.filter { ($0["rcpt_tos"] as? [String]) == ["lead\(n)@example.com"] }
             #expect(copies.count == 1, "lead \(n) got \(copies.count) emails")
             let text = copies.first?["text"] as? String ?? ""
-            let link = text.split(whereSeparator: \.isWhitespace).first { $0.hasPrefix("https://book.baton.local/") }
+            let link = text.split(whereSeparator: \.isWhitespace).first {
+                $0.hasPrefix("https://book.bowriver.example/book/")
+            }
             #expect(link != nil, "lead \(n)'s reply has no booking link: \(text)")
             if let link { links.insert(String(link)) }
         }

@@ -71,10 +71,16 @@ final class RunningBaton: Sendable {
     /// The intake's bearer token the runs are given.
     static let token = "slow-peers"
 
-    init(_ blueprint: String, data: String, environment: [String: String] = [:]) async throws {
+    /// - Parameters:
+    ///   - listen: the address to listen at (a free port by default).
+    ///   - arguments: more of `baton run`'s options (`--public-url …`).
+    init(
+        _ blueprint: String, data: String, environment: [String: String] = [:], listen: String = "127.0.0.1:0",
+        arguments: [String] = []
+    ) async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: BatonBinary.path)
-        process.arguments = ["run", blueprint, "--listen", "127.0.0.1:0", "--data-dir", data]
+        process.arguments = ["run", blueprint, "--listen", listen, "--data-dir", data] + arguments
         process.environment = ProcessInfo.processInfo.environment.merging(
             [
                 "BATON_INTAKE_TOKEN": Self.token, "NO_COLOR": "1",

@@ -80,7 +80,7 @@ struct SMTPDispatchTests {
                 == Set(replies.map { "<\($0.idempotencyKey).\(store.installID)@baton.local>" }))
         #expect(
             received.allSatisfy {
-                ($0["text"] as? String)?.contains("Book one here: https://book.baton.local/") == true
+                ($0["text"] as? String)?.contains("Reply to this email with the time that suits you") == true
             })
         #expect(try store.audit().filter { $0.kind == "retry" }.count == 6)
     }

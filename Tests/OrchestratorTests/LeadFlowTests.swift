@@ -70,7 +70,9 @@ struct LeadFlowTests {
         #expect(mail.contains("Monday March 2, 12:00 PM"))
         #expect(mail.contains("Monday March 2, 2:00 PM"))
         #expect(!mail.contains("10:00 AM") && !mail.contains("11:00 AM"))
-        #expect(mail.contains("Book one here: https://book.baton.local/lead-1"))
+        // No public URL and no booking page of the business's own: the lead answers with a time.
+        #expect(mail.contains("Reply to this email with the time that suits you and we will book it."))
+        #expect(!mail.contains("http"))
         #expect(try r.store.crmScore(caseID: "lead-1") == 100)
         let context = try r.store.context(caseID: "lead-1")
         #expect(context.notes.keys.sorted() == ["follow_up_drafter", "intake", "lead_qualifier", "scheduler"])

@@ -89,54 +89,16 @@ public struct CalDAVCalendar: CalendarConnector {
         }
     }
 
-    /// The appointment as an iCalendar VEVENT.
+    /// The appointment as an iCalendar VEVENT (the calendar server's copy: no `METHOD`).
     static func event(_ appointment: Appointment) -> String {
-        let lines = [
-            "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Baton//Orchestrator//EN", "BEGIN:VEVENT",
-            "UID:\(appointment.uid)@baton.local", "DTSTAMP:\(utc(appointment.start))",
-            "DTSTART:\(utc(appointment.start))", "DTEND:\(utc(appointment.end))",
-            "SUMMARY:\(escaped(plain(appointment.title)))",
-            "ATTENDEE;CN=\"\(plain(appointment.attendeeName).replacingOccurrences(of: "\"", with: "'"))\":mailto:\(plain(appointment.attendee))",
-            "END:VEVENT", "END:VCALENDAR",
-        ]
-        return lines.map(folded).joined(separator: "\r\n") + "\r\n"
+        CalendarInvitation(
+            uid: appointment.uid, start: appointment.start, end: appointment.end, summary: appointment.title,
+            attendee: appointment.attendee, attendeeName: appointment.attendeeName
+        ).text
     }
 
     /// `20260302T160000Z`.
-    static func utc(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .gmt
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d%02d%02dT%02d%02d%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
-    }
-
-    /// The text without control characters (line breaks included): nothing can start a property.
-    static func plain(_ text: String) -> String {
-        String(text.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(Character.init))
-    }
-
-    /// RFC 5545 text: backslash, comma, semicolon and line breaks escaped.
-    static func escaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: ";", with: "\\;")
-            .replacingOccurrences(of: ",", with: "\\,").replacingOccurrences(of: "\r\n", with: "\\n")
-            .replacingOccurrences(of: "\n", with: "\\n")
-    }
-
-    /// Lines longer than 75 octets folded (RFC 5545 §3.1), never inside a character.
-    static func folded(_ line: String) -> String {
-        var out = ""
-        var width = 0
-        for character in line {
-            let size = character.utf8.count
-            if width + size > 75 {
-                out += "\r\n "
-                width = 1
-            }
-            out.append(character)
-            width += size
-        }
-        return out
-    }
+    static func utc(_ date: Date) -> String { CalendarInvitation.utc(date) }
 }
 
 /// A CalDAV request the server refused.

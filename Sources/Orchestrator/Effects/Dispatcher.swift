@@ -243,7 +243,24 @@ public struct Dispatcher: Sendable {
     {
         OutgoingEmail(
             id: item.id!, key: item.idempotencyKey, from: from, to: payload["to"] ?? "",
-            subject: payload["subject"] ?? "", text: payload["body"] ?? "", date: now, origin: origin)
+            subject: payload["subject"] ?? "", text: payload["body"] ?? "", date: now, origin: origin,
+            attachments: invitation(payload, from: from, now: now, origin: origin).map { [$0.attachment] } ?? [])
+    }
+
+    /// The meeting a booking's confirmation carries as `invite.ics` (`invite_start`, `invite_end`
+    /// inside the window around `now`, `invite_title`, `invite_uid`), if it names a valid one.
+    static func invitation(_ payload: [String: String], from: String, now: Date, origin: String)
+        -> CalendarInvitation?
+    {
+        let time = { (text: String?) in try? AcceptedTime.parse(text ?? "", now: now).get() }
+        guard let start = time(payload["invite_start"]), let end = time(payload["invite_end"]), end > start else {
+            return nil
+        }
+        let uid = payload["invite_uid"] ?? "booking"
+        return CalendarInvitation(
+            uid: origin.isEmpty ? uid : "\(uid).\(origin)", start: start, end: end,
+            summary: payload["invite_title"] ?? "Appointment", attendee: payload["to"] ?? "",
+            attendeeName: payload["name"] ?? "", organizer: from, method: "REQUEST")
     }
 
     /// Why the item's agent may no longer take its action under this blueprint, if it may not. The

@@ -214,19 +214,27 @@ final class StepCalendar: Sendable {
     let timeZone: String
     let busy: [DateInterval]
     let now: Date
+    /// The booking page's links, when a public URL says where the page is served.
+    let links: BookingLinks?
     private let found = Mutex<[[Int]: [Date]]>([:])
 
-    init(blueprint: Blueprint, busy: [DateInterval], now: Date) {
+    init(blueprint: Blueprint, busy: [DateInterval], now: Date, links: BookingLinks? = nil) {
         businessHours = blueprint.business.workingHours
         timeZone = blueprint.business.timeZone
         self.busy = busy
         self.now = now
+        self.links = links
     }
 
     /// The tools an agent's permissions grant, and no others.
     func tools(for agent: Agent, model: LanguageModel?) -> Tools {
         guard agent.permissions.contains("calendar.read") else { return Tools(model: model) }
         let finder = SlotFinder(hours: businessHours, timeZone: timeZone, busy: busy, from: now)
+        var bookingLink: (@Sendable (String) -> String?)? = nil
+        if let links, agent.permissions.contains("calendar.book") {
+            let now = now
+            bookingLink = { caseID in links.link(caseID: caseID, now: now) }
+        }
         return Tools(
             freeSlots: { count, minutes in
                 // Found once per step: every lead of the step is offered the same free times.
@@ -236,6 +244,7 @@ final class StepCalendar: Sendable {
                     cache[[count, minutes]] = slots
                     return slots
                 }
-            }, isFree: { start, minutes in finder.isFree(start, minutes: minutes) }, model: model)
+            }, isFree: { start, minutes in finder.isFree(start, minutes: minutes) }, model: model,
+            bookingLink: bookingLink)
     }
 }

@@ -28,6 +28,8 @@ public final class Engine: Sendable {
     public let maxEventAttempts: Int
     /// Whether any agent reads the calendar (else the step does not read busy times).
     let readsCalendar: Bool
+    /// The booking page's links the scheduling agent's replies carry, when it is served.
+    let bookingLinks: BookingLinks?
 
     /// Tries before an event is dead-lettered, unless `baton run --max-event-attempts` says otherwise.
     public static let defaultMaxEventAttempts = 3
@@ -41,12 +43,14 @@ public final class Engine: Sendable {
     ///   - skills: the skills by name (the built-in ones unless a caller registers its own).
     ///   - maxEventAttempts: failed tries before an event is dead-lettered (at least 1).
     ///   - skillTimeout: how long a skill that may wait may take.
+    ///   - bookingLinks: the booking page's links, when `baton run` serves it at a public URL.
     package init(
         blueprint: Blueprint, store: any RuntimeStorage, models: [String: LanguageModel] = [:],
         skills: SkillRegistry = .builtIn, maxEventAttempts: Int = Engine.defaultMaxEventAttempts,
-        skillTimeout: Duration = Engine.defaultSkillTimeout
+        skillTimeout: Duration = Engine.defaultSkillTimeout, bookingLinks: BookingLinks? = nil
     ) {
         self.blueprint = blueprint
+        self.bookingLinks = bookingLinks
         self.store = store
         self.maxEventAttempts = max(1, maxEventAttempts)
         webhooks = WebhookSubscriptions(blueprint)
@@ -82,7 +86,7 @@ public final class Engine: Sendable {
 
     /// Runs the skills of `cases` concurrently, each case's events in order.
     func run(_ cases: [CaseSnapshot], _ snapshot: StepSnapshot) async -> [CaseOutcome] {
-        let calendar = StepCalendar(blueprint: blueprint, busy: snapshot.busy, now: snapshot.now)
+        let calendar = StepCalendar(blueprint: blueprint, busy: snapshot.busy, now: snapshot.now, links: bookingLinks)
         return await withTaskGroup(of: CaseOutcome.self) { group in
             for one in cases {
                 group.addTask { [step] in await step.run(one, now: snapshot.now, calendar: calendar) }

@@ -105,7 +105,8 @@ public struct EngineService: Service {
             return false
         }
         work.readFailures.recovered("reading waiting events works again")
-        let calendar = StepCalendar(blueprint: engine.blueprint, busy: snapshot.busy, now: snapshot.now)
+        let calendar = StepCalendar(
+            blueprint: engine.blueprint, busy: snapshot.busy, now: snapshot.now, links: engine.bookingLinks)
         work.inFlight.withLock { inFlight in for one in snapshot.cases { inFlight.insert(one.caseID) } }
         for one in snapshot.cases {
             cases.addTask { [step = engine.step] in

@@ -1,10 +1,13 @@
 import Foundation
 
-/// Finds free times in the calendar and sends the lead the reply with those times and a booking
-/// link; when the lead picks one (`booking.requested` with its `start`), books it if it is still
-/// free and confirms, or offers other times if it is not.
-struct SchedulingSkill: Skill {
-    func run(_ input: SkillInput, tools: Tools) -> SkillOutcome {
+/// Finds free times in the calendar and sends the lead the reply with those times and a way to pick
+/// one: the business's own booking page (`settings.booking_url`), else Baton's booking page when
+/// `baton run` serves it at a public URL (``Tools/bookingLink``), else a request to answer with a
+/// time — never a link that goes nowhere. When the lead picks one (`booking.requested` with its
+/// `start`), books it if it is still free and confirms with an invitation attached, or offers other
+/// times if it is not; a case already booked is not booked again.
+package struct SchedulingSkill: Skill {
+    package func run(_ input: SkillInput, tools: Tools) -> SkillOutcome {
         var outcome = SkillOutcome()
         let lead = input.context["intake"] ?? [:]
         guard let to = lead["email"], !to.isEmpty else {
@@ -19,6 +22,12 @@ struct SchedulingSkill: Skill {
         var minutes = 60
         if case .number(let n) = input.agent.settings["slot_minutes"], n >= 5, n <= 24 * 60 { minutes = Int(n) }
         if input.event.type == "booking.requested" {
+            // Booked once per case: a form sent twice, or a second pick, does not book again.
+            if let earlier = input.context[input.agent.id], let booked = earlier["booked"] {
+                outcome.notes = earlier
+                outcome.notes["summary"] = "already booked for \(booked); the new request books nothing"
+                return outcome
+            }
             // A time out of the window (year 9999, before 2000) is invalid input, like a missing one.
             let start: Date
             switch AcceptedTime.parse(input.payload["start"] ?? "", now: input.now) {
@@ -33,7 +42,7 @@ struct SchedulingSkill: Skill {
                 return book(start, minutes: minutes, to: to, name: lead["name"] ?? "", input)
             }
             outcome = offer(
-                freeSlots(3, minutes), to: to, input, opening: "Sorry, that time was just taken.",
+                freeSlots(3, minutes), to: to, input, tools: tools, opening: "Sorry, that time was just taken.",
                 reason: "the time the lead chose is taken: other times")
             outcome.notes["summary"] = "the time asked for is taken; offered \(outcome.notes["offered"] ?? "0") others"
             return outcome
@@ -44,22 +53,25 @@ struct SchedulingSkill: Skill {
             .first
             ?? "Hi, thanks for reaching out to \(input.business.name)."
         outcome = offer(
-            freeSlots(3, minutes), to: to, input, opening: draft, reason: "first reply with available times")
+            freeSlots(3, minutes), to: to, input, tools: tools, opening: draft,
+            reason: "first reply with available times")
         outcome.notes["summary"] = "offered \(outcome.notes["offered"] ?? "0") times"
         return outcome
     }
 
-    /// The reply offering `slots`, with the booking link.
-    private func offer(_ slots: [Date], to: String, _ input: SkillInput, opening: String, reason: String)
-        -> SkillOutcome
-    {
+    /// The reply offering `slots`, with the way to pick one (``pickLine(_:tools:)``).
+    private func offer(
+        _ slots: [Date], to: String, _ input: SkillInput, tools: Tools, opening: String, reason: String
+    ) -> SkillOutcome {
         var outcome = SkillOutcome()
         let written = slots.map { Self.written($0, in: input.business.timeZone) }
         let times = written.map { Self.bullet + $0.local }.joined(separator: "\n")
-        let link = "https://book.baton.local/\(input.event.caseID)"
+        let pick = Self.pickLine(input, tools: tools)
         let body =
-            "\(opening)\n\nHere are times that work for us:\n\(times)\n\nBook one here: \(link)\n\n\(input.business.name)"
-        outcome.notes = ["slots": written.map(\.iso).joined(separator: ","), "offered": "\(slots.count)"]
+            "\(opening)\n\nHere are times that work for us:\n\(times)\n\n\(pick.line)\n\n\(input.business.name)"
+        outcome.notes = [
+            "slots": written.map(\.iso).joined(separator: ","), "offered": "\(slots.count)", "booking": pick.how,
+        ]
         outcome.actions.append(
             ProposedAction(
                 kind: .emailSend,
@@ -67,6 +79,31 @@ struct SchedulingSkill: Skill {
                 reason: reason))
         outcome.emits.append((type: "times.offered", payload: [:]))
         return outcome
+    }
+
+    /// How the reply lets the lead pick a time, and which way that is (`own page`, `booking page`,
+    /// `reply`): the business's own booking page (`settings.booking_url`, an http(s) address), else
+    /// Baton's page when it is served (``Tools/bookingLink``), else an answer by email. With
+    /// `settings.booking_link: false`, always by email.
+    static func pickLine(_ input: SkillInput, tools: Tools) -> (line: String, how: String) {
+        let byReply = (line: "Reply to this email with the time that suits you and we will book it.", how: "reply")
+        if case .bool(false) = input.agent.settings["booking_link"] { return byReply }
+        if case .string(let url) = input.agent.settings["booking_url"], isWebAddress(url) {
+            return ("Book one here: \(url)", "own page")
+        }
+        if let link = tools.bookingLink?(input.event.caseID) ?? nil {
+            return ("Book one here: \(link)", "booking page")
+        }
+        return byReply
+    }
+
+    /// An `http://` or `https://` address with a host and nothing that could break the line.
+    static func isWebAddress(_ text: String) -> Bool {
+        guard text.count <= 500, !text.contains(where: { $0.isWhitespace || $0.isNewline }),
+            let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
+            url.host?.isEmpty == false
+        else { return false }
+        return true
     }
 
     /// The meeting booked and the lead told.
@@ -89,7 +126,10 @@ struct SchedulingSkill: Skill {
                 payload: [
                     "to": to, "subject": "Booked: \(when.local)",
                     "body":
-                        "\(greeting), you are booked for \(when.local) (\(input.business.timeZone) time), \(minutes) minutes.\n\nReply to this email if you need to change it.\n\n\(input.business.name)",
+                        "\(greeting), you are booked for \(when.local) (\(input.business.timeZone) time), \(minutes) minutes. The invitation is attached.\n\nReply to this email if you need to change it.\n\n\(input.business.name)",
+                    // The dispatcher attaches the meeting as an iCalendar invitation (invite.ics).
+                    "invite_start": when.iso, "invite_end": Self.iso.string(from: end),
+                    "invite_title": input.business.name, "invite_uid": "booking-\(input.event.caseID)", "name": name,
                 ], reason: "confirm the booking"))
         outcome.emits.append((type: "meeting.booked", payload: ["start": when.iso]))
         return outcome
@@ -106,7 +146,7 @@ struct SchedulingSkill: Skill {
     private static let lock = NSLock()
 
     /// The slot as "Monday March 2, 12:00 PM" in the business's time zone, and in ISO 8601.
-    static func written(_ slot: Date, in zone: String) -> (local: String, iso: String) {
+    package static func written(_ slot: Date, in zone: String) -> (local: String, iso: String) {
         lock.lock()
         defer { lock.unlock() }
         let key = "\(zone) \(slot.timeIntervalSince1970)"

@@ -47,14 +47,19 @@ public struct Tools: Sendable {
     public let isFree: (@Sendable (_ start: Date, _ minutes: Int) -> Bool)?
     /// The language model the agent's settings enable, if any.
     public let model: LanguageModel?
+    /// A case's link to the booking page `baton run --listen` serves, with `calendar.book` and a
+    /// public URL (``BookingLinks``); nil when nothing would serve it.
+    public let bookingLink: (@Sendable (_ caseID: String) -> String?)?
 
     public init(
         freeSlots: (@Sendable (_ count: Int, _ minutes: Int) -> [Date])? = nil,
-        isFree: (@Sendable (_ start: Date, _ minutes: Int) -> Bool)? = nil, model: LanguageModel? = nil
+        isFree: (@Sendable (_ start: Date, _ minutes: Int) -> Bool)? = nil, model: LanguageModel? = nil,
+        bookingLink: (@Sendable (_ caseID: String) -> String?)? = nil
     ) {
         self.freeSlots = freeSlots
         self.isFree = isFree
         self.model = model
+        self.bookingLink = bookingLink
     }
 }
 

@@ -11,8 +11,8 @@ import Foundation
 /// Every method is async: a read or a write waits without blocking a thread of the cooperative
 /// pool, and no connector is called while a transaction is open (the engine's skills and the
 /// dispatcher's connectors run between a read and a write, never inside one).
-package protocol RuntimeStorage: ApprovalStorage, DashboardStorage, DeferredStorage, IntakeStorage, InvoiceStorage, LeadLedgerStorage,
-    OperatorStorage
+package protocol RuntimeStorage: ApprovalStorage, BookingStorage, DashboardStorage, DeferredStorage, IntakeStorage, InvoiceStorage,
+    LeadLedgerStorage, OperatorStorage
 {
     /// The runtime's clock (injected in tests).
     var clock: @Sendable () -> Date { get }
