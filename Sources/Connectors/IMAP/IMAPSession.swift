@@ -307,11 +307,7 @@ final class IMAPSession {
         case let error as IMAPError:
             return error
         case let error as NIOSSLError:
-            let verify = "\(error)".contains("CERTIFICATE_VERIFY_FAILED")
-            return .connection(
-                verify
-                    ? "TLS handshake failed: the server's certificate is not trusted (for a private server, name its CA in the connector's ca_file)"
-                    : "TLS handshake failed: \(error)")
+            return .connection(TLSHandshakeFailure.describe(error))
         default:
             return .connection("\(error) (after \(command))")
         }
