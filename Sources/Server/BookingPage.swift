@@ -236,24 +236,11 @@ struct BookingPage: Sendable {
     static let styleHash = "sha256-" + Data(SHA256.hash(data: Data(style.utf8))).base64EncodedString()
 
     static func page(_ title: String, _ body: String, status: HTTPResponse.Status = .ok) -> Response {
-        let html = """
-            <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="robots" content="noindex"><title>\(escape(title))</title><style>\(style)</style></head>
-            <body><h1>\(escape(title))</h1>
-            \(body)
-            </body></html>
-            """
-        return Response(
-            status: status,
-            headers: [
-                .contentType: "text/html; charset=utf-8",
-                .contentSecurityPolicy:
-                    "default-src 'none'; style-src '\(styleHash)'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-                .cacheControl: "no-store", HTTPField.Name("X-Content-Type-Options")!: "nosniff",
-                // The token is in the address: no other site learns it from a Referer.
-                HTTPField.Name("Referrer-Policy")!: "no-referrer", HTTPField.Name("X-Robots-Tag")!: "noindex",
-            ],
-            body: .init(byteBuffer: ByteBuffer(string: html)))
+        // The token is in the address: no other site learns it from a Referer.
+        HTMLPage.response(
+            title: title,
+            head: "<meta name=\"robots\" content=\"noindex\"><title>\(escape(title))</title><style>\(style)</style>",
+            body: body, styleSource: "'\(styleHash)'", referrerPolicy: "no-referrer",
+            extraHeaders: [HTTPField.Name("X-Robots-Tag")!: "noindex"], status: status)
     }
 }

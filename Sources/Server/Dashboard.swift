@@ -495,11 +495,13 @@ struct Dashboard: Sendable {
     }
 
     static func page(_ title: String, _ body: String, status: HTTPResponse.Status = .ok) -> Response {
-        let html = """
-            <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(escape(title)) · Baton</title>
-            <style>
+        // Same-origin: nothing leaks to other sites, and this dashboard's own posts carry its Origin.
+        HTMLPage.response(
+            title: title, head: "<title>\(escape(title)) · Baton</title>\n<style>\n\(style)</style>", body: body,
+            styleSource: "'unsafe-inline'", referrerPolicy: "same-origin", status: status)
+    }
+
+    static let style = """
             body{font:16px/1.45 system-ui,sans-serif;margin:0 auto;max-width:46rem;padding:1rem;color:#1d2330}
             h1{font-size:1.3rem}h2{font-size:1.1rem;margin:.2rem 0}h3{font-size:.95rem;margin:.8rem 0 .2rem}
             .approval{border:1px solid #c9d1dd;border-radius:8px;padding:.8rem;margin:1rem 0}
@@ -510,24 +512,7 @@ struct Dashboard: Sendable {
             button.approve{background:#1f7a4d;color:#fff;border-color:#1f7a4d}button.reject{background:#fff;color:#a22}
             .problem{color:#a22}.bar{display:flex;gap:1rem;align-items:center;justify-content:space-between}
             .timeline li{margin:.3rem 0}time{color:#4a5568;font-size:.85rem}
-            </style></head>
-            <body><h1>\(escape(title))</h1>
-            \(body)
-            </body></html>
             """
-        // No scripts, no framing (clickjacking), nothing cached of a page that shows customers' details.
-        return Response(
-            status: status,
-            headers: [
-                .contentType: "text/html; charset=utf-8",
-                .contentSecurityPolicy:
-                    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-                .cacheControl: "no-store", HTTPField.Name("X-Content-Type-Options")!: "nosniff",
-                // Same-origin: nothing leaks to other sites, and this dashboard's own posts carry its Origin.
-                HTTPField.Name("Referrer-Policy")!: "same-origin",
-            ],
-            body: .init(byteBuffer: ByteBuffer(string: html)))
-    }
 }
 
 /// Sign-in tokens for the dashboard.
