@@ -29,12 +29,7 @@ struct CRMCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                var mapping: [String: String] = [:]
-                for pair in map {
-                    let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-                    guard parts.count == 2 else { throw Failure("--map takes COLUMN=FIELD, not '\(pair)'") }
-                    mapping[parts[0]] = parts[1]
-                }
+                let mapping = try CSVImportOutput.mapping(map)
                 let text: String
                 do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
                     throw Failure("cannot read \(file): \(error.localizedDescription)")
@@ -47,12 +42,7 @@ struct CRMCommand: AsyncParsableCommand {
                 }
                 printText(
                     "\(report.added) contacts added, \(report.updated) updated, \(report.refused.count) rows refused")
-                if !report.ignoredColumns.isEmpty {
-                    printText(
-                        "columns not imported: \(report.ignoredColumns.joined(separator: ", ")) (name them with --map)")
-                }
-                for refusal in report.refused { printError("\(file):\(refusal.line): \(refusal.message)") }
-                if !report.refused.isEmpty { throw ExitCode(2) }
+                try CSVImportOutput.finish(file: file, ignoredColumns: report.ignoredColumns, refused: report.refused)
             }
         }
     }

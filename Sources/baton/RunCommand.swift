@@ -73,7 +73,7 @@ struct RunCommand: AsyncParsableCommand {
                 throw Failure("\(error)\ncheck it with: baton blueprint validate \(blueprint)")
             }
             // The runtime reaches its store only through the storage protocol.
-            let store: any RuntimeStorage = try runtime.clockedStore()  // BATON_NOW moves it (RuntimeClock)
+            let store: any RuntimeStorage = try runtime.store()  // BATON_NOW moves it (RuntimeClock)
             // One run per data folder; held until this process ends, however it ends.
             let lock = try RunLock(folder: runtime.folder)
             defer { withExtendedLifetime(lock) {} }

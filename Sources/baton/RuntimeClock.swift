@@ -23,15 +23,3 @@ enum RuntimeClock {
         return { start.addingTimeInterval(Date().timeIntervalSince(began)) }
     }
 }
-
-extension RuntimeOptions {
-    /// The runtime's store on the runtime's clock (``RuntimeClock``).
-    func clockedStore() throws -> any RuntimeStorage {
-        let clock = try RuntimeClock.from()
-        do {
-            return try RuntimeStore(folder: folder, clock: clock)
-        } catch {
-            throw Failure("cannot open the runtime in \(folder): \(error)")
-        }
-    }
-}

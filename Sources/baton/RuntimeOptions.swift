@@ -16,10 +16,11 @@ struct RuntimeOptions: ParsableArguments {
         dataDir ?? (Workspace.defaultDirectory() as NSString).appendingPathComponent("runtime")
     }
 
-    /// The runtime's store: the SQLite database in the folder.
+    /// The runtime's store: the SQLite database in the folder, on the runtime's clock (``RuntimeClock``).
     func store() throws -> any RuntimeStorage {
+        let clock = try RuntimeClock.from()
         do {
-            return try RuntimeStore(folder: folder)
+            return try RuntimeStore(folder: folder, clock: clock)
         } catch {
             throw Failure("cannot open the runtime in \(folder): \(error)")
         }

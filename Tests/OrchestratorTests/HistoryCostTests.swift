@@ -105,7 +105,7 @@ struct HistoryCostTests {
         #expect(cases.contains("INTEGER PRIMARY KEY"), "\(cases)")
         #expect(cases.contains("event_case"), "\(cases)")
         #expect(!cases.contains("SCAN e"), "\(cases)")
-        let leads = try Self.plan(r.store, RuntimeStore.leadResponseSQL, [day, end])
+        let leads = try Self.plan(r.store, RuntimeStore.leadLedgerSQL, [day, end])
         #expect(leads.contains("event_lead_arrival"), "\(leads)")
         #expect(leads.contains("outbox_case_action"), "\(leads)")
         let audit = try Self.plan(r.store, RuntimeStore.auditCountSQL, [day, end])

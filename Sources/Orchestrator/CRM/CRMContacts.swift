@@ -46,8 +46,6 @@ public struct CRMContacts: Sendable {
     public func importCSV(_ text: String, mapping: [String: String] = [:]) async throws -> ImportReport {
         let records = try CSVTable.parse(text)
         guard let header = records.first else { throw CSVError(line: 1, message: "the file is empty") }
-        func key(_ s: String) -> String { s.lowercased().filter { $0.isLetter || $0.isNumber } }
-        let explicit = Dictionary(mapping.map { (key($0.key), $0.value) }, uniquingKeysWith: { $1 })
         for (column, field) in mapping where !Self.fields.contains(field) {
             throw CSVError(
                 line: 1,
@@ -55,16 +53,9 @@ public struct CRMContacts: Sendable {
                     "--map \(column)=\(field): '\(field)' is not a field (fields: \(Self.fields.joined(separator: ", ")))"
             )
         }
-        var columns: [Int: String] = [:]
         var report = ImportReport()
-        for (index, name) in header.fields.enumerated() {
-            let normalized = key(name)
-            if let field = explicit[normalized] ?? Self.aliases.first(where: { $0.value.contains(normalized) })?.key {
-                columns[index] = field
-            } else {
-                report.ignoredColumns.append(name)
-            }
-        }
+        let (columns, ignored) = CSVColumns.match(header.fields, aliases: Self.aliases, mapping: mapping)
+        report.ignoredColumns = ignored
         guard columns.values.contains("email") else {
             throw CSVError(
                 line: header.line,

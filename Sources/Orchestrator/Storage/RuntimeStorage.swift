@@ -47,8 +47,6 @@ package protocol RuntimeStorage: ApprovalStorage, BookingStorage, DashboardStora
 
     // MARK: Reports, KPIs and metrics
 
-    /// Each lead that arrived in `[from, to)` (its first arrival), with its first reply sent.
-    func leadResponses(from: Date, to: Date) async throws -> [LeadResponse]
     /// The audit lines of `[from, to)` counted by agent and kind.
     func auditCounts(from: Date, to: Date) async throws -> [AuditCount]
     /// The audit lines of `[from, to)` of the given kinds, oldest first.
@@ -59,12 +57,6 @@ package protocol RuntimeStorage: ApprovalStorage, BookingStorage, DashboardStora
     func metricsFacts(at now: Date) async throws -> MetricsFacts
     /// When a scheduled job last ran, if it ever did.
     func lastRun(_ job: String) async throws -> Date?
-}
-
-/// A lead's arrival and its first reply sent, if one was.
-package struct LeadResponse: Sendable {
-    let received: Date
-    let replied: Date?
 }
 
 /// How many audit lines an agent (or the system, `nil`) wrote of one kind.

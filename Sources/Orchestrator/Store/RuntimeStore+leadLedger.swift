@@ -25,8 +25,7 @@ extension RuntimeStore: LeadLedgerStorage {
     /// Each lead that arrived in `[?, ?)` and what became of it.
     static let leadLedgerSQL = """
         SELECT e.case_id AS case_id, min(e.created_at) AS received,
-            (SELECT min(o.sent_at) FROM outbox o
-             WHERE o.case_id = e.case_id AND o.action = 'email.send' AND o.status = 'sent') AS replied,
+            \(firstReplySQL(caseID: "e.case_id")) AS replied,
             (SELECT min(coalesce(o.next_attempt_at, o.created_at)) FROM outbox o
              WHERE o.case_id = e.case_id AND o.action = 'email.send' AND o.status IN ('queued', 'deferred')) AS due,
             (EXISTS (SELECT 1 FROM approval a WHERE a.case_id = e.case_id AND a.status = 'pending'
@@ -39,4 +38,18 @@ extension RuntimeStore: LeadLedgerStorage {
         FROM event e WHERE e.type = 'lead.received' AND e.created_at >= ? AND e.created_at < ?
         GROUP BY e.case_id ORDER BY received, e.case_id
         """
+
+    // What a lead's first response is, written once for the lead ledger's query above, the histogram's
+    // trigger and its backfill (RuntimeStore+timeRanges.swift): a lead arrives with its case's
+    // first `lead.received` event; its reply is the case's first `email.send` sent.
+
+    /// When the lead of case `caseID` (an SQL expression) arrived; NULL when the case is no lead.
+    static func leadArrivalSQL(caseID: String) -> String {
+        "(SELECT l.created_at FROM event l WHERE l.case_id = \(caseID) AND l.type = 'lead.received' ORDER BY l.id LIMIT 1)"
+    }
+
+    /// When the first reply of case `caseID` (an SQL expression) was sent; NULL before it is.
+    static func firstReplySQL(caseID: String) -> String {
+        "(SELECT min(o.sent_at) FROM outbox o WHERE o.case_id = \(caseID) AND o.action = 'email.send' AND o.status = 'sent')"
+    }
 }

@@ -82,39 +82,6 @@ extension RuntimeStore: RuntimeStorage {
         }
     }
 
-    package func leadResponses(from: Date, to: Date) async throws -> [LeadResponse] {
-        // The leads that arrived in the period, through `event_lead_arrival` (only leads are in it),
-        // each with its first reply sent through `outbox_case_action`: the cost is the period's leads.
-        try await database.read { db in
-            try Row.fetchAll(db, sql: Self.leadResponseSQL, arguments: [from, to]).compactMap { row in
-                // A stored date that does not read (a hand edit) leaves that lead out, never stops the report.
-                guard let received = try? row.decode(Date?.self, forColumn: "received") else { return nil }
-                return LeadResponse(received: received, replied: try? row.decode(Date?.self, forColumn: "replied"))
-            }
-        }
-    }
-
-    /// Each lead that arrived in `[?, ?)` (first arrival per case), with its first reply sent.
-    static let leadResponseSQL = """
-        SELECT min(e.created_at) AS received, \(firstReplySQL(caseID: "e.case_id")) AS replied
-        FROM event e WHERE e.type = 'lead.received' AND e.created_at >= ? AND e.created_at < ?
-        GROUP BY e.case_id
-        """
-
-    // What a lead's first response is, written once for the KPIs' query above, the histogram's
-    // trigger and its backfill (RuntimeStore+timeRanges.swift): a lead arrives with its case's
-    // first `lead.received` event; its reply is the case's first `email.send` sent.
-
-    /// When the lead of case `caseID` (an SQL expression) arrived; NULL when the case is no lead.
-    static func leadArrivalSQL(caseID: String) -> String {
-        "(SELECT l.created_at FROM event l WHERE l.case_id = \(caseID) AND l.type = 'lead.received' ORDER BY l.id LIMIT 1)"
-    }
-
-    /// When the first reply of case `caseID` (an SQL expression) was sent; NULL before it is.
-    static func firstReplySQL(caseID: String) -> String {
-        "(SELECT min(o.sent_at) FROM outbox o WHERE o.case_id = \(caseID) AND o.action = 'email.send' AND o.status = 'sent')"
-    }
-
     package func auditCounts(from: Date, to: Date) async throws -> [AuditCount] {
         // Through `audit_at`: the cost is the period's lines.
         try await database.read { db in

@@ -105,8 +105,8 @@ extension RuntimeStore {
                 INSERT INTO runtime_count (name, value) SELECT 'actions_dead.' || action, count(*) FROM outbox
                     WHERE status = 'dead' GROUP BY action;
                 """)
-        // Every lead so far with its first reply: the KPIs' query over all time.
-        let rows = try Row.fetchAll(db, sql: leadResponseSQL, arguments: [Date.distantPast, Date.distantFuture])
+        // Every lead so far with its first reply: the lead ledger's query over all time.
+        let rows = try Row.fetchAll(db, sql: leadLedgerSQL, arguments: [Date.distantPast, Date.distantFuture])
         var buckets: [String: Int] = [:]
         var milliseconds: Int64 = 0
         for row in rows {
