@@ -3,32 +3,11 @@ import Foundation
 import GRDB
 import Testing
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// A booking link that books, through the real binary: `baton run --listen --public-url`, a lead
 /// sent in, the link taken from the reply's `.eml`, opened in headless Chromium
 /// (`Peers/booking_browser.py`), a time picked in two tabs (the form sent twice); then one
 /// `booking.requested`, one booking and one confirmation with its `invite.ics`.
 struct BookingLinkRunTests {
-    /// A port free now on loopback (bound, read, released), for a public URL that names it.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        guard bound else { throw LoopbackHTTP.Failure("no free port: errno \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     /// A count from the run's database.
     static func count(_ data: String, _ sql: String) throws -> Int {
         var configuration = Configuration()
@@ -42,7 +21,7 @@ struct BookingLinkRunTests {
         let folder = BatonBinary.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let data = folder + "/data"
-        let port = try Self.freePort()
+        let port = LoopbackPort.free()
         let base = "http://127.0.0.1:\(port)"
         let baton = try await RunningBaton(
             RuntimeCommandTests.blueprint, data: data, listen: "127.0.0.1:\(port)", arguments: ["--public-url", base])
