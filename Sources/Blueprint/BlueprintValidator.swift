@@ -169,7 +169,7 @@ public struct BlueprintValidator {
                             path + ["limits", "actions_per_hour"],
                             "agent '\(agent.id)' expects \(Self.grouped(expected)) items a week, about \(Self.grouped(Int(perHour))) actions an hour over \(Self.grouped(Int(hours.rounded()))) working hours (\(each) an item), more than its limit of \(Self.grouped(agent.limits.actionsPerHour)) an hour",
                             hint:
-                                "raise limits.actions_per_hour to \(Self.grouped(sized)) (\(Int(Limits.burstFactor))× the average, for bursts); beyond the limit every action waits for a person"
+                                "raise limits.actions_per_hour to \(Self.grouped(sized)) (\(Int(Limits.burstFactor))× the average, for bursts); beyond the limit actions are deferred to the next hours"
                         )
                     }
                 }

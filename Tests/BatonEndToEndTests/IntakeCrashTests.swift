@@ -25,6 +25,12 @@ struct IntakeCrashTests {
         runner.executableURL = URL(fileURLWithPath: BatonBinary.path)
         runner.arguments = ["run", blueprint, "--listen", "127.0.0.1:0", "--data-dir", data]
         runner.environment = ProcessInfo.processInfo.environment.merging(["BATON_INTAKE_TOKEN": "crash"]) { $1 }
+        return try await listening(runner)
+    }
+
+    /// Starts `runner` (a `baton run --listen 127.0.0.1:0`) and returns the port it reports once
+    /// listening, waiting up to `tries` × 10 ms.
+    static func listening(_ runner: Process, tries: Int = 1000) async throws -> (Process, Int) {
         let log = Pipe()
         let text = Mutex("")
         log.fileHandleForReading.readabilityHandler = { handle in
@@ -35,7 +41,7 @@ struct IntakeCrashTests {
         runner.standardError = log
         runner.standardOutput = FileHandle.nullDevice
         try runner.run()
-        for _ in 0..<1000 {
+        for _ in 0..<tries {
             let logged = text.withLock { $0 }
             if let range = logged.range(of: "listening on http://127.0.0.1:"),
                 let port = Int(logged[range.upperBound...].prefix { $0.isNumber })

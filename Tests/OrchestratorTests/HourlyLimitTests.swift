@@ -154,6 +154,37 @@ struct HourlyLimitTests {
         #expect(try r.store.outbox().contains { $0.status == .deferred })
     }
 
+    /// The dispatcher's timer wakes it when a deferred action's time comes, not a poll: its fallback
+    /// poll is an hour here, and the action is half a second from its time (on the runtime's clock).
+    @Test func theDispatcherWakesAtTheTimeADeferredActionGoes() async throws {
+        final class Offset: Sendable { let seconds = Mutex(0.0) }
+        let offset = Offset()
+        var b = try LeadFlowTests.blueprint()
+        for index in b.agents.indices { b.agents[index].limits.actionsPerHour = 1 }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-limits-\(UUID().uuidString)")
+            .path
+        let store = try RuntimeStore(folder: folder) { Date().addingTimeInterval(offset.seconds.withLock { $0 }) }
+        let dispatcher = Dispatcher(store: store, blueprint: b, emailFolder: folder + "/outbox", from: "o@example.com")
+        for n in 0..<2 {
+            try store.submit(type: "lead.received", caseID: "lead-\(n)", payload: Self.lead(n), producer: "intake")
+        }
+        try await Engine(blueprint: b, store: store).runUntilIdle()
+        try await dispatcher.dispatch()
+        let goes = try #require(try await store.nextDeferred())
+        offset.seconds.withLock { $0 = goes.timeIntervalSinceNow - 0.5 }
+        let service = DispatcherService(dispatcher: dispatcher, fallback: .seconds(3600))
+        let running = Task { try await service.run() }
+        defer { running.cancel() }
+        // A generous bound for a timer of half a second; without the timer, nothing for an hour.
+        for _ in 0..<600 {
+            if try store.outbox().allSatisfy({ $0.status == .sent }) { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let outbox = try store.outbox()
+        #expect(outbox.allSatisfy { $0.status == .sent }, "\(outbox.map { "\($0.idempotencyKey): \($0.status)" })")
+        #expect(outbox.filter { ($0.sentAt ?? .distantPast) >= goes }.count == outbox.count / 2)
+    }
+
     @Test(arguments: 0..<12)
     func generatedBurstsKeepTheCapAndLoseOrRepeatNothing(seed: Int) async throws {
         var random = SplitMix(seed: UInt64(seed) &* 7919 &+ 17)
