@@ -210,12 +210,15 @@ public struct Connectors: Codable, Sendable, Equatable {
     public var calendar: Connector
     public var crm: Connector
     public var forms: Connector
+    /// Where incoming mail is read (`maildir` or `imap`); absent: no mail is read.
+    public var inbox: Connector?
 
-    public init(email: Connector, calendar: Connector, crm: Connector, forms: Connector) {
+    public init(email: Connector, calendar: Connector, crm: Connector, forms: Connector, inbox: Connector? = nil) {
         self.email = email
         self.calendar = calendar
         self.crm = crm
         self.forms = forms
+        self.inbox = inbox
     }
 }
 

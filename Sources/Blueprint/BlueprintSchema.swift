@@ -70,7 +70,9 @@ public enum BlueprintSchema {
                             "to": ["type": "string", "minLength": 1],
                         ], required: ["after", "then"]),
                 ])),
-            "connectors": object(["email": connector, "calendar": connector, "crm": connector, "forms": connector]),
+            "connectors": object(
+                ["email": connector, "calendar": connector, "crm": connector, "forms": connector, "inbox": connector],
+                required: ["calendar", "crm", "email", "forms"]),
             "schedules": object([
                 "daily_report": object([
                     "time": time, "recipients": array(["type": "string", "minLength": 1], minItems: 1),

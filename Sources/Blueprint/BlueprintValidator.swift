@@ -19,7 +19,7 @@ public struct BlueprintValidator {
 
     static let connectorKinds = [
         "email": ["eml_folder", "smtp"], "calendar": ["builtin", "ics", "caldav"], "crm": ["builtin", "csv"],
-        "forms": ["intake_api"],
+        "forms": ["intake_api"], "inbox": ["maildir", "imap"],
     ]
     static let secretWords = [
         "password", "pass", "pwd", "secret", "token", "api_key", "apikey", "credential", "private_key",
@@ -311,7 +311,7 @@ public struct BlueprintValidator {
         let connectors: [(String, Connector)] = [
             ("email", b.connectors.email), ("calendar", b.connectors.calendar), ("crm", b.connectors.crm),
             ("forms", b.connectors.forms),
-        ]
+        ] + (b.connectors.inbox.map { [("inbox", $0)] } ?? [])
         for (name, connector) in connectors {
             let kinds = Self.connectorKinds[name] ?? []
             if !kinds.contains(connector.kind) {

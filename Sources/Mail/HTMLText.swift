@@ -57,7 +57,9 @@ enum HTMLText {
                 let closing = tag.first == "/"
                 let name = String(
                     String.UnicodeScalarView(
-                        tag.drop(while: { $0 == "/" }).prefix(while: { $0.properties.isAlphabetic || ("0"..."9").contains($0) })
+                        tag.drop(while: { $0 == "/" }).prefix(while: {
+                            $0.properties.isAlphabetic || ("0"..."9").contains($0)
+                        })
                     )
                 ).lowercased()
                 if !closing && hidden.contains(name) && tag.last != "/" {

@@ -117,7 +117,9 @@ public struct IncomingMessage: Sendable, Equatable {
         if let value = header("Auto-Submitted"), value.trimmed.lowercased() != "no" {
             return "Auto-Submitted: \(value.trimmed)"
         }
-        if let value = header("Precedence"), ["bulk", "junk", "list", "auto_reply"].contains(value.trimmed.lowercased()) {
+        if let value = header("Precedence"),
+            ["bulk", "junk", "list", "auto_reply"].contains(value.trimmed.lowercased())
+        {
             return "Precedence: \(value.trimmed)"
         }
         for name in ["List-Id", "List-Unsubscribe", "List-Post"] where header(name) != nil {
@@ -147,7 +149,8 @@ public struct IncomingMessage: Sendable, Equatable {
         }
         if from == nil { return "no sender address to answer" }
         let subject = subject.lowercased()
-        for start in ["auto:", "automatic reply", "autoreply", "out of office", "undeliverable", "undelivered mail",
+        for start in [
+            "auto:", "automatic reply", "autoreply", "out of office", "undeliverable", "undelivered mail",
             "delivery status notification", "mail delivery failed", "returned mail",
         ] where subject.hasPrefix(start) {
             return "an automatic message (Subject: \(self.subject.prefix(80)))"

@@ -15,7 +15,8 @@ extension MIMEMessage {
         }
         suffix.append(contentsOf: "@baton.local>".utf8)
         let bytes = Array(messageID.utf8)
-        guard bytes.count > suffix.count + 1, bytes.first == UInt8(ascii: "<"), bytes.suffix(suffix.count).elementsEqual(suffix)
+        guard bytes.count > suffix.count + 1, bytes.first == UInt8(ascii: "<"),
+            bytes.suffix(suffix.count).elementsEqual(suffix)
         else { return nil }
         let encoded = bytes[1..<(bytes.count - suffix.count)]
         var key: [UInt8] = []

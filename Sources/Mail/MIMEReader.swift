@@ -288,7 +288,7 @@ struct MIMEReader {
             let key = String(piece[..<equals]).trimmed.lowercased()
             var raw = String(piece[piece.index(after: equals)...]).trimmed
             if raw.hasPrefix("\""), raw.count >= 2 {
-                raw = unquoted(String(raw.dropFirst().dropLast(raw.hasSuffix("\"") ? 1 : 0)))
+                raw = String(MailAddress.unquoted(raw.dropFirst().dropLast(raw.hasSuffix("\"") ? 1 : 0)))
             }
             guard !key.isEmpty else { continue }
             let parts = key.split(separator: "*", omittingEmptySubsequences: false)
@@ -343,20 +343,6 @@ struct MIMEReader {
         }
         pieces.append(current)
         return pieces
-    }
-
-    static func unquoted(_ text: String) -> String {
-        var out = ""
-        var escaped = false
-        for character in text {
-            if !escaped && character == "\\" {
-                escaped = true
-                continue
-            }
-            escaped = false
-            out.append(character)
-        }
-        return out
     }
 
     /// An unstructured header's text: RFC 2047 encoded words decoded (the space between two of them

@@ -83,8 +83,8 @@ public struct MailAddress: Sendable, Equatable {
         return text
     }
 
-    /// A quoted name's text: `\x` is `x`.
-    private static func unquoted(_ text: Substring) -> Substring {
+    /// A quoted name's (or a MIME parameter's) text: `\x` is `x`.
+    static func unquoted(_ text: Substring) -> Substring {
         var out = Substring()
         var escaped = false
         for character in text {

@@ -4,7 +4,7 @@ import Foundation
 /// when the folder has no `new/`, a plain drop folder of `.eml` files (moved to its `cur/` once
 /// stored). For tests, and for a business whose mail server or forwarding rule writes files.
 ///
-/// A Maildir's delivery agent writes each message into `tmp/` and renames it into `new/`, so a file
+/// A folder that does not exist is made as an empty Maildir. A Maildir's delivery agent writes each message into `tmp/` and renames it into `new/`, so a file
 /// in `new/` is always whole; a program dropping `.eml` files should likewise write them under
 /// another name (`x.eml.tmp`, `.x.eml`) and rename them. The progress the runtime keeps is not
 /// needed here: what waits in `new/` (or the folder) is what is new, and a message read again after
@@ -34,6 +34,12 @@ public struct MaildirInbox: InboxSource {
     /// The files waiting, oldest name first (Maildir names start with the delivery time). A file
     /// that cannot be read now is left for the next call.
     public func fetchNew(after progress: InboxPosition?, limit: Int) async throws -> [InboxMessage] {
+        if !FileManager.default.fileExists(atPath: folder) {
+            // A folder not there yet is made as an empty Maildir, for the mail server (or a person) to fill.
+            for sub in ["tmp", "new", "cur"] {
+                try? FileManager.default.createDirectory(atPath: path(sub), withIntermediateDirectories: true)
+            }
+        }
         let maildir = isMaildir
         let waiting = maildir ? path("new") : folder
         let names: [String]

@@ -119,6 +119,18 @@ struct RunCommand: AsyncParsableCommand {
             }
             let dispatcher = Dispatcher(
                 store: store, blueprint: loaded, email: email, calendar: calendar, webhooks: webhooks, from: from)
+            // Incoming mail (connectors.inbox), read into events like the intake's.
+            let inbox: InboxReader?
+            let inboxPoll: Int
+            do {
+                let made = try InboxConnectors.make(for: loaded, dataFolder: runtime.folder)
+                inbox = made.map {
+                    InboxReader(source: $0.source, store: store, blueprint: loaded, models: models, batch: $0.settings.batch)
+                }
+                inboxPoll = made?.settings.pollSeconds ?? InboxSettings.defaultPollSeconds
+            } catch {
+                throw Failure("\(error)\nfix the blueprint's connectors section, or set the variable, then run again")
+            }
             let templates = try PackLocator.locateFolder("templates").map { folder in
                 do { return try DailyReportTemplates(folder: folder) } catch { throw Failure("\(error)") }
             }
@@ -126,6 +138,10 @@ struct RunCommand: AsyncParsableCommand {
                 blueprint: loaded, store: store, folder: (runtime.folder as NSString).appendingPathComponent("reports"),
                 render: { report in try templates?.render(report.templateValues) ?? [("md", report.markdown)] })
             if once {
+                if let inbox {
+                    let pass = try await inbox.readNew()
+                    if pass.storedCount > 0 { Self.log("read \(InboxService.describe(pass)) from \(inbox.source.name)") }
+                }
                 try await Self.drain(engine, dispatcher, reports, BooksClock(blueprint: loaded, store: store))
                 return Self.log("idle; done")
             }
@@ -138,6 +154,13 @@ struct RunCommand: AsyncParsableCommand {
                     jobs: Self.clockJobs(loaded, store, reports, calendar, refreshMinutes), clock: store.clock,
                     log: Self.log),
             ]
+            if let inbox {
+                services.append(
+                    InboxService(
+                        reader: inbox, pollInterval: .seconds(inboxPoll), onStored: { engineWakeup.signal() },
+                        log: Self.log))
+                Self.log("reading mail from \(inbox.source.name) (every \(inboxPoll) s, or as IMAP IDLE says)")
+            }
             if publicURL != nil && intake == nil {
                 Self.log(
                     "--public-url is not used: nothing listens (give --listen HOST:PORT); replies carry no booking page link"

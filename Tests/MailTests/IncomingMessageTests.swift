@@ -113,11 +113,15 @@ struct IncomingMessageTests {
 
         /// Body bytes in a random transfer encoding, with its header.
         mutating func transfer(_ bytes: [UInt8], textLike: Bool) -> (header: String, body: [UInt8]) {
-            let plain = bytes.allSatisfy { $0 < 0x80 && $0 != 13 }
+            let plain =
+                bytes.allSatisfy { $0 < 0x80 && $0 != 13 }
                 && !bytes.split(separator: 10).contains { $0.count > 900 }
             switch random.below(4) {
             case 0 where plain && textLike:
-                return ("7bit", Array(String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "\n", with: "\r\n").utf8))
+                return (
+                    "7bit",
+                    Array(String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "\n", with: "\r\n").utf8)
+                )
             case 1 where textLike && !bytes.contains(13) && !bytes.contains(0):
                 var out: [UInt8] = []
                 for byte in bytes {
@@ -196,8 +200,11 @@ struct IncomingMessageTests {
                 let text = text(encoding)
                 texts.append(text)
                 let (header, body) = transfer(encoding.encode(text), textLike: true)
-                var head = "Content-Type: text/plain; charset=\(random.chance(50) ? "\"\(encoding.label)\"" : encoding.label)\r\n"
-                if random.chance(50) { head = fold("Content-Type", "text/plain; format=flowed; charset=\(encoding.label)") }
+                var head =
+                    "Content-Type: text/plain; charset=\(random.chance(50) ? "\"\(encoding.label)\"" : encoding.label)\r\n"
+                if random.chance(50) {
+                    head = fold("Content-Type", "text/plain; format=flowed; charset=\(encoding.label)")
+                }
                 head += "Content-Transfer-Encoding: \(header)\r\n"
                 if random.chance(20) { head += "Content-Disposition: inline\r\n" }
                 return Array((head + "\r\n").utf8) + body
@@ -211,7 +218,8 @@ struct IncomingMessageTests {
                 switch random.below(3) {
                 case 0:
                     let encoded = Array(name.utf8).map { byte in
-                        MIMEReaderTestsShared.isLetterOrDigit(byte) ? String(UnicodeScalar(byte)) : String(format: "%%%02X", byte)
+                        MIMEReaderTestsShared.isLetterOrDigit(byte)
+                            ? String(UnicodeScalar(byte)) : String(format: "%%%02X", byte)
                     }.joined()
                     let half = encoded.count / 2
                     let cut = encoded.index(encoded.startIndex, offsetBy: half)
@@ -222,7 +230,8 @@ struct IncomingMessageTests {
                 case 1:
                     disposition = "attachment; filename=\"=?utf-8?B?\(Data(name.utf8).base64EncodedString())?=\""
                 default:
-                    let quoted = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                    let quoted = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+                        of: "\"", with: "\\\"")
                     disposition = "attachment; filename=\"\(quoted)\""
                 }
                 attachments.append(IncomingMessage.Attachment(name: name, type: type, size: bytes.count))
@@ -257,13 +266,15 @@ struct IncomingMessageTests {
             subject = subject.replacingOccurrences(of: "\u{2028}", with: " ")
             while subject.hasPrefix(" ") { subject.removeFirst() }
             while subject.hasSuffix(" ") { subject.removeLast() }
-            var head = "Return-Path: <dana@example.com>\r\nReceived: from mx.example.com\r\n by mail.example.net;\r\n\tMon, 2 Mar 2026 09:00:00 +0000\r\n"
+            var head =
+                "Return-Path: <dana@example.com>\r\nReceived: from mx.example.com\r\n by mail.example.net;\r\n\tMon, 2 Mar 2026 09:00:00 +0000\r\n"
             head += generator.fold("From", "Dana <dana@example.com>")
             head += "To: office@bowriver.example\r\n"
             head += "Subject: " + generator.encodedWords(subject) + "\r\n"
             head += "Message-ID: <gen-\(index)@example.com>\r\nMIME-Version: 1.0\r\n"
             for field in 0..<generator.random.below(5) {
-                head += generator.fold("X-Field-\(field)", String(repeating: "word ", count: generator.random.below(50)))
+                head += generator.fold(
+                    "X-Field-\(field)", String(repeating: "word ", count: generator.random.below(50)))
             }
             let body = generator.part(depth: 1 + generator.random.below(4))
             var bytes = Array(head.utf8) + body
@@ -272,7 +283,8 @@ struct IncomingMessageTests {
                 bytes = bytes.filter { $0 != 13 }
             }
             return Generated(
-                bytes: bytes, subject: subject.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " "),
+                bytes: bytes,
+                subject: subject.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " "),
                 texts: generator.texts, attachments: generator.attachments)
         }
     }
@@ -412,7 +424,9 @@ struct IncomingMessageTests {
     @Test func hostileMessagesAreReadWithinTheLimits() {
         var random = SplitMix(seed: 7)
         var nested = "From: a@example.com\r\n"
-        for level in 0..<1000 { nested += "Content-Type: multipart/mixed; boundary=\"l\(level)\"\r\n\r\n--l\(level)\r\n" }
+        for level in 0..<1000 {
+            nested += "Content-Type: multipart/mixed; boundary=\"l\(level)\"\r\n\r\n--l\(level)\r\n"
+        }
         nested += "Content-Type: text/plain\r\n\r\ndeep\r\n"
         let manyParts =
             "From: a@example.com\r\nContent-Type: multipart/mixed; boundary=p\r\n\r\n"
@@ -470,7 +484,8 @@ struct IncomingMessageTests {
             (
                 "an HTML flood",
                 Array(
-                    ("Content-Type: text/html\r\n\r\n" + String(repeating: "<a href=x><script>&#xFFFFFFFF;&amp", count: 20_000))
+                    ("Content-Type: text/html\r\n\r\n"
+                        + String(repeating: "<a href=x><script>&#xFFFFFFFF;&amp", count: 20_000))
                         .utf8),
                 { _ in true }
             ),

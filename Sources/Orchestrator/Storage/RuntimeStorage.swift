@@ -11,7 +11,7 @@ import Foundation
 /// Every method is async: a read or a write waits without blocking a thread of the cooperative
 /// pool, and no connector is called while a transaction is open (the engine's skills and the
 /// dispatcher's connectors run between a read and a write, never inside one).
-package protocol RuntimeStorage: ApprovalStorage, BookingStorage, DashboardStorage, DeferredStorage, IntakeStorage, InvoiceStorage,
+package protocol RuntimeStorage: ApprovalStorage, BookingStorage, DashboardStorage, DeferredStorage, InboxStorage, IntakeStorage, InvoiceStorage,
     LeadLedgerStorage, OperatorStorage
 {
     /// The runtime's clock (injected in tests).

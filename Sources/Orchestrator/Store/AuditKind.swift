@@ -48,6 +48,10 @@ public struct AuditKind: RawRepresentable, Codable, Hashable, Sendable, Expressi
     public static let retried = AuditKind(rawValue: "retried")
     /// A lead was obvious spam (a farm of links, no real content, gibberish): nothing was sent.
     public static let spam = AuditKind(rawValue: "spam")
+    /// A message read from the inbox, and what it became: a new case, or a reply joining its case.
+    public static let mail = AuditKind(rawValue: "mail")
+    /// A message read from the inbox and never answered: an auto-reply, a bounce, a mailing list's.
+    public static let ignored = AuditKind(rawValue: "ignored")
 
     // The dispatcher: one action's fate.
     /// An action was carried out.

@@ -231,6 +231,7 @@ public final class RuntimeStore: Sendable {
         registerDashboardMigration(&migrator)
         registerDeferredMigration(&migrator)
         registerInvoiceMigration(&migrator)
+        registerInboxMigration(&migrator)
         return migrator
     }
 
