@@ -36,12 +36,14 @@ let package = Package(
         // The scoring model: opportunities, savings, ROI, cost tier and readiness, each with its reasons.
         .target(
             name: "Scoring",
-            dependencies: ["Diagnostics", "Questionnaire", "Blueprint", .product(name: "Yams", package: "Yams")]),
+            dependencies: [
+                "Diagnostics", "Questionnaire", "Blueprint", "Outcomes", .product(name: "Yams", package: "Yams"),
+            ]),
         // Reports: print-ready HTML (and PDF), Markdown, JSON and CSV from editable templates, with SVG charts.
         .target(
             name: "Reports",
             dependencies: [
-                "Scoring", "Questionnaire", "Blueprint", "Diagnostics", "CSV",
+                "Scoring", "Questionnaire", "Blueprint", "Diagnostics", "CSV", "Outcomes",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -54,10 +56,12 @@ let package = Package(
         .target(
             name: "Orchestrator",
             dependencies: [
-                "Blueprint", "Mail", "CSV", "Signing", .product(name: "GRDB", package: "GRDB.swift"),
+                "Blueprint", "Mail", "CSV", "Signing", "Outcomes", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
+        // Measured outcomes: the KPI snapshot the runtime exports and the review reads, and its digest.
+        .target(name: "Outcomes", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The HMAC signature of a request body, as the intake checks it and the webhooks send it.
         .target(name: "Signing", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The connectors to the tools a business already has: SMTP (SwiftNIO, TLS by swift-nio-ssl).
@@ -90,14 +94,14 @@ let package = Package(
         .target(
             name: "AssessmentFlow",
             dependencies: [
-                "Diagnostics", "Questionnaire", "TerminalUI", "Workspace", "Scoring", "Reports", "Blueprint",
+                "Diagnostics", "Questionnaire", "TerminalUI", "Workspace", "Scoring", "Reports", "Blueprint", "Outcomes",
             ]),
         // The thin command-line front end.
         .executableTarget(
             name: "baton",
             dependencies: [
                 "Diagnostics", "CSV", "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Scoring", "Reports",
-                "Blueprint", "Orchestrator", "Mail", "Connectors", "Server",
+                "Blueprint", "Orchestrator", "Mail", "Connectors", "Server", "Outcomes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -10,6 +10,9 @@ public struct Blueprint: Codable, Sendable, Equatable {
 
     public var apiVersion: String
     public var kind: String
+    /// What the blueprint was built from: the assessment, a fingerprint of its answers and the
+    /// day; absent in a blueprint written by hand. The review after go-live checks it.
+    public var provenance: Provenance?
     public var business: Business
     /// Events that enter from outside (web forms, the API, schedules), not from an agent.
     public var intake: [String]
@@ -23,8 +26,10 @@ public struct Blueprint: Codable, Sendable, Equatable {
     public init(
         apiVersion: String = Blueprint.currentAPIVersion, kind: String = Blueprint.kindName, business: Business,
         intake: [String], agents: [Agent],
-        handoffs: [Handoff], approvals: [ApprovalRule], connectors: Connectors, schedules: Schedules, kpis: [KPI]
+        handoffs: [Handoff], approvals: [ApprovalRule], connectors: Connectors, schedules: Schedules, kpis: [KPI],
+        provenance: Provenance? = nil
     ) {
+        self.provenance = provenance
         self.apiVersion = apiVersion
         self.kind = kind
         self.business = business
@@ -38,7 +43,7 @@ public struct Blueprint: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case apiVersion, kind, business, intake, agents, handoffs, approvals, connectors, schedules, kpis
+        case apiVersion, kind, provenance, business, intake, agents, handoffs, approvals, connectors, schedules, kpis
     }
 }
 
@@ -272,17 +277,27 @@ public struct KPI: Codable, Sendable, Equatable {
     public var unit: String
     public var baseline: Double
     public var target: Double
+    /// Where the baseline came from, in the questionnaire's words and unit
+    /// (`answers: lead_response_time (minutes)`); absent in a blueprint written by hand.
+    public var source: String?
+    /// How the runtime estimates the hours an agent takes over, for an hours KPI.
+    public var estimate: KPIEstimate?
 
-    public init(id: String, name: String, unit: String, baseline: Double, target: Double) {
+    public init(
+        id: String, name: String, unit: String, baseline: Double, target: Double, source: String? = nil,
+        estimate: KPIEstimate? = nil
+    ) {
         self.id = id
         self.name = name
         self.unit = unit
         self.baseline = baseline
         self.target = target
+        self.source = source
+        self.estimate = estimate
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, unit, baseline, target
+        case id, name, unit, baseline, target, source, estimate
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -292,6 +307,8 @@ public struct KPI: Codable, Sendable, Equatable {
         try c.encode(unit, forKey: .unit)
         try c.encode(PlainNumber(baseline), forKey: .baseline)
         try c.encode(PlainNumber(target), forKey: .target)
+        try c.encodeIfPresent(source, forKey: .source)
+        try c.encodeIfPresent(estimate, forKey: .estimate)
     }
 }
 

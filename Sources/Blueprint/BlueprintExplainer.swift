@@ -52,9 +52,17 @@ public enum BlueprintExplainer {
         lines.append(
             "Daily report at \(b.schedules.dailyReport.time) to \(b.schedules.dailyReport.recipients.joined(separator: ", "))."
         )
+        if let p = b.provenance {
+            lines.append(
+                "Built from assessment \(p.assessmentID) on \(p.date) (answers \(p.answersFingerprint.prefix(19))…).")
+        }
         for kpi in b.kpis {
             lines.append(
-                "Measured: \(kpi.name), from \(Self.number(kpi.baseline)) to \(Self.number(kpi.target)) \(kpi.unit).")
+                "Measured: \(kpi.name), from \(Self.number(kpi.baseline)) to \(Self.number(kpi.target)) \(kpi.unit)\(kpi.source.map { " (baseline: \($0))" } ?? "").")
+            if let e = kpi.estimate {
+                lines.append(
+                    "  estimated as \(e.agent)'s tasks × \(Self.number(e.minutesPerTask)) min each (\(e.source)).")
+            }
         }
         return lines.joined(separator: "\n")
     }

@@ -79,12 +79,25 @@ public enum BlueprintSchema {
                 ])
             ]),
             "kpis": array(
-                object([
-                    "id": identifier, "name": ["type": "string"], "unit": ["type": "string"],
-                    "baseline": ["type": "number"],
-                    "target": ["type": "number"],
-                ])),
-        ])
+                object(
+                    [
+                        "id": identifier, "name": ["type": "string"], "unit": ["type": "string"],
+                        "baseline": ["type": "number"],
+                        "target": ["type": "number"],
+                        "source": ["type": "string", "minLength": 1],
+                        "estimate": object([
+                            "agent": identifier,
+                            "minutes_per_task": ["type": "number", "exclusiveMinimum": 0, "maximum": 1440],
+                            "source": ["type": "string", "minLength": 1],
+                        ]),
+                    ], required: ["baseline", "id", "name", "target", "unit"])),
+            "provenance": object([
+                "assessment_id": ["type": "integer", "minimum": 1],
+                "answers_fingerprint": ["type": "string", "pattern": Provenance.fingerprintPattern],
+                "date": ["type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"],
+            ]),
+        ], required: ["agents", "apiVersion", "approvals", "business", "connectors", "handoffs", "intake", "kind",
+            "kpis", "schedules"])
         root["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         root["$id"] = "https://baton.example/schemas/blueprint-v1.json"
         root["title"] = "Baton agent system blueprint"

@@ -358,6 +358,7 @@ public struct BlueprintValidator {
         for (i, kpi) in b.kpis.enumerated() where !kpiIds.insert(kpi.id).inserted {
             error(["kpis", "\(i)", "id"], "duplicate KPI id '\(kpi.id)'", hint: "give each KPI its own id")
         }
+        for problem in Self.provenanceProblems(b) { error(problem.path, problem.message, hint: problem.hint) }
         return found.sorted { $0.location < $1.location }
     }
 

@@ -39,11 +39,23 @@ struct BlueprintCommand: ParsableCommand {
         @Flag(help: "Write JSON instead of YAML.")
         var json = false
 
+        @Option(
+            help: ArgumentHelp(
+                "The blueprint's date (YYYY-MM-DD); default today on the runtime's clock (BATON_NOW).",
+                valueName: "date"))
+        var date: String?
+
         func run() throws {
             try reportingFailures {
                 let workspace = try workspaceOptions.open()
+                let day = try date.map { text -> Date in
+                    guard let day = ReportCommand.parseDate(text) else {
+                        throw Failure("--date takes YYYY-MM-DD, not '\(text)'")
+                    }
+                    return day
+                }
                 let blueprint = try AssessmentPlanning.blueprint(
-                    try SavedAssessment.open(id, in: workspace), in: workspace)
+                    try SavedAssessment.open(id, in: workspace), in: workspace, date: try day ?? RuntimeClock.from()())
                 let text = json ? try BlueprintFile.json(blueprint) : try BlueprintFile.yaml(blueprint)
                 if let output {
                     do {

@@ -55,7 +55,7 @@ struct DemoCommand: ParsableCommand {
             let input = try AssessmentReporting.input(saved, in: workspace, paper: .letter, date: nil)
             try ReportRenderer(templates: try TemplateSet(folder: templates)).render(input, as: .html).write(
                 toFile: base + ".html", atomically: true, encoding: .utf8)
-            let blueprint = try AssessmentPlanning.blueprint(saved, in: workspace)
+            let blueprint = try AssessmentPlanning.blueprint(saved, in: workspace, date: try RuntimeClock.from()())
             try BlueprintFile.yaml(blueprint).write(toFile: base + ".blueprint.yaml", atomically: true, encoding: .utf8)
             printText(ResultSummary.lines(result).joined(separator: "\n"))
             printText(

@@ -15,14 +15,15 @@ struct ModuleImportTests {
         "TerminalUI": [],
         "Questionnaire": ["Diagnostics", "Yams"],
         "Blueprint": ["Diagnostics", "Yams"],
-        "Scoring": ["Diagnostics", "Questionnaire", "Blueprint", "Yams"],
-        "Reports": ["Diagnostics", "CSV", "Questionnaire", "Scoring", "Blueprint", "Mustache", "Yams"],
+        "Outcomes": ["Crypto"],
+        "Scoring": ["Diagnostics", "Questionnaire", "Blueprint", "Outcomes", "Yams"],
+        "Reports": ["Diagnostics", "CSV", "Questionnaire", "Scoring", "Blueprint", "Outcomes", "Mustache", "Yams"],
         "Workspace": ["Questionnaire", "GRDB"],
         "AssessmentFlow": [
-            "Diagnostics", "Questionnaire", "TerminalUI", "Workspace", "Scoring", "Reports", "Blueprint",
+            "Diagnostics", "Questionnaire", "TerminalUI", "Workspace", "Scoring", "Reports", "Blueprint", "Outcomes",
         ],
         "Mail": ["CFileSync"],
-        "Orchestrator": ["Blueprint", "Mail", "CSV", "Signing", "GRDB", "GRDBSQLite", "ServiceLifecycle"],
+        "Orchestrator": ["Blueprint", "Mail", "CSV", "Signing", "Outcomes", "GRDB", "GRDBSQLite", "ServiceLifecycle"],
         "Signing": ["Crypto"],
         "Connectors": [
             "Orchestrator", "Mail", "Blueprint", "Signing", "NIOCore", "NIOPosix", "NIOSSL", "NIOHTTP1",
@@ -34,8 +35,8 @@ struct ModuleImportTests {
         ],
         "baton": [
             "Diagnostics", "CSV", "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Scoring", "Reports",
-            "Blueprint", "Orchestrator", "Mail", "Connectors", "Server", "ArgumentParser", "ServiceLifecycle",
-            "Logging",
+            "Blueprint", "Orchestrator", "Mail", "Connectors", "Server", "Outcomes", "ArgumentParser",
+            "ServiceLifecycle", "Logging",
         ],
         "baton-bench": [
             "Scoring", "Reports", "AssessmentFlow", "Orchestrator", "Blueprint", "Questionnaire", "ArgumentParser",
@@ -133,6 +134,8 @@ struct ModuleImportTests {
         #expect(!reach("Reports").contains("Orchestrator"))
         #expect(!reach("Reports").contains("GRDB"))
         #expect(!reach("Scoring").contains("Orchestrator"))
+        // The KPI snapshot both sides read is a leaf: it links neither side.
+        #expect(reach("Outcomes").isDisjoint(with: ["Orchestrator", "GRDB", "Questionnaire", "Scoring", "Reports"]))
         // Mail is a leaf the runtime and the connectors share: it links neither, nor GRDB.
         #expect(reach("Mail").isDisjoint(with: ["Orchestrator", "Connectors", "GRDB"]))
         // The server takes requests and reads the store; it never reaches into the connectors.

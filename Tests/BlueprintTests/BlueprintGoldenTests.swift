@@ -1,6 +1,7 @@
 import Blueprint
 import Foundation
 import Questionnaire
+import Reports
 import Scoring
 import Testing
 
@@ -26,10 +27,15 @@ struct BlueprintGoldenTests {
         let file = "\(folder)/examples/\(example).yaml"
         let imported = AnswersImport(
             try AnswersFile.read(try String(contentsOfFile: file, encoding: .utf8), file: file), pack: pack)
-        let profile = try BusinessProfile(interview: Interview(pack: pack, answers: imported.answers))
+        let interview = Interview(pack: pack, answers: imported.answers)
+        let profile = try BusinessProfile(interview: interview)
         let model = try ScoringModel.load(packFolder: folder)
         let result = try Scorer(model: model).score(profile)
-        return BlueprintPlanner(catalog: model.catalog).blueprint(for: result, profile: profile)
+        // Numbered as the example reports number them, dated on their fixed day.
+        let provenance = BlueprintPlanner.provenance(
+            of: interview, assessmentID: Int64((examples.firstIndex(of: example) ?? 0) + 1),
+            date: ExampleReports.exampleDate)
+        return BlueprintPlanner(catalog: model.catalog).blueprint(for: result, profile: profile, provenance: provenance)
     }
 
     @Test(arguments: examples)
@@ -71,7 +77,7 @@ struct BlueprintGoldenTests {
             plumbing.kpis.first
                 == KPI(
                     id: "lead_first_response", name: "Lead first-response time", unit: "minutes", baseline: 240,
-                    target: 5))
+                    target: 5, source: "answers: lead_response_time (a duration, in minutes)"))
         #expect(plumbing.connectors.forms.settings["token"] == .string("${env:BATON_INTAKE_TOKEN}"))
     }
 }

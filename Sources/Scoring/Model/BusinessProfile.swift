@@ -28,6 +28,8 @@ public struct BusinessProfile: Sendable {
     public var notes: String? = nil
     /// Customer questions and complaints a week, when asked; sizes the support agent's limit.
     public var inquiriesPerWeek: Double? = nil
+    /// How long a customer waits for a first answer today, in minutes (`inquiry_response_time`), when asked.
+    public var inquiryResponseMinutes: Double? = nil
     /// What the business offers and where it works, when a pack asks (`services`, `service_area`:
     /// a list, or text with one item a line or separated by commas); the lead qualifier matches
     /// leads against them.
@@ -119,6 +121,7 @@ public struct BusinessProfile: Sendable {
         systemOwner = (try? text("system_owner")) ?? "nobody"
         approvalActions = list("approval_actions")
         inquiriesPerWeek = optionalNumber("inquiries_per_week")
+        inquiryResponseMinutes = optionalNumber("inquiry_response_time")
         func items(_ id: String) -> [String] {
             let written: [String]
             switch value(id) {

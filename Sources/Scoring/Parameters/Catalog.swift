@@ -37,9 +37,14 @@ public struct AgentTemplate: Codable, Sendable, Equatable {
     public var buildWeeks: Double
     /// Running cost per month (hosting, API and model usage).
     public var runMonthly: Double
+    /// A person's minutes one task of the agent (one skill run) stands for, and where the figure
+    /// comes from: the runtime's estimate of the hours it takes over.
+    public var minutesPerTask: Double?
+    public var minutesSource: String?
 
     enum CodingKeys: String, CodingKey {
         case id, name, role, skill, consumes, emits, settings, covers, integrations, permissions, approvals
         case buildWeeks = "build_weeks", runMonthly = "run_monthly", actionsPerHour = "actions_per_hour"
+        case minutesPerTask = "minutes_per_task", minutesSource = "minutes_source"
     }
 }

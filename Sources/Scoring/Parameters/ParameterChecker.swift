@@ -164,6 +164,11 @@ struct ParameterChecker {
             if agent.buildWeeks <= 0 {
                 fail(["agents", "\(i)", "build_weeks"], in: cFile, "build_weeks must be positive")
             }
+            if let minutes = agent.minutesPerTask, !(minutes > 0 && minutes <= 1440) || agent.minutesSource == nil {
+                fail(
+                    ["agents", "\(i)", "minutes_per_task"], in: cFile,
+                    "minutes_per_task is over 0 and at most 1440, with its minutes_source")
+            }
         }
 
         let pFile = (pricing.root, pricing.file)

@@ -1,5 +1,7 @@
 import Blueprint
 import Foundation
+import Outcomes
+import Questionnaire
 
 /// Builds the blueprint of the recommended agent system from a scoring result: the planned agents
 /// with least-privilege scopes, the handoffs between them, the approval rules (high-stakes actions
@@ -29,9 +31,12 @@ public struct BlueprintPlanner: Sendable {
     ///   - volumes: the work answered a week; each agent's limit is sized from it (never below the
     ///     catalog's default), and its expected volume written beside the limit.
     ///   - services, serviceArea: what the business offers and where, when the assessment asked.
+    ///   - inquiryResponseMinutes: today's first-answer time to a customer's question.
+    ///   - provenance: what the blueprint is built from (``provenance(of:assessmentID:date:)``).
     public func blueprint(
         for result: AssessmentResult, approvalsChosen: [String], leadResponseMinutes: Double?,
-        volumes: WorkVolumes = WorkVolumes(), services: [String] = [], serviceArea: [String] = []
+        volumes: WorkVolumes = WorkVolumes(), services: [String] = [], serviceArea: [String] = [],
+        inquiryResponseMinutes: Double? = nil, provenance: Provenance? = nil
     ) -> Blueprint {
         let templates = result.plan.agents.compactMap { planned in catalog.agents.first { $0.id == planned.id } }
         let hours = Self.workingHours.hoursPerWeek ?? 40
@@ -82,14 +87,29 @@ public struct BlueprintPlanner: Sendable {
                         "hmac_secret": .string("${env:BATON_INTAKE_HMAC_SECRET}"),
                     ])),
             schedules: Schedules(dailyReport: DailyReport(time: "17:30", recipients: ["owner"])),
-            kpis: kpis(result, leadResponseMinutes: leadResponseMinutes))
+            kpis: kpis(
+                result, leadResponseMinutes: leadResponseMinutes, inquiryResponseMinutes: inquiryResponseMinutes,
+                agents: agents),
+            provenance: provenance)
     }
 
     /// The blueprint for a business's result, with its own approval choices, lead figures and volumes.
-    public func blueprint(for result: AssessmentResult, profile: BusinessProfile) -> Blueprint {
+    public func blueprint(
+        for result: AssessmentResult, profile: BusinessProfile, provenance: Provenance? = nil
+    ) -> Blueprint {
         blueprint(
             for: result, approvalsChosen: profile.approvalActions, leadResponseMinutes: profile.leads?.responseMinutes,
-            volumes: WorkVolumes(profile: profile), services: profile.services, serviceArea: profile.serviceArea)
+            volumes: WorkVolumes(profile: profile), services: profile.services, serviceArea: profile.serviceArea,
+            inquiryResponseMinutes: profile.inquiryResponseMinutes, provenance: provenance)
+    }
+
+    /// What a blueprint of `interview`'s assessment is built from: its id, the digest of its answers
+    /// as `baton answers export --format json` writes them, and the day `date` falls on (UTC).
+    public static func provenance(of interview: Interview, assessmentID: Int64, date: Date) -> Provenance {
+        Provenance(
+            assessmentID: assessmentID,
+            answersFingerprint: ContentDigest.sha256(AnswersFile.export(interview, format: .json)),
+            date: Provenance.day(date))
     }
 
     /// High-stakes actions always wait; so do the business's own choices that an agent could take.
@@ -115,23 +135,43 @@ public struct BlueprintPlanner: Sendable {
         return rules
     }
 
-    private func kpis(_ r: AssessmentResult, leadResponseMinutes: Double?) -> [KPI] {
+    /// The KPIs with their baselines as the questionnaire asked them (durations in minutes, hours a
+    /// week), where each came from, and for the hours how the runtime estimates what an agent takes over.
+    private func kpis(
+        _ r: AssessmentResult, leadResponseMinutes: Double?, inquiryResponseMinutes: Double?, agents: [Agent]
+    ) -> [KPI] {
         var list: [KPI] = []
-        if let minutes = leadResponseMinutes,
-            r.opportunities.contains(where: { $0.workflow == "lead_intake" && $0.inPlan })
-        {
+        func planned(_ workflows: Set<String>) -> Bool {
+            r.opportunities.contains { workflows.contains($0.workflow) && $0.inPlan }
+        }
+        if let minutes = leadResponseMinutes, planned(["lead_intake"]) {
             list.append(
                 KPI(
                     id: "lead_first_response", name: "Lead first-response time", unit: "minutes", baseline: minutes,
-                    target: 5))
+                    target: 5, source: "answers: lead_response_time (a duration, in minutes)"))
+        }
+        if let minutes = inquiryResponseMinutes, planned(["customer_inquiries", "complaints"]) {
+            list.append(
+                KPI(
+                    id: "inquiry_first_response", name: "Customer question first-answer time", unit: "minutes",
+                    baseline: minutes, target: min(minutes, 60),
+                    source: "answers: inquiry_response_time (a duration, in minutes)"))
         }
         for o in r.opportunities where o.inPlan {
             let now = NSDecimalNumber(decimal: o.hoursPerWeek).doubleValue
             let saved = NSDecimalNumber(decimal: o.hoursSavedPerWeek.value).doubleValue
+            let template = catalog.agent(covering: o.workflow)
+            var estimate: KPIEstimate?
+            if let template, agents.contains(where: { $0.id == template.id }), let minutes = template.minutesPerTask {
+                estimate = KPIEstimate(
+                    agent: template.id, minutesPerTask: minutes,
+                    source: "catalog: \(template.id).minutes_per_task (\(template.minutesSource ?? "no source given"))")
+            }
             list.append(
                 KPI(
                     id: "\(o.workflow)_hours", name: "\(o.label): hours a week", unit: "hours/week", baseline: now,
-                    target: (max(0, now - saved) * 10).rounded() / 10))
+                    target: (max(0, now - saved) * 10).rounded() / 10,
+                    source: "answers: workflow_details[\(o.workflow)].hours (hours a week)", estimate: estimate))
         }
         return list
     }

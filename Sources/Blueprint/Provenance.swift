@@ -1,0 +1,73 @@
+import Foundation
+
+/// What a blueprint was built from: the assessment, a fingerprint of the answers it was scored
+/// on, and the day it was written. A review after go-live (`baton report ID --actuals`) compares
+/// the fingerprint with the assessment's answers now, so figures measured against a blueprint
+/// are never set beside an assessment whose answers changed since.
+public struct Provenance: Codable, Sendable, Equatable {
+    /// The assessment's id in the consultant's workspace.
+    public var assessmentID: Int64
+    /// `sha256:` and 64 hex digits: the digest of the answers as `baton answers export --format
+    /// json` writes them.
+    public var answersFingerprint: String
+    /// `YYYY-MM-DD`: the day the blueprint was written, on the writer's clock (`BATON_NOW` or `--date`).
+    public var date: String
+
+    public init(assessmentID: Int64, answersFingerprint: String, date: String) {
+        self.assessmentID = assessmentID
+        self.answersFingerprint = answersFingerprint
+        self.date = date
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case assessmentID = "assessment_id", answersFingerprint = "answers_fingerprint", date
+    }
+
+    /// The form of ``answersFingerprint``.
+    public static let fingerprintPattern = "^sha256:[0-9a-f]{64}$"
+
+    /// The blueprint's day as `YYYY-MM-DD` in UTC.
+    public static func day(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        return formatter.string(from: date)
+    }
+
+    /// Whether `text` is a real day written `YYYY-MM-DD` (no 2026-02-30).
+    public static func isDay(_ text: String) -> Bool {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        guard text.count == 10, let date = formatter.date(from: text) else { return false }
+        return formatter.string(from: date) == text
+    }
+}
+
+/// How the runtime estimates the hours an agent takes over each week: its tasks (skill runs, from
+/// the audit log) times the minutes a person would spend on each, a figure from the catalog with
+/// its source. An estimate, and said to be one wherever it is shown.
+public struct KPIEstimate: Codable, Sendable, Equatable {
+    /// The agent whose tasks are counted.
+    public var agent: String
+    /// Minutes of a person's work one task stands for.
+    public var minutesPerTask: Double
+    /// Where that figure comes from.
+    public var source: String
+
+    public init(agent: String, minutesPerTask: Double, source: String) {
+        self.agent = agent
+        self.minutesPerTask = minutesPerTask
+        self.source = source
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case agent, source
+        case minutesPerTask = "minutes_per_task"
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(agent, forKey: .agent)
+        try c.encode(PlainNumber(minutesPerTask), forKey: .minutesPerTask)
+        try c.encode(source, forKey: .source)
+    }
+}
