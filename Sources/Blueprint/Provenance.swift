@@ -28,9 +28,7 @@ public struct Provenance: Codable, Sendable, Equatable {
 
     /// The blueprint's day as `YYYY-MM-DD` in UTC.
     public static func day(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withFullDate]
-        return formatter.string(from: date)
+        localDay(date, in: TimeZone(identifier: "UTC") ?? .gmt)
     }
 
     /// Whether `text` is a real day written `YYYY-MM-DD` (no 2026-02-30).
@@ -69,5 +67,15 @@ public struct KPIEstimate: Codable, Sendable, Equatable {
         try c.encode(agent, forKey: .agent)
         try c.encode(PlainNumber(minutesPerTask), forKey: .minutesPerTask)
         try c.encode(source, forKey: .source)
+    }
+}
+
+extension Provenance {
+    /// `YYYY-MM-DD` of `date` in `zone`.
+    public static func localDay(_ date: Date, in zone: TimeZone) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        formatter.timeZone = zone
+        return formatter.string(from: date)
     }
 }

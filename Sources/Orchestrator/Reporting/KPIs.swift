@@ -1,5 +1,6 @@
 import Blueprint
 import Foundation
+import Outcomes
 
 /// The measured KPIs: lead first-response time against the blueprint's baseline and target, work
 /// per agent, escalations and refusals. Computed from the events, the outbox and the audit log.
@@ -45,10 +46,7 @@ public struct KPIs: Codable, Sendable, Equatable {
         let minutes = owed.map { lead in max(0, (lead.replied ?? now).timeIntervalSince(lead.received) / 60) }.sorted()
         let waiting = owed.filter { $0.replied == nil && $0.waitingForPerson }.count
         let answered = owed.filter { $0.replied != nil }.count
-        func percentile(_ p: Double) -> Double? {
-            guard !minutes.isEmpty else { return nil }
-            return minutes[min(minutes.count - 1, Int((p * Double(minutes.count - 1)).rounded()))]
-        }
+        func percentile(_ p: Double) -> Double? { Percentiles.nearestRank(minutes, p) }
         var tasks: [String: Int] = [:]
         var kinds: [AuditKind: Int] = [:]
         for row in try await store.auditCounts(from: from, to: to) {

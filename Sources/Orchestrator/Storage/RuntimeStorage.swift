@@ -12,7 +12,7 @@ import Foundation
 /// pool, and no connector is called while a transaction is open (the engine's skills and the
 /// dispatcher's connectors run between a read and a write, never inside one).
 package protocol RuntimeStorage: ApprovalStorage, BookingStorage, DashboardStorage, DeferredStorage, InboxStorage, IntakeStorage, InvoiceStorage,
-    LeadLedgerStorage, OperatorStorage
+    LeadLedgerStorage, OperatorStorage, OutcomeStorage
 {
     /// The runtime's clock (injected in tests).
     var clock: @Sendable () -> Date { get }

@@ -232,6 +232,7 @@ public final class RuntimeStore: Sendable {
         registerDeferredMigration(&migrator)
         registerInvoiceMigration(&migrator)
         registerInboxMigration(&migrator)
+        registerOutcomeMigration(&migrator)
         return migrator
     }
 

@@ -1,0 +1,44 @@
+import Foundation
+
+/// What the KPI snapshot (`baton kpis export`) reads of the store beyond the lead ledger and the
+/// audit counts, each by an indexed time range so that its cost follows the period, not the
+/// history. ``RuntimeStorage`` refines it; the SQLite store implements it in
+/// `RuntimeStore+outcomes.swift`.
+package protocol OutcomeStorage: Sendable {
+    /// The cases of the leads that arrived in `[from, to)` whose first reply sent went out after a
+    /// person approved it.
+    func leadsAnsweredAfterApproval(from: Date, to: Date) async throws -> Set<String>
+    /// The approvals decided in `[from, to)`: when each was asked and decided.
+    func approvalDecisions(from: Date, to: Date) async throws -> [ApprovalDecision]
+    /// The books in `[from, to)`: reminders raised, invoices paid with their issue day; `nil` when
+    /// the books hold no invoice at all (not connected).
+    func booksOutcome(from: Date, to: Date) async throws -> BooksOutcome?
+    /// When the runtime first did anything (its first audit line), if ever.
+    func firstActivity() async throws -> Date?
+}
+
+/// An approval and its decision.
+package struct ApprovalDecision: Sendable, Equatable {
+    package let asked: Date
+    package let decided: Date
+
+    package init(asked: Date, decided: Date) {
+        self.asked = asked
+        self.decided = decided
+    }
+}
+
+/// What the books did in a period.
+package struct BooksOutcome: Sendable, Equatable {
+    /// When each reminder was raised.
+    package var chased: [Date] = []
+    /// Each invoice paid: when the import found it paid, and the day it was issued (if it says).
+    package var paid: [(settled: Date, issued: LocalDate?)] = []
+
+    package init() {}
+
+    package static func == (a: BooksOutcome, b: BooksOutcome) -> Bool {
+        a.chased == b.chased && a.paid.map(\.settled) == b.paid.map(\.settled)
+            && a.paid.map(\.issued) == b.paid.map(\.issued)
+    }
+}
