@@ -174,7 +174,8 @@ struct AuditCommand: AsyncParsableCommand {
 
 struct KPIsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "kpis", abstract: "Measured KPIs against the blueprint's baselines and targets.")
+        commandName: "kpis", abstract: "Measured KPIs against the blueprint's baselines and targets.",
+        subcommands: [KPIsExportCommand.self])
     @OptionGroup var runtime: RuntimeOptions
     @Option(
         help: ArgumentHelp(
