@@ -6,7 +6,7 @@ import TerminalUI
 import Workspace
 
 /// `baton report`: the client report of an assessment in HTML (and PDF), Markdown, JSON or CSV.
-struct ReportCommand: ParsableCommand {
+struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Write an assessment's report: HTML (print-ready, --pdf), Markdown, JSON or CSV.",
@@ -21,6 +21,8 @@ struct ReportCommand: ParsableCommand {
               baton report 3 --pdf --paper a4
               baton report --all --format html --format json
               baton report --examples                 # regenerate reports/examples/
+              baton report 3 --actuals kpis.json      # the review after N days (baton kpis export)
+              baton report 3 --actuals ~/.baton/runtime --pdf
             """
     )
 
@@ -55,9 +57,16 @@ struct ReportCommand: ParsableCommand {
             "The report's date (YYYY-MM-DD); default: when the assessment was completed.", valueName: "date"))
     var date: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Write the review after N days instead: the running system's figures from a snapshot (baton kpis export) or its data folder.",
+            valueName: "file|dir"))
+    var actuals: String?
+
     func validate() throws {
         let targets = [id != nil, all, examples].filter { $0 }.count
         if targets != 1 { throw ValidationError("give one assessment id, or --all, or --examples") }
+        if actuals != nil && id == nil { throw ValidationError("--actuals reviews one assessment: give its id") }
         if let date, Self.parseDate(date) == nil { throw ValidationError("--date takes YYYY-MM-DD, not '\(date)'") }
     }
 
@@ -69,14 +78,17 @@ struct ReportCommand: ParsableCommand {
         return date
     }
 
-    func run() throws {
-        try reportingFailures {
+    func run() async throws {
+        try await reportingFailures {
             let templateSet = try loadTemplates()
             if examples {
                 try writeExamples(templateSet)
                 return
             }
             let workspace = try workspaceOptions.open()
+            if let actuals, let id {
+                return try await writeReview(id, actuals: actuals, templates: templateSet, workspace: workspace)
+            }
             let ids: [Int64]
             if let id {
                 ids = [id]
@@ -154,7 +166,7 @@ struct ReportCommand: ParsableCommand {
         }
     }
 
-    private func write(_ text: String, to path: String) throws {
+    func write(_ text: String, to path: String) throws {
         do {
             try text.write(toFile: path, atomically: true, encoding: .utf8)
         } catch {

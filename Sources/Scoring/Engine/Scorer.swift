@@ -35,7 +35,10 @@ public struct Scorer: Sendable {
             ? nil : p.leadResponse.appliesTo.first { t in profile.workflows.contains { $0.type == t } }
         let estimator = WorkflowEstimator(parameters: p, profile: profile)
         let estimates = profile.workflows.map { w in
-            estimator.estimate(w, revenueEffect: w.type == revenueWorkflow ? revenueModel.benefit(profile.leads!) : 0)
+            estimator.estimate(
+                w,
+                revenueEffect: w.type == revenueWorkflow
+                    ? revenueModel.benefit(profile.leads!, upliftFactor: overrides.leadReplyShare) : 0)
         }
 
         // Rank by value per dollar of build and first-year running, weighed by ease.
@@ -89,7 +92,9 @@ public struct Scorer: Sendable {
         let revenueInPlan = revenueWorkflow.map(inPlan.contains) ?? false
         let monteCarlo = MonteCarlo(parameters: p.roi.monteCarlo, workingWeeks: weeks, reworkReduction: reduction).run(
             estimates: planEstimates,
-            revenue: { uplift in revenueInPlan ? revenueModel.benefit(profile.leads!, upliftFactor: uplift) : 0 },
+            revenue: { uplift in
+                revenueInPlan ? revenueModel.benefit(profile.leads!, upliftFactor: uplift * overrides.leadReplyShare) : 0
+            },
             cashFlow: cashFlow)
 
         let totalHours = profile.workflows.reduce(0) { $0 + $1.hoursPerWeek }

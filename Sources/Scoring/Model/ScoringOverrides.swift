@@ -15,6 +15,10 @@ public struct ScoringOverrides: Sendable, Equatable {
         ("samples", "Monte Carlo draws"),
         ("seed", "Monte Carlo seed"),
         ("tier", "force a pricing tier (starter, growth, scale)"),
+        (
+            "lead_reply_share",
+            "the share of leads answered within the target, as measured (0 to 1): scales the revenue effect"
+        ),
     ]
 
     /// The overrides as given, by key, for the record.
@@ -50,7 +54,7 @@ public struct ScoringOverrides: Sendable, Equatable {
                 guard let n = Double(value), n.isFinite, n >= 0 else {
                     throw ScoringError("\(key) must be a number that is not negative, not '\(value)'")
                 }
-                if ["discount_rate", "gross_margin"].contains(key), n > 1 {
+                if ["discount_rate", "gross_margin", "lead_reply_share"].contains(key), n > 1 {
                     throw ScoringError("\(key) is a share between 0 and 1, not \(value)")
                 }
                 if key == "working_weeks", n > 52 { throw ScoringError("working_weeks must be at most 52") }
@@ -65,6 +69,9 @@ public struct ScoringOverrides: Sendable, Equatable {
     func number(_ key: String) -> Double? { values[key].flatMap(Double.init) }
 
     var scenario: String { values["scenario"] ?? "expected" }
+
+    /// The share of the revenue uplift counted: all of it unless a measured share is given.
+    var leadReplyShare: Double { number("lead_reply_share") ?? 1 }
 
     /// Applies the overrides to a copy of the answers' figures and the parameters.
     func apply(to profile: inout BusinessProfile, _ parameters: inout ScoringParameters) {

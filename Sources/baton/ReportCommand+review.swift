@@ -1,0 +1,86 @@
+import AssessmentFlow
+import Blueprint
+import Foundation
+import Orchestrator
+import Outcomes
+import Reports
+import Workspace
+
+/// `baton report ID --actuals FILE|DIR`: the review after N days.
+extension ReportCommand {
+    func writeReview(_ id: Int64, actuals: String, templates: TemplateSet, workspace: Workspace) async throws {
+        let loaded = try await Self.actuals(actuals)
+        let saved = try SavedAssessment.open(id, in: workspace)
+        let input: ReviewInput
+        do {
+            input = try AssessmentReview.input(
+                saved, in: workspace, loaded: loaded, paper: paper.paper, date: date.flatMap(Self.parseDate))
+        } catch let error as SnapshotError {
+            throw Failure("\(error)")
+        }
+        let renderer: ReviewRenderer
+        do {
+            renderer = try ReviewRenderer(folder: templates.folder)
+        } catch {
+            throw Failure("\(error)")
+        }
+        let folder = out ?? "reports"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let base = (folder as NSString).appendingPathComponent(
+            "\(id)-\(Self.slug(input.report.result.business.name))-review-\(loaded.snapshot.period.until)")
+        let formats = format.isEmpty ? [ReportFormatOption.html] : format
+        let engine = pdf ? PDFEngine.find() : nil
+        if pdf && engine == nil { throw Failure(PDFEngine.installHint) }
+        var written: [String] = []
+        for f in formats {
+            let path = "\(base).\(f.format.fileExtension)"
+            try write(try renderer.render(input, as: f.format), to: path)
+            written.append(path)
+        }
+        if let engine {
+            let html = "\(base).html"
+            if !formats.contains(.html) { try write(try renderer.render(input, as: .html), to: html) }
+            try engine.render(html: html, to: "\(base).pdf")
+            written.append("\(base).pdf")
+        }
+        if !loaded.intact {
+            printError("baton: warning: \(actuals) was changed after it was exported (its digest does not match); the review says so")
+        }
+        printText(written.joined(separator: "\n"))
+    }
+
+    /// The snapshot in a file, or measured now from a runtime's data folder (its whole history to today).
+    static func actuals(_ path: String) async throws -> SnapshotFile.Loaded {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw Failure("no snapshot or data folder at \(path): write one with `baton kpis export -o FILE`")
+        }
+        if isFolder.boolValue {
+            var runtime = try RuntimeOptions.parse([])
+            runtime.dataDir = path
+            let blueprint = try runtime.blueprint()
+            let text = (try? Data(contentsOf: URL(fileURLWithPath: path).appendingPathComponent("blueprint.yaml"))) ?? Data()
+            do {
+                let snapshot = try await OutcomeSnapshot.measure(
+                    runtime.store(), blueprint: blueprint, blueprintDigest: ContentDigest.sha256(text),
+                    exportedBy: ProcessInfo.processInfo.environment["USER"] ?? "unknown")
+                // Measured here and now: sealed as an export would be.
+                return try SnapshotFile.read(Data(try SnapshotFile.write(snapshot).utf8), file: path)
+            } catch let error as OutcomeSnapshot.PeriodError {
+                throw Failure("\(error)")
+            }
+        }
+        // The size first, so that a huge file is refused before it is read.
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
+            size > SnapshotFile.maximumBytes
+        {
+            throw Failure("\(path): \(size) bytes, more than the \(SnapshotFile.maximumBytes >> 20) MiB a snapshot may be")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else { throw Failure("cannot read \(path)") }
+        do {
+            return try SnapshotFile.read(data, file: path)
+        } catch {
+            throw Failure("\(error)")
+        }
+    }
+}
