@@ -146,12 +146,15 @@ let package = Package(
         .testTarget(name: "SigningTests", dependencies: ["Signing", "BatonTestSupport"]),
         .testTarget(
             name: "OrchestratorTests",
+            // Scoring, Questionnaire, Reports and Outcomes for the review after N days measured end to end
+            // (OutcomeReviewTests): the assessment's blueprint run, exported and reviewed in one process.
             dependencies: [
                 "Orchestrator", "Mail", "Blueprint", "CSV", "BatonTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "Scoring", "Questionnaire", "Reports", "Outcomes",
             ]),
         .testTarget(
             name: "ReportsTests",
-            dependencies: ["Reports", "Scoring", "Questionnaire", "Blueprint", "BatonTestSupport"],
+            dependencies: ["Reports", "Scoring", "Questionnaire", "Blueprint", "Outcomes", "BatonTestSupport"],
             exclude: ["Golden", "Scripts"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Diagnostics", "Questionnaire"], exclude: ["Golden"]),
         .testTarget(
