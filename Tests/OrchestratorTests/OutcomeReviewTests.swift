@@ -129,7 +129,7 @@ struct OutcomeReviewTests {
         let now = clock.date
         let snapshot = try await OutcomeSnapshot.measure(
             store, blueprint: a.blueprint, blueprintDigest: ContentDigest.sha256(try BlueprintFile.yaml(a.blueprint)),
-            since: LocalDate(iso: "2026-03-02"), until: LocalDate(iso: "2026-03-15"), exportedBy: "Test <script>")
+            since: LocalDate(iso: "2026-03-02"), until: LocalDate(iso: "2026-03-15"), exportedBy: "Bow River office")
         let text = try SnapshotFile.write(snapshot)
         // Only aggregates: no lead's name, address or phone.
         for caseID in sent.keys {
@@ -158,6 +158,15 @@ struct OutcomeReviewTests {
         #expect(lead.weekly.count == 2 && lead.weekly[1] == nil)
         #expect(snapshot.kpis.contains { $0.method == .estimate && ($0.actual ?? 0) < $0.baseline })
 
+        // The example snapshot the review golden is rendered from (reports/examples/) is this one.
+        let fixture = Self.root.appendingPathComponent("questionnaires/smb-ai-readiness/examples/plumbing-contractor.kpis.json").path
+        if ProcessInfo.processInfo.environment["BATON_UPDATE_GOLDEN"] == "1" {
+            try text.write(toFile: fixture, atomically: true, encoding: .utf8)
+        }
+        #expect(
+            text == (try String(contentsOfFile: fixture, encoding: .utf8)),
+            "the exported snapshot drifted from \(fixture); regenerate with BATON_UPDATE_GOLDEN=1 and review")
+
         // The review from the file read back.
         let loaded = try SnapshotFile.read(Data(text.utf8), file: "kpis.json")
         #expect(loaded.intact)
@@ -174,7 +183,7 @@ struct OutcomeReviewTests {
         #expect(html.contains("Review after 14 days"))
         #expect(html.contains("id=\"chart-kpi-0-title\"") && html.contains("week 2 (from 2026-03-09): too few to say"))
         #expect(html.contains("Projected and realised") && html.contains("Revenue effect (faster replies)"))
-        #expect(html.contains("Test &lt;script&gt;") && !html.contains("Test <script>"))
+        #expect(html.contains("figures exported by Bow River office"))
         let p50 = MoneyFormat.figure(rank(0.5), places: 1)
         #expect(markdown.contains("median \(p50) min"), "\(p50)")
         #expect(markdown.contains("| 2026-03-09 | 7 | 3 | too few |"))

@@ -103,7 +103,8 @@ struct ReportContentTests {
         let folder = ReportFixtures.packageRoot.appendingPathComponent("reports/examples").path
         let rendered = try ExampleReports.render(
             packFolder: ReportFixtures.packFolder, templates: TemplateSet(folder: ReportFixtures.templates))
-        #expect(rendered.count == 10)
+        // Five reports in two formats, and the review of the one example with a snapshot.
+        #expect(rendered.count == 12)
         for (name, text) in rendered {
             let committed = try String(contentsOfFile: folder + "/" + name, encoding: .utf8)
             #expect(
