@@ -63,7 +63,8 @@ struct ReviewFindings {
         projectedRevenue = finite(double(r.roi.annualRevenueUpside.value) * fraction)
         projectedHoursPerWeek = finite(double(r.plan.hoursSavedPerWeek.value))
         measuredHoursPerWeek = finite(s.total.hoursTakenOver.hours * 7 / days)
-        let tasks = s.total.hoursTakenOver.basis.reduce(0) { $0 + max(0, $1.tasks) }
+        // Summed as doubles: a hand-edited file may hold counts whose sum overflows an Int.
+        let tasks = s.total.hoursTakenOver.basis.reduce(0.0) { $0 + Double(max(0, $1.tasks)) }
         realisedTime =
             projectedHoursPerWeek > 0 && tasks > 0
             ? finite(projectedTime * measuredHoursPerWeek / projectedHoursPerWeek) : (tasks > 0 ? 0 : nil)

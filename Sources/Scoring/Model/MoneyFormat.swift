@@ -73,7 +73,8 @@ public enum MoneyFormat {
     public static func duration(minutes: Double) -> String {
         guard minutes.isFinite, minutes > 0 else { return "no time" }
         func unit(_ n: Int, _ one: String) -> String { "\(grouped(Int64(n))) \(one)\(n == 1 ? "" : "s")" }
-        let total = Int(minutes.rounded())
+        // Held at a million years: a figure read from a file may be any finite number, and must not trap.
+        let total = Int(min(minutes, 525_600_000_000).rounded())
         if total < 1 { return "under a minute" }
         if total < 60 { return unit(total, "minute") }
         let days = total / 1440, hours = (total % 1440) / 60, mins = total % 60
