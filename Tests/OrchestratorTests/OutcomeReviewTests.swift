@@ -124,6 +124,15 @@ struct OutcomeReviewTests {
         }
         #expect(deadCount > 0 && approvedCount > 0 && !pendingApprovals.isEmpty)
 
+        // The daily report of the first Monday shows every KPI against its baseline and target.
+        let daily = try await DailyReport(store, blueprint: a.blueprint, day: LeadFlowTests.monday)
+        #expect(daily.markdown.contains("- Lead first-response time: median "), "\(daily.markdown)")
+        #expect(daily.markdown.contains("too few to be sure (baseline 240 min, target 5 min)"), "\(daily.markdown)")
+        #expect(daily.markdown.contains("h taken over today, an estimate ("), "\(daily.markdown)")
+        let pages = try DailyReportTemplates(folder: Self.root.appendingPathComponent("templates").path)
+            .render(daily.templateValues)
+        #expect(pages.contains { $0.fileExtension == "html" && $0.text.contains("<li>Lead first-response time: median ") })
+
         // Exported on the Monday after the two weeks.
         clock.set(LeadFlowTests.monday.addingTimeInterval(14 * 86_400))
         let now = clock.date

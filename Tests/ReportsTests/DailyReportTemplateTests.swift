@@ -25,6 +25,8 @@ struct DailyReportTemplateTests {
             "kpis": [
                 "leads_answered": "1", "p50": "0 s", "p90": "0 s", "has_target": true, "baseline": "240 min",
                 "target": "5 min", "escalations": "0", "denials": "1",
+                "progress": ["Lead first-response time: median 0 s over 1 lead, too few to be sure (baseline 240 min, target 5 min)"],
+                "has_progress": true,
             ] as [String: Any],
             "dead_letters": deadLetters, "has_dead_letters": !deadLetters.isEmpty,
             "leads": [

@@ -27,6 +27,8 @@ public struct DailyReport: Sendable, Encodable {
     public let covers: String
     public let agents: [AgentDay]
     public let kpis: KPIs
+    /// Each KPI of the blueprint against its baseline and target, one line each.
+    public let progress: [String]
     /// Events moved to the dead letters in the period (processing failed every try), one line each:
     /// the case, the event, the error and how to put it back.
     public let deadLetters: [String]
@@ -90,6 +92,7 @@ public struct DailyReport: Sendable, Encodable {
                     + (agent.consumes.contains("lead.received") ? leads.edgeCases.map { "unanswered: \($0)" } : []))
         }
         kpis = try await KPIs.measure(store, blueprint: blueprint, from: start, to: end, leads: ledger)
+        progress = Self.progressLines(kpis, blueprint: blueprint)
         books = try await BooksDay(store, blueprint: blueprint, from: start, to: end)
         deferred = try await Self.deferredLines(store, blueprint: blueprint, counts: counts)
         deadLetters = try await store.deadLetters(from: start, to: end).reversed().map { event in
@@ -119,6 +122,7 @@ public struct DailyReport: Sendable, Encodable {
             lines.append("- baseline \(Int(baseline)) min, target \(Int(target)) min")
         }
         lines.append("- escalations: \(kpis.escalations); refusals: \(kpis.denials)")
+        lines += progress.map { "- \($0)" }
         lines.append("")
         lines.append("## Deferred by hourly limits")
         if deferred.isEmpty { lines.append("- none") }
@@ -149,6 +153,7 @@ public struct DailyReport: Sendable, Encodable {
                 "baseline": kpis.baselineMinutes.map { "\(Int($0)) min" } ?? "",
                 "target": kpis.targetMinutes.map { "\(Int($0)) min" } ?? "",
                 "escalations": "\(kpis.escalations)", "denials": "\(kpis.denials)",
+                "progress": progress, "has_progress": !progress.isEmpty,
             ],
             "dead_letters": deadLetters, "has_dead_letters": !deadLetters.isEmpty,
             "leads": leads.templateValues,
