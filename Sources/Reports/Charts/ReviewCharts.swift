@@ -46,7 +46,7 @@ enum ReviewCharts {
             guard let value else {
                 if run.count > 1 { svg.polyline(run, stroke: accent, width: 2.5) }
                 run = []
-                svg.text("too few", x: x(i), y: top + plotH - 4, anchor: .middle, size: 9, fill: "#555")
+                svg.text("too few", x: x(i), y: top + plotH / 2, anchor: .middle, size: 9, fill: "#555")
                 continue
             }
             run.append((x(i), y(value)))
