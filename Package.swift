@@ -32,7 +32,7 @@ let package = Package(
         // Raw-mode terminal prompts, key decoding, progress bar, colours and the line-mode fallback.
         .target(name: "TerminalUI"),
         // The blueprint: the chosen agent system as a validated config (schema, validation, YAML/JSON, JSON Schema).
-        .target(name: "Blueprint", dependencies: ["Diagnostics", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Blueprint", dependencies: ["Diagnostics", "Outcomes", .product(name: "Yams", package: "Yams")]),
         // The scoring model: opportunities, savings, ROI, cost tier and readiness, each with its reasons.
         .target(
             name: "Scoring",
@@ -130,7 +130,9 @@ let package = Package(
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "BatonTestSupport"]),
         .testTarget(
             name: "BlueprintTests",
-            dependencies: ["Blueprint", "Diagnostics", "Scoring", "Questionnaire", "Reports", "BatonTestSupport"],
+            dependencies: [
+                "Blueprint", "Diagnostics", "Scoring", "Questionnaire", "Reports", "Outcomes", "BatonTestSupport",
+            ],
             exclude: ["Golden"]),
         .testTarget(
             name: "ServerTests",

@@ -1,3 +1,4 @@
+import Outcomes
 import Yams
 
 /// The chosen agent system as configuration: what the bundled orchestrator boots from.

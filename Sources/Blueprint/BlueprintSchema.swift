@@ -1,4 +1,5 @@
 import Foundation
+import Outcomes
 
 /// The JSON Schema (draft 2020-12) of the blueprint format, for editors and other tools.
 public enum BlueprintSchema {

@@ -1,4 +1,5 @@
 import Foundation
+import Outcomes
 
 /// What the validator checks of what a blueprint was built from and of its KPIs' baselines: a
 /// fingerprint and a day that read, and figures a review can compare (finite numbers, an

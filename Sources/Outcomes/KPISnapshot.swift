@@ -21,7 +21,7 @@ public struct KPISnapshot: Codable, Sendable, Equatable {
     public var exportedBy: String
     public var business: SnapshotBusiness
     /// What the running blueprint was built from, when it says.
-    public var provenance: SnapshotProvenance?
+    public var provenance: Provenance?
     /// The SHA-256 of the blueprint the runtime ran, as its folder keeps it.
     public var blueprintDigest: String
     public var period: SnapshotPeriod
@@ -36,7 +36,7 @@ public struct KPISnapshot: Codable, Sendable, Equatable {
     public var digest: String
 
     public init(
-        exportedAt: String, exportedBy: String, business: SnapshotBusiness, provenance: SnapshotProvenance?,
+        exportedAt: String, exportedBy: String, business: SnapshotBusiness, provenance: Provenance?,
         blueprintDigest: String, period: SnapshotPeriod, kpis: [MeasuredKPI], total: PeriodFigures,
         weeks: [PeriodFigures], days: [PeriodFigures]
     ) {
@@ -75,24 +75,6 @@ public struct SnapshotBusiness: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case name, currency
         case timeZone = "time_zone"
-    }
-}
-
-/// The blueprint's provenance, copied: the assessment, the fingerprint of its answers, the day.
-public struct SnapshotProvenance: Codable, Sendable, Equatable {
-    public var assessmentID: Int64
-    public var answersFingerprint: String
-    public var date: String
-
-    public init(assessmentID: Int64, answersFingerprint: String, date: String) {
-        self.assessmentID = assessmentID
-        self.answersFingerprint = answersFingerprint
-        self.date = date
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case date
-        case assessmentID = "assessment_id", answersFingerprint = "answers_fingerprint"
     }
 }
 

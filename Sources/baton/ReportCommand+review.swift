@@ -31,18 +31,7 @@ extension ReportCommand {
         let formats = format.isEmpty ? [ReportFormatOption.html] : format
         let engine = pdf ? PDFEngine.find() : nil
         if pdf && engine == nil { throw Failure(PDFEngine.installHint) }
-        var written: [String] = []
-        for f in formats {
-            let path = "\(base).\(f.format.fileExtension)"
-            try write(try renderer.render(input, as: f.format), to: path)
-            written.append(path)
-        }
-        if let engine {
-            let html = "\(base).html"
-            if !formats.contains(.html) { try write(try renderer.render(input, as: .html), to: html) }
-            try engine.render(html: html, to: "\(base).pdf")
-            written.append("\(base).pdf")
-        }
+        let written = try write(base, formats: formats, pdf: engine) { try renderer.render(input, as: $0) }
         if !loaded.intact {
             printError("baton: warning: \(actuals) was changed after it was exported (its digest does not match); the review says so")
         }

@@ -113,18 +113,7 @@ struct ReportCommand: AsyncParsableCommand {
                         saved, in: workspace, paper: paper.paper, date: date.flatMap(Self.parseDate))
                     let base = (folder as NSString).appendingPathComponent(
                         "\(assessment)-\(Self.slug(input.result.business.name))")
-                    var written: [String] = []
-                    for f in formats {
-                        let path = "\(base).\(f.format.fileExtension)"
-                        try write(try renderer.render(input, as: f.format), to: path)
-                        written.append(path)
-                    }
-                    if let engine {
-                        let html = "\(base).html"
-                        if !formats.contains(.html) { try write(try renderer.render(input, as: .html), to: html) }
-                        try engine.render(html: html, to: "\(base).pdf")
-                        written.append("\(base).pdf")
-                    }
+                    let written = try write(base, formats: formats, pdf: engine) { try renderer.render(input, as: $0) }
                     progress.clear()
                     printText(written.joined(separator: "\n"))
                 } catch {
@@ -164,6 +153,26 @@ struct ReportCommand: AsyncParsableCommand {
             try write(text, to: (folder as NSString).appendingPathComponent(name))
             printText((folder as NSString).appendingPathComponent(name))
         }
+    }
+
+    /// Writes `base.EXT` in each format (and `base.pdf` through `pdf`, from the HTML); returns the paths.
+    func write(
+        _ base: String, formats: [ReportFormatOption], pdf engine: PDFEngine?,
+        render: (ReportRenderer.Format) throws -> String
+    ) throws -> [String] {
+        var written: [String] = []
+        for f in formats {
+            let path = "\(base).\(f.format.fileExtension)"
+            try write(try render(f.format), to: path)
+            written.append(path)
+        }
+        if let engine {
+            let html = "\(base).html"
+            if !formats.contains(.html) { try write(try render(.html), to: html) }
+            try engine.render(html: html, to: "\(base).pdf")
+            written.append("\(base).pdf")
+        }
+        return written
     }
 
     func write(_ text: String, to path: String) throws {

@@ -14,7 +14,7 @@ struct ModuleImportTests {
         "CFileSync": [],
         "TerminalUI": [],
         "Questionnaire": ["Diagnostics", "Yams"],
-        "Blueprint": ["Diagnostics", "Yams"],
+        "Blueprint": ["Diagnostics", "Outcomes", "Yams"],
         "Outcomes": ["Crypto"],
         "Scoring": ["Diagnostics", "Questionnaire", "Blueprint", "Outcomes", "Yams"],
         "Reports": ["Diagnostics", "CSV", "Questionnaire", "Scoring", "Blueprint", "Outcomes", "Mustache", "Yams"],

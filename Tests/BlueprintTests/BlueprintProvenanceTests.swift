@@ -1,5 +1,6 @@
 import Blueprint
 import Foundation
+import Outcomes
 import Testing
 
 /// What a blueprint was built from, and its KPIs' baselines with their sources: written the same

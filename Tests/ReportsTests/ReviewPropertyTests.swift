@@ -75,7 +75,7 @@ struct ReviewPropertyTests {
             exportedAt: "2026-03-16T16:00:00Z", exportedBy: r.pick(hostile),
             business: SnapshotBusiness(name: r.pick(hostile), timeZone: r.pick(hostile), currency: "CAD"),
             provenance: r.chance(50)
-                ? SnapshotProvenance(assessmentID: 7, answersFingerprint: r.pick(hostile), date: "2026-03-01") : nil,
+                ? Provenance(assessmentID: 7, answersFingerprint: r.pick(hostile), date: "2026-03-01") : nil,
             blueprintDigest: r.pick(hostile), period: SnapshotPeriod(since: "2026-03-01", until: r.pick(hostile), days: days),
             kpis: kpis, total: figures(&r, start: "2026-03-01", days: days), weeks: weeks,
             days: (0..<min(days, 10)).map { _ in figures(&r, start: "2026-03-01", days: 1) })
@@ -158,7 +158,7 @@ struct ReviewPropertyTests {
 
     @Test func figuresOfAnotherAssessmentAreRefused() throws {
         var s = Self.snapshot(2)
-        s.provenance = SnapshotProvenance(assessmentID: 99, answersFingerprint: "sha256:x", date: "2026-03-01")
+        s.provenance = Provenance(assessmentID: 99, answersFingerprint: "sha256:x", date: "2026-03-01")
         let loaded = try SnapshotFile.read(Data(try SnapshotFile.write(s).utf8), file: "s.json")
         let report = try ReportFixtures.input("plumbing-contractor")
         let pack = try PackLoader.load(path: ReportFixtures.packFolder)

@@ -120,9 +120,7 @@ package enum OutcomeSnapshot {
             business: SnapshotBusiness(
                 name: blueprint.business.name, timeZone: blueprint.business.timeZone,
                 currency: blueprint.business.currency),
-            provenance: blueprint.provenance.map {
-                SnapshotProvenance(assessmentID: $0.assessmentID, answersFingerprint: $0.answersFingerprint, date: $0.date)
-            },
+            provenance: blueprint.provenance,
             blueprintDigest: blueprintDigest,
             period: SnapshotPeriod(since: first.iso, until: last.iso, days: count),
             kpis: blueprint.kpis.map { measured($0, in: blueprint, total: total, weeks: weeks) },

@@ -1,9 +1,11 @@
 import Foundation
 
 /// What a blueprint was built from: the assessment, a fingerprint of the answers it was scored
-/// on, and the day it was written. A review after go-live (`baton report ID --actuals`) compares
-/// the fingerprint with the assessment's answers now, so figures measured against a blueprint
-/// are never set beside an assessment whose answers changed since.
+/// on, and the day it was written. Kept in the blueprint (`provenance:`) and copied into each KPI
+/// snapshot the runtime exports, so it lives in this leaf both sides read. A review after go-live
+/// (`baton report ID --actuals`) compares the fingerprint with the assessment's answers now, so
+/// figures measured against a blueprint are never set beside an assessment whose answers changed
+/// since.
 public struct Provenance: Codable, Sendable, Equatable {
     /// The assessment's id in the consultant's workspace.
     public var assessmentID: Int64
@@ -37,36 +39,6 @@ public struct Provenance: Codable, Sendable, Equatable {
         formatter.formatOptions = [.withFullDate]
         guard text.count == 10, let date = formatter.date(from: text) else { return false }
         return formatter.string(from: date) == text
-    }
-}
-
-/// How the runtime estimates the hours an agent takes over each week: its tasks (skill runs, from
-/// the audit log) times the minutes a person would spend on each, a figure from the catalog with
-/// its source. An estimate, and said to be one wherever it is shown.
-public struct KPIEstimate: Codable, Sendable, Equatable {
-    /// The agent whose tasks are counted.
-    public var agent: String
-    /// Minutes of a person's work one task stands for.
-    public var minutesPerTask: Double
-    /// Where that figure comes from.
-    public var source: String
-
-    public init(agent: String, minutesPerTask: Double, source: String) {
-        self.agent = agent
-        self.minutesPerTask = minutesPerTask
-        self.source = source
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case agent, source
-        case minutesPerTask = "minutes_per_task"
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(agent, forKey: .agent)
-        try c.encode(PlainNumber(minutesPerTask), forKey: .minutesPerTask)
-        try c.encode(source, forKey: .source)
     }
 }
 
