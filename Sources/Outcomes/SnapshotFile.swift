@@ -37,7 +37,8 @@ public enum SnapshotFile {
     ///   version, or with figures that cannot be (negative counts, a period of impossible length).
     public static func read(_ data: Data, file: String) throws(SnapshotError) -> Loaded {
         guard data.count <= maximumBytes else {
-            throw SnapshotError("\(file): \(data.count) bytes, more than the \(maximumBytes >> 20) MiB a snapshot may be")
+            throw SnapshotError(
+                "\(file): \(data.count) bytes, more than the \(maximumBytes >> 20) MiB a snapshot may be")
         }
         // The schema and version first, so that a newer file is named as such, not as broken.
         struct Head: Decodable {
@@ -84,7 +85,8 @@ public enum SnapshotFile {
                     figures.firstResponse.sample, figures.approvalTurnaround.sample,
                 ] + Array(figures.tasksPerAgent.values) + figures.hoursTakenOver.basis.map(\.tasks)
             if counts.contains(where: { $0 < 0 }) { return "a negative count in the figures from \(figures.start)" }
-            if figures.hoursTakenOver.basis.contains(where: { !($0.minutesPerTask >= 0 && $0.minutesPerTask <= 1440) }) {
+            if figures.hoursTakenOver.basis.contains(where: { !($0.minutesPerTask >= 0 && $0.minutesPerTask <= 1440) })
+            {
                 return "minutes per task outside 0–1440 in the figures from \(figures.start)"
             }
         }

@@ -30,18 +30,23 @@ struct KPIsExportCommand: AsyncParsableCommand {
     var runtime: RuntimeOptions { parent.runtime }
     var since: String? { parent.since }
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+    @Option(
+        name: [.short, .long], help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
     var output: String?
 
     @Option(help: ArgumentHelp("The last day counted (YYYY-MM-DD); default today.", valueName: "date"))
     var until: String?
 
-    @Option(help: ArgumentHelp("Who exports it, as the snapshot records; default the account's user name.", valueName: "name"))
+    @Option(
+        help: ArgumentHelp(
+            "Who exports it, as the snapshot records; default the account's user name.", valueName: "name"))
     var by: String?
 
     func validate() throws {
         for (name, value) in [("--since", since), ("--until", until)] {
-            if let value, Self.day(value) == nil { throw ValidationError("\(name) takes a real day as YYYY-MM-DD, not '\(value)'") }
+            if let value, Self.day(value) == nil {
+                throw ValidationError("\(name) takes a real day as YYYY-MM-DD, not '\(value)'")
+            }
         }
         if let by, by.trimmingCharacters(in: .whitespaces).isEmpty || by.count > 200 {
             throw ValidationError("--by takes a name of 1 to 200 characters")

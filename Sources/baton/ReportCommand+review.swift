@@ -33,7 +33,9 @@ extension ReportCommand {
         if pdf && engine == nil { throw Failure(PDFEngine.installHint) }
         let written = try write(base, formats: formats, pdf: engine) { try renderer.render(input, as: $0) }
         if !loaded.intact {
-            printError("baton: warning: \(actuals) was changed after it was exported (its digest does not match); the review says so")
+            printError(
+                "baton: warning: \(actuals) was changed after it was exported (its digest does not match); the review says so"
+            )
         }
         printText(written.joined(separator: "\n"))
     }
@@ -48,7 +50,8 @@ extension ReportCommand {
             var runtime = try RuntimeOptions.parse([])
             runtime.dataDir = path
             let blueprint = try runtime.blueprint()
-            let text = (try? Data(contentsOf: URL(fileURLWithPath: path).appendingPathComponent("blueprint.yaml"))) ?? Data()
+            let text =
+                (try? Data(contentsOf: URL(fileURLWithPath: path).appendingPathComponent("blueprint.yaml"))) ?? Data()
             do {
                 let snapshot = try await OutcomeSnapshot.measure(
                     runtime.store(), blueprint: blueprint, blueprintDigest: ContentDigest.sha256(text),
@@ -63,7 +66,8 @@ extension ReportCommand {
         if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
             size > SnapshotFile.maximumBytes
         {
-            throw Failure("\(path): \(size) bytes, more than the \(SnapshotFile.maximumBytes >> 20) MiB a snapshot may be")
+            throw Failure(
+                "\(path): \(size) bytes, more than the \(SnapshotFile.maximumBytes >> 20) MiB a snapshot may be")
         }
         guard let data = FileManager.default.contents(atPath: path) else { throw Failure("cannot read \(path)") }
         do {

@@ -12,7 +12,8 @@ struct ReviewRunTests {
         let workspace = BatonBinary.temporaryFolder()
         let data = workspace + "/runtime"
         let assessed = try BatonBinary.run([
-            "assess", "--answers", BatonBinary.bundledPack + "/examples/plumbing-contractor.yaml", "--workspace", workspace,
+            "assess", "--answers", BatonBinary.bundledPack + "/examples/plumbing-contractor.yaml", "--workspace",
+            workspace,
         ])
         #expect(assessed.status == 0, "\(assessed.stderr)")
         let blueprint = workspace + "/plumbing.blueprint.yaml"
@@ -34,7 +35,8 @@ struct ReviewRunTests {
                 ], environment: Self.secrets.merging(["BATON_NOW": arrival]) { $1 })
             #expect(sent.status == 0, "\(sent.stderr)")
             let ran = try BatonBinary.run(
-                ["run", blueprint, "--once", "--data-dir", data], environment: Self.secrets.merging(["BATON_NOW": answered]) { $1 })
+                ["run", blueprint, "--once", "--data-dir", data],
+                environment: Self.secrets.merging(["BATON_NOW": answered]) { $1 })
             #expect(ran.status == 0, "\(ran.stderr)")
         }
 
@@ -67,15 +69,20 @@ struct ReviewRunTests {
         let markdown = try String(contentsOfFile: base + ".md", encoding: .utf8)
         #expect(html.contains("Review after 7 days") && html.contains("Dana &lt;b&gt;Consultant&lt;/b&gt;"))
         #expect(!html.contains("<b>Consultant</b>") && !html.contains("changed after they were exported"))
-        #expect(markdown.contains("| Lead first-response time | 4 hours | 5 minutes | 3 minutes | 12 | low |"), "\(markdown)")
-        #expect(FileManager.default.fileExists(atPath: base + ".json") && FileManager.default.fileExists(atPath: base + ".csv"))
+        #expect(
+            markdown.contains("| Lead first-response time | 4 hours | 5 minutes | 3 minutes | 12 | low |"),
+            "\(markdown)")
+        #expect(
+            FileManager.default.fileExists(atPath: base + ".json")
+                && FileManager.default.fileExists(atPath: base + ".csv"))
 
         // The file changed by hand: the review says so.
         try json.replacingOccurrences(of: "\"escalations\" : 0,", with: "\"escalations\" : 1,").write(
             toFile: snapshot, atomically: true, encoding: .utf8)
         let edited = try BatonBinary.run(["report", "1", "--actuals", snapshot, "--workspace", workspace, "--out", out])
         #expect(edited.status == 0 && edited.stderr.contains("was changed after it was exported"), "\(edited.stderr)")
-        #expect(try String(contentsOfFile: base + ".html", encoding: .utf8).contains("changed after they were exported"))
+        #expect(
+            try String(contentsOfFile: base + ".html", encoding: .utf8).contains("changed after they were exported"))
 
         // Straight from the data folder, measured now.
         let live = try BatonBinary.run(
@@ -89,7 +96,9 @@ struct ReviewRunTests {
             "assess", "--answers", BatonBinary.bundledPack + "/examples/dental-clinic.yaml", "--workspace", workspace,
         ])
         #expect(other.status == 0)
-        let refused = try BatonBinary.run(["report", "2", "--actuals", snapshot, "--workspace", workspace, "--out", out])
+        let refused = try BatonBinary.run([
+            "report", "2", "--actuals", snapshot, "--workspace", workspace, "--out", out,
+        ])
         #expect(refused.status != 0 && refused.stderr.contains("built from assessment 1, not 2"), "\(refused.stderr)")
     }
 }

@@ -22,7 +22,8 @@ struct BlueprintProvenanceTests {
         let text = BlueprintExplainer.explain(try Self.plumbing())
         #expect(text.contains("Built from assessment 4 on 2026-01-15 (answers sha256:"))
         #expect(text.contains("baseline: answers: lead_response_time (a duration, in minutes)"))
-        #expect(text.contains("estimated as lead_qualifier's tasks × 6 min each (catalog: lead_qualifier.minutes_per_task"))
+        #expect(
+            text.contains("estimated as lead_qualifier's tasks × 6 min each (catalog: lead_qualifier.minutes_per_task"))
     }
 
     @Test(arguments: [

@@ -25,7 +25,8 @@ struct OutcomeReviewTests {
     }
 
     static var root: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
     }
 
     /// The assessment of the plumbing example (numbered 4, as the examples are) and its blueprint.
@@ -41,7 +42,8 @@ struct OutcomeReviewTests {
         let folder = root.appendingPathComponent("questionnaires/smb-ai-readiness").path
         let pack = try PackLoader.load(path: folder)
         let file = "\(folder)/examples/plumbing-contractor.yaml"
-        let imported = AnswersImport(try AnswersFile.read(try String(contentsOfFile: file, encoding: .utf8), file: file), pack: pack)
+        let imported = AnswersImport(
+            try AnswersFile.read(try String(contentsOfFile: file, encoding: .utf8), file: file), pack: pack)
         let interview = Interview(pack: pack, answers: imported.answers)
         let profile = try BusinessProfile(interview: interview)
         let model = try ScoringModel.load(packFolder: folder)
@@ -64,14 +66,16 @@ struct OutcomeReviewTests {
 
     @Test func twoWeeksOfLeadsExportedAndReviewedMatchWhatWasSent() async throws {
         let a = try Self.assessment()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-review-\(UUID().uuidString)").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-review-\(UUID().uuidString)")
+            .path
         let clock = Clock(LeadFlowTests.monday)
         let store = try RuntimeStore(folder: folder, clock: { clock.date })
         let qualifier = PoisonSkill("lead_qualification", trigger: "first")
         let engine = Engine(
             blueprint: a.blueprint, store: store,
             skills: SkillRegistry.builtIn.registering(qualifier, as: "lead_qualification"))
-        let dispatcher = Dispatcher(store: store, blueprint: a.blueprint, emailFolder: folder + "/outbox", from: "owner@example.com")
+        let dispatcher = Dispatcher(
+            store: store, blueprint: a.blueprint, emailFolder: folder + "/outbox", from: "owner@example.com")
         func work() async throws {
             try await engine.runUntilIdle()
             while try await dispatcher.dispatch() > 0 {}
@@ -86,7 +90,9 @@ struct OutcomeReviewTests {
             for n in 0..<count {
                 let caseID = "d\(day)-\(n)"
                 // Spread over the working day, from 09:00 Edmonton.
-                clock.set(LeadFlowTests.monday.addingTimeInterval(Double(day) * 86_400 + Double(n) * 3_600 + Double(random.below(1_800))))
+                clock.set(
+                    LeadFlowTests.monday.addingTimeInterval(
+                        Double(day) * 86_400 + Double(n) * 3_600 + Double(random.below(1_800))))
                 let kind = random.below(10)
                 var lead = LeadFlowTests.lead
                 lead["name"] = "Lead \(caseID)"
@@ -95,7 +101,10 @@ struct OutcomeReviewTests {
                 lead["poison"] = "none"
                 if kind >= 6 && kind < 9 {
                     // A weak fit: its reply waits for a person.
-                    lead = ["name": "Lead \(caseID)", "email": "\(caseID)@example.com", "message": "hello", "poison": "none"]
+                    lead = [
+                        "name": "Lead \(caseID)", "email": "\(caseID)@example.com", "message": "hello",
+                        "poison": "none",
+                    ]
                 } else if kind == 9 && deadCount < 3 {
                     lead["poison"] = "first"
                     deadCount += 1
@@ -105,7 +114,9 @@ struct OutcomeReviewTests {
                 // Answered when the runtime next works: half a minute to twenty minutes later.
                 clock.advance(30 + Double(random.below(1_170)))
                 try await work()
-                let reply = try store.outbox().filter { $0.caseID == caseID && $0.action == .emailSend && $0.status == .sent }
+                let reply = try store.outbox().filter {
+                    $0.caseID == caseID && $0.action == .emailSend && $0.status == .sent
+                }
                 if !reply.isEmpty { sent[caseID]?.replied = clock.date }
                 if try store.approvals().contains(where: { $0.caseID == caseID && $0.status == .pending }) {
                     pendingApprovals.append((caseID, clock.date))
@@ -114,7 +125,8 @@ struct OutcomeReviewTests {
             // The owner decides what waits, an hour or two later, except the day's last one.
             for (i, pending) in pendingApprovals.enumerated() where i < pendingApprovals.count - 1 {
                 clock.advance(3_600 + Double(random.below(3_600)))
-                let approval = try #require(try store.approvals().first { $0.caseID == pending.caseID && $0.status == .pending })
+                let approval = try #require(
+                    try store.approvals().first { $0.caseID == pending.caseID && $0.status == .pending })
                 try Approvals(store: store).approve(approval.id!)
                 try await work()
                 sent[pending.caseID]?.replied = clock.date
@@ -131,7 +143,8 @@ struct OutcomeReviewTests {
         #expect(daily.markdown.contains("h taken over today, an estimate ("), "\(daily.markdown)")
         let pages = try DailyReportTemplates(folder: Self.root.appendingPathComponent("templates").path)
             .render(daily.templateValues)
-        #expect(pages.contains { $0.fileExtension == "html" && $0.text.contains("<li>Lead first-response time: median ") })
+        #expect(
+            pages.contains { $0.fileExtension == "html" && $0.text.contains("<li>Lead first-response time: median ") })
 
         // Exported on the Monday after the two weeks.
         clock.set(LeadFlowTests.monday.addingTimeInterval(14 * 86_400))
@@ -168,7 +181,9 @@ struct OutcomeReviewTests {
         #expect(snapshot.kpis.contains { $0.method == .estimate && ($0.actual ?? 0) < $0.baseline })
 
         // The example snapshot the review golden is rendered from (reports/examples/) is this one.
-        let fixture = Self.root.appendingPathComponent("questionnaires/smb-ai-readiness/examples/plumbing-contractor.kpis.json").path
+        let fixture = Self.root.appendingPathComponent(
+            "questionnaires/smb-ai-readiness/examples/plumbing-contractor.kpis.json"
+        ).path
         if ProcessInfo.processInfo.environment["BATON_UPDATE_GOLDEN"] == "1" {
             try text.write(toFile: fixture, atomically: true, encoding: .utf8)
         }

@@ -50,20 +50,25 @@ struct ReviewPropertyTests {
             deadActions: count(&r),
             hoursTakenOver: HoursEstimate(
                 basis: agents.map {
-                    HoursBasis(agent: $0, tasks: count(&r), minutesPerTask: Double(r.below(1441)), source: r.pick(hostile))
+                    HoursBasis(
+                        agent: $0, tasks: count(&r), minutesPerTask: Double(r.below(1441)), source: r.pick(hostile))
                 }),
             books: r.chance(50)
-                ? BooksFigures(invoicesChased: count(&r), invoicesPaid: count(&r), daysToPayment: [abs(number(&r))]) : nil)
+                ? BooksFigures(invoicesChased: count(&r), invoicesPaid: count(&r), daysToPayment: [abs(number(&r))])
+                : nil)
     }
 
     static func snapshot(_ seed: UInt64) -> KPISnapshot {
         var r = SplitMix(seed: seed)
         let days = r.pick([1, 6, 7, 8, 14, 30, 90])
-        let weeks = (0..<((days + 6) / 7)).map { i in figures(&r, start: "2026-03-\(String(format: "%02d", 1 + i % 28))", days: min(7, days - i * 7)) }
+        let weeks = (0..<((days + 6) / 7)).map { i in
+            figures(&r, start: "2026-03-\(String(format: "%02d", 1 + i % 28))", days: min(7, days - i * 7))
+        }
         let kpis = (0..<r.below(5)).map { i -> MeasuredKPI in
             let method = r.pick([MeasuredKPI.Method.measured, .estimate, .notMeasured])
             return MeasuredKPI(
-                id: i == 0 ? "lead_first_response" : "k\(i)", name: r.pick(hostile), unit: r.pick(["minutes", "hours/week", r.pick(hostile)]),
+                id: i == 0 ? "lead_first_response" : "k\(i)", name: r.pick(hostile),
+                unit: r.pick(["minutes", "hours/week", r.pick(hostile)]),
                 baseline: number(&r), target: number(&r), baselineSource: r.chance(50) ? r.pick(hostile) : nil,
                 method: method, actual: r.chance(70) ? number(&r) : nil, sample: r.pick([0, 3, 12, 500]),
                 confidence: r.pick(Confidence.allCases),
@@ -76,7 +81,8 @@ struct ReviewPropertyTests {
             business: SnapshotBusiness(name: r.pick(hostile), timeZone: r.pick(hostile), currency: "CAD"),
             provenance: r.chance(50)
                 ? Provenance(assessmentID: 7, answersFingerprint: r.pick(hostile), date: "2026-03-01") : nil,
-            blueprintDigest: r.pick(hostile), period: SnapshotPeriod(since: "2026-03-01", until: r.pick(hostile), days: days),
+            blueprintDigest: r.pick(hostile),
+            period: SnapshotPeriod(since: "2026-03-01", until: r.pick(hostile), days: days),
             kpis: kpis, total: figures(&r, start: "2026-03-01", days: days), weeks: weeks,
             days: (0..<min(days, 10)).map { _ in figures(&r, start: "2026-03-01", days: 1) })
     }
@@ -85,10 +91,12 @@ struct ReviewPropertyTests {
         let reports = try ["plumbing-contractor", "dental-clinic", "bookkeeping-firm"].map {
             try ReportFixtures.input($0)
         }
-        let profiles = try ["plumbing-contractor", "dental-clinic", "bookkeeping-firm"].map { example -> BusinessProfile in
+        let profiles = try ["plumbing-contractor", "dental-clinic", "bookkeeping-firm"].map {
+            example -> BusinessProfile in
             let pack = try PackLoader.load(path: ReportFixtures.packFolder)
             let file = "\(ReportFixtures.packFolder)/examples/\(example).yaml"
-            let imported = AnswersImport(try AnswersFile.read(try String(contentsOfFile: file, encoding: .utf8), file: file), pack: pack)
+            let imported = AnswersImport(
+                try AnswersFile.read(try String(contentsOfFile: file, encoding: .utf8), file: file), pack: pack)
             return try BusinessProfile(interview: Interview(pack: pack, answers: imported.answers))
         }
         let renderer = try ReviewRenderer(folder: ReportFixtures.templates)
@@ -111,17 +119,22 @@ struct ReviewPropertyTests {
             for output in [html, markdown, json, csv] {
                 #expect(!output.contains("NaN") && !output.contains("nan(") && !output.contains("inf,"), "\(label)")
             }
-            #expect(html.range(of: #"="-?[0-9.]*(nan|inf)"#, options: [.regularExpression, .caseInsensitive]) == nil, "\(label)")
+            #expect(
+                html.range(of: #"="-?[0-9.]*(nan|inf)"#, options: [.regularExpression, .caseInsensitive]) == nil,
+                "\(label)")
             // Text that looks like a tag stays text (a literal "{{title}}" is shown, never expanded again).
             #expect(!html.contains("<script") && !html.contains("<b>x</b>"), "\(label)")
             #expect(html.components(separatedBy: "</style>").count == 2, "\(label)")
-            #expect(!html.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" && $0 != "\r" }, "\(label)")
+            #expect(
+                !html.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" && $0 != "\r" }, "\(label)")
             #expect(!html.unicodeScalars.contains { $0 == "\u{202E}" }, "\(label)")
             #expect(markdown.range(of: #"(?<!\\)<(script|b|/style)"#, options: .regularExpression) == nil, "\(label)")
             // No link can form: every "[" a snapshot holds is escaped.
             #expect(markdown.range(of: #"(?<!\\)\[[^\]\n]*\]\("#, options: .regularExpression) == nil, "\(label)")
             for line in csv.split(separator: "\r\n").dropFirst() {
-                for start in ["=", "+", "@"] { #expect(!line.hasPrefix(start) && !line.contains("," + start), "\(label): \(line)") }
+                for start in ["=", "+", "@"] {
+                    #expect(!line.hasPrefix(start) && !line.contains("," + start), "\(label): \(line)")
+                }
             }
             #expect(json.contains("\"review_version\""), "\(label)")
             #expect(html.contains("changed after they were exported") == !loaded.intact, "\(label)")
@@ -146,11 +159,15 @@ struct ReviewPropertyTests {
         ]
         for (text, message) in cases {
             #expect(throws: SnapshotError.self) { try SnapshotFile.read(Data(text.utf8), file: "x.json") }
-            do { _ = try SnapshotFile.read(Data(text.utf8), file: "x.json") } catch { #expect("\(error)".contains(message), "\(error)") }
+            do { _ = try SnapshotFile.read(Data(text.utf8), file: "x.json") } catch {
+                #expect("\(error)".contains(message), "\(error)")
+            }
         }
         var negative = Self.snapshot(1)
         negative.total.escalations = -1
-        #expect(throws: SnapshotError.self) { try SnapshotFile.read(Data(try SnapshotFile.write(negative).utf8), file: "n.json") }
+        #expect(throws: SnapshotError.self) {
+            try SnapshotFile.read(Data(try SnapshotFile.write(negative).utf8), file: "n.json")
+        }
         #expect(throws: SnapshotError.self) {
             try SnapshotFile.read(Data(count: SnapshotFile.maximumBytes + 1), file: "big.json")
         }
@@ -163,7 +180,8 @@ struct ReviewPropertyTests {
         let report = try ReportFixtures.input("plumbing-contractor")
         let pack = try PackLoader.load(path: ReportFixtures.packFolder)
         let file = "\(ReportFixtures.packFolder)/examples/plumbing-contractor.yaml"
-        let imported = AnswersImport(try AnswersFile.read(try String(contentsOfFile: file, encoding: .utf8), file: file), pack: pack)
+        let imported = AnswersImport(
+            try AnswersFile.read(try String(contentsOfFile: file, encoding: .utf8), file: file), pack: pack)
         let profile = try BusinessProfile(interview: Interview(pack: pack, answers: imported.answers))
         #expect(throws: SnapshotError.self) {
             try ReviewInput.build(report: report, profile: profile, loaded: loaded, answersFingerprint: "sha256:x")

@@ -38,7 +38,9 @@ package enum OutcomeSnapshot {
         if since == nil, let began = try await store.firstActivity() { first = day(began) }
         if since == nil, first > last { first = last }
         let count = (calendar.dateComponents([.day], from: midnight(first), to: midnight(last)).day ?? -1) + 1
-        guard count >= 1 else { throw PeriodError(description: "the period ends (\(last)) before it starts (\(first))") }
+        guard count >= 1 else {
+            throw PeriodError(description: "the period ends (\(last)) before it starts (\(first))")
+        }
         guard count <= SnapshotFile.maximumDays else {
             throw PeriodError(description: "\(count) days is more than a snapshot holds (\(SnapshotFile.maximumDays))")
         }
@@ -108,7 +110,8 @@ package enum OutcomeSnapshot {
                 tasksPerAgent: tasks, escalations: kinds[.approval] ?? 0, deadActions: kinds[.dead] ?? 0,
                 hoursTakenOver: HoursEstimate(
                     basis: estimates.map {
-                        HoursBasis(agent: $0.agent, tasks: tasks[$0.agent] ?? 0, minutesPerTask: $0.minutes, source: $0.source)
+                        HoursBasis(
+                            agent: $0.agent, tasks: tasks[$0.agent] ?? 0, minutesPerTask: $0.minutes, source: $0.source)
                     }),
                 books: booksFigures)
         }
@@ -131,8 +134,10 @@ package enum OutcomeSnapshot {
     static func measured(_ kpi: KPI, in blueprint: Blueprint, total: PeriodFigures, weeks: [PeriodFigures])
         -> MeasuredKPI
     {
-        func make(_ method: MeasuredKPI.Method, _ actual: Double?, _ sample: Int, _ confidence: Confidence,
-            _ weekly: [Double?], _ note: String) -> MeasuredKPI {
+        func make(
+            _ method: MeasuredKPI.Method, _ actual: Double?, _ sample: Int, _ confidence: Confidence,
+            _ weekly: [Double?], _ note: String
+        ) -> MeasuredKPI {
             MeasuredKPI(
                 id: kpi.id, name: kpi.name, unit: kpi.unit, baseline: kpi.baseline, target: kpi.target,
                 baselineSource: kpi.source, method: method, actual: actual, sample: sample, confidence: confidence,

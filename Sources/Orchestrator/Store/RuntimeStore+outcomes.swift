@@ -75,7 +75,8 @@ extension RuntimeStore: OutcomeStorage {
                     """, arguments: [start, end])
             {
                 guard let settled = try? row.decode(Date.self, forColumn: "settled_at") else { continue }
-                let issued = ((try? row.decode(String?.self, forColumn: "issued_on")) ?? nil).flatMap(LocalDate.init(iso:))
+                let issued = ((try? row.decode(String?.self, forColumn: "issued_on")) ?? nil).flatMap(
+                    LocalDate.init(iso:))
                 outcome.paid.append((settled, issued))
             }
             return outcome

@@ -32,8 +32,10 @@ enum ReviewCharts {
             svg.line(x1: left, y1: y(tick), x2: left + plotW, y2: y(tick), stroke: Charts.grid)
             svg.text(label, x: left - 6, y: y(tick) + 4, anchor: .end, size: 10)
         }
-        svg.text(SVG.fit("\(kpi.name) (\(unit))", room: width - 8, size: 11, bold: true), x: 4, y: 14, size: 11, bold: true)
-        svg.line(x1: left, y1: y(baseline), x2: left + plotW, y2: y(baseline), stroke: Charts.light, width: 2, dash: true)
+        svg.text(
+            SVG.fit("\(kpi.name) (\(unit))", room: width - 8, size: 11, bold: true), x: 4, y: 14, size: 11, bold: true)
+        svg.line(
+            x1: left, y1: y(baseline), x2: left + plotW, y2: y(baseline), stroke: Charts.light, width: 2, dash: true)
         svg.text("Baseline \(Charts.figure(baseline, style))", x: left + plotW + 6, y: y(baseline) + 4, size: 10)
         svg.line(x1: left, y1: y(target), x2: left + plotW, y2: y(target), stroke: Charts.ink, width: 1.5, dash: true)
         // Labels of lines that nearly meet are kept apart.
@@ -42,7 +44,9 @@ enum ReviewCharts {
         var run: [(Double, Double)] = []
         for (i, value) in weekly.enumerated() {
             svg.text("W\(i + 1)", x: x(i), y: top + plotH + 14, anchor: .middle, size: 10)
-            svg.text(SVG.fit(weekStarts[i], room: plotW / Double(count), size: 8), x: x(i), y: top + plotH + 26, anchor: .middle, size: 8)
+            svg.text(
+                SVG.fit(weekStarts[i], room: plotW / Double(count), size: 8), x: x(i), y: top + plotH + 26,
+                anchor: .middle, size: 8)
             guard let value else {
                 if run.count > 1 { svg.polyline(run, stroke: accent, width: 2.5) }
                 run = []
@@ -64,6 +68,8 @@ enum ReviewCharts {
         let description =
             "\(kpi.name) by week, in \(unit): baseline \(Charts.figure(baseline, style)), target \(Charts.figure(target, style)); "
             + (points.isEmpty ? "no weeks measured." : points.joined(separator: "; ") + ".")
-        return svg.render(id: "chart-kpi-\(index)", title: "\(kpi.name): baseline, target and weekly actuals", description: description)
+        return svg.render(
+            id: "chart-kpi-\(index)", title: "\(kpi.name): baseline, target and weekly actuals",
+            description: description)
     }
 }

@@ -24,7 +24,9 @@ struct ReviewContext {
     private var r: AssessmentResult { input.report.result }
     private var s: KPISnapshot { input.snapshot }
     private var style: MoneyStyle { MoneyStyle(currency: r.business.currency, region: r.business.region) }
-    private func money(_ d: Double?) -> String { d.map { MoneyFormat.money($0.isFinite ? $0 : 0, style) } ?? "too few leads to say" }
+    private func money(_ d: Double?) -> String {
+        d.map { MoneyFormat.money($0.isFinite ? $0 : 0, style) } ?? "too few leads to say"
+    }
     private func money(_ d: Decimal) -> String { MoneyFormat.money(NSDecimalNumber(decimal: d).doubleValue, style) }
     private func figure(_ d: Double?, places: Int = 1) -> String {
         guard let d, d.isFinite else { return "—" }
@@ -92,25 +94,49 @@ struct ReviewContext {
         let hasRevenue = findings.projectedRevenue > 0
         values["benefit"] = [
             "days": "\(s.period.days)",
-            "projected_time": money(findings.projectedTime), "realised_time": findings.realisedTime.map { money($0) } ?? "nothing measured",
+            "projected_time": money(findings.projectedTime),
+            "realised_time": findings.realisedTime.map { money($0) } ?? "nothing measured",
             "projected_revenue": money(findings.projectedRevenue), "realised_revenue": money(findings.realisedRevenue),
             "projected_total": money(findings.projectedTime + findings.projectedRevenue),
-            "realised_total": findings.realisedTime.map { money($0 + (findings.realisedRevenue ?? 0)) } ?? "nothing measured",
+            "realised_total": findings.realisedTime.map { money($0 + (findings.realisedRevenue ?? 0)) }
+                ?? "nothing measured",
             "has_revenue": hasRevenue, "revenue_unsure": hasRevenue && findings.realisedRevenue == nil,
-            "projected_hours": figure(findings.projectedHoursPerWeek), "measured_hours": figure(findings.measuredHoursPerWeek),
+            "projected_hours": figure(findings.projectedHoursPerWeek),
+            "measured_hours": figure(findings.measuredHoursPerWeek),
         ]
         var rescore: [String: Any] = [
             "has": input.rescored != nil,
-            "replacements": input.replacements.map { ["what": $0.what, "answered": $0.answered, "measured": $0.measured] },
+            "replacements": input.replacements.map {
+                ["what": $0.what, "answered": $0.answered, "measured": $0.measured]
+            },
         ]
         if let e = input.rescored {
-            func months(_ m: Decimal?) -> String { m.map { "\(MoneyFormat.figure(NSDecimalNumber(decimal: $0).doubleValue, places: 1)) months" } ?? "not within the horizon" }
+            func months(_ m: Decimal?) -> String {
+                m.map { "\(MoneyFormat.figure(NSDecimalNumber(decimal: $0).doubleValue, places: 1)) months" }
+                    ?? "not within the horizon"
+            }
             rescore["rows"] = [
-                ["measure": "Time saved, a year", "original": money(r.roi.annualTimeValue.value), "evidence": money(e.roi.annualTimeValue.value)],
-                ["measure": "Revenue effect, a year", "original": money(r.roi.annualRevenueUpside.value), "evidence": money(e.roi.annualRevenueUpside.value)],
-                ["measure": "Net benefit, a year", "original": money(r.roi.annualNetBenefit.value), "evidence": money(e.roi.annualNetBenefit.value)],
-                ["measure": "Payback", "original": months(r.roi.paybackMonths?.value), "evidence": months(e.roi.paybackMonths?.value)],
-                ["measure": "First-year ROI", "original": MoneyFormat.percent(NSDecimalNumber(decimal: r.roi.firstYearROI.value).doubleValue), "evidence": MoneyFormat.percent(NSDecimalNumber(decimal: e.roi.firstYearROI.value).doubleValue)],
+                [
+                    "measure": "Time saved, a year", "original": money(r.roi.annualTimeValue.value),
+                    "evidence": money(e.roi.annualTimeValue.value),
+                ],
+                [
+                    "measure": "Revenue effect, a year", "original": money(r.roi.annualRevenueUpside.value),
+                    "evidence": money(e.roi.annualRevenueUpside.value),
+                ],
+                [
+                    "measure": "Net benefit, a year", "original": money(r.roi.annualNetBenefit.value),
+                    "evidence": money(e.roi.annualNetBenefit.value),
+                ],
+                [
+                    "measure": "Payback", "original": months(r.roi.paybackMonths?.value),
+                    "evidence": months(e.roi.paybackMonths?.value),
+                ],
+                [
+                    "measure": "First-year ROI",
+                    "original": MoneyFormat.percent(NSDecimalNumber(decimal: r.roi.firstYearROI.value).doubleValue),
+                    "evidence": MoneyFormat.percent(NSDecimalNumber(decimal: e.roi.firstYearROI.value).doubleValue),
+                ],
             ]
         } else {
             rescore["rows"] = [[String: String]]()
@@ -121,7 +147,8 @@ struct ReviewContext {
             "leads": "\(total.leads.received)", "spam": "\(total.leads.spam)", "answered": "\(total.leads.answered)",
             "waiting": "\(total.leads.waitingForPerson)", "unanswered": "\(total.leads.unanswered)",
             "without_person": "\(total.repliesWithoutPerson)", "after_approval": "\(total.repliesAfterApproval)",
-            "approval_p50": total.approvalTurnaround.sample == 0 ? "no approvals decided" : minutes(total.approvalTurnaround.p50Minutes),
+            "approval_p50": total.approvalTurnaround.sample == 0
+                ? "no approvals decided" : minutes(total.approvalTurnaround.p50Minutes),
             "approvals": "\(total.approvalTurnaround.sample)",
             "p50": minutes(total.firstResponse.p50Minutes), "p90": minutes(total.firstResponse.p90Minutes),
             "within": total.firstResponse.withinTarget.map { MoneyFormat.percent($0) } ?? "—",
@@ -129,7 +156,11 @@ struct ReviewContext {
             "hours": figure(total.hoursTakenOver.hours),
             "agents": total.tasksPerAgent.keys.sorted().map { ["id": $0, "tasks": "\(total.tasksPerAgent[$0] ?? 0)"] },
             "has_books": books != nil, "chased": "\(books?.invoicesChased ?? 0)", "paid": "\(books?.invoicesPaid ?? 0)",
-            "days_to_payment": books.map { $0.daysToPayment.sample == 0 ? "none paid with an issue date" : "\(figure($0.daysToPayment.p50Minutes)) days (median of \($0.daysToPayment.sample))" } ?? "",
+            "days_to_payment": books.map {
+                $0.daysToPayment.sample == 0
+                    ? "none paid with an issue date"
+                    : "\(figure($0.daysToPayment.p50Minutes)) days (median of \($0.daysToPayment.sample))"
+            } ?? "",
         ]
         return values
     }

@@ -81,13 +81,16 @@ struct ReviewFindings {
         for kpi in sure {
             guard let actual = kpi.actual else { continue }
             let progress = kpi.progress ?? 0
-            let word = progress >= 1 ? "at or past its target" : progress >= 0.5 ? "more than half way" : "short of halfway"
+            let word =
+                progress >= 1 ? "at or past its target" : progress >= 0.5 ? "more than half way" : "short of halfway"
             reasons.append(
-                "\(kpi.name): \(ReviewFindings.amount(actual, kpi.unit, style)) against a baseline of \(ReviewFindings.amount(kpi.baseline, kpi.unit, style)) and a target of \(ReviewFindings.amount(kpi.target, kpi.unit, style)), \(word)\(kpi.method == .estimate ? " (an estimate)" : "").")
+                "\(kpi.name): \(ReviewFindings.amount(actual, kpi.unit, style)) against a baseline of \(ReviewFindings.amount(kpi.baseline, kpi.unit, style)) and a target of \(ReviewFindings.amount(kpi.target, kpi.unit, style)), \(word)\(kpi.method == .estimate ? " (an estimate)" : "")."
+            )
         }
         for kpi in s.kpis where kpi.method == .measured && kpi.confidence == .tooFew {
             reasons.append(
-                "\(kpi.name): too few to say (\(kpi.sample) in the period; at least \(Confidence.minimumSample) are needed).")
+                "\(kpi.name): too few to say (\(kpi.sample) in the period; at least \(Confidence.minimumSample) are needed)."
+            )
         }
         let projected = projectedTime + projectedRevenue
         if let time = realisedTime, projected > 0 {
@@ -134,7 +137,8 @@ extension ReviewInput {
             )
         }
         let evidence = Evidence(snapshot, profile: profile)
-        let rescored = try evidence.rescore(profile, with: Scorer(model: report.model), overrides: report.result.overrides)
+        let rescored = try evidence.rescore(
+            profile, with: Scorer(model: report.model), overrides: report.result.overrides)
         return ReviewInput(
             report: report, snapshot: snapshot, intact: loaded.intact,
             answersChanged: snapshot.provenance.map { $0.answersFingerprint != answersFingerprint } ?? false,

@@ -45,7 +45,8 @@ public struct ReviewRenderer: Sendable {
             let realisedRevenueEffect: Double?
             enum CodingKeys: String, CodingKey {
                 case projectedTimeValue = "projected_time_value", realisedTimeValue = "realised_time_value"
-                case projectedRevenueEffect = "projected_revenue_effect", realisedRevenueEffect = "realised_revenue_effect"
+                case projectedRevenueEffect = "projected_revenue_effect", realisedRevenueEffect =
+                    "realised_revenue_effect"
             }
         }
         struct Envelope: Encodable {
@@ -89,7 +90,10 @@ public struct ReviewRenderer: Sendable {
 
     /// Each KPI's weekly actuals beside its baseline and target, RFC 4180, formulas defused.
     private func csv(_ s: KPISnapshot) -> String {
-        var lines = [["kpi", "name", "unit", "week_start", "days", "actual", "baseline", "target", "method"].joined(separator: ",")]
+        var lines = [
+            ["kpi", "name", "unit", "week_start", "days", "actual", "baseline", "target", "method"].joined(
+                separator: ",")
+        ]
         func number(_ v: Double?) -> String { v.flatMap { $0.isFinite ? "\($0)" : nil } ?? "" }
         for kpi in s.kpis {
             for (week, value) in zip(s.weeks, kpi.weekly) {
