@@ -11,7 +11,7 @@ struct DailyReportTemplateTests {
     static func values(
         business: String, agent: String = "lead_qualifier", edgeCases: [String] = ["denied: contract.send"],
         deadLetters: [String] = [], unanswered: [String] = ["phone-only: 3 h 12 min (nothing sent)"],
-        waiting: [String] = []
+        waiting: [String] = [], deferred: [String] = ["lead_qualifier: 90 actions over its hourly limit, the first at 17:00"]
     ) -> [String: Any] {
         [
             "business": business, "day": "Monday 2 March 2026", "covers": "midnight to midnight",
@@ -29,15 +29,16 @@ struct DailyReportTemplateTests {
                 "has_progress": true,
             ] as [String: Any],
             "dead_letters": deadLetters, "has_dead_letters": !deadLetters.isEmpty,
-            "leads": [
-                "received": "2", "answered": "1", "spam": "0", "waiting_count": "\(waiting.count)", "waiting": waiting,
-                "has_waiting": !waiting.isEmpty, "unanswered_count": "\(unanswered.count)", "unanswered": unanswered,
-                "has_unanswered": !unanswered.isEmpty,
-            ] as [String: Any],
+            "deferred": deferred, "has_deferred": !deferred.isEmpty,
             "books": [
                 "outstanding": ["2 invoices owed: 1,730.50 USD (1 overdue)"],
                 "chased": ["INV-1 Dana <b>Lee</b>, 1,250.00 USD: 10 days overdue, reminded"], "paid": [String](),
                 "has_books": true, "has_chased": true, "has_paid": false,
+            ] as [String: Any],
+            "leads": [
+                "received": "2", "answered": "1", "spam": "0", "waiting_count": "\(waiting.count)", "waiting": waiting,
+                "has_waiting": !waiting.isEmpty, "unanswered_count": "\(unanswered.count)", "unanswered": unanswered,
+                "has_unanswered": !unanswered.isEmpty,
             ] as [String: Any],
         ]
     }
@@ -71,9 +72,11 @@ struct DailyReportTemplateTests {
                 "## Leads\n- received: 2; answered: 1; waiting for a person: 0; unanswered: 1; spam: 0\n"
                     + "- unanswered, with how long each has waited:\n  - phone-only: 3 h 12 min (nothing sent)"))
         #expect(html.contains("<li>phone-only: 3 h 12 min (nothing sent)</li>"))
+        #expect(markdown.contains("lead_qualifier: 90 actions over its hourly limit, the first at 17:00"))
+        #expect(html.contains("<li>lead_qualifier: 90 actions over its hourly limit, the first at 17:00</li>"))
         #expect(
             markdown.contains(
-                "## Invoices\n- 2 invoices owed: 1,730.50 USD (1 overdue)\n- chased: INV-1 Dana <b>Lee</b>, 1,250.00 USD"))
+                "## Invoices\n- 2 invoices owed: 1,730.50 USD (1 overdue)\n- chased: INV-1 Dana \\<b>Lee\\</b>, 1,250.00 USD"))
         #expect(html.contains("<li>Chased: INV-1 Dana &lt;b&gt;Lee&lt;/b&gt;, 1,250.00 USD: 10 days overdue, reminded</li>"))
         #expect(!html.contains("<script>alert"))
         #expect(html.contains("&lt;script&gt;"))
@@ -95,7 +98,8 @@ struct DailyReportTemplateTests {
                     business: business, agent: gen.string(), edgeCases: (0..<gen.int(0...3)).map { _ in gen.string() },
                     deadLetters: (0..<gen.int(0...2)).map { _ in "lead-1: x #1 failed 5 times: <img src=x>" },
                     unanswered: (0..<gen.int(0...2)).map { _ in gen.string() + " <img src=x>" },
-                    waiting: (0..<gen.int(0...2)).map { _ in gen.string() }))
+                    waiting: (0..<gen.int(0...2)).map { _ in gen.string() },
+                    deferred: (0..<gen.int(0...2)).map { _ in gen.string() + " <img src=x>" }))
             let html = try #require(files.first { $0.fileExtension == "html" }?.text)
             #expect(!html.contains("<b onclick") && !html.contains("<img src"), "seed \(seed)")
             paths.append(try ReportFixtures.temporaryFile("daily-\(seed).html", html))
