@@ -111,11 +111,18 @@ struct InboxIMAPRunTests {
                 }
             }
             delivered += 60
+            let before = try await Self.storedMessages(data)
             let (runner, log) = try InboxRunTests.start(blueprint, data, environment: Self.environment)
             try await InboxRunTests.waitFor("the inbox to be read", seconds: 30) {
                 log.withLock { $0 }.contains("reading mail from")
             }
-            try await Task.sleep(for: .milliseconds(Int64(50 + random.below(400))))
+            // Killed once this round's reading has committed a batch, at a random moment after: on a
+            // loaded machine a fixed delay could land before the first batch every round.
+            let deadline = Date().addingTimeInterval(60)
+            while try await Self.storedMessages(data) == before, Date() < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            try await Task.sleep(for: .milliseconds(Int64(random.below(60))))
             kill(runner.processIdentifier, SIGKILL)
             runner.waitUntilExit()
             let stored = try await Self.storedMessages(data)
