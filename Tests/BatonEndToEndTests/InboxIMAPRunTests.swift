@@ -52,7 +52,7 @@ struct InboxIMAPRunTests {
         defer { if runner.isRunning { runner.terminate() } }
 
         try dovecot.deliver(InboxRunTests.lead("dana@example.com", id: "<lead-1@mail.example.com>"))
-        try await InboxRunTests.waitFor("the reply") {
+        try await InboxRunTests.waitFor("the reply", seconds: 240) {
             InboxRunTests.outbox(data).values.contains { $0.contains("dana@example.com") }
         }
         let reply = try #require(InboxRunTests.outbox(data).values.first { $0.contains("dana@example.com") })
@@ -64,7 +64,7 @@ struct InboxIMAPRunTests {
         try dovecot.deliver(
             "From: Sam <sam@example.com>\r\nAuto-Submitted: auto-replied\r\nSubject: Out of office\r\nMessage-ID: <ooo-1@x>\r\n\r\nI am away. Can you come next week?\r\n"
         )
-        try await InboxRunTests.waitFor("the messages read and flagged") { dovecot.seenCount() == 3 }
+        try await InboxRunTests.waitFor("the messages read and flagged", seconds: 240) { dovecot.seenCount() == 3 }
         try await Task.sleep(for: .seconds(2))  // time to answer, were anything (wrongly) to be answered
         runner.terminate()
         runner.waitUntilExit()
@@ -113,7 +113,7 @@ struct InboxIMAPRunTests {
             delivered += 60
             let before = try await Self.storedMessages(data)
             let (runner, log) = try InboxRunTests.start(blueprint, data, environment: Self.environment)
-            try await InboxRunTests.waitFor("the inbox to be read", seconds: 30) {
+            try await InboxRunTests.waitFor("the inbox to be read", seconds: 120) {
                 log.withLock { $0 }.contains("reading mail from")
             }
             // Killed once this round's reading has committed a batch, at a random moment after: on a

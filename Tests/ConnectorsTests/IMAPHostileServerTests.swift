@@ -108,7 +108,7 @@ struct IMAPHostileServerTests {
         defer { server.stop() }
         // Answers SELECT, then is silent at the search; then answers the search and stalls inside a literal.
         try server.play(Script(greeting: Self.greeting, replies: Self.selected))
-        let error = await Self.error(of: server.inbox(timeout: 1))
+        let error = await Self.error(of: server.inbox(timeout: 5))
         #expect(error?.kind == .timeout)
         #expect(error?.description.contains("UID SEARCH") == true, "\(String(describing: error))")
         try server.play(
@@ -117,7 +117,7 @@ struct IMAPHostileServerTests {
                 replies: Self.selected + [
                     "* SEARCH 1\r\n{tag} OK done\r\n", "* 1 FETCH (UID 1 BODY[]<0> {100}\r\nFrom: a",
                 ]))
-        let stalled = await Self.error(of: server.inbox(timeout: 1))
+        let stalled = await Self.error(of: server.inbox(timeout: 5))
         #expect(stalled?.kind == .timeout, "\(String(describing: stalled))")
     }
 
