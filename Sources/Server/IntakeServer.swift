@@ -82,14 +82,21 @@ public struct IntakeServer: Sendable {
     ///   - reportsFolder: where the daily reports are, for the dashboard (which is served when this
     ///     is given).
     ///   - booking: what the booking page shows and the links it opens; no page without it.
+    ///   - signIn: the dashboard sign-in's backoff.
     ///   - onAccepted: called after each commit that stored new events (to wake the engine).
     package init(
         store: any RuntimeStorage, settings: IntakeSettings, reportsFolder: String? = nil, dashboard: Bool = true,
-        booking: BookingPageSettings? = nil, onAccepted: @escaping @Sendable () -> Void = {}
+        booking: BookingPageSettings? = nil, signIn: SignInThrottle.Policy = .init(),
+        onAccepted: @escaping @Sendable () -> Void = {}
     ) {
         self.store = store
         self.settings = settings
-        self.dashboard = dashboard ? Dashboard(store: store, reportsFolder: reportsFolder, publicURL: settings.publicURL) : nil
+        self.dashboard =
+            dashboard
+            ? Dashboard(
+                store: store, reportsFolder: reportsFolder, publicURL: settings.publicURL,
+                limiter: SignInLimiter(policy: signIn))
+            : nil
         self.connectionCapacity = DescriptorBudget.connections(
             requested: settings.maxConnections, softLimit: DescriptorBudget.raiseSoftLimit() ?? .max)
         let writer = EventIntakeWriter(

@@ -12,13 +12,25 @@ import Synchronization
 ///
 /// Memory is bounded: at most ``Policy/capacity`` addresses are remembered; past that the ones
 /// not heard from longest are forgotten first.
-struct SignInThrottle: Sendable {
-    struct Policy: Sendable {
-        var freeFailures = 5
-        var firstDelay: TimeInterval = 1
-        var longestDelay: TimeInterval = 15 * 60
-        var forgetAfter: TimeInterval = 10 * 60
-        var capacity = 10_000
+package struct SignInThrottle: Sendable {
+    /// How many failures are free, how long the waits are, and how many addresses are remembered.
+    package struct Policy: Sendable {
+        package var freeFailures: Int
+        package var firstDelay: TimeInterval
+        package var longestDelay: TimeInterval
+        package var forgetAfter: TimeInterval
+        package var capacity: Int
+
+        package init(
+            freeFailures: Int = 5, firstDelay: TimeInterval = 1, longestDelay: TimeInterval = 15 * 60,
+            forgetAfter: TimeInterval = 10 * 60, capacity: Int = 10_000
+        ) {
+            self.freeFailures = freeFailures
+            self.firstDelay = firstDelay
+            self.longestDelay = longestDelay
+            self.forgetAfter = forgetAfter
+            self.capacity = capacity
+        }
     }
 
     enum Decision: Equatable, Sendable {
