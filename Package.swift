@@ -90,18 +90,21 @@ let package = Package(
             name: "Workspace",
             dependencies: ["Questionnaire", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // The questionnaire packs and report templates compiled into the binary (scripts/bundle-resources).
+        .target(name: "BundledResources"),
         // Drives an interview through a terminal (or a pipe, or an answers file) and saves as it goes.
         .target(
             name: "AssessmentFlow",
             dependencies: [
                 "Diagnostics", "Questionnaire", "TerminalUI", "Workspace", "Scoring", "Reports", "Blueprint", "Outcomes",
+                "BundledResources",
             ]),
         // The thin command-line front end.
         .executableTarget(
             name: "baton",
             dependencies: [
                 "Diagnostics", "CSV", "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Scoring", "Reports",
-                "Blueprint", "Orchestrator", "Mail", "Connectors", "Server", "Outcomes",
+                "Blueprint", "Orchestrator", "Mail", "Connectors", "Server", "Outcomes", "BundledResources",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -161,6 +164,8 @@ let package = Package(
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Diagnostics", "Questionnaire"], exclude: ["Golden"]),
         .testTarget(
             name: "WorkspaceTests", dependencies: ["Workspace", "Questionnaire", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The bundled files against questionnaires/ and templates/, and writing them out.
+        .testTarget(name: "BundledResourcesTests", dependencies: ["BundledResources", "BatonTestSupport"]),
         .testTarget(
             name: "AssessmentFlowTests",
             dependencies: ["AssessmentFlow", "Questionnaire", "TerminalUI", "Workspace", "Scoring"]

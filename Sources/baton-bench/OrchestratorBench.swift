@@ -198,9 +198,7 @@ extension BatonBench {
         }
 
         private func demoBlueprint() throws -> Blueprint {
-            guard case .success(let folder) = PackLocator.locate(PackLocator.defaultPack) else {
-                throw ValidationError("cannot find the bundled pack")
-            }
+            let folder = try PackLocator.locate(PackLocator.defaultPack).get()
             let pack = try PackLoader.load(path: folder)
             let file = folder + "/examples/plumbing-contractor.yaml"
             let imported = AnswersImport(

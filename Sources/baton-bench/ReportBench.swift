@@ -17,9 +17,8 @@ extension BatonBench {
         var seed: UInt64 = 2
 
         func run() throws {
-            guard case .success(let folder) = PackLocator.locate(PackLocator.defaultPack),
-                let templates = PackLocator.locateFolder("templates")
-            else { throw ValidationError("cannot find the bundled pack and templates") }
+            let folder = try PackLocator.locate(PackLocator.defaultPack).get()
+            let templates = try PackLocator.bundledTemplates()
             let model = try ScoringModel.load(packFolder: folder)
             let renderer = ReportRenderer(templates: try TemplateSet(folder: templates))
             var generator = ProfileGenerator(seed: seed, workflowTypes: Array(model.parameters.workflows.keys))

@@ -20,7 +20,7 @@ struct Baton: AsyncParsableCommand {
             DailyReportCommand.self, NoteCommand.self, ListCommand.self,
             ShowCommand.self, AnswersCommand.self,
             DeleteCommand.self,
-            QuestionnaireCommand.self,
+            QuestionnaireCommand.self, PackCommand.self, TemplatesCommand.self,
         ]
     )
 }

@@ -241,11 +241,7 @@ struct DailyReportCommand: AsyncParsableCommand {
                         from: DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: 12))!
                 } ?? Date()
             let report = try await DailyReport(runtime.store(), blueprint: blueprint, day: day)
-            let files =
-                try PackLocator.locateFolder("templates").map {
-                    try DailyReportTemplates(folder: $0).render(report.templateValues)
-                }
-                ?? [("md", report.markdown)]
+            let files = try DailyReportTemplates(folder: PackLocator.bundledTemplates()).render(report.templateValues)
             let text = report.markdown
             printText(text.hasSuffix("\n") ? text : text + "\n", terminator: "")
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)

@@ -33,9 +33,8 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            guard case .success(let packFolder) = PackLocator.locate(PackLocator.defaultPack),
-                let templates = PackLocator.locateFolder("templates")
-            else { throw Failure("cannot find the bundled pack and templates; run baton demo from the repository") }
+            let packFolder = try PackLocator.locate(PackLocator.defaultPack).get()
+            let templates = try PackLocator.bundledTemplates()
             let workspace = try workspaceOptions.open()
             let pack = try PackLoader.load(path: packFolder)
             let file = "\(packFolder)/examples/\(example).yaml"

@@ -34,7 +34,7 @@ struct ReportCommand: AsyncParsableCommand {
     @Flag(help: "Every completed assessment in the workspace.")
     var all = false
 
-    @Flag(help: "Regenerate reports/examples/ from the bundled example businesses.")
+    @Flag(help: "Regenerate reports/examples/ (in this folder, or --out) from the bundled example businesses.")
     var examples = false
 
     @Option(help: ArgumentHelp("html, md, json or csv (repeatable).", valueName: "format"))
@@ -131,23 +131,16 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     private func loadTemplates() throws -> TemplateSet {
-        guard let folder = templates ?? PackLocator.locateFolder("templates") else {
-            throw Failure("cannot find the templates folder; pass --templates DIR")
-        }
         do {
-            return try TemplateSet(folder: folder)
+            return try TemplateSet(folder: templates ?? PackLocator.bundledTemplates())
         } catch {
             throw Failure("\(error)")
         }
     }
 
     private func writeExamples(_ templateSet: TemplateSet) throws {
-        guard case .success(let pack) = PackLocator.locate(PackLocator.defaultPack) else {
-            throw Failure("cannot find the bundled pack")
-        }
-        let folder =
-            out ?? ((pack as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
-            + "/reports/examples"
+        let pack = try PackLocator.locate(PackLocator.defaultPack).get()
+        let folder = out ?? "reports/examples"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         for (name, text) in try ExampleReports.render(packFolder: pack, templates: templateSet) {
             try write(text, to: (folder as NSString).appendingPathComponent(name))

@@ -131,12 +131,13 @@ struct RunCommand: AsyncParsableCommand {
             } catch {
                 throw Failure("\(error)\nfix the blueprint's connectors section, or set the variable, then run again")
             }
-            let templates = try PackLocator.locateFolder("templates").map { folder in
-                do { return try DailyReportTemplates(folder: folder) } catch { throw Failure("\(error)") }
+            let templates: DailyReportTemplates
+            do { templates = try DailyReportTemplates(folder: PackLocator.bundledTemplates()) } catch {
+                throw Failure("\(error)")
             }
             let reports = DailyReportJob(
                 blueprint: loaded, store: store, folder: (runtime.folder as NSString).appendingPathComponent("reports"),
-                render: { report in try templates?.render(report.templateValues) ?? [("md", report.markdown)] })
+                render: { report in try templates.render(report.templateValues) })
             if once {
                 if let inbox {
                     let pass = try await inbox.readNew()

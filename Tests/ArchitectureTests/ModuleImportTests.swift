@@ -19,8 +19,10 @@ struct ModuleImportTests {
         "Scoring": ["Diagnostics", "Questionnaire", "Blueprint", "Outcomes", "Yams"],
         "Reports": ["Diagnostics", "CSV", "Questionnaire", "Scoring", "Blueprint", "Outcomes", "Mustache", "Yams"],
         "Workspace": ["Questionnaire", "GRDB"],
+        "BundledResources": [],
         "AssessmentFlow": [
             "Diagnostics", "Questionnaire", "TerminalUI", "Workspace", "Scoring", "Reports", "Blueprint", "Outcomes",
+            "BundledResources",
         ],
         "Mail": ["CFileSync"],
         "Orchestrator": ["Blueprint", "Mail", "CSV", "Signing", "Outcomes", "GRDB", "GRDBSQLite", "ServiceLifecycle"],
@@ -36,7 +38,7 @@ struct ModuleImportTests {
         "baton": [
             "Diagnostics", "CSV", "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Scoring", "Reports",
             "Blueprint", "Orchestrator", "Mail", "Connectors", "Server", "Outcomes", "ArgumentParser",
-            "ServiceLifecycle", "Logging",
+            "ServiceLifecycle", "Logging", "BundledResources",
         ],
         "baton-bench": [
             "Scoring", "Reports", "AssessmentFlow", "Orchestrator", "Blueprint", "Questionnaire", "ArgumentParser",
