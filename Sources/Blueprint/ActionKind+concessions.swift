@@ -12,8 +12,10 @@ extension ActionKind {
     public static func concession(in payload: [String: String]) -> String? {
         let text = [payload["subject"], payload["body"]].compactMap { $0 }.joined(separator: "\n").lowercased()
         guard !text.isEmpty else { return nil }
+        let utf8 = Array(text.utf8)
+        let range = NSRange(location: 0, length: (text as NSString).length)
         for (name, patterns) in concessions
-        where patterns.contains(where: { text.range(of: $0, options: .regularExpression) != nil }) {
+        where patterns.contains(where: { $0.matches(utf8: utf8, text: text, range: range) }) {
             return name
         }
         return nil
@@ -25,29 +27,36 @@ extension ActionKind {
         isHighStakes || self == .discountOffer || Self.concession(in: payload) != nil
     }
 
-    /// The words of each concession, as regular expressions over the lowercased text.
-    static let concessions: [(String, [String])] = [
+    /// The words of each concession, as regular expressions over the lowercased text, each with a
+    /// word any match of it contains (its cue).
+    static let concessions: [(String, [ConcessionPattern])] = [
         (
             "a discount",
             [
-                #"\bdiscount"#, #"\b\d+(\.\d+)?\s?% off\b"#,
-                #"\b(reduce|lower|knock)\w*\b[^.\n]{0,30}\b(price|invoice|balance|amount|bill)"#,
+                .init(#"\bdiscount"#, cue: "discount"), .init(#"\b\d+(\.\d+)?\s?% off\b"#, cue: "% off"),
+                .init(#"\breduce\w*\b[^.\n]{0,30}\b(price|invoice|balance|amount|bill)"#, cue: "reduce"),
+                .init(#"\blower\w*\b[^.\n]{0,30}\b(price|invoice|balance|amount|bill)"#, cue: "lower"),
+                .init(#"\bknock\w*\b[^.\n]{0,30}\b(price|invoice|balance|amount|bill)"#, cue: "knock"),
             ]
         ),
         (
             "a payment plan",
             [
-                #"\bpayment (plan|schedule|arrangement)"#, #"\binstal+ments?\b"#,
-                #"\b(split|spread)\w*\b[^.\n]{0,30}\b(payment|balance|amount|invoice)"#,
-                #"\bpay\w*\b[^.\n]{0,20}\bin (two|three|four|several|\d+) (parts|payments|instal+ments)"#,
+                .init(#"\bpayment (plan|schedule|arrangement)"#, cue: "payment "),
+                .init(#"\binstal+ments?\b"#, cue: "instal"),
+                .init(#"\bsplit\w*\b[^.\n]{0,30}\b(payment|balance|amount|invoice)"#, cue: "split"),
+                .init(#"\bspread\w*\b[^.\n]{0,30}\b(payment|balance|amount|invoice)"#, cue: "spread"),
+                .init(#"\bpay\w*\b[^.\n]{0,20}\bin (two|three|four|several|\d+) (parts|payments|instal+ments)"#, cue: "pay"),
             ]
         ),
         (
             "a write-off",
             [
-                #"\bwrit(e|es|ing|ten)[ -]?off\b"#, #"\bwrit(e|es|ing|ten) (it|this|the balance|the invoice) off\b"#,
-                #"\bwaiv(e|ed|ing)\b"#, #"\bforgiv(e|en|ing)\b[^.\n]{0,30}\b(debt|balance|invoice|amount)"#,
-                #"\b(no need|don't need|do not need) to pay\b"#,
+                .init(#"\bwrit(e|es|ing|ten)[ -]?off\b"#, cue: "writ"),
+                .init(#"\bwrit(e|es|ing|ten) (it|this|the balance|the invoice) off\b"#, cue: "writ"),
+                .init(#"\bwaiv(e|ed|ing)\b"#, cue: "waiv"),
+                .init(#"\bforgiv(e|en|ing)\b[^.\n]{0,30}\b(debt|balance|invoice|amount)"#, cue: "forgiv"),
+                .init(#"\b(no need|don't need|do not need) to pay\b"#, cue: " to pay"),
             ]
         ),
     ]
