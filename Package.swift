@@ -51,7 +51,9 @@ let package = Package(
         // CSV as RFC 4180 has it: the CRM import and export, and the reports' CSV cells.
         .target(name: "CSV"),
         // Mail: the email connector's seam, MIME messages, the durable `.eml` folder and its batch writer.
-        .target(name: "Mail", dependencies: ["CFileSync"]),
+        .target(name: "Mail", dependencies: ["CFileSync", "Hashing"]),
+        // SHA-256 in plain Swift: fingerprints (MIME boundaries, content digests) without a crypto library.
+        .target(name: "Hashing"),
         // The runtime: durable events, skills, the policy gate, the outbox and the audit log.
         .target(
             name: "Orchestrator",
@@ -61,7 +63,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         // Measured outcomes: the KPI snapshot the runtime exports and the review reads, and its digest.
-        .target(name: "Outcomes", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Outcomes", dependencies: ["Hashing"]),
         // The HMAC signature of a request body, as the intake checks it and the webhooks send it.
         .target(name: "Signing", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The connectors to the tools a business already has: SMTP (SwiftNIO, TLS by swift-nio-ssl).
@@ -99,12 +101,16 @@ let package = Package(
                 "Diagnostics", "Questionnaire", "TerminalUI", "Workspace", "Scoring", "Reports", "Blueprint", "Outcomes",
                 "BundledResources",
             ]),
+        // What both executables share: failures and exit codes, safe printing, the runtime's clock, days.
+        .target(
+            name: "CommandSupport",
+            dependencies: ["TerminalUI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // The thin command-line front end.
         .executableTarget(
             name: "baton",
             dependencies: [
                 "Diagnostics", "CSV", "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Scoring", "Reports",
-                "Blueprint", "Orchestrator", "Mail", "Connectors", "Server", "Outcomes", "BundledResources",
+                "Blueprint", "Orchestrator", "Mail", "Connectors", "Server", "Outcomes", "BundledResources", "CommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -147,7 +153,7 @@ let package = Package(
             name: "ConnectorsTests",
             dependencies: ["Connectors", "Orchestrator", "Mail", "Blueprint", "Signing", "BatonTestSupport"],
             exclude: ["Peers"]),
-        .testTarget(name: "MailTests", dependencies: ["Mail", "BatonTestSupport"]),
+        .testTarget(name: "MailTests", dependencies: ["Mail", "Hashing", "BatonTestSupport"]),
         .testTarget(name: "SigningTests", dependencies: ["Signing", "BatonTestSupport"]),
         .testTarget(
             name: "OrchestratorTests",

@@ -3,11 +3,11 @@ import Foundation
 import TerminalUI
 
 /// A user-facing failure: one line on stderr (`baton: …`) and a non-zero exit, no stack trace.
-struct Failure: Error, CustomStringConvertible {
-    let description: String
-    let code: Int32
+package struct Failure: Error, CustomStringConvertible {
+    package let description: String
+    package let code: Int32
 
-    init(_ description: String, code: Int32 = 1) {
+    package init(_ description: String, code: Int32 = 1) {
         self.description = description
         self.code = code
     }
@@ -15,12 +15,12 @@ struct Failure: Error, CustomStringConvertible {
 
 /// Writes to standard error, with control characters shown rather than obeyed: messages quote
 /// answers and file contents (``printText(_:terminator:)``).
-func printError(_ text: String) {
+package func printError(_ text: String) {
     FileHandle.standardError.write(Data((TerminalText.safe(text) + "\n").utf8))
 }
 
 /// Runs a command body, turning ``Failure`` and library errors into a message and an exit code.
-func reportingFailures(_ body: () throws -> Void) throws {
+package func reportingFailures(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch {
@@ -29,7 +29,7 @@ func reportingFailures(_ body: () throws -> Void) throws {
 }
 
 /// Runs an async command body, turning ``Failure`` and library errors into a message and an exit code.
-func reportingFailures(_ body: () async throws -> Void) async throws {
+package func reportingFailures(_ body: () async throws -> Void) async throws {
     do {
         try await body()
     } catch {
@@ -52,7 +52,7 @@ private func exitCode(for error: any Error) -> ExitCode {
 }
 
 /// Encodes a value as stable, pretty JSON (sorted keys, ISO 8601 dates).
-func jsonText<T: Encodable>(_ value: T) throws -> String {
+package func jsonText<T: Encodable>(_ value: T) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     encoder.dateEncodingStrategy = .iso8601

@@ -1,17 +1,16 @@
 import Foundation
-import Orchestrator
 
 /// The runtime's clock: the system's, unless `BATON_NOW` names the instant to start from
 /// (RFC 3339, e.g. `2026-03-10T15:00:00Z`), from which it runs on at the usual pace. It lets a
 /// rehearsal or a test run the books clock, the daily report and the delayed steps on the days it
 /// needs without waiting for them; a running business leaves it unset.
-enum RuntimeClock {
+package enum RuntimeClock {
     /// The variable read.
-    static let variable = "BATON_NOW"
+    package static let variable = "BATON_NOW"
 
     /// The clock `environment` asks for.
     /// - Throws: ``Failure`` when `BATON_NOW` is set but is not an RFC 3339 time.
-    static func from(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws
+    package static func from(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws
         -> @Sendable () -> Date
     {
         guard let text = environment[variable], !text.isEmpty else { return Date.init }

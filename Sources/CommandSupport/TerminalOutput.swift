@@ -8,14 +8,14 @@ import TerminalUI
 ///
 /// Data written to standard output for a file or another program (`blueprint ID`, `answers export`)
 /// goes out unchanged through `print` instead.
-func printText(_ text: String, terminator: String = "\n") {
+package func printText(_ text: String, terminator: String = "\n") {
     print(TerminalText.safe(text), terminator: terminator)
 }
 
 /// Text with the characters JSON may carry raw but a terminal would act on written as `\uXXXX`
 /// escapes: C1 controls, DEL and the bidi embeddings, overrides and isolates. `JSONEncoder` already
 /// escapes C0 controls; these can only stand inside JSON strings, so the JSON means the same.
-func escapingTerminalControls(inJSON json: String) -> String {
+package func escapingTerminalControls(inJSON json: String) -> String {
     guard json.unicodeScalars.contains(where: { TerminalText.needsNeutralising($0) }) else { return json }
     var out = ""
     for scalar in json.unicodeScalars {

@@ -1,7 +1,9 @@
-/// SHA-256 (FIPS 180-4), only for deriving a message's MIME boundary: Mail links no crypto library,
-/// and the boundary must be deterministic (the same email gives the same bytes) yet depend on
-/// everything the message holds, so that no content can be written to contain it.
-struct SHA256 {
+/// SHA-256 (FIPS 180-4) in plain Swift, for digests that are fingerprints rather than secrets: a
+/// message's MIME boundary (deterministic, yet depending on everything the message holds) and the
+/// `sha256:` digests of answers and KPI snapshots (`ContentDigest`). The modules that use it link no
+/// crypto library, so the assessment side builds without BoringSSL; keys and signatures stay with
+/// swift-crypto in `Signing`.
+public struct SHA256: Sendable {
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
         0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
     )
@@ -9,11 +11,12 @@ struct SHA256 {
     private var pending: [UInt8] = []
     private var length: UInt64 = 0
 
-    init() {
+    public init() {
         pending.reserveCapacity(64)
     }
 
-    mutating func update(_ bytes: [UInt8]) {
+    /// Adds `bytes` to the message.
+    public mutating func update(_ bytes: [UInt8]) {
         length &+= UInt64(bytes.count)
         bytes.withUnsafeBufferPointer { buffer in
             var index = 0
@@ -33,7 +36,7 @@ struct SHA256 {
     }
 
     /// The 32-byte digest.
-    mutating func finalize() -> [UInt8] {
+    public mutating func finalize() -> [UInt8] {
         let bits = length &* 8
         var tail = pending
         tail.append(0x80)
@@ -51,7 +54,8 @@ struct SHA256 {
         return words.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> UInt32(24 - 8 * $0)) } }
     }
 
-    static func hash(_ bytes: [UInt8]) -> [UInt8] {
+    /// The 32-byte digest of `bytes`.
+    public static func hash(_ bytes: [UInt8]) -> [UInt8] {
         var hasher = SHA256()
         hasher.update(bytes)
         return hasher.finalize()

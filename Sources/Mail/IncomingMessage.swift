@@ -1,3 +1,5 @@
+import Hashing
+
 /// An email as it arrived, read (RFC 5322, MIME 2045–2047, 2231): its headers unfolded, the
 /// addresses and ids a reply needs, its text (an HTML-only message turned into text), and its
 /// attachments listed by name, type and size, never opened.

@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 
 /// An email as a MIME message (RFC 5322, 2045–2047): a plain-text part and an HTML alternative
 /// made from it (and, when the email has attachments, each after them in a `multipart/mixed`), the Message-ID from the idempotency key (so a retried send is recognisable), CRLF

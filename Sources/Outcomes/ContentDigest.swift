@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import Hashing
 
 /// A SHA-256 digest written `sha256:` and 64 lower-case hex digits: the fingerprint of an
 /// assessment's answers in a blueprint, and the seal of a KPI snapshot (any edit after export
@@ -7,7 +7,7 @@ import Foundation
 public enum ContentDigest {
     /// The digest of `data`.
     public static func sha256(_ data: Data) -> String {
-        "sha256:" + SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        "sha256:" + SHA256.hash(Array(data)).map { String(format: "%02x", $0) }.joined()
     }
 
     /// The digest of `text`'s UTF-8 bytes.

@@ -49,7 +49,7 @@ struct BlueprintCommand: ParsableCommand {
             try reportingFailures {
                 let workspace = try workspaceOptions.open()
                 let day = try date.map { text -> Date in
-                    guard let day = ReportCommand.parseDate(text) else {
+                    guard let day = DayArgument.parse(text) else {
                         throw Failure("--date takes YYYY-MM-DD, not '\(text)'")
                     }
                     return day

@@ -193,7 +193,7 @@ struct KPIsCommand: AsyncParsableCommand {
             var from = now.addingTimeInterval(-86_400)
             if all { from = .distantPast }
             if let since {
-                guard let day = ReportCommand.parseDate(since),
+                guard let day = DayArgument.parse(since),
                     let zone = TimeZone(identifier: blueprint.business.timeZone)
                 else { throw Failure("--since takes a real day as YYYY-MM-DD, not '\(since)'") }
                 var calendar = Calendar(identifier: .gregorian)
@@ -231,7 +231,7 @@ struct DailyReportCommand: AsyncParsableCommand {
             let day =
                 try date.map { text -> Date in
                     // Noon of that day where the business is, so every time zone lands on the day asked for.
-                    guard ReportCommand.parseDate(text) != nil,
+                    guard DayArgument.parse(text) != nil,
                         let zone = TimeZone(identifier: blueprint.business.timeZone)
                     else { throw Failure("--date takes a real day as YYYY-MM-DD, not '\(text)'") }
                     var calendar = Calendar(identifier: .gregorian)

@@ -54,7 +54,7 @@ struct KPIsExportCommand: AsyncParsableCommand {
     }
 
     static func day(_ text: String) -> LocalDate? {
-        ReportCommand.parseDate(text) == nil ? nil : LocalDate(iso: text)
+        DayArgument.parse(text) == nil ? nil : LocalDate(iso: text)
     }
 
     func run() async throws {

@@ -33,7 +33,7 @@ struct PruneCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            guard ReportCommand.parseDate(before) != nil else {
+            guard DayArgument.parse(before) != nil else {
                 throw Failure("--before takes a real day as YYYY-MM-DD, not '\(before)'")
             }
             let zoneName = (try? runtime.blueprint())?.business.timeZone ?? "UTC"

@@ -67,15 +67,7 @@ struct ReportCommand: AsyncParsableCommand {
         let targets = [id != nil, all, examples].filter { $0 }.count
         if targets != 1 { throw ValidationError("give one assessment id, or --all, or --examples") }
         if actuals != nil && id == nil { throw ValidationError("--actuals reviews one assessment: give its id") }
-        if let date, Self.parseDate(date) == nil { throw ValidationError("--date takes YYYY-MM-DD, not '\(date)'") }
-    }
-
-    static func parseDate(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withFullDate]
-        // Refuse dates that only parse by rolling over (2026-02-30 would become March 2).
-        guard let date = formatter.date(from: text), formatter.string(from: date) == text else { return nil }
-        return date
+        if let date, DayArgument.parse(date) == nil { throw ValidationError("--date takes YYYY-MM-DD, not '\(date)'") }
     }
 
     func run() async throws {
@@ -110,7 +102,7 @@ struct ReportCommand: AsyncParsableCommand {
                     let saved = try SavedAssessment.open(assessment, in: workspace)
                     progress.show(n, label: saved.session.title ?? "assessment \(assessment)")
                     let input = try AssessmentReporting.input(
-                        saved, in: workspace, paper: paper.paper, date: date.flatMap(Self.parseDate))
+                        saved, in: workspace, paper: paper.paper, date: date.flatMap(DayArgument.parse))
                     let base = (folder as NSString).appendingPathComponent(
                         "\(assessment)-\(Self.slug(input.result.business.name))")
                     let written = try write(base, formats: formats, pdf: engine) { try renderer.render(input, as: $0) }

@@ -15,7 +15,8 @@ struct ModuleImportTests {
         "TerminalUI": [],
         "Questionnaire": ["Diagnostics", "Yams"],
         "Blueprint": ["Diagnostics", "Outcomes", "Yams"],
-        "Outcomes": ["Crypto"],
+        "Hashing": [],
+        "Outcomes": ["Hashing"],
         "Scoring": ["Diagnostics", "Questionnaire", "Blueprint", "Outcomes", "Yams"],
         "Reports": ["Diagnostics", "CSV", "Questionnaire", "Scoring", "Blueprint", "Outcomes", "Mustache", "Yams"],
         "Workspace": ["Questionnaire", "GRDB"],
@@ -24,7 +25,7 @@ struct ModuleImportTests {
             "Diagnostics", "Questionnaire", "TerminalUI", "Workspace", "Scoring", "Reports", "Blueprint", "Outcomes",
             "BundledResources",
         ],
-        "Mail": ["CFileSync"],
+        "Mail": ["CFileSync", "Hashing"],
         "Orchestrator": ["Blueprint", "Mail", "CSV", "Signing", "Outcomes", "GRDB", "GRDBSQLite", "ServiceLifecycle"],
         "Signing": ["Crypto"],
         "Connectors": [
@@ -38,8 +39,9 @@ struct ModuleImportTests {
         "baton": [
             "Diagnostics", "CSV", "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Scoring", "Reports",
             "Blueprint", "Orchestrator", "Mail", "Connectors", "Server", "Outcomes", "ArgumentParser",
-            "ServiceLifecycle", "Logging", "BundledResources",
+            "ServiceLifecycle", "Logging", "BundledResources", "CommandSupport",
         ],
+        "CommandSupport": ["TerminalUI", "ArgumentParser"],
         "baton-bench": [
             "Scoring", "Reports", "AssessmentFlow", "Orchestrator", "Blueprint", "Questionnaire", "ArgumentParser",
             "BatonTestSupport",

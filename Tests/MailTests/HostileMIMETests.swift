@@ -1,5 +1,6 @@
 import BatonTestSupport
 import Foundation
+import Hashing
 import Testing
 
 @testable import Mail
