@@ -14,7 +14,7 @@ extension ReportCommand {
         let input: ReviewInput
         do {
             input = try AssessmentReview.input(
-                saved, in: workspace, loaded: loaded, paper: paper.paper, date: date.flatMap(Self.parseDate))
+                saved, in: workspace, loaded: loaded, paper: paper.paper, date: date.flatMap(DayArgument.parse))
         } catch let error as SnapshotError {
             throw Failure("\(error)")
         }
