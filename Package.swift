@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Where a file Baton reads is wrong: positions, issues, the strict parameter-file decoder, spelling hints.
@@ -66,6 +67,15 @@ let package = Package(
         .target(name: "Outcomes", dependencies: ["Hashing"]),
         // The HMAC signature of a request body, as the intake checks it and the webhooks send it.
         .target(name: "Signing", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // The runtime's store on PostgreSQL: several workers sharing one database, a schema per business.
+        // Only the runtime side links it; the assessment side never does.
+        .target(
+            name: "PostgresStore",
+            dependencies: [
+                "Orchestrator", "Blueprint", "Signing", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // The connectors to the tools a business already has: SMTP (SwiftNIO, TLS by swift-nio-ssl).
         .target(
             name: "Connectors",
@@ -163,6 +173,10 @@ let package = Package(
                 "Orchestrator", "Mail", "Blueprint", "CSV", "BatonTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 "Scoring", "Questionnaire", "Reports", "Outcomes",
             ]),
+        // The store semantics both stores share (SQLite and a throwaway PostgreSQL started by the test).
+        .testTarget(
+            name: "PostgresStoreTests",
+            dependencies: ["PostgresStore", "Orchestrator", "Blueprint", "BatonTestSupport"]),
         .testTarget(
             name: "ReportsTests",
             dependencies: ["Reports", "Scoring", "Questionnaire", "Blueprint", "Outcomes", "BatonTestSupport"],

@@ -47,6 +47,7 @@ struct ModuleImportTests {
             "BatonTestSupport",
         ],
         "baton-bench-intake": ["Server", "Orchestrator", "ArgumentParser"],
+        "PostgresStore": ["Orchestrator", "Blueprint", "Signing", "PostgresNIO", "NIOCore", "NIOSSL", "Logging"],
     ]
 
     /// Modules of the toolchain and the system, allowed everywhere.

@@ -12,7 +12,7 @@ public enum DispatchLane: Sendable, CaseIterable {
     case other
 
     /// The action kinds of ``email`` and ``calendar``; ``other`` has every kind not in another lane.
-    var kinds: [ActionKind] {
+    package var kinds: [ActionKind] {
         switch self {
         case .email: [.emailSend, .complaintReply, ApprovalNotice.action]
         case .calendar: [.calendarBook]
@@ -21,5 +21,5 @@ public enum DispatchLane: Sendable, CaseIterable {
     }
 
     /// The kinds that have a lane of their own.
-    static var laneKinds: [ActionKind] { [DispatchLane.email, .calendar].flatMap(\.kinds) }
+    package static var laneKinds: [ActionKind] { [DispatchLane.email, .calendar].flatMap(\.kinds) }
 }

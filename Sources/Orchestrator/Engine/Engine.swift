@@ -102,7 +102,7 @@ public final class Engine: Sendable {
     }
 
     /// An error as one line a person can read.
-    static func message(_ error: any Error) -> String {
+    package static func message(_ error: any Error) -> String {
         let text = String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " ")
         return text.count > 500 ? String(text.prefix(500)) + "…" : text
     }
@@ -111,7 +111,7 @@ public final class Engine: Sendable {
     public static let overrideEvent = "approval.overridden"
 
     /// Producers outside the system: a form or a mailbox (`intake`), or `baton event send` (`cli`).
-    static let externalProducers = ["intake", "cli"]
+    package static let externalProducers = ["intake", "cli"]
 
     static func isExternal(_ producer: String) -> Bool { externalProducers.contains(producer) }
 }

@@ -85,19 +85,19 @@ package protocol RuntimeTransaction {
 
 extension RuntimeTransaction {
     /// Appends a line without notes.
-    func appendAudit(at: Date, caseID: String, agent: String?, kind: AuditKind, detail: String) throws {
+    package func appendAudit(at: Date, caseID: String, agent: String?, kind: AuditKind, detail: String) throws {
         try appendAudit(at: at, caseID: caseID, agent: agent, kind: kind, detail: detail, notes: nil)
     }
 }
 
 /// An event an agent emitted, as the commit stores it.
 package struct EmittedEventRow: Sendable {
-    let type: String
-    let caseID: String
-    let causationID: Int64
-    let payloadJSON: String
-    let producer: String
-    let status: EventRecord.Status
-    let createdAt: Date
-    let dueAt: Date?
+    package let type: String
+    package let caseID: String
+    package let causationID: Int64
+    package let payloadJSON: String
+    package let producer: String
+    package let status: EventRecord.Status
+    package let createdAt: Date
+    package let dueAt: Date?
 }

@@ -7,12 +7,12 @@ import GRDB
 /// are due, never all that wait. It mirrors ``TimeoutStep/due(_:rule:now:)``: a step is due at
 /// `now` exactly when `next` is at or before `now` (``next(_:rule:)`` rounds down to the second,
 /// so it is never later than the step; one examined a moment early is left as it was).
-enum TimeoutSchedule {
+package enum TimeoutSchedule {
     /// Stored for an approval no step will ever be due for: no rule, or its steps are done.
     static let never = Date(timeIntervalSince1970: 253_402_214_400)  // 9999-12-31
 
     /// When the next step for `approval` under `rule` may be due, or ``never``.
-    static func next(_ approval: ApprovalRecord, rule: ApprovalRule?) -> Date {
+    package static func next(_ approval: ApprovalRecord, rule: ApprovalRule?) -> Date {
         guard approval.status == .pending, let rule, let after = rule.timeout.after.seconds else { return never }
         let due: Date
         switch rule.timeout.then {
@@ -36,7 +36,7 @@ enum TimeoutSchedule {
 
     /// The rules as the stored due times were worked out under: when the blueprint's change, every
     /// pending approval's due time is worked out again.
-    static func fingerprint(_ blueprint: Blueprint) -> String {
+    package static func fingerprint(_ blueprint: Blueprint) -> String {
         blueprint.approvals.map {
             "\($0.action.rawValue)|\($0.approver)|\($0.timeout.after.seconds.map { "\($0)" } ?? "-")|\($0.timeout.then)|\($0.timeout.to ?? "-")"
         }.joined(separator: "\n")
@@ -45,7 +45,7 @@ enum TimeoutSchedule {
 
 extension Approvals {
     /// How many approvals one transaction of the timeout scan works on, at most.
-    static let timeoutBatch = 500
+    package static let timeoutBatch = 500
 
     /// Applies the blueprint's timeout rules to pending approvals (see ``TimeoutStep``): `remind`
     /// emails the approver once, `escalate` reminds the approver and then tells the rule's `to`,
@@ -104,59 +104,73 @@ extension Approvals {
         for record in unscheduled {
             try schedule(db, record, rule(record.action))
         }
-        let notice = ApprovalNotice(blueprint: blueprint)
         var taken = 0
         let due = try ApprovalRecord.fetchAll(db, sql: dueTimeoutsSQL, arguments: [now, timeoutBatch])
-        for var record in due {
-            guard let rule = rule(record.action), let step = TimeoutStep.due(record, rule: rule, now: now),
-                let id = record.id
+        for record in due {
+            guard let rule = rule(record.action),
+                let outcome = try takeTimeoutStep(
+                    record, rule: rule, blueprint: blueprint, now: now, tx: SQLiteTransaction(db: db))
             else {
                 try schedule(db, record, rule(record.action))
                 continue
             }
+            let (stepped, detail) = outcome
             taken += 1
-            let waited = rule.timeout.after.text
-            var detail = "#\(id) \(record.action) unanswered after \(waited): "
-            switch step {
-            case .reject:
-                record.status = .rejected
-                record.decision = "no answer within \(waited)"
-                record.decidedAt = now
-                detail += "rejected"
-            case .remind(let approver):
-                let address = notice.address(of: approver)
-                if let address {
-                    try Self.queueNotice(
-                        SQLiteTransaction(db: db), key: step.key(for: id)!, caseID: record.caseID, at: now,
-                        payload: notice.reminder(
-                            to: address, id: id, agent: record.agent, action: record.action,
-                            caseID: record.caseID, waited: waited))
-                }
-                record.remindedAt = now
-                record.remindedTo = address ?? approver
-                detail += address.map { "reminded \($0)" } ?? "no address for \(approver): nobody reminded"
-            case .escalate(let to):
-                let address = notice.address(of: to)
-                if let address {
-                    try Self.queueNotice(
-                        SQLiteTransaction(db: db), key: step.key(for: id)!, caseID: record.caseID, at: now,
-                        payload: notice.escalation(
-                            to: address, id: id, agent: record.agent, action: record.action,
-                            caseID: record.caseID, approver: record.remindedTo ?? rule.approver,
-                            waited: Self.words(now.timeIntervalSince(record.createdAt))))
-                }
-                record.escalatedAt = now
-                record.escalatedTo = address ?? to
-                detail += address.map { "escalated to \($0)" } ?? "no address for \(to): escalated to nobody"
-            }
-            try record.update(db)
-            try schedule(db, record, rule)
+            try stepped.update(db)
+            try schedule(db, stepped, rule)
             try RuntimeStore.appendAudit(
-                db, at: now, caseID: record.caseID, agent: record.agent, kind: .timeout,
+                db, at: now, caseID: stepped.caseID, agent: stepped.agent, kind: .timeout,
                 detail: detail)
         }
         // A full batch of which none was due yet (due within this second) is not read again now.
         return (taken, unscheduled.count == timeoutBatch || (due.count == timeoutBatch && taken > 0))
+    }
+
+    /// Takes the timeout step due on `record` under `rule` at `now`, if one is: queues its notice
+    /// through `tx` (under a key bound to the approval and the step) and marks the step on the
+    /// record. Returns the record as it now is and the audit line's detail; nil when no step is due.
+    /// The same for every store: each writes the record, its next due time and the line itself.
+    package static func takeTimeoutStep(
+        _ record: ApprovalRecord, rule: ApprovalRule, blueprint: Blueprint, now: Date, tx: any RuntimeTransaction
+    ) throws -> (record: ApprovalRecord, detail: String)? {
+        guard let step = TimeoutStep.due(record, rule: rule, now: now), let id = record.id else { return nil }
+        let notice = ApprovalNotice(blueprint: blueprint)
+        var record = record
+        let waited = rule.timeout.after.text
+        var detail = "#\(id) \(record.action) unanswered after \(waited): "
+        switch step {
+        case .reject:
+            record.status = .rejected
+            record.decision = "no answer within \(waited)"
+            record.decidedAt = now
+            detail += "rejected"
+        case .remind(let approver):
+            let address = notice.address(of: approver)
+            if let address {
+                try Self.queueNotice(
+                    tx, key: step.key(for: id)!, caseID: record.caseID, at: now,
+                    payload: notice.reminder(
+                        to: address, id: id, agent: record.agent, action: record.action,
+                        caseID: record.caseID, waited: waited))
+            }
+            record.remindedAt = now
+            record.remindedTo = address ?? approver
+            detail += address.map { "reminded \($0)" } ?? "no address for \(approver): nobody reminded"
+        case .escalate(let to):
+            let address = notice.address(of: to)
+            if let address {
+                try Self.queueNotice(
+                    tx, key: step.key(for: id)!, caseID: record.caseID, at: now,
+                    payload: notice.escalation(
+                        to: address, id: id, agent: record.agent, action: record.action,
+                        caseID: record.caseID, approver: record.remindedTo ?? rule.approver,
+                        waited: Self.words(now.timeIntervalSince(record.createdAt))))
+            }
+            record.escalatedAt = now
+            record.escalatedTo = address ?? to
+            detail += address.map { "escalated to \($0)" } ?? "no address for \(to): escalated to nobody"
+        }
+        return (record, detail)
     }
 
     /// Stores when `record`'s next step may be due.

@@ -80,11 +80,7 @@ public struct Approvals: Sendable {
 
     static func approve(_ db: Database, _ id: Int64, edited: [String: String]?, at now: Date) throws {
         try decide(db, id) { record in
-            var payload = try Self.payload(record.proposedJSON)
-            for (key, value) in edited ?? [:] { payload[key] = value }
-            // The owner's instructions were words to the agent: not part of what is carried out.
-            payload["instructions"] = nil
-            let json = try Self.json(payload)
+            let json = try approvedJSON(record, edited: edited)
             var updated = record
             updated.status = .approved
             updated.approvedJSON = json
@@ -160,6 +156,15 @@ public struct Approvals: Sendable {
                 detail: "\(record.action) #\(id): back to \(record.agent) with instructions")
         }
         return eventID
+    }
+
+    /// The action as approved: the proposal with the person's edits, without the owner's
+    /// instructions (words to the agent, not part of what is carried out).
+    package static func approvedJSON(_ record: ApprovalRecord, edited: [String: String]?) throws -> String {
+        var payload = try Self.payload(record.proposedJSON)
+        for (key, value) in edited ?? [:] { payload[key] = value }
+        payload["instructions"] = nil
+        return try Self.json(payload)
     }
 
     /// Queues a notice email from Baton itself, once per key.

@@ -23,7 +23,7 @@ public struct IntakeEvent: Sendable, Hashable {
     /// what an idempotency key is bound to.
     public var bodyDigest: String { Self.bodyDigest(type: type, payloadJSON: payloadJSON) }
 
-    static func bodyDigest(type: String, payloadJSON: String) -> String {
+    package static func bodyDigest(type: String, payloadJSON: String) -> String {
         RequestSignature.digestHex("\(type.utf8.count):\(type)\(payloadJSON)")
     }
 
@@ -223,4 +223,14 @@ extension RuntimeStore {
         }
         return StoredIntake(id: id, caseID: event.caseID, isNew: true)
     }
+}
+
+extension IntakeRefusal {
+    /// The key was first used for event `id` of `caseID`, with another body (for another store).
+    package static func keyReused(firstEvent id: Int64, caseID: String) -> IntakeRefusal {
+        IntakeRefusal(.keyReused(firstEvent: id, caseID: caseID))
+    }
+
+    /// The signature was used before (for another store).
+    package static let replayed = IntakeRefusal(.replayed)
 }

@@ -12,7 +12,7 @@ public enum StringMapJSON {
     }
 
     /// A map of maps, both levels with sorted keys.
-    static func encode(_ nested: [String: [String: String]]) -> String {
+    package static func encode(_ nested: [String: [String: String]]) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(512)
         appendObject(nested, to: &out) { inner, out in appendObject(inner, to: &out) { appendQuoted($0, to: &$1) } }
