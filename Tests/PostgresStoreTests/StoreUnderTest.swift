@@ -5,9 +5,10 @@ import Testing
 
 @testable import Orchestrator
 
-/// What the conformance suite asks of a store: the runtime's own storage methods and the intake.
+/// What the conformance suite asks of a store: the runtime's own storage methods, the intake and
+/// the approvals.
 /// Both stores have them; the suite runs every test on each.
-protocol CoreStore: IntakeStorage {
+protocol CoreStore: IntakeStorage, ApprovalStorage {
     var clock: @Sendable () -> Date { get }
     func transaction<T: Sendable>(_ body: @escaping @Sendable (any RuntimeTransaction) throws -> T) async throws -> T
     func isRefusal(_ error: any Error) -> Bool

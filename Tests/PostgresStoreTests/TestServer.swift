@@ -34,7 +34,7 @@ enum TestServer {
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let command = [
-            "postgres", "-D", data, "-h", "127.0.0.1", "-p", "\(port)", "-k", folder.path, "-c", "fsync=off", "-c",
+            program("postgres"), "-D", data, "-h", "127.0.0.1", "-p", "\(port)", "-k", folder.path, "-c", "fsync=off", "-c",
             "full_page_writes=off", "-c", "synchronous_commit=off", "-c", "max_connections=300",
         ]
         server.arguments = asRoot ? ["runuser", "-u", "postgres", "--"] + command : command
@@ -66,11 +66,23 @@ enum TestServer {
         try? FileManager.default.removeItem(atPath: folder)
     }
 
-    /// Runs a short-lived tool found on the PATH (as `postgres` when asked); throws with its output
+    /// Where the server's programs are: on the PATH, else in Debian's `postgresql-15` folder
+    /// (`/usr/lib/postgresql/15/bin`, not on the PATH by default).
+    private static func program(_ name: String) -> String {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for folder in path.split(separator: ":") + ["/usr/lib/postgresql/15/bin"]
+        where FileManager.default.isExecutableFile(atPath: "\(folder)/\(name)") {
+            return "\(folder)/\(name)"
+        }
+        return name
+    }
+
+    /// Runs a short-lived program of the server (as `postgres` when asked); throws with its output
     /// when it fails.
     private static func run(_ tool: String, _ arguments: [String], asPostgres: Bool = false) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        let tool = tool == "chown" ? tool : program(tool)
         process.arguments = asPostgres ? ["runuser", "-u", "postgres", "--", tool] + arguments : [tool] + arguments
         let output = Pipe()
         process.standardOutput = output
