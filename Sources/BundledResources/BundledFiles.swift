@@ -402,6 +402,16 @@ answers:
         "estimate" : true,
         "hours" : 1.4666666666666666
       },
+      "inquiries" : {
+        "answered" : 0,
+        "received" : 0,
+        "unanswered" : 0,
+        "waiting_for_person" : 0
+      },
+      "inquiry_first_answer" : {
+        "confidence" : "too_few",
+        "sample" : 0
+      },
       "leads" : {
         "answered" : 6,
         "received" : 7,
@@ -465,6 +475,16 @@ answers:
         ],
         "estimate" : true,
         "hours" : 1.6833333333333333
+      },
+      "inquiries" : {
+        "answered" : 0,
+        "received" : 0,
+        "unanswered" : 0,
+        "waiting_for_person" : 0
+      },
+      "inquiry_first_answer" : {
+        "confidence" : "too_few",
+        "sample" : 0
       },
       "leads" : {
         "answered" : 6,
@@ -530,6 +550,16 @@ answers:
         "estimate" : true,
         "hours" : 2.1166666666666667
       },
+      "inquiries" : {
+        "answered" : 0,
+        "received" : 0,
+        "unanswered" : 0,
+        "waiting_for_person" : 0
+      },
+      "inquiry_first_answer" : {
+        "confidence" : "too_few",
+        "sample" : 0
+      },
       "leads" : {
         "answered" : 7,
         "received" : 7,
@@ -593,6 +623,16 @@ answers:
         ],
         "estimate" : true,
         "hours" : 2.1
+      },
+      "inquiries" : {
+        "answered" : 0,
+        "received" : 0,
+        "unanswered" : 0,
+        "waiting_for_person" : 0
+      },
+      "inquiry_first_answer" : {
+        "confidence" : "too_few",
+        "sample" : 0
       },
       "leads" : {
         "answered" : 6,
@@ -658,6 +698,16 @@ answers:
         "estimate" : true,
         "hours" : 1.35
       },
+      "inquiries" : {
+        "answered" : 0,
+        "received" : 0,
+        "unanswered" : 0,
+        "waiting_for_person" : 0
+      },
+      "inquiry_first_answer" : {
+        "confidence" : "too_few",
+        "sample" : 0
+      },
       "leads" : {
         "answered" : 5,
         "received" : 6,
@@ -717,6 +767,16 @@ answers:
         "estimate" : true,
         "hours" : 0
       },
+      "inquiries" : {
+        "answered" : 0,
+        "received" : 0,
+        "unanswered" : 0,
+        "waiting_for_person" : 0
+      },
+      "inquiry_first_answer" : {
+        "confidence" : "too_few",
+        "sample" : 0
+      },
       "leads" : {
         "answered" : 0,
         "received" : 0,
@@ -773,6 +833,16 @@ answers:
         ],
         "estimate" : true,
         "hours" : 0
+      },
+      "inquiries" : {
+        "answered" : 0,
+        "received" : 0,
+        "unanswered" : 0,
+        "waiting_for_person" : 0
+      },
+      "inquiry_first_answer" : {
+        "confidence" : "too_few",
+        "sample" : 0
       },
       "leads" : {
         "answered" : 0,
@@ -834,6 +904,16 @@ answers:
         "estimate" : true,
         "hours" : 0.8999999999999999
       },
+      "inquiries" : {
+        "answered" : 0,
+        "received" : 0,
+        "unanswered" : 0,
+        "waiting_for_person" : 0
+      },
+      "inquiry_first_answer" : {
+        "confidence" : "too_few",
+        "sample" : 0
+      },
       "leads" : {
         "answered" : 1,
         "received" : 1,
@@ -892,6 +972,16 @@ answers:
         ],
         "estimate" : true,
         "hours" : 0
+      },
+      "inquiries" : {
+        "answered" : 0,
+        "received" : 0,
+        "unanswered" : 0,
+        "waiting_for_person" : 0
+      },
+      "inquiry_first_answer" : {
+        "confidence" : "too_few",
+        "sample" : 0
       },
       "leads" : {
         "answered" : 0,
@@ -955,6 +1045,16 @@ answers:
         "estimate" : true,
         "hours" : 0.18333333333333335
       },
+      "inquiries" : {
+        "answered" : 0,
+        "received" : 0,
+        "unanswered" : 0,
+        "waiting_for_person" : 0
+      },
+      "inquiry_first_answer" : {
+        "confidence" : "too_few",
+        "sample" : 0
+      },
       "leads" : {
         "answered" : 0,
         "received" : 1,
@@ -1012,6 +1112,16 @@ answers:
         ],
         "estimate" : true,
         "hours" : 0
+      },
+      "inquiries" : {
+        "answered" : 0,
+        "received" : 0,
+        "unanswered" : 0,
+        "waiting_for_person" : 0
+      },
+      "inquiry_first_answer" : {
+        "confidence" : "too_few",
+        "sample" : 0
       },
       "leads" : {
         "answered" : 0,
@@ -1073,6 +1183,16 @@ answers:
         "estimate" : true,
         "hours" : 0.31666666666666665
       },
+      "inquiries" : {
+        "answered" : 0,
+        "received" : 0,
+        "unanswered" : 0,
+        "waiting_for_person" : 0
+      },
+      "inquiry_first_answer" : {
+        "confidence" : "too_few",
+        "sample" : 0
+      },
       "leads" : {
         "answered" : 1,
         "received" : 1,
@@ -1132,6 +1252,16 @@ answers:
         "estimate" : true,
         "hours" : 0
       },
+      "inquiries" : {
+        "answered" : 0,
+        "received" : 0,
+        "unanswered" : 0,
+        "waiting_for_person" : 0
+      },
+      "inquiry_first_answer" : {
+        "confidence" : "too_few",
+        "sample" : 0
+      },
       "leads" : {
         "answered" : 0,
         "received" : 0,
@@ -1189,6 +1319,16 @@ answers:
         "estimate" : true,
         "hours" : 0
       },
+      "inquiries" : {
+        "answered" : 0,
+        "received" : 0,
+        "unanswered" : 0,
+        "waiting_for_person" : 0
+      },
+      "inquiry_first_answer" : {
+        "confidence" : "too_few",
+        "sample" : 0
+      },
       "leads" : {
         "answered" : 0,
         "received" : 0,
@@ -1204,7 +1344,7 @@ answers:
       }
     }
   ],
-  "digest" : "sha256:4e54bc696a845a326aa0d72907d97c441cfaf6ac1264133722e1a94a68437dc9",
+  "digest" : "sha256:46dd464da8278733a04159a8f1a2bafe320faba0d436f8a616033183110f011c",
   "exported_at" : "2026-03-16T16:00:00Z",
   "exported_by" : "Bow River office",
   "kpis" : [
@@ -1355,6 +1495,16 @@ answers:
       "estimate" : true,
       "hours" : 10.116666666666667
     },
+    "inquiries" : {
+      "answered" : 0,
+      "received" : 0,
+      "unanswered" : 0,
+      "waiting_for_person" : 0
+    },
+    "inquiry_first_answer" : {
+      "confidence" : "too_few",
+      "sample" : 0
+    },
     "leads" : {
       "answered" : 32,
       "received" : 36,
@@ -1423,6 +1573,16 @@ answers:
         "estimate" : true,
         "hours" : 8.716666666666667
       },
+      "inquiries" : {
+        "answered" : 0,
+        "received" : 0,
+        "unanswered" : 0,
+        "waiting_for_person" : 0
+      },
+      "inquiry_first_answer" : {
+        "confidence" : "too_few",
+        "sample" : 0
+      },
       "leads" : {
         "answered" : 30,
         "received" : 33,
@@ -1486,6 +1646,16 @@ answers:
         ],
         "estimate" : true,
         "hours" : 1.4
+      },
+      "inquiries" : {
+        "answered" : 0,
+        "received" : 0,
+        "unanswered" : 0,
+        "waiting_for_person" : 0
+      },
+      "inquiry_first_answer" : {
+        "confidence" : "too_few",
+        "sample" : 0
       },
       "leads" : {
         "answered" : 2,
@@ -2306,12 +2476,12 @@ max_share_of_hours:
 """#),
         ("templates/daily-report.html.mustache",
 #"""
-{{! The daily report of a running agent system, as HTML. Every value tag is HTML-escaped. }}
+{{! The daily or weekly report of a running agent system, as HTML. Every value tag is HTML-escaped. }}
 <!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>Daily report: {{business}}, {{day}}</title>
+<title>{{title}}: {{business}}, {{day}}</title>
 <style>
 body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; max-width: 46rem; margin: 1.5rem auto; color: #222; line-height: 1.4; }
 h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; border-bottom: 1px solid #ccc; }
@@ -2320,7 +2490,7 @@ table { border-collapse: collapse; width: 100%; } td, th { text-align: left; pad
 </style>
 </head>
 <body>
-<h1>Daily report: {{business}}</h1>
+<h1>{{title}}: {{business}}</h1>
 <p class="muted">{{day}} ({{time_zone}}), {{covers}}</p>
 <table>
 <thead><tr><th>Agent</th><th>Tasks</th><th>Actions taken</th><th>Escalated</th><th>Approved</th><th>Rejected</th><th>Overridden</th></tr></thead>
@@ -2345,6 +2515,7 @@ table { border-collapse: collapse; width: 100%; } td, th { text-align: left; pad
 </ul>{{/leads.has_unanswered}}
 <h2>KPIs</h2>
 <p>Leads answered: {{kpis.leads_answered}}; first response p50 {{kpis.p50}}, p90 {{kpis.p90}}.{{#kpis.has_target}} Baseline {{kpis.baseline}}, target {{kpis.target}}.{{/kpis.has_target}}</p>
+{{#kpis.has_inquiries}}<p>Customer inquiries answered: {{kpis.inquiries_answered}} of {{kpis.inquiries_received}}; first answer p50 {{kpis.inquiry_p50}}, p90 {{kpis.inquiry_p90}}.</p>{{/kpis.has_inquiries}}
 <p>Escalations: {{kpis.escalations}}; refusals: {{kpis.denials}}.</p>
 {{#kpis.has_progress}}<ul class="progress">{{#kpis.progress}}<li>{{.}}</li>{{/kpis.progress}}</ul>{{/kpis.has_progress}}
 <h2>Deferred by hourly limits</h2>
@@ -2371,8 +2542,8 @@ table { border-collapse: collapse; width: 100%; } td, th { text-align: left; pad
         ("templates/daily-report.md.mustache",
 #"""
 {{% CONTENT_TYPE: MARKDOWN }}
-{{! The daily report of a running agent system, as Markdown. Every value tag is escaped. }}
-# Daily report: {{business}}
+{{! The daily or weekly report of a running agent system, as Markdown. Every value tag is escaped. }}
+# {{title}}: {{business}}
 
 {{day}} ({{time_zone}}), {{covers}}
 
@@ -2413,6 +2584,9 @@ table { border-collapse: collapse; width: 100%; } td, th { text-align: left; pad
 {{#kpis.has_target}}
 - baseline {{kpis.baseline}}, target {{kpis.target}}
 {{/kpis.has_target}}
+{{#kpis.has_inquiries}}
+- customer inquiries answered: {{kpis.inquiries_answered}} of {{kpis.inquiries_received}}; first answer p50 {{kpis.inquiry_p50}}, p90 {{kpis.inquiry_p90}}
+{{/kpis.has_inquiries}}
 - escalations: {{kpis.escalations}}; refusals: {{kpis.denials}}
 {{#kpis.progress}}
 - {{.}}

@@ -24,11 +24,16 @@ public struct PeriodFigures: Codable, Sendable, Equatable {
     public var hoursTakenOver: HoursEstimate
     /// The books, when any invoice is in them.
     public var books: BooksFigures?
+    /// Every customer inquiry of the period (not leads); absent in snapshots from before it was measured.
+    public var inquiries: InquiryCounts?
+    /// From an inquiry's arrival to its first answer sent; one without an answer counted at its wait so far.
+    public var inquiryFirstAnswer: ResponseTimes?
 
     public init(
         start: String, days: Int, leads: LeadCounts, firstResponse: ResponseTimes, repliesWithoutPerson: Int,
         repliesAfterApproval: Int, approvalTurnaround: ResponseTimes, tasksPerAgent: [String: Int], escalations: Int,
-        deadActions: Int, hoursTakenOver: HoursEstimate, books: BooksFigures?
+        deadActions: Int, hoursTakenOver: HoursEstimate, books: BooksFigures?, inquiries: InquiryCounts? = nil,
+        inquiryFirstAnswer: ResponseTimes? = nil
     ) {
         self.start = start
         self.days = days
@@ -42,10 +47,13 @@ public struct PeriodFigures: Codable, Sendable, Equatable {
         self.deadActions = deadActions
         self.hoursTakenOver = hoursTakenOver
         self.books = books
+        self.inquiries = inquiries
+        self.inquiryFirstAnswer = inquiryFirstAnswer
     }
 
     enum CodingKeys: String, CodingKey {
-        case start, days, leads, escalations, books
+        case start, days, leads, escalations, books, inquiries
+        case inquiryFirstAnswer = "inquiry_first_answer"
         case firstResponse = "first_response", repliesWithoutPerson = "replies_without_person"
         case repliesAfterApproval = "replies_after_approval", approvalTurnaround = "approval_turnaround"
         case tasksPerAgent = "tasks_per_agent", deadActions = "dead_actions", hoursTakenOver = "hours_taken_over"
@@ -70,6 +78,29 @@ public struct LeadCounts: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case received, answered, unanswered, spam
+        case waitingForPerson = "waiting_for_person"
+    }
+}
+
+/// Every customer inquiry of a period (a question, a complaint, a refund request that is not a
+/// lead), none left out.
+public struct InquiryCounts: Codable, Sendable, Equatable {
+    public var received: Int
+    public var answered: Int
+    /// Without an answer, waiting for a person (an approval, a held email, an escalation).
+    public var waitingForPerson: Int
+    /// Without an answer and nothing waiting for a person.
+    public var unanswered: Int
+
+    public init(received: Int, answered: Int, waitingForPerson: Int, unanswered: Int) {
+        self.received = received
+        self.answered = answered
+        self.waitingForPerson = waitingForPerson
+        self.unanswered = unanswered
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case received, answered, unanswered
         case waitingForPerson = "waiting_for_person"
     }
 }

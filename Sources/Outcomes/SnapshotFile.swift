@@ -84,6 +84,10 @@ public enum SnapshotFile {
                     figures.repliesAfterApproval, figures.escalations, figures.deadActions,
                     figures.firstResponse.sample, figures.approvalTurnaround.sample,
                 ] + Array(figures.tasksPerAgent.values) + figures.hoursTakenOver.basis.map(\.tasks)
+                + [
+                    figures.inquiries?.received, figures.inquiries?.answered, figures.inquiries?.waitingForPerson,
+                    figures.inquiries?.unanswered, figures.inquiryFirstAnswer?.sample,
+                ].compactMap { $0 }
             if counts.contains(where: { $0 < 0 }) { return "a negative count in the figures from \(figures.start)" }
             if figures.hoursTakenOver.basis.contains(where: { !($0.minutesPerTask >= 0 && $0.minutesPerTask <= 1440) })
             {

@@ -377,8 +377,10 @@ struct Dashboard: Sendable {
 
     private func latestReport() -> String {
         guard let folder = reportsFolder,
-            let name = (try? FileManager.default.contentsOfDirectory(atPath: folder))?.filter({ $0.hasSuffix(".md") })
-                .sorted().last,
+            // The newest daily report (`weekly-*.md` would sort after every one of them).
+            let name = (try? FileManager.default.contentsOfDirectory(atPath: folder))?.filter({
+                $0.hasPrefix("daily-") && $0.hasSuffix(".md")
+            }).sorted().last,
             let text = try? String(contentsOfFile: (folder as NSString).appendingPathComponent(name), encoding: .utf8)
         else { return "<p>No daily report yet.</p>" }
         return "<h2>\(Self.escape(name))</h2><pre class=\"report\">\(Self.escape(text))</pre>"

@@ -29,7 +29,8 @@ struct OutcomeReviewTests {
             .deletingLastPathComponent()
     }
 
-    /// The assessment of the plumbing example (numbered 4, as the examples are) and its blueprint.
+    /// The assessment of an example (the plumbing contractor numbered 4, as the examples are) and its
+    /// blueprint, with hourly limits that never defer and a weak-fit lead waiting for a person.
     struct Assessment {
         let interview: Interview
         let profile: BusinessProfile
@@ -38,10 +39,10 @@ struct OutcomeReviewTests {
         let blueprint: Blueprint
     }
 
-    static func assessment() throws -> Assessment {
+    static func assessment(_ example: String = "plumbing-contractor", id: Int64 = 4) throws -> Assessment {
         let folder = root.appendingPathComponent("questionnaires/smb-ai-readiness").path
         let pack = try PackLoader.load(path: folder)
-        let file = "\(folder)/examples/plumbing-contractor.yaml"
+        let file = "\(folder)/examples/\(example).yaml"
         let imported = AnswersImport(
             try AnswersFile.read(try String(contentsOfFile: file, encoding: .utf8), file: file), pack: pack)
         let interview = Interview(pack: pack, answers: imported.answers)
@@ -50,10 +51,11 @@ struct OutcomeReviewTests {
         let result = try Scorer(model: model).score(profile)
         var blueprint = BlueprintPlanner(catalog: model.catalog).blueprint(
             for: result, profile: profile,
-            provenance: BlueprintPlanner.provenance(of: interview, assessmentID: 4, date: LeadFlowTests.monday))
+            provenance: BlueprintPlanner.provenance(of: interview, assessmentID: id, date: LeadFlowTests.monday))
         // A weak fit waits for a person (some replies after approval); limits that never defer.
-        let qualifier = try #require(blueprint.agents.firstIndex { $0.id == "lead_qualifier" })
-        blueprint.agents[qualifier].settings["weak_fit"] = .string("wait_for_person")
+        if let qualifier = blueprint.agents.firstIndex(where: { $0.id == "lead_qualifier" }) {
+            blueprint.agents[qualifier].settings["weak_fit"] = .string("wait_for_person")
+        }
         for i in blueprint.agents.indices { blueprint.agents[i].limits.actionsPerHour = 10_000 }
         return Assessment(interview: interview, profile: profile, model: model, result: result, blueprint: blueprint)
     }

@@ -14,7 +14,8 @@ struct DailyReportTemplateTests {
         waiting: [String] = [], deferred: [String] = ["lead_qualifier: 90 actions over its hourly limit, the first at 17:00"]
     ) -> [String: Any] {
         [
-            "business": business, "day": "Monday 2 March 2026", "covers": "midnight to midnight",
+            "title": "Daily report", "business": business, "day": "Monday 2 March 2026",
+            "covers": "midnight to midnight",
             "time_zone": "America/Edmonton",
             "agents": [
                 [
@@ -24,7 +25,8 @@ struct DailyReportTemplateTests {
             ],
             "kpis": [
                 "leads_answered": "1", "p50": "0 s", "p90": "0 s", "has_target": true, "baseline": "240 min",
-                "target": "5 min", "escalations": "0", "denials": "1",
+                "target": "5 min", "escalations": "0", "denials": "1", "has_inquiries": true,
+                "inquiries_received": "3", "inquiries_answered": "2", "inquiry_p50": "4.0 min", "inquiry_p90": "2 h",
                 "progress": ["Lead first-response time: median 0 s over 1 lead, too few to be sure (baseline 240 min, target 5 min)"],
                 "has_progress": true,
             ] as [String: Any],

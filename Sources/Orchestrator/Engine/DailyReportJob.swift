@@ -8,11 +8,11 @@ public struct DailyReportJob: Sendable {
     static let agentName = "clock"
     public let blueprint: Blueprint
     let store: any RuntimeStorage
-    /// Where the reports are written.
-    public let folder: String
-    /// Renders a day as files, by extension (`md`, `html`); the default is the plain Markdown.
-    let render: @Sendable (DailyReport) throws -> [(fileExtension: String, text: String)]
+    /// Writes the report's files and queues its emails.
+    let delivery: ReportDelivery
 
+    /// - Parameter render: renders a day as files, by extension (`md`, `html`); the default is the
+    ///   plain Markdown.
     package init(
         blueprint: Blueprint, store: any RuntimeStorage, folder: String,
         render: @escaping @Sendable (DailyReport) throws -> [(fileExtension: String, text: String)] = {
@@ -21,8 +21,7 @@ public struct DailyReportJob: Sendable {
     ) {
         self.blueprint = blueprint
         self.store = store
-        self.folder = folder
-        self.render = render
+        delivery = ReportDelivery(blueprint: blueprint, store: store, folder: folder, render: render)
     }
 
     /// The first report time strictly after `date`, in the business's time zone.
@@ -48,29 +47,10 @@ public struct DailyReportJob: Sendable {
         guard now >= due else { return nil }
         // Everything since the previous report (or the start), so the evening after one report is in the next.
         let report = try await DailyReport(store, blueprint: blueprint, since: last, until: due)
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        var written: [String] = []
-        for (fileExtension, text) in try render(report) {
-            let path = (folder as NSString).appendingPathComponent("daily-\(report.isoDay).\(fileExtension)")
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-            written.append(path)
-        }
-        // Sent to every recipient that is an email address, through the outbox like any email.
-        let recipients = blueprint.schedules.dailyReport.recipients.filter { $0.contains("@") }
-        let (day, isoDay, markdown) = (report.day, report.isoDay, report.markdown)
-        try await store.transaction { tx in
-            for recipient in recipients {
-                try tx.queueAction(
-                    key: "daily-\(isoDay)-\(recipient)", caseID: "daily-report", agent: Self.agentName,
-                    action: .emailSend,
-                    payloadJSON: StringMapJSON.encode([
-                        "to": recipient, "subject": "Daily report: \(day)", "body": markdown,
-                    ]), at: now)
-            }
-        }
+        let written = try await delivery.deliver(report, at: now)
         try await tick(due, report: report)
         try await remember(due)
-        return written.first
+        return written
     }
 
     /// The clock's own events, once each: `schedule.daily` every day and `schedule.weekly` on
@@ -93,7 +73,8 @@ public struct DailyReportJob: Sendable {
         if let to = blueprint.schedules.dailyReport.recipients.first(where: { $0.contains("@") }) { payload["to"] = to }
         try await store.submit(
             IntakeEvent(
-                type: "schedule.weekly", caseID: "clock-week-\(report.isoDay)", payloadJSON: StringMapJSON.encode(payload),
+                type: "schedule.weekly", caseID: "clock-week-\(report.isoDay)",
+                payloadJSON: StringMapJSON.encode(payload),
                 producer: "clock", idempotencyKey: "weekly-\(report.isoDay)"))
     }
 

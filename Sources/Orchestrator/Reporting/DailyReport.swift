@@ -1,10 +1,23 @@
 import Blueprint
 import Foundation
 
-/// What every agent did on one day (midnight to midnight in the business's time zone): tasks,
-/// actions taken, decisions escalated and their outcomes, edge cases, and the KPIs. Templates in
+/// What every agent did on one day (midnight to midnight in the business's time zone), or in one
+/// week (Monday to Monday midnight, the weekly report): tasks, actions taken, decisions escalated
+/// and their outcomes, edge cases, and the KPIs against their baselines and targets. Templates in
 /// `templates/` render it as Markdown and HTML; ``markdown`` is the built-in plain rendering.
 public struct DailyReport: Sendable, Encodable {
+    /// The stretch of time a report covers: the daily report's day or the weekly report's week.
+    public enum Span: String, Sendable, Encodable {
+        case day, week
+
+        /// "Daily report", "Weekly report".
+        public var title: String { self == .day ? "Daily report" : "Weekly report" }
+        /// How its files and emails are named: `daily-2026-03-02.md`, `weekly-2026-03-02.md`.
+        public var prefix: String { self == .day ? "daily" : "weekly" }
+        /// How a line says the period: "today", "this week".
+        var this: String { self == .day ? "today" : "this week" }
+    }
+
     public struct AgentDay: Sendable, Encodable {
         public let id: String
         public let tasks: Int
@@ -17,12 +30,15 @@ public struct DailyReport: Sendable, Encodable {
         public let edgeCases: [String]
     }
 
+    public let span: Span
     public let business: String
     public let timeZone: String
-    /// "Monday 2 March 2026".
+    /// "Monday 2 March 2026"; a week's "Monday 2 March to Sunday 8 March 2026".
     public let day: String
-    /// `2026-03-02`, for file names.
+    /// `2026-03-02` (a week's Monday), for file names.
     public let isoDay: String
+    /// What its files are called, without the extension: `daily-2026-03-02`, `weekly-2026-03-02`.
+    public var fileName: String { "\(span.prefix)-\(isoDay)" }
     /// The period: "midnight to midnight", or "from Monday 2 March 17:30 to Tuesday 3 March 17:30".
     public let covers: String
     public let agents: [AgentDay]
@@ -49,6 +65,21 @@ public struct DailyReport: Sendable, Encodable {
         try await self.init(store, blueprint: blueprint, from: start, to: end, covers: "midnight to midnight")
     }
 
+    /// Gathers the week (Monday midnight to the next Monday's, in the business's time zone) that
+    /// contains `date`: the weekly report.
+    package init(_ store: any RuntimeStorage, blueprint: Blueprint, week date: Date) async throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: blueprint.business.timeZone) ?? .gmt
+        let day = calendar.startOfDay(for: date)
+        // Days back to Monday: weekday 2 is Monday, 1 is Sunday.
+        let back = (calendar.component(.weekday, from: day) + 5) % 7
+        let start = calendar.date(byAdding: .day, value: -back, to: day) ?? day
+        let end = calendar.date(byAdding: .day, value: 7, to: start) ?? start.addingTimeInterval(7 * 86400)
+        try await self.init(
+            store, blueprint: blueprint, from: start, to: end, covers: "Monday midnight to Monday midnight",
+            span: .week)
+    }
+
     /// Gathers what happened from `start` up to `end`, named after the day `end` falls on: the
     /// scheduled report covers the time since the previous one, so the evening is not lost.
     package init(_ store: any RuntimeStorage, blueprint: Blueprint, since start: Date, until end: Date) async throws {
@@ -59,7 +90,8 @@ public struct DailyReport: Sendable, Encodable {
     }
 
     private init(
-        _ store: any RuntimeStorage, blueprint: Blueprint, from start: Date, to end: Date, covers: String
+        _ store: any RuntimeStorage, blueprint: Blueprint, from start: Date, to end: Date, covers: String,
+        span: Span = .day
     ) async throws {
         // The period's audit lines counted by agent and kind, and only the edge cases' lines read
         // whole, so the cost is the period's work, not the log's length.
@@ -71,13 +103,22 @@ public struct DailyReport: Sendable, Encodable {
         let edges = try await store.auditLines(from: start, to: end, kinds: AuditKind.edgeCases).map {
             (agent: $0.agent, line: "\($0.kind.rawValue): \($0.detail)")
         }
+        self.span = span
         business = blueprint.business.name
         timeZone = blueprint.business.timeZone
         self.covers = covers
-        // The day the period ends in (a minute before, so a period ending at midnight is that day's).
-        let named = end.addingTimeInterval(-60)
-        day = Self.formatter(timeZone, "EEEE d MMMM yyyy").string(from: named)
-        isoDay = Self.formatter(timeZone, "yyyy-MM-dd").string(from: named)
+        // The day the period ends in (a minute before, so a period ending at midnight is that day's);
+        // a week is named by its days and filed under its Monday.
+        let last = end.addingTimeInterval(-60)
+        let named = Self.formatter(timeZone, "EEEE d MMMM yyyy").string(from: last)
+        switch span {
+        case .day:
+            day = named
+            isoDay = Self.formatter(timeZone, "yyyy-MM-dd").string(from: last)
+        case .week:
+            day = "\(Self.formatter(timeZone, "EEEE d MMMM").string(from: start)) to \(named)"
+            isoDay = Self.formatter(timeZone, "yyyy-MM-dd").string(from: start)
+        }
         let ledger = try await store.leadLedger(from: start, to: end)
         let leads = LeadsDay(ledger, blueprint: blueprint, now: store.clock())
         self.leads = leads
@@ -92,7 +133,7 @@ public struct DailyReport: Sendable, Encodable {
                     + (agent.consumes.contains("lead.received") ? leads.edgeCases.map { "unanswered: \($0)" } : []))
         }
         kpis = try await KPIs.measure(store, blueprint: blueprint, from: start, to: end, leads: ledger)
-        progress = Self.progressLines(kpis, blueprint: blueprint)
+        progress = Self.progressLines(kpis, blueprint: blueprint, span: span)
         books = try await BooksDay(store, blueprint: blueprint, from: start, to: end)
         deferred = try await Self.deferredLines(store, blueprint: blueprint, counts: counts)
         deadLetters = try await store.deadLetters(from: start, to: end).reversed().map { event in
@@ -102,7 +143,7 @@ public struct DailyReport: Sendable, Encodable {
 
     /// The report as plain Markdown, without templates.
     public var markdown: String {
-        var lines = ["# Daily report: \(business)", "", "\(day) (\(timeZone)), \(covers)", ""]
+        var lines = ["# \(span.title): \(business)", "", "\(day) (\(timeZone)), \(covers)", ""]
         for agent in agents {
             lines.append("## \(agent.id)")
             lines.append("- tasks processed: \(agent.tasks)")
@@ -120,6 +161,11 @@ public struct DailyReport: Sendable, Encodable {
         )
         if let baseline = kpis.baselineMinutes, let target = kpis.targetMinutes {
             lines.append("- baseline \(Int(baseline)) min, target \(Int(target)) min")
+        }
+        if kpis.inquiriesReceived > 0 {
+            lines.append(
+                "- customer inquiries answered: \(kpis.inquiriesAnswered) of \(kpis.inquiriesReceived); first answer p50 \(Self.minutes(kpis.inquiryFirstAnswerP50Minutes)), p90 \(Self.minutes(kpis.inquiryFirstAnswerP90Minutes))"
+            )
         }
         lines.append("- escalations: \(kpis.escalations); refusals: \(kpis.denials)")
         lines += progress.map { "- \($0)" }
@@ -139,7 +185,7 @@ public struct DailyReport: Sendable, Encodable {
     /// strings, booleans, lists and maps, so that the report renderer needs nothing of the runtime.
     public var templateValues: [String: Any] {
         [
-            "business": business, "day": day, "covers": covers, "time_zone": timeZone,
+            "title": span.title, "business": business, "day": day, "covers": covers, "time_zone": timeZone,
             "agents": agents.map { a -> [String: Any] in
                 [
                     "id": a.id, "tasks": "\(a.tasks)", "actions": "\(a.actions)", "escalated": "\(a.escalated)",
@@ -153,6 +199,10 @@ public struct DailyReport: Sendable, Encodable {
                 "baseline": kpis.baselineMinutes.map { "\(Int($0)) min" } ?? "",
                 "target": kpis.targetMinutes.map { "\(Int($0)) min" } ?? "",
                 "escalations": "\(kpis.escalations)", "denials": "\(kpis.denials)",
+                "has_inquiries": kpis.inquiriesReceived > 0, "inquiries_received": "\(kpis.inquiriesReceived)",
+                "inquiries_answered": "\(kpis.inquiriesAnswered)",
+                "inquiry_p50": Self.minutes(kpis.inquiryFirstAnswerP50Minutes),
+                "inquiry_p90": Self.minutes(kpis.inquiryFirstAnswerP90Minutes),
                 "progress": progress, "has_progress": !progress.isEmpty,
             ],
             "dead_letters": deadLetters, "has_dead_letters": !deadLetters.isEmpty,

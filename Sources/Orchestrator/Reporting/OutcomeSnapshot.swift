@@ -48,6 +48,7 @@ package enum OutcomeSnapshot {
         let (start, end) = (bounds[0], bounds[count])
 
         let ledger = try await store.leadLedger(from: start, to: end)
+        let inquiryLedger = try await store.inquiryLedger(from: start, to: end)
         let afterApproval = try await store.leadsAnsweredAfterApproval(from: start, to: end)
         let decisions = try await store.approvalDecisions(from: start, to: end)
         let books = try await store.booksOutcome(from: start, to: end)
@@ -56,6 +57,7 @@ package enum OutcomeSnapshot {
 
         let lead = blueprint.kpis.first { $0.id == "lead_first_response" }
         let target = lead?.target ?? LeadsDay.defaultTargetMinutes
+        let inquiryTarget = blueprint.kpis.first { $0.id == Self.inquiryKPI }?.target
         // One estimate per agent: the first KPI that names it says its minutes.
         var estimates: [(agent: String, minutes: Double, source: String)] = []
         for kpi in blueprint.kpis {
@@ -71,6 +73,9 @@ package enum OutcomeSnapshot {
             let answered = owed.filter { $0.replied != nil }
             let waiting = owed.filter { $0.replied == nil && $0.waitingForPerson }.count
             let approved = answered.filter { afterApproval.contains($0.caseID) }.count
+            let inquiries = inquiryLedger.filter { $0.received >= from && $0.received < to }
+            let inquiriesAnswered = inquiries.filter { $0.answered != nil }.count
+            let inquiriesWaiting = inquiries.filter { $0.answered == nil && $0.waitingForPerson }.count
             var tasks: [String: Int] = [:]
             var kinds: [AuditKind: Int] = [:]
             for i in range {
@@ -100,8 +105,7 @@ package enum OutcomeSnapshot {
                     received: leads.count, answered: answered.count, waitingForPerson: waiting,
                     unanswered: owed.count - answered.count - waiting, spam: leads.count - owed.count),
                 firstResponse: ResponseTimes(
-                    minutes: owed.map { max(0, (($0.replied ?? now).timeIntervalSince($0.received)) / 60) },
-                    target: target),
+                    minutes: owed.map { KPIs.minutes(from: $0.received, to: $0.replied, now: now) }, target: target),
                 repliesWithoutPerson: answered.count - approved, repliesAfterApproval: approved,
                 approvalTurnaround: ResponseTimes(
                     minutes: decisions.filter { $0.decided >= from && $0.decided < to }.map {
@@ -113,7 +117,13 @@ package enum OutcomeSnapshot {
                         HoursBasis(
                             agent: $0.agent, tasks: tasks[$0.agent] ?? 0, minutesPerTask: $0.minutes, source: $0.source)
                     }),
-                books: booksFigures)
+                books: booksFigures,
+                inquiries: InquiryCounts(
+                    received: inquiries.count, answered: inquiriesAnswered, waitingForPerson: inquiriesWaiting,
+                    unanswered: inquiries.count - inquiriesAnswered - inquiriesWaiting),
+                inquiryFirstAnswer: ResponseTimes(
+                    minutes: inquiries.map { KPIs.minutes(from: $0.received, to: $0.answered, now: now) },
+                    target: inquiryTarget))
         }
         let total = figures(0..<count)
         let weeks = stride(from: 0, to: count, by: 7).map { figures($0..<min(count, $0 + 7)) }
@@ -143,19 +153,34 @@ package enum OutcomeSnapshot {
                 baselineSource: kpi.source, method: method, actual: actual, sample: sample, confidence: confidence,
                 weekly: weekly, note: note)
         }
-        if kpi.id == "lead_first_response" {
-            let r = total.firstResponse
+        /// A KPI measured as the median of times: from what to what, of which items, and what is left out.
+        func times(
+            _ r: ResponseTimes, weekly: [ResponseTimes?], _ item: (one: String, many: String), _ what: String,
+            _ aside: String
+        ) -> MeasuredKPI {
             let sure = r.confidence != .tooFew
-            var note =
-                "Median minutes from a lead's arrival to its first reply sent, over \(r.sample) lead\(r.sample == 1 ? "" : "s") (spam left out; a lead still without a reply counts at its wait so far)."
+            var note = "Median minutes \(what), over \(r.sample) \(r.sample == 1 ? item.one : item.many) (\(aside))."
             if !sure {
-                note += " Too few leads to say: at least \(Confidence.minimumSample) are needed."
+                note += " Too few \(item.many) to say: at least \(Confidence.minimumSample) are needed."
             } else if let low = r.p50Low, let high = r.p50High {
                 note += " The median lies between \(figure(low)) and \(figure(high)) min (90% interval)."
             }
             return make(
                 .measured, sure ? r.p50Minutes : nil, r.sample, r.confidence,
-                weeks.map { $0.firstResponse.confidence == .tooFew ? nil : $0.firstResponse.p50Minutes }, note)
+                weekly.map { w in w.flatMap { $0.confidence == .tooFew ? nil : $0.p50Minutes } }, note)
+        }
+        if kpi.id == "lead_first_response" {
+            return times(
+                total.firstResponse, weekly: weeks.map(\.firstResponse), ("lead", "leads"),
+                "from a lead's arrival to its first reply sent",
+                "spam left out; a lead still without a reply counts at its wait so far")
+        }
+        if kpi.id == inquiryKPI {
+            return times(
+                total.inquiryFirstAnswer ?? ResponseTimes(minutes: [], target: kpi.target),
+                weekly: weeks.map(\.inquiryFirstAnswer), ("inquiry", "inquiries"),
+                "from a customer's question, complaint or refund request to the first email answering it",
+                "leads left out; an inquiry still without an answer counts at its wait so far")
         }
         guard let estimate = kpi.estimate else {
             return make(
@@ -178,6 +203,9 @@ package enum OutcomeSnapshot {
             "An estimate: \(estimate.agent) ran \(tasks) task\(tasks == 1 ? "" : "s"), × \(figure(estimate.minutesPerTask)) min each (\(estimate.source))\(sharing.count > 1 ? ", \(Int((share * 100).rounded()))% of them counted here" : "") = \(figure(hours)) h a week taken over from the baseline of \(figure(kpi.baseline)) h."
         )
     }
+
+    /// The id of the inquiries' first-answer KPI the blueprint planner writes.
+    static let inquiryKPI = "inquiry_first_response"
 
     static func figure(_ value: Double) -> String {
         let rounded = (value * 10).rounded() / 10

@@ -11,6 +11,8 @@ public struct Schedule: Sendable, Equatable {
         case approvalTimeouts = "approval timeouts"
         /// Write the daily report when its local time has come (the job itself knows the time).
         case dailyReport = "daily report"
+        /// Write the weekly report when Monday midnight has come (``WeeklyReportJob`` knows the time).
+        case weeklyReport = "weekly report"
         /// Raise `invoice.due` for unpaid invoices at their local mornings (``BooksClock``).
         case books = "books clock"
 

@@ -1,9 +1,9 @@
 import Foundation
 
-/// What the KPI snapshot (`baton kpis export`) reads of the store beyond the lead ledger and the
-/// audit counts, each by an indexed time range so that its cost follows the period, not the
-/// history. ``RuntimeStorage`` refines it; the SQLite store implements it in
-/// `RuntimeStore+outcomes.swift`.
+/// What the KPI snapshot (`baton kpis export`), the KPIs and the daily and weekly reports read of
+/// the store beyond the lead ledger and the audit counts, each by an indexed time range so that its
+/// cost follows the period, not the history. ``RuntimeStorage`` refines it; the SQLite store
+/// implements it in `RuntimeStore+outcomes.swift`.
 package protocol OutcomeStorage: Sendable {
     /// The cases of the leads that arrived in `[from, to)` whose first reply sent went out after a
     /// person approved it.
@@ -15,6 +15,29 @@ package protocol OutcomeStorage: Sendable {
     func booksOutcome(from: Date, to: Date) async throws -> BooksOutcome?
     /// When the runtime first did anything (its first audit line), if ever.
     func firstActivity() async throws -> Date?
+    /// Each customer inquiry that arrived in `[from, to)`, oldest first, with its first answer sent
+    /// (docs/outcomes.md says what counts): a case whose first `inquiry.received` event is in the
+    /// period and that is not a lead (no `lead.received` on it); its first answer is the case's first
+    /// `email.send` or `complaint.reply` sent.
+    func inquiryLedger(from: Date, to: Date) async throws -> [InquiryRecord]
+}
+
+/// One customer inquiry (a question, a complaint, a refund request) and its first answer.
+package struct InquiryRecord: Sendable, Equatable {
+    package let caseID: String
+    package let received: Date
+    /// When the first email answering it left.
+    package let answered: Date?
+    /// Whether, without an answer, it waits for a person: an approval pending on its case, an email
+    /// to it held, or support triage escalated it (`complaint.escalated`).
+    package let waitingForPerson: Bool
+
+    package init(caseID: String, received: Date, answered: Date?, waitingForPerson: Bool = false) {
+        self.caseID = caseID
+        self.received = received
+        self.answered = answered
+        self.waitingForPerson = waitingForPerson
+    }
 }
 
 /// An approval and its decision.

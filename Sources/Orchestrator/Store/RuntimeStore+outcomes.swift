@@ -10,6 +10,49 @@ extension RuntimeStore: OutcomeStorage {
         }
     }
 
+    /// Registers the index the inquiry ledger is read through: inquiries by arrival (only those are in it).
+    static func registerInquiryMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("outcomes: inquiries by arrival") { db in
+            try db.execute(
+                sql: "CREATE INDEX event_inquiry_arrival ON event (created_at) WHERE type = 'inquiry.received'")
+        }
+    }
+
+    package func inquiryLedger(from: Date, to: Date) async throws -> [InquiryRecord] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: Self.inquiryLedgerSQL, arguments: [from, to]).compactMap { row in
+                // A stored date that does not read (a hand edit) leaves that inquiry out.
+                guard let caseID = try? row.stored("case_id", in: "event", key: nil, as: String.self),
+                    let received = try? row.decode(Date.self, forColumn: "received")
+                else { return nil }
+                let answered = (try? row.decode(Date?.self, forColumn: "answered")) ?? nil
+                return InquiryRecord(
+                    caseID: caseID, received: received, answered: answered,
+                    waitingForPerson: answered == nil && ((try? row.decode(Bool.self, forColumn: "waiting")) ?? false))
+            }
+        }
+    }
+
+    /// Each inquiry whose case's first `inquiry.received` arrived in `[?, ?)`, through
+    /// `event_inquiry_arrival`; its case's other rows through `event_case`, `outbox_case_action` and
+    /// the approvals of the case: the cost is the period's inquiries.
+    static let inquiryLedgerSQL = """
+        SELECT e.case_id AS case_id, e.created_at AS received,
+            (SELECT min(o.sent_at) FROM outbox o WHERE o.case_id = e.case_id
+             AND o.action IN ('email.send', 'complaint.reply') AND o.status = 'sent') AS answered,
+            (EXISTS (SELECT 1 FROM approval a WHERE a.case_id = e.case_id AND a.status = 'pending')
+             OR EXISTS (SELECT 1 FROM outbox o WHERE o.case_id = e.case_id
+                        AND o.action IN ('email.send', 'complaint.reply') AND o.status = 'held')
+             OR EXISTS (SELECT 1 FROM event x WHERE x.case_id = e.case_id AND x.type = 'complaint.escalated'))
+                AS waiting
+        FROM event e
+        WHERE e.type = 'inquiry.received' AND e.created_at >= ? AND e.created_at < ?
+            AND NOT EXISTS (SELECT 1 FROM event p WHERE p.case_id = e.case_id AND p.type = 'inquiry.received'
+                            AND (p.created_at < e.created_at OR (p.created_at = e.created_at AND p.id < e.id)))
+            AND NOT EXISTS (SELECT 1 FROM event l WHERE l.case_id = e.case_id AND l.type = 'lead.received')
+        ORDER BY e.created_at, e.case_id
+        """
+
     package func leadsAnsweredAfterApproval(from: Date, to: Date) async throws -> Set<String> {
         // The period's leads through `event_lead_arrival`, each one's first reply sent through
         // `outbox_case_action`: an approved action is queued under the key `approval-ID`.

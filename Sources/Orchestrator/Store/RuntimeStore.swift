@@ -233,6 +233,7 @@ public final class RuntimeStore: Sendable {
         registerInvoiceMigration(&migrator)
         registerInboxMigration(&migrator)
         registerOutcomeMigration(&migrator)
+        registerInquiryMigration(&migrator)
         return migrator
     }
 
