@@ -10,12 +10,9 @@ extension ActionKind {
     /// ActionKind.concession(in: ["body": "We can agree a payment plan."])  // "a payment plan"
     /// ```
     public static func concession(in payload: [String: String]) -> String? {
-        let text = [payload["subject"], payload["body"]].compactMap { $0 }.joined(separator: "\n").lowercased()
+        let text = ConcessionText([payload["subject"], payload["body"]].compactMap { $0 }.joined(separator: "\n"))
         guard !text.isEmpty else { return nil }
-        let utf8 = Array(text.utf8)
-        let range = NSRange(location: 0, length: (text as NSString).length)
-        for (name, patterns) in concessions
-        where patterns.contains(where: { $0.matches(utf8: utf8, text: text, range: range) }) {
+        for (name, patterns) in concessions where patterns.contains(where: { $0.matches(text) }) {
             return name
         }
         return nil

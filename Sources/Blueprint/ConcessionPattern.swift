@@ -15,20 +15,10 @@ struct ConcessionPattern: @unchecked Sendable {
         self.cue = Array(cue.utf8)
     }
 
-    /// Whether `text` (lowercased; `utf8` its bytes, `range` its whole length in UTF-16) offers it.
-    func matches(utf8: [UInt8], text: String, range: NSRange) -> Bool {
-        guard Self.contains(utf8, cue) else { return false }
-        return regex.firstMatch(in: text, range: range) != nil
-    }
-
-    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first, haystack.count >= needle.count else { return needle.isEmpty }
-        var i = 0
-        let last = haystack.count - needle.count
-        while i <= last {
-            if haystack[i] == first && haystack[i..<(i + needle.count)].elementsEqual(needle) { return true }
-            i += 1
-        }
-        return false
+    /// Whether the text offers it.
+    func matches(_ text: ConcessionText) -> Bool {
+        guard text.contains(cue) else { return false }
+        let string = text.string
+        return regex.firstMatch(in: string, range: NSRange(location: 0, length: (string as NSString).length)) != nil
     }
 }

@@ -8,6 +8,14 @@ package enum RuntimeClock {
     /// The variable read.
     package static let variable = "BATON_NOW"
 
+    /// This process's runtime clock, made once from its environment: the store, the log lines and
+    /// the commands' default periods all read the same time.
+    package static let process: Result<@Sendable () -> Date, any Error> = Result { try from() }
+
+    /// Now on this process's runtime clock (the system's when `BATON_NOW` does not read: opening the
+    /// store says why and stops).
+    package static func now() -> Date { ((try? process.get()) ?? Date.init)() }
+
     /// The clock `environment` asks for.
     /// - Throws: ``Failure`` when `BATON_NOW` is set but is not an RFC 3339 time.
     package static func from(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws

@@ -4,7 +4,7 @@ import Foundation
 import Orchestrator
 import Reports
 
-/// `baton cases`, `baton audit`, `baton kpis`, `baton daily-report`: what the running system did.
+/// `baton cases`, `baton audit`, `baton daily-report`: what the running system did.
 struct CasesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cases", abstract: "List cases, or show one case's timeline.", subcommands: [List.self, Show.self])
@@ -172,62 +172,29 @@ struct AuditCommand: AsyncParsableCommand {
     }
 }
 
-struct KPIsCommand: AsyncParsableCommand {
+struct DailyReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "kpis", abstract: "Measured KPIs against the blueprint's baselines and targets.",
-        subcommands: [KPIsExportCommand.self])
+        commandName: "daily-report",
+        abstract: "Write the daily report of what every agent did (with --week, the weekly report).",
+        discussion: """
+            A day is midnight to midnight, a week Monday midnight to Monday midnight, in the business's \
+            time zone; each KPI of the blueprint is shown against its baseline and target. Files: \
+            OUT/daily-YYYY-MM-DD.* or OUT/weekly-MONDAY.*. `baton run` writes both by itself: the daily \
+            report at schedules.daily_report.time, the weekly report at Monday midnight.
+            """)
     @OptionGroup var runtime: RuntimeOptions
     @Option(
         help: ArgumentHelp(
-            "From this day (YYYY-MM-DD, the business's midnight) up to now; default the last 24 hours.",
+            "The day (YYYY-MM-DD), or with --week a day of the week; default today on the runtime's clock.",
             valueName: "date"))
-    var since: String?
-    @Flag(help: "The whole history (its cost grows with the history; a period reads only its own days).")
-    var all = false
-    @Flag(help: "Print JSON.") var json = false
-
-    func run() async throws {
-        try await reportingFailures {
-            let blueprint = try runtime.blueprint()
-            let now = Date()
-            var from = now.addingTimeInterval(-86_400)
-            if all { from = .distantPast }
-            if let since {
-                guard let day = DayArgument.parse(since),
-                    let zone = TimeZone(identifier: blueprint.business.timeZone)
-                else { throw Failure("--since takes a real day as YYYY-MM-DD, not '\(since)'") }
-                var calendar = Calendar(identifier: .gregorian)
-                calendar.timeZone = zone
-                let parts = since.split(separator: "-").compactMap { Int($0) }
-                from = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])) ?? day
-            }
-            let kpis = try await KPIs.measure(runtime.store(), blueprint: blueprint, from: from, to: .distantFuture)
-            if json { return printText(try jsonText(kpis)) }
-            let p50 = kpis.firstResponseP50Minutes.map { String(format: "%.2f min", $0) } ?? "—"
-            let p90 = kpis.firstResponseP90Minutes.map { String(format: "%.2f min", $0) } ?? "—"
-            printText("Leads answered: \(kpis.leadsAnswered); first response p50 \(p50), p90 \(p90)")
-            if let b = kpis.baselineMinutes, let t = kpis.targetMinutes {
-                printText("Baseline \(Int(b)) min → target \(Int(t)) min")
-            }
-            printText(
-                "Tasks per agent: "
-                    + kpis.tasksPerAgent.keys.sorted().map { "\($0) \(kpis.tasksPerAgent[$0]!)" }.joined(
-                        separator: ", "))
-            printText("Escalations: \(kpis.escalations); refusals: \(kpis.denials)")
-        }
-    }
-}
-
-struct DailyReportCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "daily-report", abstract: "Write the daily report of what every agent did.")
-    @OptionGroup var runtime: RuntimeOptions
-    @Option(help: ArgumentHelp("The day (YYYY-MM-DD); default today.", valueName: "date")) var date: String?
+    var date: String?
+    @Flag(help: "The week (Monday to Sunday) that holds the day: the weekly report.") var week = false
     @Option(help: ArgumentHelp("The output folder.", valueName: "dir")) var out = "reports"
 
     func run() async throws {
         try await reportingFailures {
             let blueprint = try runtime.blueprint()
+            let store = try runtime.store()
             let day =
                 try date.map { text -> Date in
                     // Noon of that day where the business is, so every time zone lands on the day asked for.
@@ -239,14 +206,16 @@ struct DailyReportCommand: AsyncParsableCommand {
                     let parts = text.split(separator: "-").compactMap { Int($0) }
                     return calendar.date(
                         from: DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: 12))!
-                } ?? Date()
-            let report = try await DailyReport(runtime.store(), blueprint: blueprint, day: day)
+                } ?? store.clock()
+            let report = try await
+                (week
+                ? DailyReport(store, blueprint: blueprint, week: day) : DailyReport(store, blueprint: blueprint, day: day))
             let files = try DailyReportTemplates(folder: PackLocator.bundledTemplates()).render(report.templateValues)
             let text = report.markdown
             printText(text.hasSuffix("\n") ? text : text + "\n", terminator: "")
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             for (fileExtension, content) in files {
-                let path = (out as NSString).appendingPathComponent("daily-\(report.isoDay).\(fileExtension)")
+                let path = (out as NSString).appendingPathComponent("\(report.fileName).\(fileExtension)")
                 try content.write(toFile: path, atomically: true, encoding: .utf8)
                 printError("Wrote \(path)")
             }

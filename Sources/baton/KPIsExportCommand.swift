@@ -11,9 +11,6 @@ struct KPIsExportCommand: AsyncParsableCommand {
         commandName: "export",
         abstract: "Write the measured KPIs as a versioned, sealed snapshot (aggregates only) for the review.",
         discussion: """
-            --since DATE (the first day counted, the business's calendar; default the day the system \
-            first ran) and --data-dir DIR are read as `baton kpis` reads them.
-
             The snapshot holds figures per day, per week and for the period (first response, replies \
             with and without a person, approvals, tasks, escalations, dead actions, hours taken over as \
             an estimate, the books), never a lead's name, address or message. Its digest changes with \
@@ -25,16 +22,21 @@ struct KPIsExportCommand: AsyncParsableCommand {
               baton report 3 --actuals kpis.json                   # the review after N days
             """)
 
-    /// `--data-dir` and `--since` are the parent's (`baton kpis`), which takes them wherever they stand.
-    @ParentCommand var parent: KPIsCommand
-    var runtime: RuntimeOptions { parent.runtime }
-    var since: String? { parent.since }
+    @OptionGroup var runtime: RuntimeOptions
+
+    @Option(
+        help: ArgumentHelp(
+            "The first day counted (YYYY-MM-DD, the business's calendar); default the day the system first ran.",
+            valueName: "date"))
+    var since: String?
 
     @Option(
         name: [.short, .long], help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
     var output: String?
 
-    @Option(help: ArgumentHelp("The last day counted (YYYY-MM-DD); default today.", valueName: "date"))
+    @Option(
+        help: ArgumentHelp(
+            "The last day counted (YYYY-MM-DD); default today on the runtime's clock (BATON_NOW).", valueName: "date"))
     var until: String?
 
     @Option(

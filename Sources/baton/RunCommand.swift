@@ -138,12 +138,15 @@ struct RunCommand: AsyncParsableCommand {
             let reports = DailyReportJob(
                 blueprint: loaded, store: store, folder: (runtime.folder as NSString).appendingPathComponent("reports"),
                 render: { report in try templates.render(report.templateValues) })
+            let weekly = WeeklyReportJob(
+                blueprint: loaded, store: store, folder: (runtime.folder as NSString).appendingPathComponent("reports"),
+                render: { report in try templates.render(report.templateValues) })
             if once {
                 if let inbox {
                     let pass = try await inbox.readNew()
                     if pass.storedCount > 0 { Self.log("read \(InboxService.describe(pass)) from \(inbox.source.name)") }
                 }
-                try await Self.drain(engine, dispatcher, reports, BooksClock(blueprint: loaded, store: store))
+                try await Self.drain(engine, dispatcher, (reports, weekly), BooksClock(blueprint: loaded, store: store))
                 return Self.log("idle; done")
             }
             let engineWakeup = Wakeup()
@@ -152,7 +155,7 @@ struct RunCommand: AsyncParsableCommand {
                 EngineService(engine: engine, wakeup: engineWakeup, committed: dispatcherWakeup, log: Self.log),
                 DispatcherService(dispatcher: dispatcher, wakeup: dispatcherWakeup, log: Self.log),
                 SchedulerService(
-                    jobs: Self.clockJobs(loaded, store, reports, calendar, refreshMinutes), clock: store.clock,
+                    jobs: Self.clockJobs(loaded, store, (reports, weekly), calendar, refreshMinutes), clock: store.clock,
                     log: Self.log),
             ]
             if let inbox {
@@ -205,7 +208,8 @@ struct RunCommand: AsyncParsableCommand {
 
     /// `--once`: processes every waiting event and dispatches its effects until nothing is left.
     private static func drain(
-        _ engine: Engine, _ dispatcher: Dispatcher, _ reports: DailyReportJob, _ books: BooksClock
+        _ engine: Engine, _ dispatcher: Dispatcher, _ reports: (daily: DailyReportJob, weekly: WeeklyReportJob),
+        _ books: BooksClock
     ) async throws {
         if let raised = try await books.run() { log(raised) }
         while true {
@@ -214,13 +218,15 @@ struct RunCommand: AsyncParsableCommand {
             if processed > 0 || sent > 0 { log("processed \(processed) events, dispatched \(sent) actions") }
             if processed == 0 && sent == 0 { break }
         }
-        if let report = try await reports.runIfDue() { log("wrote the daily report \(report)") }
+        if let report = try await reports.daily.runIfDue() { log("wrote the daily report \(report)") }
+        if let report = try await reports.weekly.runIfDue() { log("wrote the weekly report \(report)") }
     }
 
     /// The clock's jobs: the outside calendar every `refreshMinutes`, approval timeouts and the
-    /// daily report's time checked every 15 s.
+    /// daily report's time checked every 15 s, the weekly report's every 60 s.
     private static func clockJobs(
-        _ blueprint: Blueprint, _ store: any RuntimeStorage, _ reports: DailyReportJob, _ calendar: CalendarConnector?,
+        _ blueprint: Blueprint, _ store: any RuntimeStorage, _ reports: (daily: DailyReportJob, weekly: WeeklyReportJob),
+        _ calendar: CalendarConnector?,
         _ refreshMinutes: Int
     ) -> [Schedule.Job: (every: TimeInterval, work: SchedulerService.Work)] {
         var jobs: [Schedule.Job: (every: TimeInterval, work: SchedulerService.Work)] = [
@@ -233,7 +239,8 @@ struct RunCommand: AsyncParsableCommand {
                         : "\(acted) approval timeouts acted on: reminded, escalated or rejected (see `baton audit`)"
                 }
             ),
-            .dailyReport: (15, { try await reports.runIfDue().map { "wrote the daily report \($0)" } }),
+            .dailyReport: (15, { try await reports.daily.runIfDue().map { "wrote the daily report \($0)" } }),
+            .weeklyReport: (60, { try await reports.weekly.runIfDue().map { "wrote the weekly report \($0)" } }),
             .books: (60, { [books = BooksClock(blueprint: blueprint, store: store)] in try await books.run() }),
         ]
         if let calendar {
@@ -282,7 +289,8 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     private static func log(_ message: String) {
-        let stamp = ISO8601DateFormatter().string(from: Date())
+        // On the runtime's clock, as the store is (BATON_NOW moves both).
+        let stamp = ISO8601DateFormatter().string(from: RuntimeClock.now())
         // Log lines quote events from outside (a webhook's fields, a mail's subject): shown, not obeyed.
         FileHandle.standardError.write(Data("\(stamp) \(TerminalText.safe(message))\n".utf8))
     }

@@ -18,7 +18,7 @@ struct RuntimeOptions: ParsableArguments {
 
     /// The runtime's store: the SQLite database in the folder, on the runtime's clock (``RuntimeClock``).
     func store() throws -> any RuntimeStorage {
-        let clock = try RuntimeClock.from()
+        let clock = try RuntimeClock.process.get()
         do {
             return try RuntimeStore(folder: folder, clock: clock)
         } catch {

@@ -51,6 +51,7 @@ struct ConcessionTests {
         ("We'll spread the balance over two months.", "a payment plan"),
         ("We will write off the balance.", "a write-off"),
         ("We are waiving the late fee.", "a write-off"),
+        ("We'll \u{212A}NOCK something off the bill.", "a discount"),
         ("There is no need to pay the rest.", "a write-off"),
         ("Thanks for reaching out! Could you send two times that suit you for a visit?", nil),
         ("Your invoice INV-1042 of $480.00 is 12 days overdue; please pay by Friday.", nil),
@@ -71,7 +72,7 @@ struct ConcessionTests {
             "paying", "in", "two", "three", "parts", "payments", "write", "writes", "written", "off", "write-off",
             "it", "the invoice", "waive", "waived", "forgive", "forgiven", "debt", "no need", "do not need", "to",
             "the", "a", "we", "can", "your", "visit", "Thanks!", ".", "\n", ",", "12", "3.5", "é", "🔧", "PAY",
-            "Discount", "WAIVED",
+            "Discount", "WAIVED", "\u{212A}nock", "Wr\u{0130}te", "SPLİT",
         ]
         for _ in 0..<50 {
             let count = Int.random(in: 0...25, using: &random)
