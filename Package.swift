@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "baton", targets: ["baton"]),
+        .executable(name: "baton-runtime", targets: ["baton-runtime"]),
         .executable(name: "baton-bench", targets: ["baton-bench"]),
         .executable(name: "baton-bench-intake", targets: ["baton-bench-intake"]),
     ],
@@ -115,12 +116,22 @@ let package = Package(
         .target(
             name: "CommandSupport",
             dependencies: ["TerminalUI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        // The thin command-line front end.
+        // The command-line front end of the assessment side; it hands the runtime's subcommands to
+        // baton-runtime beside it, so it builds without SwiftNIO, Hummingbird or BoringSSL.
         .executableTarget(
             name: "baton",
             dependencies: [
-                "Diagnostics", "CSV", "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Scoring", "Reports",
-                "Blueprint", "Orchestrator", "Mail", "Connectors", "Server", "Outcomes", "BundledResources", "CommandSupport",
+                "Diagnostics", "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Scoring", "Reports",
+                "Blueprint", "Outcomes", "BundledResources", "CommandSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The runtime's commands (`baton run`, `event`, `approvals`, `cases`…), which baton runs.
+        .executableTarget(
+            name: "baton-runtime",
+            dependencies: [
+                "Diagnostics", "CSV", "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Reports", "Blueprint",
+                "Orchestrator", "Mail", "Connectors", "Server", "Outcomes", "CommandSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `baton`: from a ten-minute assessment to a running agent system.
 @main
@@ -12,15 +13,31 @@ struct Baton: AsyncParsableCommand {
 
             The workspace lives in $BATON_HOME (default ~/.baton); --workspace PATH picks another.
             """,
-        version: "0.1.0",
+        version: BatonVersion.number,
         subcommands: [
             AssessCommand.self, ScoreCommand.self, ReportCommand.self, BlueprintCommand.self, DemoCommand.self,
-            RunCommand.self, EventCommand.self, ApprovalsCommand.self, CasesCommand.self, AuditCommand.self,
-            KPIsCommand.self, CRMCommand.self, BooksCommand.self, PruneCommand.self,
-            DailyReportCommand.self, NoteCommand.self, ListCommand.self,
+            NoteCommand.self, ListCommand.self,
             ShowCommand.self, AnswersCommand.self,
             DeleteCommand.self,
             QuestionnaireCommand.self, PackCommand.self, TemplatesCommand.self,
+        ],
+        groupedSubcommands: [
+            CommandGroup(name: "The running system (run by baton-runtime)", subcommands: RuntimeSubcommands.listed)
         ]
     )
+
+    /// Hands the runtime's subcommands to `baton-runtime` and answers `--version` with the bundled
+    /// pack's versions; parses everything else.
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let name = RuntimeSubcommands.requested(in: arguments) {
+            let failed = RuntimeSubcommands.exec(arguments, subcommand: name)
+            failed.message.split(separator: "\n").forEach { printError(String($0)) }
+            Self.exit(withError: ExitCode(failed.status))
+        }
+        if arguments == ["--version"] {
+            return print(VersionText.lines().joined(separator: "\n"))
+        }
+        await main(nil)
+    }
 }

@@ -1,7 +1,6 @@
 import AssessmentFlow
 import Blueprint
 import Foundation
-import Orchestrator
 import Outcomes
 import Reports
 import Workspace
@@ -47,20 +46,8 @@ extension ReportCommand {
             throw Failure("no snapshot or data folder at \(path): write one with `baton kpis export -o FILE`")
         }
         if isFolder.boolValue {
-            var runtime = try RuntimeOptions.parse([])
-            runtime.dataDir = path
-            let blueprint = try runtime.blueprint()
-            let text =
-                (try? Data(contentsOf: URL(fileURLWithPath: path).appendingPathComponent("blueprint.yaml"))) ?? Data()
-            do {
-                let snapshot = try await OutcomeSnapshot.measure(
-                    runtime.store(), blueprint: blueprint, blueprintDigest: ContentDigest.sha256(text),
-                    exportedBy: ProcessInfo.processInfo.environment["USER"] ?? "unknown")
-                // Measured here and now: sealed as an export would be.
-                return try SnapshotFile.read(Data(try SnapshotFile.write(snapshot).utf8), file: path)
-            } catch let error as OutcomeSnapshot.PeriodError {
-                throw Failure("\(error)")
-            }
+            // Measured here and now by the runtime's binary, sealed as an export is.
+            return try SnapshotFile.read(try await RuntimeSubcommands.exportedSnapshot(dataDir: path), file: path)
         }
         // The size first, so that a huge file is refused before it is read.
         if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,

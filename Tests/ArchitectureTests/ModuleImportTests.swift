@@ -37,9 +37,13 @@ struct ModuleImportTests {
             "NIOCore", "NIOHTTPTypes",
         ],
         "baton": [
-            "Diagnostics", "CSV", "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Scoring", "Reports",
-            "Blueprint", "Orchestrator", "Mail", "Connectors", "Server", "Outcomes", "ArgumentParser",
-            "ServiceLifecycle", "Logging", "BundledResources", "CommandSupport",
+            "Diagnostics", "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Scoring", "Reports", "Blueprint",
+            "Outcomes", "ArgumentParser", "BundledResources", "CommandSupport",
+        ],
+        "baton-runtime": [
+            "Diagnostics", "CSV", "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Reports", "Blueprint",
+            "Orchestrator", "Mail", "Connectors", "Server", "Outcomes", "ArgumentParser", "ServiceLifecycle", "Logging",
+            "CommandSupport",
         ],
         "CommandSupport": ["TerminalUI", "ArgumentParser"],
         "baton-bench": [

@@ -49,11 +49,13 @@ public enum BatonBinary {
         public let stderr: String
     }
 
-    /// Runs `baton` with `arguments`, feeding `stdin` through a pipe (so it is not a terminal).
+    /// Runs `baton` (or `executable`) with `arguments`, feeding `stdin` through a pipe (so it is not a terminal).
     public static func run(
-        _ arguments: [String], stdin: String = "", environment: [String: String] = [:], in directory: String? = nil
+        _ arguments: [String], stdin: String = "", environment: [String: String] = [:], in directory: String? = nil,
+        executable: String? = nil
     ) throws -> RunResult {
-        let process = Self.process(path, arguments, environment: ["NO_COLOR": "1"].merging(environment) { $1 })
+        let process = Self.process(
+            executable ?? path, arguments, environment: ["NO_COLOR": "1"].merging(environment) { $1 })
         process.currentDirectoryURL = URL(fileURLWithPath: directory ?? packageRoot.path)
         let input = Pipe(), output = Pipe(), error = Pipe()
         process.standardInput = input
