@@ -256,8 +256,8 @@ struct InquiryKPITests {
         let old = try JSONSerialization.data(withJSONObject: json)
         let loaded = try SnapshotFile.read(old, file: "old.json")
         #expect(loaded.snapshot.total.inquiries == nil && loaded.snapshot.total.inquiryFirstAnswer == nil)
-        let review = try #require(loaded.snapshot.kpis.first)
-        #expect(review.id == "lead_first_response")
+        // Its KPIs read as written; none of them is about inquiries in the plumbing example.
+        #expect(loaded.snapshot.kpis.first?.id == "lead_first_response")
 
         var total = try #require(json["total"] as? [String: Any])
         total["inquiries"] = ["received": 1, "answered": -1, "waiting_for_person": 0, "unanswered": 0]
