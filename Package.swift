@@ -144,6 +144,9 @@ let package = Package(
                 "Scoring", "Reports", "AssessmentFlow", "Orchestrator", "Blueprint", "Questionnaire",
                 // The loopback HTTP client `slow-model` times requests with, shared with the tests.
                 "BatonTestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // The throughput run drives the engine as `baton run` does: its service, in a group.
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The intake benchmark, apart: linking the HTTP server into baton-bench would weigh on the

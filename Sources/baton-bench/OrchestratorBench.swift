@@ -2,9 +2,11 @@ import ArgumentParser
 import AssessmentFlow
 import Blueprint
 import Foundation
+import Logging
 import Orchestrator
 import Questionnaire
 import Scoring
+import ServiceLifecycle
 import Synchronization
 
 extension BatonBench {
@@ -88,7 +90,7 @@ extension BatonBench {
             let dispatcher = Dispatcher(
                 store: store, blueprint: blueprint, emailFolder: folder + "/outbox", from: "bench@localhost")
             let start = DispatchTime.now().uptimeNanoseconds
-            let events = try await engine.runUntilIdle(batchSize: Self.batch)
+            let events = try await Self.runAsService(engine, store: store)
             let queued = DispatchTime.now().uptimeNanoseconds
             var sent = 0
             while case let batch = try await dispatcher.dispatch(), batch > 0 { sent += batch }
@@ -120,6 +122,26 @@ extension BatonBench {
 
         /// Events taken per batch (with the events they emit), as `baton run` does.
         static let batch = 256
+
+        /// Runs the engine as `baton run` does — its service, which takes on new cases while the
+        /// finished ones commit — until no event is ready; returns the events processed (those
+        /// stored, less those delayed to a later time, such as follow-ups).
+        static func runAsService(_ engine: Engine, store: RuntimeStore) async throws -> Int {
+            let committed = Wakeup()
+            let service = EngineService(engine: engine, committed: committed, batchSize: batch)
+            let group = ServiceGroup(services: [service], gracefulShutdownSignals: [], logger: Logger(label: "bench"))
+            var facts = try await store.metricsFacts(at: store.clock())
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                while facts.ready > 0 {
+                    await committed.wait(upTo: .milliseconds(100))
+                    facts = try await store.metricsFacts(at: store.clock())
+                }
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+            }
+            return (facts.totals["events"] ?? 0) - facts.delayed
+        }
 
         static var lead: [String: Any] {
             [

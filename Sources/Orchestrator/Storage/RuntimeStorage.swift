@@ -69,13 +69,13 @@ package struct AuditCount: Sendable {
 /// What `/metrics` reports, read in one go: the running totals and what waits now.
 package struct MetricsFacts: Sendable {
     /// The running totals kept as rows are written, by name (`events`, `actions.email.send`, …).
-    var totals: [String: Int]
+    package var totals: [String: Int]
     /// Events waiting: ready now, delayed, and delayed but due.
-    var ready: Int
-    var delayed: Int
-    var dueDelayed: Int
-    var dead: Int
+    package var ready: Int
+    package var delayed: Int
+    package var dueDelayed: Int
+    package var dead: Int
     /// Outbox items queued or held, by action and status.
-    var waitingActions: [String: [String: Int]]
-    var approvalsPending: Int
+    package var waitingActions: [String: [String: Int]]
+    package var approvalsPending: Int
 }
