@@ -138,9 +138,7 @@ struct RunCommand: AsyncParsableCommand {
             let reports = DailyReportJob(
                 blueprint: loaded, store: store, folder: (runtime.folder as NSString).appendingPathComponent("reports"),
                 render: { report in try templates.render(report.templateValues) })
-            let weekly = WeeklyReportJob(
-                blueprint: loaded, store: store, folder: (runtime.folder as NSString).appendingPathComponent("reports"),
-                render: { report in try templates.render(report.templateValues) })
+            let weekly = WeeklyReportJob(beside: reports)
             if once {
                 if let inbox {
                     let pass = try await inbox.readNew()

@@ -26,8 +26,9 @@ struct WeeklyReportTests {
         let clock = OutcomeReviewTests.Clock(Date(timeIntervalSince1970: 1_772_647_200))
         func job() throws -> WeeklyReportJob {
             WeeklyReportJob(
-                blueprint: blueprint, store: try RuntimeStore(folder: folder, clock: { clock.date }),
-                folder: folder + "/reports")
+                beside: DailyReportJob(
+                    blueprint: blueprint, store: try RuntimeStore(folder: folder, clock: { clock.date }),
+                    folder: folder + "/reports"))
         }
         var current = try job()
         var written: [(at: Date, path: String)] = []
@@ -78,7 +79,8 @@ struct WeeklyReportTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-weekly-\(UUID().uuidString)")
             .path
         let job = WeeklyReportJob(
-            blueprint: blueprint, store: try RuntimeStore(folder: folder, clock: { Date() }), folder: folder)
+            beside: DailyReportJob(
+                blueprint: blueprint, store: try RuntimeStore(folder: folder, clock: { Date() }), folder: folder))
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = try #require(TimeZone(identifier: zone))
         var random = SplitMix(seed: UInt64(zone.utf8.count))
@@ -103,7 +105,9 @@ struct WeeklyReportTests {
         _ = try await InquiryScenario.run(seed: 9, plan: InquiryKPITests.plan) { s in
             let weekly =
                 try job
-                ?? WeeklyReportJob(blueprint: s.assessment.blueprint, store: s.store, folder: s.folder + "/reports")
+                ?? WeeklyReportJob(
+                    beside: DailyReportJob(
+                        blueprint: s.assessment.blueprint, store: s.store, folder: s.folder + "/reports"))
             job = weekly
             if let path = try await weekly.runIfDue() {
                 #expect(report == nil, "a second report in the two weeks")

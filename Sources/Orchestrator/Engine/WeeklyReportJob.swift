@@ -2,25 +2,20 @@ import Blueprint
 import Foundation
 
 /// Writes the weekly report once a week: at Monday midnight in the business's time zone, the week
-/// that just ended (Monday to Monday midnight), delivered as the daily report is (files in the
-/// reports folder, an email to each recipient of `schedules.daily_report` that is an address). The
+/// that just ended (Monday to Monday midnight), delivered as the daily report it runs beside is
+/// (files in the reports folder, an email to each recipient of `schedules.daily_report` that is an
+/// address). The
 /// last run is remembered in the database, so a restart neither skips nor repeats a week.
 public struct WeeklyReportJob: Sendable {
     let blueprint: Blueprint
     let store: any RuntimeStorage
     let delivery: ReportDelivery
 
-    /// - Parameter render: renders a week as files, by extension (`md`, `html`); the default is the
-    ///   plain Markdown.
-    package init(
-        blueprint: Blueprint, store: any RuntimeStorage, folder: String,
-        render: @escaping @Sendable (DailyReport) throws -> [(fileExtension: String, text: String)] = {
-            [("md", $0.markdown)]
-        }
-    ) {
-        self.blueprint = blueprint
-        self.store = store
-        delivery = ReportDelivery(blueprint: blueprint, store: store, folder: folder, render: render)
+    /// The weekly report beside `daily`: the same blueprint, store, folder, templates and recipients.
+    package init(beside daily: DailyReportJob) {
+        blueprint = daily.blueprint
+        store = daily.store
+        delivery = daily.delivery
     }
 
     /// The first Monday midnight strictly after `date`, in the business's time zone (the next
