@@ -36,6 +36,7 @@ enum PostgresSchema {
         CREATE INDEX event_delayed ON event (due_at) WHERE status = 'pending' AND due_at IS NOT NULL;
         CREATE INDEX event_dead ON event (dead_at) WHERE status = 'dead';
         CREATE INDEX event_lead_arrival ON event (created_at) WHERE type = 'lead.received';
+        CREATE INDEX event_inquiry_arrival ON event (created_at) WHERE type = 'inquiry.received';
 
         CREATE TABLE case_context (case_id text PRIMARY KEY, context_json text NOT NULL, version integer NOT NULL);
 

@@ -99,8 +99,9 @@ extension PostgresStore {
         let column: UnreadableColumn
     }
 
-    /// Up to `limit` waiting events (ready ones by id, due delayed ones by due time, merged oldest
-    /// first) of cases this worker may take, locked, their cases leased to it.
+    /// Up to `limit` waiting events of cases this worker may take, oldest first: the candidates
+    /// (ready ones by id, due delayed ones by due time, merged oldest first) are locked `SKIP LOCKED`,
+    /// their cases leased to this worker, and the held cases' waiting events read again in order.
     private static func claimEvents(
         _ tx: PostgresTransaction, limit: Int, excluding: Set<String>, now: Date, worker: String, leaseSeconds: Double
     ) throws -> [Result<EventRecord, UnreadableEvent>] {
@@ -129,13 +130,7 @@ extension PostgresStore {
                     SELECT e.* FROM event e WHERE e.status = 'pending' AND e.due_at IS NOT NULL AND e.due_at <= $4
                     AND \(free) ORDER BY e.due_at LIMIT $3 FOR UPDATE OF e SKIP LOCKED
                     """, binds: dueBinds))
-        var found: [(id: Int64, caseID: String, row: StoredRow)] = []
-        for row in Array(ready) + Array(due) {
-            let stored = StoredRow(row)
-            guard let id = try? stored("id", as: Int64.self) else { continue }
-            found.append((id, (try? stored("case_id", as: String.self)) ?? "unknown", stored))
-        }
-        let taken = found.sorted { $0.id < $1.id }.prefix(limit)
+        let taken = identified(Array(ready) + Array(due)).sorted { $0.id < $1.id }.prefix(limit)
         guard !taken.isEmpty else { return [] }
         let cases = Array(Set(taken.map(\.caseID))).sorted()
         let leased = Set(
@@ -148,7 +143,16 @@ extension PostgresStore {
                 RETURNING case_id
                 """
             ).map { try $0.decode(String.self) })
-        return taken.filter { leased.contains($0.caseID) }.map { id, caseID, row in
+        guard !leased.isEmpty else { return [] }
+        // With the cases held, their waiting events as they are now, oldest first: one that another
+        // worker's read had locked (and so was skipped above) is not left behind a later one.
+        let held = identified(
+            try tx.run(
+                """
+                SELECT * FROM event WHERE case_id = ANY(\(Array(leased))) AND status = 'pending'
+                AND (due_at IS NULL OR due_at <= \(StoredTime.rounded(now))) ORDER BY id LIMIT \(Int64(max(0, limit)))
+                """))
+        return held.map { id, caseID, row in
             do {
                 let event = try row.event()
                 guard (try? JSONSerialization.jsonObject(with: Data(event.payloadJSON.utf8))) is [String: Any] else {
@@ -161,6 +165,16 @@ extension PostgresStore {
                 return .failure(
                     UnreadableEvent(id: id, caseID: caseID, column: UnreadableColumn(column: "?", reason: "\(error)")))
             }
+        }
+    }
+
+    /// Event rows with their id and case (a row without an id is no event; a case that does not
+    /// read is `unknown`, for the dead letter that says so).
+    private static func identified(_ rows: some Sequence<PostgresRow>) -> [(id: Int64, caseID: String, row: StoredRow)] {
+        rows.compactMap { row in
+            let stored = StoredRow(row)
+            guard let id = try? stored("id", as: Int64.self) else { return nil }
+            return (id, (try? stored("case_id", as: String.self)) ?? "unknown", stored)
         }
     }
 

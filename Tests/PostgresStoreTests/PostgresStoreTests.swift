@@ -153,14 +153,20 @@ struct PostgresStoreTests {
                     for _ in 0..<200 {
                         let step = try await worker.readStep(limit: 16, excluding: [], busyTimes: false, at: now)
                         let ids = step.cases.flatMap { $0.events.compactMap(\.id) }
+                        let cases = step.cases.flatMap { read in read.events.map { _ in read.caseID } }
                         if ids.isEmpty {
                             let left = try await worker.metricsFacts(at: now).ready
                             if left == 0 { break }
                             try await Task.sleep(for: .milliseconds(5))
                             continue
                         }
+                        // Each finished event on its case's audit log: the log's order is the work's order.
                         let committed = try await worker.transaction { tx in
-                            try ids.filter { try tx.finishEvent($0, as: .done) }
+                            try zip(ids, cases).filter { id, caseID in
+                                guard try tx.finishEvent(id, as: .done) else { return false }
+                                try tx.appendAudit(at: now, caseID: caseID, agent: nil, kind: .event, detail: "\(id)")
+                                return true
+                            }.map(\.0)
                         }
                         done += committed
                     }
@@ -171,6 +177,14 @@ struct PostgresStoreTests {
         }
         #expect(finished.count == submitted.count, "every event finished once")
         #expect(Set(finished) == submitted)
+        // Each case's events were worked in order, whichever worker held it.
+        let log = try await workers[0].auditAsync(caseID: nil)
+        for (caseID, lines) in Dictionary(grouping: log, by: \.caseID) {
+            let order = lines.compactMap { Int64($0.detail) }
+            #expect(order == order.sorted(), "case \(caseID) worked out of order")
+        }
+        // The commits that finished the events gave their cases back.
+        #expect(try await workers[0].value("SELECT count(*) FROM case_lease", as: Int.self) == 0)
         for worker in workers { await worker.close() }
     }
 
