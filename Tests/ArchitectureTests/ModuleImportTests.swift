@@ -149,6 +149,12 @@ struct ModuleImportTests {
         #expect(reach("Mail").isDisjoint(with: ["Orchestrator", "Connectors", "GRDB"]))
         // The server takes requests and reads the store; it never reaches into the connectors.
         #expect(!reach("Server").contains("Connectors"))
+        // baton, the README's first command, builds without the runtime and its network and crypto stack.
+        #expect(
+            reach("baton").isDisjoint(with: [
+                "Orchestrator", "Connectors", "Server", "Mail", "Signing", "NIOCore", "NIOPosix", "NIOSSL", "NIOHTTP1",
+                "Hummingbird", "HummingbirdCore", "AsyncHTTPClient", "Crypto", "ServiceLifecycle", "PostgresNIO",
+            ]))
     }
 
     /// `docs/architecture.md` draws the same table: each module row's "may import" column lists
