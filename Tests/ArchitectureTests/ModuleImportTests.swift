@@ -48,7 +48,7 @@ struct ModuleImportTests {
         "CommandSupport": ["TerminalUI", "ArgumentParser"],
         "baton-bench": [
             "Scoring", "Reports", "AssessmentFlow", "Orchestrator", "Blueprint", "Questionnaire", "ArgumentParser",
-            "BatonTestSupport",
+            "BatonTestSupport", "ServiceLifecycle", "Logging",
         ],
         "baton-bench-intake": ["Server", "Orchestrator", "ArgumentParser"],
         "PostgresStore": ["Orchestrator", "Blueprint", "Signing", "PostgresNIO", "NIOCore", "NIOSSL", "Logging"],

@@ -19,8 +19,10 @@ public final class RuntimeStore: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             Self.keepWriteAheadLog(db)  // a restart on a full disk opens the log (RuntimeStore+unavailable.swift)
-            // 16 MiB of page cache: the working set of a busy day stays in memory.
-            try db.execute(sql: "PRAGMA cache_size = -16384")
+            // The writer keeps 4 MiB of pages (what a commit goes back to: the indexes' newest leaves,
+            // the cases in hand); a reader 1 MiB, as SQLite drops a reader's pages whenever the file
+            // changed since its last read, which under a stream of commits is every read.
+            try db.execute(sql: db.configuration.readonly ? "PRAGMA cache_size = -1024" : "PRAGMA cache_size = -4096")
             // The writer's commits hand checkpoints to the checkpointer instead of running them.
             if !db.configuration.readonly { checkpointer.install(on: db) }
         }
