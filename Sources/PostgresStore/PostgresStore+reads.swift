@@ -119,6 +119,11 @@ extension PostgresStore {
     }
 
     package func isCaseToken(_ token: String, for caseID: String) async throws -> Bool {
+        CaseToken.verify(token, caseID: caseID, key: try await caseLinkKey())
+    }
+
+    /// The install's case-link key: its identity and its secret, so two tenants never share tokens.
+    func caseLinkKey() async throws -> String {
         var values: [String: String] = [:]
         for row in try await rows("SELECT key, value FROM runtime_meta WHERE key IN ('install', 'case_link_key')") {
             values[try row("key")] = try row("value")
@@ -126,6 +131,6 @@ extension PostgresStore {
         guard let secret = values["case_link_key"], !secret.isEmpty else {
             throw MissingRow(table: "runtime_meta (case_link_key)", id: nil)
         }
-        return CaseToken.verify(token, caseID: caseID, key: "\(values["install"] ?? ""):\(secret)")
+        return "\(values["install"] ?? ""):\(secret)"
     }
 }

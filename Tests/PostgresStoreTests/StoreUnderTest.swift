@@ -5,10 +5,10 @@ import Testing
 
 @testable import Orchestrator
 
-/// What the conformance suite asks of a store: the runtime's own storage methods, the intake and
-/// the approvals.
+/// What the conformance suite asks of a store: the runtime's own storage methods, the intake, the
+/// approvals, the dashboard and the operator's commands.
 /// Both stores have them; the suite runs every test on each.
-protocol CoreStore: IntakeStorage, ApprovalStorage {
+protocol CoreStore: IntakeStorage, ApprovalStorage, DashboardStorage, OperatorStorage {
     var clock: @Sendable () -> Date { get }
     func transaction<T: Sendable>(_ body: @escaping @Sendable (any RuntimeTransaction) throws -> T) async throws -> T
     func isRefusal(_ error: any Error) -> Bool

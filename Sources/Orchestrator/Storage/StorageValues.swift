@@ -119,3 +119,51 @@ extension PendingKind {
         self.init(action: action, agent: agent, count: count)
     }
 }
+
+extension DashboardSession {
+    /// A session as a store read it.
+    package init(stored csrf: String, tokenID: Int64) {
+        self.init(csrf: csrf, tokenID: tokenID)
+    }
+}
+
+extension DashboardToken {
+    /// A token as a store listed it.
+    package init(stored id: Int64, label: String?, createdAt: Date, lastUsedAt: Date?, sessions: Int) {
+        self.init(id: id, label: label, createdAt: createdAt, lastUsedAt: lastUsedAt, sessions: sessions)
+    }
+}
+
+extension DeferredActions {
+    /// Deferred actions as a store counted them.
+    package init(stored agent: String, action: String, count: Int, first: Date, last: Date) {
+        self.init(agent: agent, action: action, count: count, first: first, last: last)
+    }
+}
+
+extension CaseSummary {
+    /// A case as a store listed it.
+    package init(stored id: String, openedAt: Date, latestEvent: String, latestAt: Date, events: Int) {
+        self.init(id: id, openedAt: openedAt, latestEvent: latestEvent, latestAt: latestAt, events: events)
+    }
+}
+
+extension CasePage {
+    /// A page of cases as a store listed it.
+    package init(stored cases: [CaseSummary], next: String?) {
+        self.init(cases: cases, next: next)
+    }
+}
+
+extension PruneSummary {
+    /// What a store's prune removed.
+    package init(
+        closed: Int, open: Int, eventPayloads: Int, contexts: Int, outboxPayloads: Int, approvalEvidence: Int,
+        auditLines: Int
+    ) {
+        self.init()
+        (closedCases, openCases) = (closed, open)
+        (self.eventPayloads, self.contexts, self.outboxPayloads) = (eventPayloads, contexts, outboxPayloads)
+        (self.approvalEvidence, self.auditLines) = (approvalEvidence, auditLines)
+    }
+}

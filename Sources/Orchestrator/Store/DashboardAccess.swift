@@ -113,9 +113,15 @@ public struct DashboardAccess: Sendable {
 
     // MARK: Signing in (the server)
 
+    /// Whether `text` can name a token or a session: one with a NUL never does (SQLite would compare
+    /// the text before it, PostgreSQL's text cannot hold it), so a bearer or cookie with one finds
+    /// nothing, on either store.
+    package static func canName(_ text: String) -> Bool { !text.utf8.contains(0) }
+
     /// The id of the token with this hash, if it exists (it has not been revoked).
     public func tokenID(hash: String) async throws -> Int64? {
-        try await store.database.read { db in
+        guard Self.canName(hash) else { return nil }
+        return try await store.database.read { db in
             try Int64.fetchOne(db, sql: "SELECT id FROM dashboard_token WHERE hash = ?", arguments: [hash])
         }
     }
@@ -149,6 +155,7 @@ public struct DashboardAccess: Sendable {
 
     /// The session, if it exists, has not expired and its token has not been revoked.
     public func session(id: String) async throws -> DashboardSession? {
+        guard Self.canName(id) else { return nil }
         let now = store.clock()
         return try await store.database.read { db in
             try Row.fetchOne(
@@ -176,7 +183,7 @@ public struct DashboardAccess: Sendable {
     public func closeSession(id: String) async throws {
         let now = store.clock()
         try await store.database.write { db in
-            try db.execute(sql: "DELETE FROM dashboard_session WHERE id = ?", arguments: [id])
+            if Self.canName(id) { try db.execute(sql: "DELETE FROM dashboard_session WHERE id = ?", arguments: [id]) }
             try Self.purgeExpired(db, now: now)
         }
     }

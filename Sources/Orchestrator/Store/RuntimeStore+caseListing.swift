@@ -51,7 +51,7 @@ extension RuntimeStore {
     }
 
     /// The event id a cursor names (the page goes below it); the top for none.
-    static func eventBefore(_ cursor: String?) throws -> Int64 {
+    package static func eventBefore(_ cursor: String?) throws -> Int64 {
         guard let cursor else { return .max }
         guard let id = Int64(cursor), id > 0 else { throw CaseCursorError(cursor: cursor) }
         return id

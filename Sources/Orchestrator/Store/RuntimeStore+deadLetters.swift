@@ -29,22 +29,13 @@ extension RuntimeStore {
     }
 
     static func retryDeadEvent(_ db: Database, _ id: Int64, at now: Date) throws -> EventRecord {
-        guard var event = try EventRecord.fetchOne(db, key: id) else { throw EventRetryError(.unknown(id)) }
-        guard event.status == .dead else { throw EventRetryError(.notDead(id, event.status)) }
+        let (event, detail) = try EventRetryError.retried(try EventRecord.fetchOne(db, key: id), id: id)
         try db.execute(
             sql: """
                 UPDATE event SET status = 'pending', attempts = 0, last_error = NULL, dead_at = NULL
                 WHERE id = ?
                 """, arguments: [id])
-        try RuntimeStore.appendAudit(
-            db, at: now, caseID: event.caseID, agent: nil, kind: .retried,
-            detail:
-                "\(event.type) #\(id) put back in the queue by a person (it had failed with: \(event.lastError ?? "no error kept"))"
-        )
-        event.status = .pending
-        event.attempts = 0
-        event.lastError = nil
-        event.deadAt = nil
+        try RuntimeStore.appendAudit(db, at: now, caseID: event.caseID, agent: nil, kind: .retried, detail: detail)
         return event
     }
 }
@@ -58,6 +49,22 @@ public struct EventRetryError: Error, CustomStringConvertible {
     let reason: Reason
 
     init(_ reason: Reason) { self.reason = reason }
+
+    /// Dead event `id` (`stored`, nil when there is none) as a retry leaves it, back in the queue
+    /// with its tries reset, and the line its case's audit log says so with; the rule every store keeps.
+    ///
+    /// - Throws: ``EventRetryError`` when there is no such event or it is not dead.
+    package static func retried(_ stored: EventRecord?, id: Int64) throws -> (event: EventRecord, detail: String) {
+        guard var event = stored else { throw EventRetryError(.unknown(id)) }
+        guard event.status == .dead else { throw EventRetryError(.notDead(id, event.status)) }
+        let detail =
+            "\(event.type) #\(id) put back in the queue by a person (it had failed with: \(event.lastError ?? "no error kept"))"
+        event.status = .pending
+        event.attempts = 0
+        event.lastError = nil
+        event.deadAt = nil
+        return (event, detail)
+    }
 
     public var description: String {
         switch reason {

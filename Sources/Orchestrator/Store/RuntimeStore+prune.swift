@@ -24,7 +24,7 @@ public struct PruneSummary: Sendable, Equatable, Encodable {
 extension RuntimeStore {
     /// Audit kinds whose text the daily report prints (its edge cases) or a person needs to act on a
     /// dead letter: their detail is kept when older lines lose theirs.
-    static let keptAuditDetail: [AuditKind] = AuditKind.edgeCases + [.failed]
+    package static let keptAuditDetail: [AuditKind] = AuditKind.edgeCases + [.failed]
 
     /// Removes what is bulky and no longer needed from before `cut`, keeping every row the KPIs, the
     /// daily report, `/metrics` and `baton cases list` count, so their figures for any day stay the same:
