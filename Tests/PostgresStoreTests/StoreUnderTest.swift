@@ -6,9 +6,11 @@ import Testing
 @testable import Orchestrator
 
 /// What the conformance suite asks of a store: the runtime's own storage methods, the intake, the
-/// approvals, the dashboard and the operator's commands.
+/// approvals, the dashboard, the operator's commands, the deferred actions, the ledgers and outcomes.
 /// Both stores have them; the suite runs every test on each.
-protocol CoreStore: IntakeStorage, ApprovalStorage, DashboardStorage, OperatorStorage {
+protocol CoreStore: IntakeStorage, ApprovalStorage, DashboardStorage, OperatorStorage, DeferredStorage,
+    LeadLedgerStorage, OutcomeStorage
+{
     var clock: @Sendable () -> Date { get }
     func transaction<T: Sendable>(_ body: @escaping @Sendable (any RuntimeTransaction) throws -> T) async throws -> T
     func isRefusal(_ error: any Error) -> Bool

@@ -23,7 +23,7 @@ extension RuntimeStore: LeadLedgerStorage {
     }
 
     /// Each lead that arrived in `[?, ?)` and what became of it.
-    static let leadLedgerSQL = """
+    package static let leadLedgerSQL = """
         SELECT e.case_id AS case_id, min(e.created_at) AS received,
             \(firstReplySQL(caseID: "e.case_id")) AS replied,
             (SELECT min(coalesce(o.next_attempt_at, o.created_at)) FROM outbox o

@@ -36,7 +36,7 @@ extension RuntimeStore: OutcomeStorage {
     /// Each inquiry whose case's first `inquiry.received` arrived in `[?, ?)`, through
     /// `event_inquiry_arrival`; its case's other rows through `event_case`, `outbox_case_action` and
     /// the approvals of the case: the cost is the period's inquiries.
-    static let inquiryLedgerSQL = """
+    package static let inquiryLedgerSQL = """
         SELECT e.case_id AS case_id, e.created_at AS received,
             (SELECT min(o.sent_at) FROM outbox o WHERE o.case_id = e.case_id
              AND o.action IN ('email.send', 'complaint.reply') AND o.status = 'sent') AS answered,
@@ -57,16 +57,7 @@ extension RuntimeStore: OutcomeStorage {
         // The period's leads through `event_lead_arrival`, each one's first reply sent through
         // `outbox_case_action`: an approved action is queued under the key `approval-ID`.
         try await database.read { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT e.case_id AS case_id,
-                        (SELECT o.idempotency_key FROM outbox o
-                         WHERE o.case_id = e.case_id AND o.action = 'email.send' AND o.status = 'sent'
-                         ORDER BY o.sent_at, o.id LIMIT 1) AS first_key
-                    FROM event e WHERE e.type = 'lead.received' AND e.created_at >= ? AND e.created_at < ?
-                    GROUP BY e.case_id
-                    """, arguments: [from, to])
+            let rows = try Row.fetchAll(db, sql: Self.leadsFirstReplySQL, arguments: [from, to])
             var cases: Set<String> = []
             for row in rows {
                 guard let caseID = try? row.stored("case_id", in: "event", key: nil, as: String.self),
@@ -78,6 +69,17 @@ extension RuntimeStore: OutcomeStorage {
             return cases
         }
     }
+
+    /// Each lead that arrived in `[?, ?)` with the key of its first reply sent (an approved action is
+    /// queued under the key `approval-ID`).
+    package static let leadsFirstReplySQL = """
+        SELECT e.case_id AS case_id,
+            (SELECT o.idempotency_key FROM outbox o
+             WHERE o.case_id = e.case_id AND o.action = 'email.send' AND o.status = 'sent'
+             ORDER BY o.sent_at, o.id LIMIT 1) AS first_key
+        FROM event e WHERE e.type = 'lead.received' AND e.created_at >= ? AND e.created_at < ?
+        GROUP BY e.case_id
+        """
 
     package func approvalDecisions(from: Date, to: Date) async throws -> [ApprovalDecision] {
         try await database.read { db in
