@@ -80,7 +80,7 @@ struct PostgresStoreTests {
 
     @Test("a schema newer than this binary knows is refused; an older one without migrating too")
     func schemaVersion() async throws {
-        let settings = try PostgresSettings(url: try TestServer.url.get(), environment: [:])
+        let settings = try PostgresSettings(url: try await TestServer.address(), environment: [:])
         let tenant = try Tenant.fresh()
         await #expect(throws: PostgresSchemaError.older(tenant: tenant.schema, found: 0, known: PostgresSchema.current)) {
             try await PostgresStore.open(settings, tenant: tenant, migrate: false)
@@ -113,7 +113,7 @@ struct PostgresStoreTests {
 
     @Test("two tenants in one database never see each other's cases")
     func tenantIsolation() async throws {
-        let settings = try PostgresSettings(url: try TestServer.url.get(), environment: [:])
+        let settings = try PostgresSettings(url: try await TestServer.address(), environment: [:])
         let clock = TestClock()
         let first = try await PostgresStore.open(settings, tenant: try Tenant.fresh(), clock: { clock.now })
         let second = try await PostgresStore.open(settings, tenant: try Tenant.fresh(), clock: { clock.now })
@@ -131,7 +131,7 @@ struct PostgresStoreTests {
 
     @Test("several workers: each waiting event read by one worker, a case by one worker at a time, all of them finished")
     func workersShareCases() async throws {
-        let settings = try PostgresSettings(url: try TestServer.url.get(), environment: [:])
+        let settings = try PostgresSettings(url: try await TestServer.address(), environment: [:])
         let tenant = try Tenant.fresh()
         let clock = TestClock()
         var workers: [PostgresStore] = []
@@ -190,7 +190,7 @@ struct PostgresStoreTests {
 
     @Test("a worker that dies holds its cases only until their lease runs out")
     func deadWorkerLease() async throws {
-        let settings = try PostgresSettings(url: try TestServer.url.get(), environment: [:])
+        let settings = try PostgresSettings(url: try await TestServer.address(), environment: [:])
         let tenant = try Tenant.fresh()
         let clock = TestClock()
         var short = PostgresStore.Limits()
@@ -210,7 +210,7 @@ struct PostgresStoreTests {
 
     @Test("an outbox item is leased to one worker; a dead worker's item comes back when its lease runs out")
     func outboxLeases() async throws {
-        let settings = try PostgresSettings(url: try TestServer.url.get(), environment: [:])
+        let settings = try PostgresSettings(url: try await TestServer.address(), environment: [:])
         let tenant = try Tenant.fresh()
         let clock = TestClock()
         var short = PostgresStore.Limits()

@@ -43,7 +43,7 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
             return try RuntimeStore(folder: folder.path, clock: { clock.now })
         case .postgres:
             return try await PostgresStore.open(
-                try PostgresSettings(url: try TestServer.url.get(), environment: [:]), tenant: try Tenant.fresh(),
+                try PostgresSettings(url: try await TestServer.address(), environment: [:]), tenant: try Tenant.fresh(),
                 clock: { clock.now })
         }
     }

@@ -11,7 +11,16 @@ import Foundation
 /// for `pg_ctl` would never return.
 enum TestServer {
     /// The URL of the server's `postgres` database, or why it could not start.
-    static let url: Result<String, any Error> = Result { try start() }
+    private static let url: Result<String, any Error> = Result { try start() }
+
+    /// The URL of the server's `postgres` database, starting it on first use. The start (initdb,
+    /// then waiting for connections: seconds of blocking calls) runs on a thread of its own, so no
+    /// thread of the cooperative pool — two on this machine, shared by every suite's timers — waits.
+    static func address() async throws -> String {
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<String, any Error>) in
+            Thread { done.resume(with: url) }.start()
+        }
+    }
 
     nonisolated(unsafe) private static var running: (server: Process, data: String, folder: String, asRoot: Bool)?
 
