@@ -45,7 +45,7 @@ let package = Package(
         .target(
             name: "Reports",
             dependencies: [
-                "Scoring", "Questionnaire", "Blueprint", "Diagnostics", "CSV", "Outcomes",
+                "Scoring", "Questionnaire", "Blueprint", "Diagnostics", "CSV", "Outcomes", "Spawning",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -73,7 +73,7 @@ let package = Package(
         .target(
             name: "PostgresStore",
             dependencies: [
-                "Orchestrator", "Blueprint", "Signing", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "Orchestrator", "Blueprint", "Mail", "Signing", .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -98,6 +98,10 @@ let package = Package(
             ]),
         // syncfs(2), which Glibc's Swift module does not expose: one flush for a batch of outbox files.
         .target(name: "CFileSync"),
+        // Starting child processes (posix_spawn) without Foundation's Process, which can crash its
+        // parent on Linux while it lists /proc/self/fd; CSpawn shows the two glibc calls Swift does not.
+        .target(name: "CSpawn"),
+        .target(name: "Spawning", dependencies: ["CSpawn"]),
         // The consultant's SQLite workspace: assessment sessions and every answer as it is given.
         .target(
             name: "Workspace",
@@ -122,7 +126,7 @@ let package = Package(
             name: "baton",
             dependencies: [
                 "Diagnostics", "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Scoring", "Reports",
-                "Blueprint", "Outcomes", "BundledResources", "CommandSupport",
+                "Blueprint", "Outcomes", "BundledResources", "CommandSupport", "Spawning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -131,7 +135,7 @@ let package = Package(
             name: "baton-runtime",
             dependencies: [
                 "Diagnostics", "CSV", "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Reports", "Blueprint",
-                "Orchestrator", "Mail", "Connectors", "Server", "Outcomes", "CommandSupport",
+                "Orchestrator", "Mail", "Connectors", "Server", "Outcomes", "CommandSupport", "PostgresStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -141,7 +145,9 @@ let package = Package(
         .executableTarget(
             name: "baton-bench",
             dependencies: [
-                "Scoring", "Reports", "AssessmentFlow", "Orchestrator", "Blueprint", "Questionnaire",
+                "Scoring", "Reports", "AssessmentFlow", "Orchestrator", "Blueprint", "Questionnaire", "Spawning",
+                // `orchestrator --store URL`: the same flow on PostgreSQL, its workers processes of their own.
+                "PostgresStore",
                 // The loopback HTTP client `slow-model` times requests with, shared with the tests.
                 "BatonTestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // The throughput run drives the engine as `baton run` does: its service, in a group.
@@ -153,31 +159,36 @@ let package = Package(
         // orchestrator benchmark's memory figure.
         .executableTarget(
             name: "baton-bench-intake",
-            dependencies: ["Server", "Orchestrator", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "Server", "Orchestrator", "Spawning", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         // Helpers shared by the test targets: a pseudo-terminal driver and a runner for the real binary.
-        .target(name: "BatonTestSupport", path: "Tests/BatonTestSupport"),
+        .target(name: "BatonTestSupport", dependencies: ["Spawning"], path: "Tests/BatonTestSupport"),
         // Reads the import lines of Sources/ against the module table of docs/architecture.md.
         .testTarget(name: "ArchitectureTests", dependencies: ["BatonTestSupport"]),
+        .testTarget(name: "SpawningTests", dependencies: ["Spawning", "BatonTestSupport"]),
         .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire", "Diagnostics", "BatonTestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "BatonTestSupport"]),
         .testTarget(
             name: "BlueprintTests",
             dependencies: [
                 "Blueprint", "Diagnostics", "Scoring", "Questionnaire", "Reports", "Outcomes", "BatonTestSupport",
+                "Spawning",
             ],
             exclude: ["Golden"]),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Orchestrator", "Blueprint", "BatonTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "NIOCore", package: "swift-nio"),
-            ]),
+                "Server", "Orchestrator", "Blueprint", "BatonTestSupport", "Spawning",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            exclude: ["Peers"]),
         .testTarget(
             name: "ConnectorsTests",
-            dependencies: ["Connectors", "Orchestrator", "Mail", "Blueprint", "Signing", "BatonTestSupport"],
+            dependencies: ["Connectors", "Orchestrator", "Mail", "Blueprint", "Signing", "BatonTestSupport", "Spawning"],
             exclude: ["Peers"]),
-        .testTarget(name: "MailTests", dependencies: ["Mail", "Hashing", "BatonTestSupport"]),
+        .testTarget(name: "MailTests", dependencies: ["Mail", "Hashing", "BatonTestSupport", "Spawning"]),
         .testTarget(name: "SigningTests", dependencies: ["Signing", "BatonTestSupport"]),
         .testTarget(
             name: "OrchestratorTests",
@@ -190,10 +201,15 @@ let package = Package(
         // The store semantics both stores share (SQLite and a throwaway PostgreSQL started by the test).
         .testTarget(
             name: "PostgresStoreTests",
-            dependencies: ["PostgresStore", "Orchestrator", "Blueprint", "BatonTestSupport"]),
+            dependencies: [
+                "PostgresStore", "Orchestrator", "Blueprint", "BatonTestSupport", "Spawning",
+                // Workers' services run in a service group and stop as `baton run`'s do (graceful shutdown).
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "ReportsTests",
-            dependencies: ["Reports", "Scoring", "Questionnaire", "Blueprint", "Outcomes", "BatonTestSupport"],
+            dependencies: ["Reports", "Scoring", "Questionnaire", "Blueprint", "Outcomes", "BatonTestSupport", "Spawning"],
             exclude: ["Golden", "Scripts"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Diagnostics", "Questionnaire"], exclude: ["Golden"]),
         .testTarget(
@@ -208,7 +224,9 @@ let package = Package(
         // GRDB only to make the runtime's store refuse an event (the dead-letter test).
         .testTarget(
             name: "BatonEndToEndTests",
-            dependencies: ["BatonTestSupport", "Workspace", "Questionnaire", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "BatonTestSupport", "Spawning", "Workspace", "Questionnaire", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             exclude: ["Peers"]),
     ],
     swiftLanguageModes: [.v6]

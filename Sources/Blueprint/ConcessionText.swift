@@ -1,32 +1,65 @@
-/// A message's text, lowercased, as the concession patterns read it. Text in ASCII (most
-/// messages) is lowercased byte by byte; any other text as Unicode lowercases it (a Kelvin sign
-/// becomes a `k`, so no cue hides behind a look-alike).
+/// A message's text as the concession patterns read it: lowercased as Unicode lowercases it (a
+/// Kelvin sign becomes a `k`, so no cue hides behind a look-alike).
+///
+/// The cues are ASCII, and the only characters outside ASCII whose lowercase holds an ASCII letter
+/// are the Kelvin sign (`k`) and the capital I with a dot above (`i` and a combining dot): so the
+/// cues are looked for in the text with its ASCII letters and those two lowercased and every other
+/// character left as it is — byte by byte, with no Unicode tables. The whole Unicode lowercasing,
+/// which the regular expressions read, is made only for the rare text that holds a cue.
 struct ConcessionText {
-    private let bytes: [UInt8]
+    private let original: String
+    /// The text with the characters that may lowercase into a cue lowercased, in UTF-8.
+    private let cueBytes: [UInt8]
+    private let isASCII: Bool
 
     init(_ text: String) {
-        var bytes = Array(text.utf8)
-        if bytes.allSatisfy({ $0 < 0x80 }) {
-            for i in bytes.indices where bytes[i] >= 0x41 && bytes[i] <= 0x5A { bytes[i] += 0x20 }
-        } else {
-            bytes = Array(text.lowercased().utf8)
+        original = text
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 1)
+        var ascii = true
+        var utf8 = text.utf8.makeIterator()
+        var pending: [UInt8] = []  // a sequence that may be one of the two, until it is known
+        while let byte = utf8.next() {
+            if byte < 0x80 {
+                bytes.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
+                continue
+            }
+            ascii = false
+            pending.append(byte)
+            switch pending {
+            case [0xE2], [0xE2, 0x84], [0xC4]: continue  // a prefix of either
+            case [0xE2, 0x84, 0xAA]: bytes.append(UInt8(ascii: "k"))  // KELVIN SIGN
+            case [0xC4, 0xB0]: bytes.append(contentsOf: [UInt8(ascii: "i"), 0xCC, 0x87])  // CAPITAL I WITH DOT ABOVE
+            default: bytes.append(contentsOf: pending)
+            }
+            pending.removeAll(keepingCapacity: true)
         }
-        self.bytes = bytes
+        bytes.append(contentsOf: pending)
+        cueBytes = bytes
+        isASCII = ascii
     }
 
-    var isEmpty: Bool { bytes.isEmpty }
-    var string: String { String(decoding: bytes, as: UTF8.self) }
+    var isEmpty: Bool { cueBytes.isEmpty }
 
-    /// Whether the text holds `needle`'s bytes in a row.
+    /// The text lowercased, for the regular expressions.
+    var string: String { isASCII ? String(decoding: cueBytes, as: UTF8.self) : original.lowercased() }
+
+    /// Whether the lowercased text holds `needle`'s bytes (ASCII) in a row.
     func contains(_ needle: [UInt8]) -> Bool {
         guard let first = needle.first else { return true }
-        guard bytes.count >= needle.count else { return false }
-        var i = 0
-        let last = bytes.count - needle.count
-        while i <= last {
-            if bytes[i] == first && bytes[i..<(i + needle.count)].elementsEqual(needle) { return true }
-            i += 1
+        return cueBytes.withUnsafeBufferPointer { haystack in
+            guard haystack.count >= needle.count else { return false }
+            var i = 0
+            let last = haystack.count - needle.count
+            while i <= last {
+                if haystack[i] == first {
+                    var j = 1
+                    while j < needle.count && haystack[i + j] == needle[j] { j += 1 }
+                    if j == needle.count { return true }
+                }
+                i += 1
+            }
+            return false
         }
-        return false
     }
 }

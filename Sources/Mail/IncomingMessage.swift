@@ -168,7 +168,9 @@ public struct IncomingMessage: Sendable, Equatable {
         }.joined()
     }
 
-    /// Every `<…>` id in a header's value, as written (angle brackets included).
+    /// Every `<…>` id in a header's value, as written (angle brackets included). An id holding a
+    /// control character (NUL, an escape; none is allowed in RFC 5322's msg-id) is no id: the
+    /// stores key messages by it, and PostgreSQL's text cannot hold NUL.
     static func messageIDs(in value: String) -> [String] {
         var ids: [String] = []
         var current: String?
@@ -180,7 +182,8 @@ public struct IncomingMessage: Sendable, Equatable {
                 if id.count > 2 && id.count <= 998 && id.contains("@") { ids.append(id) }
                 current = nil
             } else if current != nil {
-                if character.isWhitespace { current = nil } else { current!.append(character) }
+                let control = character.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
+                if character.isWhitespace || control { current = nil } else { current!.append(character) }
             }
         }
         return ids

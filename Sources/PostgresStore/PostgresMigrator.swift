@@ -3,10 +3,12 @@ import PostgresNIO
 
 /// Brings a tenant's schema to ``PostgresSchema/current``: creates the schema, applies the
 /// migrations it lacks in one transaction, and refuses a schema newer than this binary knows. Runs
-/// under an advisory lock of the tenant, so workers starting together migrate once.
+/// under an advisory lock of the tenant, so workers starting together migrate once; the others
+/// wait for it within `timeout` (the transaction's own `statement_timeout`, not one query's).
 struct PostgresMigrator {
     let client: PostgresClient
     let tenant: Tenant
+    let timeout: Duration
     let logger: Logger
 
     /// Checks (and when `migrate`, upgrades) the schema; returns the runtime's install id.
@@ -14,6 +16,7 @@ struct PostgresMigrator {
         try await client.withConnection { connection in
             try await run("BEGIN", on: connection)
             do {
+                try await run("SET LOCAL statement_timeout = \(timeout.components.seconds * 1000)", on: connection)
                 let lockKey = "baton.migrate.\(tenant.schema)"
                 try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(lockKey)))", logger: logger)
                 if migrate { try await run("CREATE SCHEMA IF NOT EXISTS \(tenant.quoted)", on: connection) }

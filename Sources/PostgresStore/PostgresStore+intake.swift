@@ -39,8 +39,9 @@ extension PostgresStore: IntakeStorage {
         try await store(group: [event])[0].get().id
     }
 
-    /// One submission inside the group's transaction. Throws ``IntakeRefusal`` before writing.
-    private static func storeIntake(_ tx: PostgresTransaction, _ event: IntakeEvent, at now: Date) throws
+    /// One submission inside the group's transaction (also the inbox's and the books clock's).
+    /// Throws ``IntakeRefusal`` before writing.
+    static func storeIntake(_ tx: PostgresTransaction, _ event: IntakeEvent, at now: Date) throws
         -> StoredIntake
     {
         if let signature = event.signature,

@@ -35,7 +35,8 @@ extension PostgresStore {
                 """, binds: binds)
         return try await write { tx in
             var items: [OutboxItem] = []
-            for row in try tx.run(claim) {
+            // The claim and its COMMIT in one hop; a dead row's record runs after, on its own.
+            for row in try tx.runCommitting([claim])[0] {
                 let stored = StoredRow(row)
                 do {
                     items.append(try stored.outboxItem())
@@ -51,21 +52,26 @@ extension PostgresStore {
         }
     }
 
+    /// The outbox, oldest first, the items after `id` (as the SQLite store's `outbox(after:)`):
+    /// what a benchmark reads to learn which replies a commit queued. A plain read: no lease.
+    package func outbox(after id: Int64) async throws -> [OutboxItem] {
+        try await rows("SELECT * FROM outbox WHERE id > \(id) ORDER BY id").map { try $0.outboxItem() }
+    }
+
     private static func deadAction(_ tx: PostgresTransaction, id: Int64, caseID: String, reason: String, at now: Date)
         throws
     {
         let message =
             reason.hasPrefix("stored data could not be read") ? reason : "stored data could not be read: outbox #\(id): \(reason)"
-        let changed = try tx.run(
-            """
-            UPDATE outbox SET status = 'dead', last_error = \(message), lease_until = NULL, leased_by = NULL
-            WHERE id = \(id) AND status = 'queued'
-            """
-        ).metadata.rows == 1
-        guard changed else { return }
+        // One statement: the claim has committed, so each statement commits on its own.
+        let detail = "action #\(id) dead-lettered: \(message) (fix or delete the row in outbox)"
         try tx.run(
-            auditInsert(
-                at: now, caseID: caseID, agent: nil, kind: .dead,
-                detail: "action #\(id) dead-lettered: \(message) (fix or delete the row in outbox)", notes: nil))
+            """
+            WITH dead AS (
+                UPDATE outbox SET status = 'dead', last_error = \(message), lease_until = NULL, leased_by = NULL
+                WHERE id = \(id) AND status = 'queued' RETURNING id)
+            INSERT INTO audit (at, case_id, agent, kind, detail)
+            SELECT \(StoredTime.rounded(now)), \(caseID), NULL, \(AuditKind.dead.rawValue), \(detail) FROM dead
+            """)
     }
 }

@@ -29,11 +29,11 @@ extension PostgresStore {
 
     /// The insert of one audit line.
     static func auditInsert(
-        at: Date, caseID: String, agent: String?, kind: AuditKind, detail: String, notes: [String: String]?
+        at: Date, caseID: String, agent: String?, kind: AuditKind, detail: String, notesJSON: String? = nil
     ) -> PostgresQuery {
         """
         INSERT INTO audit (at, case_id, agent, kind, detail, notes_json)
-        VALUES (\(StoredTime.rounded(at)), \(caseID), \(agent), \(kind.rawValue), \(detail), \(notes.map(StringMapJSON.encode)))
+        VALUES (\(StoredTime.rounded(at)), \(caseID), \(agent), \(kind.rawValue), \(detail), \(notesJSON))
         """
     }
 
@@ -72,7 +72,10 @@ extension PostgresStore {
 
     package func metricsFacts(at now: Date) async throws -> MetricsFacts {
         var totals: [String: Int] = [:]
-        for row in try await rows("SELECT name, value FROM runtime_count") { totals[try row("name")] = try row("value") }
+        // A count is the sum of its shards (PostgresSchema v2).
+        for row in try await rows("SELECT name, sum(value)::bigint AS value FROM runtime_count GROUP BY name") {
+            totals[try row("name")] = try row("value")
+        }
         var waiting: [String: [String: Int]] = [:]
         for row in try await rows(
             "SELECT action, status, count(*) AS n FROM outbox WHERE status IN ('queued', 'held') GROUP BY action, status")
@@ -122,8 +125,9 @@ extension PostgresStore {
         CaseToken.verify(token, caseID: caseID, key: try await caseLinkKey())
     }
 
-    /// The install's case-link key: its identity and its secret, so two tenants never share tokens.
-    func caseLinkKey() async throws -> String {
+    /// The install's case-link key (also the booking links', ``BookingStorage``): its identity and
+    /// its secret, so two tenants never share tokens.
+    package func caseLinkKey() async throws -> String {
         var values: [String: String] = [:]
         for row in try await rows("SELECT key, value FROM runtime_meta WHERE key IN ('install', 'case_link_key')") {
             values[try row("key")] = try row("value")

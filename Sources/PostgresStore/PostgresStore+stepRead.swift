@@ -10,15 +10,26 @@ import Synchronization
 /// order; the commit that finishes them gives the lease back. A worker that dies holds its cases
 /// only until their leases run out; its uncommitted work rolled back with its connection, so
 /// another worker takes the events as they were. Lease times are the server's clock, not the
-/// runtime's (which tests fix).
+/// runtime's (which tests fix). The read's commit does not wait for the disk (it holds nothing a
+/// crash of the server must keep).
 extension PostgresStore {
     package func readStep(limit: Int, excluding: Set<String>, busyTimes: Bool, at now: Date) async throws
         -> StepSnapshot
     {
         let (worker, lease) = (worker, Double(limits.caseLease.components.seconds))
         return try await write { tx in
-            let events = try Self.claimEvents(
-                tx, limit: limit, excluding: excluding, now: now, worker: worker, leaseSeconds: lease)
+            // What this transaction writes need not wait for the disk: a lease lost with a crash of
+            // the server only frees its case sooner (the commit checks each event is still waiting
+            // and each context's version).
+            tx.pipeline("SET LOCAL synchronous_commit = off")
+            // The claim, the busy times and the COMMIT in one hop; what little may follow (a delayed
+            // event's check, an override's approval, a dead letter) runs after, on cases this worker
+            // now leases.
+            let claim = Self.claimQuery(
+                limit: limit, excluding: excluding, now: now, worker: worker, leaseSeconds: lease)
+            let answers = try tx.runCommitting(
+                busyTimes ? [claim, "SELECT id, starts_at, ends_at FROM calendar_busy WHERE ends_at > \(now)"] : [claim])
+            let (events, contexts) = try Self.claimed(answers[0])
             var unreadable: [(id: Int64, caseID: String, reason: String)] = []
             var order: [String] = []
             var byCase: [String: ReadCase] = [:]
@@ -37,7 +48,7 @@ extension PostgresStore {
                     continue
                 }
                 if byCase[event.caseID] == nil {
-                    guard let (notes, version) = try Self.strictContext(tx, event.caseID) else {
+                    guard let (notes, version) = contexts[event.caseID] ?? ([:], 0) else {
                         let why = "the case's context_json is not a JSON object of agents' notes"
                         unreadableCases[event.caseID] = why
                         unreadable.append((id, event.caseID, why))
@@ -58,7 +69,7 @@ extension PostgresStore {
             }
             var busy: [DateInterval] = []
             if busyTimes && !events.isEmpty {
-                for row in try tx.run("SELECT id, starts_at, ends_at FROM calendar_busy WHERE ends_at > \(now)") {
+                for row in answers[1] {
                     let (id, start, end) = try row.decode((Int64, Date, Date).self)
                     if start <= end {
                         busy.append(DateInterval(start: start, end: end))
@@ -67,8 +78,7 @@ extension PostgresStore {
                             Self.auditInsert(
                                 at: now, caseID: "calendar", agent: nil, kind: .unreadable,
                                 detail:
-                                    "busy time #\(id) skipped: stored data could not be read: it ends before it starts (fix or delete the row in calendar_busy)",
-                                notes: nil))
+                                    "busy time #\(id) skipped: stored data could not be read: it ends before it starts (fix or delete the row in calendar_busy)"))
                     }
                 }
             }
@@ -99,60 +109,60 @@ extension PostgresStore {
         let column: UnreadableColumn
     }
 
-    /// Up to `limit` waiting events of cases this worker may take, oldest first: the candidates
-    /// (ready ones by id, due delayed ones by due time, merged oldest first) are locked `SKIP LOCKED`,
-    /// their cases leased to this worker, and the held cases' waiting events read again in order.
-    private static func claimEvents(
-        _ tx: PostgresTransaction, limit: Int, excluding: Set<String>, now: Date, worker: String, leaseSeconds: Double
-    ) throws -> [Result<EventRecord, UnreadableEvent>] {
-        let busy = excluding.sorted()
-        let free = PostgresQuery(
-            unsafeSQL: """
-                NOT (e.case_id = ANY($1)) AND NOT EXISTS (SELECT 1 FROM case_lease l WHERE l.case_id = e.case_id
-                AND l.worker <> $2 AND l.expires_at > clock_timestamp())
-                """
-        ).sql
+    /// Up to `limit` waiting events of cases this worker may take, oldest first, with their cases'
+    /// contexts, in one statement: the candidates (ready ones by id, due delayed ones by due time,
+    /// merged oldest first) are locked `SKIP LOCKED`, their cases leased to this worker (in case
+    /// order, so two workers never wait on each other's leases in a cycle), and the leased cases'
+    /// waiting events read in order. A case leased by another worker meanwhile is not returned by
+    /// the lease and so not read; an event another worker finished meanwhile is caught by the commit,
+    /// which checks that each event it finishes is still waiting.
+    private static func claimQuery(
+        limit: Int, excluding: Set<String>, now: Date, worker: String, leaseSeconds: Double
+    ) -> PostgresQuery {
         var binds = PostgresBindings()
-        binds.append(busy)
+        binds.append(excluding.sorted())
         binds.append(worker)
         binds.append(Int64(max(0, limit)))
-        var dueBinds = binds
-        dueBinds.append(StoredTime.rounded(now))
-        let ready = try tx.run(
-            PostgresQuery(
+        binds.append(StoredTime.rounded(now))
+        binds.append(leaseSeconds)
+        let free = """
+            NOT (e.case_id = ANY($1)) AND NOT EXISTS (SELECT 1 FROM case_lease l WHERE l.case_id = e.case_id
+            AND l.worker <> $2 AND l.expires_at > clock_timestamp())
+            """
+        return PostgresQuery(
                 unsafeSQL: """
-                    SELECT e.* FROM event e WHERE e.status = 'pending' AND e.due_at IS NULL AND \(free)
-                    ORDER BY e.id LIMIT $3 FOR UPDATE OF e SKIP LOCKED
-                    """, binds: binds))
-        let due = try tx.run(
-            PostgresQuery(
-                unsafeSQL: """
-                    SELECT e.* FROM event e WHERE e.status = 'pending' AND e.due_at IS NOT NULL AND e.due_at <= $4
-                    AND \(free) ORDER BY e.due_at LIMIT $3 FOR UPDATE OF e SKIP LOCKED
-                    """, binds: dueBinds))
-        let taken = identified(Array(ready) + Array(due)).sorted { $0.id < $1.id }.prefix(limit)
-        guard !taken.isEmpty else { return [] }
-        let cases = Array(Set(taken.map(\.caseID))).sorted()
-        let leased = Set(
-            try tx.run(
-                """
-                INSERT INTO case_lease (case_id, worker, expires_at)
-                SELECT unnest(\(cases)::text[]), \(worker), clock_timestamp() + make_interval(secs => \(leaseSeconds))
-                ON CONFLICT (case_id) DO UPDATE SET worker = excluded.worker, expires_at = excluded.expires_at
-                WHERE case_lease.worker = excluded.worker OR case_lease.expires_at <= clock_timestamp()
-                RETURNING case_id
-                """
-            ).map { try $0.decode(String.self) })
-        guard !leased.isEmpty else { return [] }
-        // With the cases held, their waiting events as they are now, oldest first: one that another
-        // worker's read had locked (and so was skipped above) is not left behind a later one.
-        let held = identified(
-            try tx.run(
-                """
-                SELECT * FROM event WHERE case_id = ANY(\(Array(leased))) AND status = 'pending'
-                AND (due_at IS NULL OR due_at <= \(StoredTime.rounded(now))) ORDER BY id LIMIT \(Int64(max(0, limit)))
-                """))
-        return held.map { id, caseID, row in
+                    WITH ready AS (
+                        SELECT e.id, e.case_id FROM event e WHERE e.status = 'pending' AND e.due_at IS NULL AND \(free)
+                        ORDER BY e.id LIMIT $3 FOR UPDATE OF e SKIP LOCKED),
+                    due AS (
+                        SELECT e.id, e.case_id FROM event e WHERE e.status = 'pending' AND e.due_at IS NOT NULL
+                        AND e.due_at <= $4 AND \(free) ORDER BY e.due_at LIMIT $3 FOR UPDATE OF e SKIP LOCKED),
+                    taken AS (
+                        SELECT id, case_id FROM (SELECT id, case_id FROM ready UNION ALL SELECT id, case_id FROM due) t
+                        ORDER BY id LIMIT $3),
+                    leased AS (
+                        INSERT INTO case_lease (case_id, worker, expires_at)
+                        SELECT case_id, $2, clock_timestamp() + make_interval(secs => $5)
+                        FROM (SELECT DISTINCT case_id FROM taken) c ORDER BY case_id
+                        ON CONFLICT (case_id) DO UPDATE SET worker = excluded.worker, expires_at = excluded.expires_at
+                        WHERE case_lease.worker = excluded.worker OR case_lease.expires_at <= clock_timestamp()
+                        RETURNING case_id)
+                    SELECT e.*, c.context_json AS step_context_json, c.version AS step_context_version
+                    FROM event e LEFT JOIN case_context c ON c.case_id = e.case_id
+                    WHERE e.case_id IN (SELECT case_id FROM leased) AND e.status = 'pending'
+                    AND (e.due_at IS NULL OR e.due_at <= $4) ORDER BY e.id LIMIT $3
+                    """, binds: binds)
+    }
+
+    /// The claim's rows: the events (each read, or why not) and their cases' contexts.
+    private static func claimed(_ rows: PostgresQueryResult) throws
+        -> (events: [Result<EventRecord, UnreadableEvent>], contexts: [String: StepContext?])
+    {
+        var contexts: [String: StepContext?] = [:]
+        let events = try identified(rows).map { id, caseID, row -> Result<EventRecord, UnreadableEvent> in
+            if contexts.index(forKey: caseID) == nil, let context = try stepContext(row) {
+                contexts[caseID] = .some(context)
+            }
             do {
                 let event = try row.event()
                 guard (try? JSONSerialization.jsonObject(with: Data(event.payloadJSON.utf8))) is [String: Any] else {
@@ -166,6 +176,19 @@ extension PostgresStore {
                     UnreadableEvent(id: id, caseID: caseID, column: UnreadableColumn(column: "?", reason: "\(error)")))
             }
         }
+        return (events, contexts)
+    }
+
+    /// A case's context as a step reads it: its agents' notes and version.
+    typealias StepContext = (notes: [String: [String: String]], version: Int)
+
+    /// The context joined to an event row: none when the case has none stored (`.none`), `.some(nil)`
+    /// when its stored JSON is not agents' notes (the step must not write over a context it could not
+    /// read).
+    private static func stepContext(_ row: StoredRow) throws -> StepContext?? {
+        guard let json = try row("step_context_json", as: String?.self) else { return .none }
+        let version = try row("step_context_version", as: Int.self)
+        return .some(notes(json).map { ($0, version) })
     }
 
     /// Event rows with their id and case (a row without an id is no event; a case that does not
@@ -176,17 +199,6 @@ extension PostgresStore {
             guard let id = try? stored("id", as: Int64.self) else { return nil }
             return (id, (try? stored("case_id", as: String.self)) ?? "unknown", stored)
         }
-    }
-
-    /// A case's context for a step: nil when its stored JSON is not agents' notes (the step must not
-    /// write over a context it could not read).
-    private static func strictContext(_ tx: PostgresTransaction, _ caseID: String) throws
-        -> (notes: [String: [String: String]], version: Int)?
-    {
-        guard let row = try tx.run("SELECT context_json, version FROM case_context WHERE case_id = \(caseID)").first
-        else { return ([:], 0) }
-        let (json, version) = try row.decode((String, Int).self)
-        return notes(json).map { ($0, version) }
     }
 
     /// Whether an event from outside arrived on the delayed event's case after it was set.
@@ -205,18 +217,15 @@ extension PostgresStore {
     ) throws {
         let message =
             bad.reason.hasPrefix("stored data could not be read") ? bad.reason : "stored data could not be read: \(bad.reason)"
-        let changed = try tx.run(
-            """
-            UPDATE event SET status = 'dead', last_error = \(message), dead_at = \(StoredTime.rounded(now))
-            WHERE id = \(bad.id) AND status = 'pending'
-            """
-        ).metadata.rows == 1
-        guard changed else { return }
+        // One statement (the step read has committed: each statement now commits on its own).
+        let detail = "dead-lettered: \(message) (event #\(bad.id); fix or delete the row, then `baton event retry \(bad.id)`)"
         try tx.run(
-            auditInsert(
-                at: now, caseID: bad.caseID, agent: nil, kind: .dead,
-                detail:
-                    "dead-lettered: \(message) (event #\(bad.id); fix or delete the row, then `baton event retry \(bad.id)`)",
-                notes: nil))
+            """
+            WITH dead AS (
+                UPDATE event SET status = 'dead', last_error = \(message), dead_at = \(StoredTime.rounded(now))
+                WHERE id = \(bad.id) AND status = 'pending' RETURNING id)
+            INSERT INTO audit (at, case_id, agent, kind, detail)
+            SELECT \(StoredTime.rounded(now)), \(bad.caseID), NULL, \(AuditKind.dead.rawValue), \(detail) FROM dead
+            """)
     }
 }

@@ -12,27 +12,27 @@ extension PostgresStore {
         try await write { tx in try body(tx) }
     }
 
-    /// Runs `body` in one transaction on a transaction thread: committed when it returns (the
-    /// worker's settled leases given back first), rolled back when it throws. A query that times
-    /// out closes its connection, so the server rolls back whatever it held.
+    /// Runs `body` in one transaction on a transaction thread: committed when it returns (what it
+    /// held written and the worker's settled leases given back first), rolled back when it
+    /// throws. A query that times out closes its connection, so the server rolls back whatever it
+    /// held.
     func write<T: Sendable>(_ body: @escaping @Sendable (PostgresTransaction) throws -> T) async throws -> T {
         let (logger, timeout, worker) = (logger, queryTimeout, worker)
         return try await client.withConnection { connection in
             try await threads.run {
-                let tx = PostgresTransaction(connection: connection, logger: logger, timeout: timeout)
+                let tx = PostgresTransaction(connection: connection, logger: logger, timeout: timeout, worker: worker)
                 do {
-                    try tx.run("BEGIN")
+                    tx.pipeline("BEGIN")
                     let result = try body(tx)
-                    try tx.releaseLeases(worker: worker)
-                    try tx.run("COMMIT")
+                    try tx.commit()
                     return result
                 } catch {
                     if error is QueryTimeout {
                         connection.close().whenComplete { _ in }
                     } else {
-                        _ = try? tx.run("ROLLBACK")
+                        try? tx.rollback()
                     }
-                    throw error
+                    throw (error as? RefusedAhead)?.error ?? error
                 }
             }
         }
@@ -41,10 +41,14 @@ extension PostgresStore {
     /// The server refused the write (a constraint, a trigger, a value it cannot hold), rather than
     /// failing to write it (a lost connection, a timeout, no room, a conflict to try again).
     package func isRefusal(_ error: any Error) -> Bool {
-        guard let error = error as? PSQLError, error.code == .server, let state = error.serverInfo?[.sqlState] else {
-            return false
-        }
-        return !Self.isTransient(state)
+        guard let error = error as? PSQLError else { return false }
+        return Self.refuses(error)
+    }
+
+    /// Whether the server refused the write (``isRefusal(_:)``).
+    static func refuses(_ error: PSQLError) -> Bool {
+        guard error.code == .server, let state = error.serverInfo?[.sqlState] else { return false }
+        return !isTransient(state)
     }
 
     /// The server cannot write for now: unreachable, timed out, out of room, shutting down, or a

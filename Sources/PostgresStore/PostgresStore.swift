@@ -18,7 +18,7 @@ import Synchronization
 /// Reads use PostgresNIO's async API. Writes (``transaction(_:)``) run their synchronous body on a
 /// transaction thread (``TransactionThreads``) that waits for each query there, each with a
 /// timeout; no thread of the cooperative pool and no event loop ever waits.
-package final class PostgresStore: Sendable {
+package final class PostgresStore: Sendable, RuntimeStorage {
     /// Times the store waits for, and how long leases last.
     package struct Limits: Sendable {
         /// How long one query may take (also the server's `statement_timeout`).
@@ -30,6 +30,9 @@ package final class PostgresStore: Sendable {
         package var outboxLease: Duration = .seconds(300)
         /// Connections in the pool.
         package var connections = 8
+        /// How long opening the store may wait for the schema: its migrations, or another worker's
+        /// (workers starting together wait for the one that migrates, longer than one query).
+        package var migrationTimeout: Duration = .seconds(600)
 
         package init() {}
     }
@@ -87,8 +90,9 @@ package final class PostgresStore: Sendable {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let service = Task { await client.run() }
         do {
-            let installID = try await PostgresMigrator(client: client, tenant: tenant, logger: logger)
-                .prepare(migrate: migrate)
+            let installID = try await PostgresMigrator(
+                client: client, tenant: tenant, timeout: limits.migrationTimeout, logger: logger
+            ).prepare(migrate: migrate)
             return PostgresStore(
                 client: client, service: service, tenant: tenant, installID: installID, limits: limits,
                 logger: logger, clock: clock)
@@ -106,22 +110,20 @@ package final class PostgresStore: Sendable {
     }
 
     private static func tls(_ settings: PostgresSettings) throws -> PostgresClient.Configuration.TLS {
+        guard let tls = tlsConfiguration(settings) else { return .disable }
+        return settings.sslMode == .prefer ? .prefer(tls) : .require(tls)
+    }
+
+    /// TLS as `sslmode` asks for it (nil: none), the certificate checked as libpq checks it.
+    static func tlsConfiguration(_ settings: PostgresSettings) -> TLSConfiguration? {
         var tls = TLSConfiguration.makeClientConfiguration()
         switch settings.sslMode {
-        case .disable: return .disable
-        case .prefer:
-            tls.certificateVerification = .none
-            return .prefer(tls)
-        case .require:
-            tls.certificateVerification = .none
-            return .require(tls)
-        case .verifyCA:
-            tls.certificateVerification = .noHostnameVerification
-            return .require(tls)
-        case .verifyFull:
-            tls.certificateVerification = .fullVerification
-            return .require(tls)
+        case .disable: return nil
+        case .prefer, .require: tls.certificateVerification = .none
+        case .verifyCA: tls.certificateVerification = .noHostnameVerification
+        case .verifyFull: tls.certificateVerification = .fullVerification
         }
+        return tls
     }
 
     /// The query timeout as NIO's time.

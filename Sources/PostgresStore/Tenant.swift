@@ -7,12 +7,9 @@ package struct Tenant: Sendable, Equatable, CustomStringConvertible {
 
     /// The tenant named explicitly (`--tenant NAME`).
     ///
-    /// - Throws: ``PostgresSettingsError`` when `name` is not a plain lower-case identifier.
+    /// - Throws: ``NotPlain`` when `name` is not a plain lower-case identifier.
     package init(explicit name: String) throws {
-        guard Self.isPlain(name) else {
-            throw PostgresSettingsError(
-                "the tenant must be 1 to 63 of a-z, 0-9 and _, not starting with a digit, pg_ or naming public")
-        }
+        guard Self.isPlain(name) else { throw NotPlain() }
         schema = name
     }
 
@@ -33,6 +30,14 @@ package struct Tenant: Sendable, Equatable, CustomStringConvertible {
     }
 
     package var description: String { schema }
+
+    /// A tenant name that is not a plain lower-case identifier (it is not repeated: it may hold
+    /// anything a terminal would obey).
+    package struct NotPlain: Error, CustomStringConvertible {
+        package var description: String {
+            "a tenant is 1 to 63 of a-z, 0-9 and _, not starting with a digit, pg_ or naming public"
+        }
+    }
 
     /// The schema as an SQL identifier (quoted; it holds no quote).
     var quoted: String { "\"\(schema)\"" }

@@ -36,15 +36,25 @@ struct QueryTimeout: Error, CustomStringConvertible {
     var description: String { "PostgreSQL did not answer within \(seconds) s" }
 }
 
-extension EventLoopFuture where Value: Sendable {
-    /// Waits for the future on the calling thread (a transaction thread), at most `timeout`.
-    func wait(timeout: TimeAmount) throws -> Value {
-        let bounded = eventLoop.makePromise(of: Value.self)
-        cascade(to: bounded)
-        let timer = eventLoop.scheduleTask(in: timeout) {
-            bounded.fail(QueryTimeout(seconds: Int64(timeout.nanoseconds / 1_000_000_000)))
-        }
-        defer { timer.cancel() }
-        return try bounded.futureResult.wait()
+extension EventLoop {
+    /// Starts `work` on this event loop with a timer of `timeout` beside it, and waits for its
+    /// result on the calling thread (a transaction thread), failing with ``QueryTimeout`` when the
+    /// timer fires first. The query, the timer and its cancelling all happen on the loop in one
+    /// hop: the waiting thread wakes the loop once per query, not three times (the query's send,
+    /// the timer's scheduling and its cancelling each a hop when asked from another thread).
+    func wait<Value: Sendable>(timeout: TimeAmount, for work: @escaping @Sendable () -> EventLoopFuture<Value>) throws
+        -> Value
+    {
+        try flatSubmit { [self] in
+            let bounded = makePromise(of: Value.self)
+            let timer = scheduleTask(in: timeout) {
+                bounded.fail(QueryTimeout(seconds: Int64(timeout.nanoseconds / 1_000_000_000)))
+            }
+            work().whenComplete { result in
+                timer.cancel()
+                bounded.completeWith(result)
+            }
+            return bounded.futureResult
+        }.wait()
     }
 }

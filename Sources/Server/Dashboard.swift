@@ -77,7 +77,12 @@ struct Dashboard: Sendable {
         }
         router.get("/cases/:id") { request, context in
             try await self.withSession(request, form: false) { _, _ in
-                Self.page("Case", try await self.timeline(context.parameters.get("id") ?? ""))
+                let id = context.parameters.get("id") ?? ""
+                // A case of no one here (another business's, in a shared database) is not found.
+                guard let timeline = try await self.timeline(id) else {
+                    return Self.page("Not found", "<p>No case \(Self.escape(id)).</p>", status: .notFound)
+                }
+                return Self.page("Case", timeline)
             }
         }
         router.get("/reports/latest") { request, _ in
@@ -355,9 +360,9 @@ struct Dashboard: Sendable {
         return Self.redirect("/approvals")
     }
 
-    private func timeline(_ caseID: String) async throws -> String {
+    private func timeline(_ caseID: String) async throws -> String? {
         let audit = try await store.auditAsync(caseID: caseID)
-        guard !audit.isEmpty else { return "<p>No case \(Self.escape(caseID)).</p>" }
+        guard !audit.isEmpty else { return nil }
         let formatter = ISO8601DateFormatter()
         var html = "<h2>Case \(Self.escape(caseID))</h2><ol class=\"timeline\">"
         for entry in audit {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Spawning
 import Orchestrator
 import Server
 import Synchronization
@@ -85,12 +86,12 @@ struct IntakeBench: ParsableCommand {
         #"{"type": "lead.received", "payload": {"name": "Lead", "email": "lead@example.com", "budget": "4000"}}"#
 
     static func run(_ tool: String, _ arguments: [String]) throws -> String {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [tool] + arguments
         let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
+        process.standardOutput = .pipe(pipe)
+        process.standardError = .pipe(pipe)
         do { try process.run() } catch {
             throw ValidationError("cannot run \(tool) (apt-get install \(tool)): \(error)")
         }

@@ -10,7 +10,7 @@ struct BatonBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baton-bench",
         abstract: "Benchmarks for Baton (use a release build: swift run -c release baton-bench …).",
-        subcommands: [Score.self, Report.self, OrchestratorRun.self, SlowModel.self]
+        subcommands: [Score.self, Report.self, OrchestratorRun.self, OrchestratorWorker.self, SlowModel.self]
     )
 
     struct Score: ParsableCommand {

@@ -2,8 +2,10 @@ import ArgumentParser
 import AssessmentFlow
 import Blueprint
 import Foundation
+import Spawning
 import Logging
 import Orchestrator
+import PostgresStore
 import Questionnaire
 import Scoring
 import ServiceLifecycle
@@ -15,7 +17,7 @@ extension BatonBench {
         static let configuration = CommandConfiguration(
             commandName: "orchestrator",
             abstract:
-                "Leads per second through the four agents, latency under a steady load, and peak memory (synchronous=FULL)."
+                "Leads per second through the four agents, latency under a steady load, and peak memory (synchronous=FULL); with --store, on PostgreSQL too, with 1, 2 and 4 workers."
         )
 
         @Option(help: "Leads for the throughput run.")
@@ -47,13 +49,42 @@ extension BatonBench {
                 valueName: "file"))
         var blueprint: String?
 
+        @Option(
+            help: ArgumentHelp(
+                "Run on PostgreSQL too, beside SQLite: postgres://USER@HOST:PORT/DATABASE (password from the URL or PGPASSWORD). Each worker count runs on a fresh schema (bench_…, left in the database), each worker a process of its own with its own connections.",
+                valueName: "url"))
+        var store: String?
+
+        // Read by `StoreOptions.workerCounts` (not an option's transform, whose error would echo the text).
+        @Option(help: ArgumentHelp("Worker counts of the --store run, comma-separated (default 1,2,4).", valueName: "n,n,…"))
+        var workers: String?
+
+        func validate() throws {
+            guard leads > 0, rate > 0, seconds > 0, seconds <= 3_600 else {
+                throw ValidationError("--leads and --rate must be above 0, --seconds from above 0 to 3600")
+            }
+            if workers != nil && store == nil { throw ValidationError("--workers needs --store URL") }
+            guard let store else { return }
+            if history != nil { throw ValidationError("--history runs on SQLite only; leave out --store") }
+            _ = try StoreOptions.workerCounts(workers ?? StoreOptions.standardWorkers)
+            _ = try StoreOptions.settings(url: store)
+        }
+
         func run() async throws {
             guard let path = blueprint else { return try await runOnDemoBlueprint() }
-            var blueprint = try BlueprintFile.load(path: path)
-            // The benchmark measures throughput, not the runaway limit: raise it to the most allowed.
-            for i in blueprint.agents.indices { blueprint.agents[i].limits.actionsPerHour = 10_000 }
+            MallocArenas.limitToCores()  // as `baton run` does: this process stands for it
+            let blueprint = try Self.benchBlueprint(path: path)
             if let history {
                 return try await HistoryRun(blueprint: blueprint, leads: history, days: historyDays).run()
+            }
+            // The PostgreSQL server is reached first: a wrong URL, login or server fails at once,
+            // not after the SQLite run.
+            var postgres: PostgresScaleRun?
+            if let store {
+                postgres = try await PostgresScaleRun(
+                    url: store, blueprint: blueprint, blueprintPath: path, leads: leads,
+                    workers: try StoreOptions.workerCounts(workers ?? StoreOptions.standardWorkers),
+                    rate: rate, seconds: seconds, peerLeadsPerSecond: peerLeadsPerSecond)
             }
             var folders: [String] = []
             defer { for folder in folders { try? FileManager.default.removeItem(atPath: folder) } }
@@ -63,29 +94,56 @@ extension BatonBench {
             // store (and page cache) is gone before the latency run.
             let folder = try Self.temporaryFolder()
             folders.append(folder)
-            try await throughputRun(blueprint, folder: folder)
-            let latencies = try await latencyRun(blueprint, folder: try Self.temporaryFolder(), folders: &folders)
-
-            func percentile(_ p: Double) -> Double {
-                latencies.isEmpty ? .nan : latencies[min(latencies.count - 1, Int(p * Double(latencies.count - 1)))]
-            }
+            let sqliteLeadsPerSecond = try await throughputRun(blueprint, folder: folder)
+            let latencyFolder = try Self.temporaryFolder()
+            folders.append(latencyFolder)
+            let latencies = try await Self.latencies(
+                blueprint, consumer: try RuntimeStore(folder: latencyFolder),
+                producer: try RuntimeStore(folder: latencyFolder), emailFolder: latencyFolder + "/outbox", rate: rate,
+                seconds: seconds)
+            print(Self.latencyLine(latencies, rate: rate, seconds: seconds))
             print(
-                "  latency, lead received → reply queued and committed, at \(rate) leads/s offered for \(Int(seconds)) s (\(latencies.count) leads): p50 \(String(format: "%.1f", percentile(0.5))) ms, p99 \(String(format: "%.1f", percentile(0.99))) ms (target p99 under 50 ms)"
+                "  peak memory (max RSS): \(String(format: "%.1f", Self.peakMebibytes())) MiB (target under 50 MiB)"
             )
-            var usage = rusage()
-            getrusage(RUSAGE_SELF.rawValue, &usage)
-            let mebibytes = Double(usage.ru_maxrss) / 1024
-            print("  peak memory (max RSS): \(String(format: "%.1f", mebibytes)) MiB (target under 50 MiB)")
+            try await postgres?.run(sqliteLeadsPerSecond: sqliteLeadsPerSecond)
         }
 
-        /// Leads waiting, through the four agents, then dispatched; prints the figures.
-        private func throughputRun(_ blueprint: Blueprint, folder: String) async throws {
-            let store = try RuntimeStore(folder: folder)
-            let intakeStart = DispatchTime.now().uptimeNanoseconds
+        /// The blueprint at `path`, its runaway limit raised to the most allowed: the benchmark
+        /// measures throughput, not that limit.
+        static func benchBlueprint(path: String) throws -> Blueprint {
+            var blueprint = try BlueprintFile.load(path: path)
+            for i in blueprint.agents.indices { blueprint.agents[i].limits.actionsPerHour = 10_000 }
+            return blueprint
+        }
+
+        /// This process's peak memory so far (max RSS), in MiB.
+        static func peakMebibytes() -> Double {
+            var usage = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+            return Double(usage.ru_maxrss) / 1024
+        }
+
+        /// `leads` leads stored in `store`, each by its own durable commit (`lead-0` …), as
+        /// `baton event send` stores one; the nanoseconds it took.
+        static func storeLeads(_ leads: Int, in store: any RuntimeStorage) async throws -> UInt64 {
+            let start = DispatchTime.now().uptimeNanoseconds
             for i in 0..<leads {
-                try store.submit(type: "lead.received", caseID: "lead-\(i)", payload: Self.lead, producer: "intake")
+                try await store.submit(
+                    IntakeEvent(type: "lead.received", caseID: "lead-\(i)", payload: lead, producer: "intake"))
             }
-            let intakeNanoseconds = DispatchTime.now().uptimeNanoseconds - intakeStart
+            return DispatchTime.now().uptimeNanoseconds - start
+        }
+
+        /// `leads` in `nanoseconds`, per second.
+        static func perSecond(_ leads: Int, _ nanoseconds: UInt64) -> Double {
+            Double(leads) / (Double(max(1, nanoseconds)) / 1e9)
+        }
+
+        /// Leads waiting, through the four agents, then dispatched; prints the figures and returns the
+        /// leads per second through the four agents.
+        private func throughputRun(_ blueprint: Blueprint, folder: String) async throws -> Double {
+            let store = try RuntimeStore(folder: folder)
+            let intakeNanoseconds = try await Self.storeLeads(leads, in: store)
             let engine = Engine(blueprint: blueprint, store: store)
             let dispatcher = Dispatcher(
                 store: store, blueprint: blueprint, emailFolder: folder + "/outbox", from: "bench@localhost")
@@ -96,7 +154,7 @@ extension BatonBench {
             while case let batch = try await dispatcher.dispatch(), batch > 0 { sent += batch }
             let end = DispatchTime.now().uptimeNanoseconds
             let replies = try FileManager.default.contentsOfDirectory(atPath: folder + "/outbox").count
-            func perSecond(_ from: UInt64, _ to: UInt64) -> Double { Double(leads) / (Double(to - from) / 1e9) }
+            func perSecond(_ from: UInt64, _ to: UInt64) -> Double { Self.perSecond(leads, to - from) }
             func speed(_ from: UInt64, _ to: UInt64) -> String {
                 String(format: "%.0f leads/s (%.3f s)", perSecond(from, to), Double(to - from) / 1e9)
             }
@@ -107,7 +165,7 @@ extension BatonBench {
             )
             print("  lead in → reply on disk, both steps: \(speed(start, end))")
             // The intake, one synced commit per lead as `baton event send` does, timed apart.
-            let withIntake = Double(leads) / (Double(intakeNanoseconds + queued - start) / 1e9)
+            let withIntake = Self.perSecond(leads, intakeNanoseconds + queued - start)
             print(
                 "  counting the intake too (each lead stored by its own synced commit first): \(String(format: "%.0f", withIntake)) leads/s"
             )
@@ -117,7 +175,7 @@ extension BatonBench {
                     "  against the peer's \(String(format: "%.1f", peer)) leads/s (lead in → reply queued, durable): \(String(format: "%.1f", ratio))x (target 50x: \(ratio >= 50 ? "met" : "NOT met")); counting the intake: \(String(format: "%.1f", withIntake / peer))x"
                 )
             }
-
+            return perSecond(start, queued)
         }
 
         /// Events taken per batch (with the events they emit), as `baton run` does.
@@ -140,8 +198,12 @@ extension BatonBench {
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
             }
-            return (facts.totals["events"] ?? 0) - facts.delayed
+            return processedEvents(facts)
         }
+
+        /// The events processed, as `facts` count them: those stored, less those delayed to a later
+        /// time (such as follow-ups).
+        static func processedEvents(_ facts: MetricsFacts) -> Int { (facts.totals["events"] ?? 0) - facts.delayed }
 
         static var lead: [String: Any] {
             [
@@ -149,38 +211,42 @@ extension BatonBench {
             ]
         }
 
-        /// A producer thread offers `rate` leads a second (each its own synced commit) while the engine
-        /// runs; a lead's latency ends when the batch that queued its reply has committed.
-        private func latencyRun(_ blueprint: Blueprint, folder: String, folders: inout [String]) async throws -> [Double] {
-            folders.append(folder)
-            let consumerStore = try RuntimeStore(folder: folder)
-            let producerStore = try RuntimeStore(folder: folder)
+        /// A producer task offers `rate` leads a second for `seconds` (each its own durable commit in
+        /// `producer`) while one engine runs on `consumer` (the same store, opened apart), dispatching
+        /// between steps: in series, so a step waits for the dispatch before it (in `baton run` the
+        /// dispatcher is a service beside the engine; run that way here, on PostgreSQL, it measured
+        /// no better: the two share the same two cores). A lead's latency ends when the step that
+        /// queued its reply has committed. The latencies in milliseconds, sorted.
+        static func latencies(
+            _ blueprint: Blueprint, consumer: some QueuedReplies, producer: any RuntimeStorage, emailFolder: String,
+            rate: Int, seconds: Double
+        ) async throws -> [Double] {
             let total = Int(Double(rate) * seconds)
             let received = Mutex([String: UInt64]())
-            let producer = Thread { [rate] in
-                let begin = DispatchTime.now().uptimeNanoseconds
+            let offering = Task {
+                let clock = ContinuousClock()
+                let begin = clock.now
                 for i in 0..<total {
-                    let due = begin + UInt64(Double(i) / Double(rate) * 1e9)
-                    let now = DispatchTime.now().uptimeNanoseconds
-                    if due > now { Thread.sleep(forTimeInterval: Double(due - now) / 1e9) }
+                    try await clock.sleep(until: begin + .seconds(Double(i) / Double(rate)), tolerance: nil)
                     let caseID = "lead-\(i)"
                     received.withLock { $0[caseID] = DispatchTime.now().uptimeNanoseconds }
-                    _ = try? producerStore.submit(
-                        type: "lead.received", caseID: caseID, payload: Self.lead, producer: "intake")
+                    _ = try? await producer.submit(
+                        IntakeEvent(type: "lead.received", caseID: caseID, payload: lead, producer: "intake"))
                 }
             }
-            producer.start()
-            let engine = Engine(blueprint: blueprint, store: consumerStore)
+            defer { offering.cancel() }
+            let engine = Engine(blueprint: blueprint, store: consumer)
             let dispatcher = Dispatcher(
-                store: consumerStore, blueprint: blueprint, emailFolder: folder + "/outbox", from: "bench@localhost")
+                store: consumer, blueprint: blueprint, emailFolder: emailFolder, from: "bench@localhost")
             var latencies: [Double] = []
             var lastSeen: Int64 = 0
             let deadline = Date().addingTimeInterval(seconds + 30)
             while latencies.count < total && Date() < deadline {
-                let processed = try await engine.processBatch(limit: Self.batch)
+                let processed = try await engine.processBatch(limit: batch)
                 let committed = DispatchTime.now().uptimeNanoseconds
-                for item in try consumerStore.outbox(after: lastSeen) {
-                    lastSeen = item.id!
+                for item in try await consumer.outbox(after: lastSeen) {
+                    guard let id = item.id else { continue }
+                    lastSeen = id
                     guard item.action == .emailSend, let start = received.withLock({ $0[item.caseID] }) else {
                         continue
                     }
@@ -190,6 +256,15 @@ extension BatonBench {
                 if processed == 0 { try await Task.sleep(for: .milliseconds(1)) }
             }
             return latencies.sorted()
+        }
+
+        /// The latency figures as the benchmark prints them.
+        static func latencyLine(_ latencies: [Double], rate: Int, seconds: Double) -> String {
+            func percentile(_ p: Double) -> Double {
+                latencies.isEmpty ? .nan : latencies[min(latencies.count - 1, Int(p * Double(latencies.count - 1)))]
+            }
+            return
+                "  latency, lead received → reply queued and committed, at \(rate) leads/s offered for \(Int(seconds)) s (\(latencies.count) leads): p50 \(String(format: "%.1f", percentile(0.5))) ms, p99 \(String(format: "%.1f", percentile(0.99))) ms (target p99 under 50 ms)"
         }
 
         static func temporaryFolder() throws -> String {
@@ -205,7 +280,7 @@ extension BatonBench {
             let file = try Self.temporaryFolder() + "/blueprint.yaml"
             defer { try? FileManager.default.removeItem(atPath: (file as NSString).deletingLastPathComponent) }
             try BlueprintFile.yaml(try demoBlueprint()).write(toFile: file, atomically: true, encoding: .utf8)
-            let child = Process()
+            let child = ChildProcess()
             child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
             child.arguments = Array(CommandLine.arguments.dropFirst()) + ["--blueprint", file]
             // Waited for without blocking a thread: the child is the whole benchmark.

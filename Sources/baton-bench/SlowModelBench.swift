@@ -1,6 +1,7 @@
 import ArgumentParser
 import BatonTestSupport
 import Foundation
+import Spawning
 
 #if canImport(Glibc)
     import Glibc
@@ -223,11 +224,11 @@ extension BatonBench {
 
 /// A child process: started, its first line that says `waitFor` kept, stopped with SIGTERM.
 private final class Child {
-    let process: Process
+    let process: ChildProcess
     let line: String
     var pid: Int32 { process.processIdentifier }
 
-    private init(process: Process, line: String) {
+    private init(process: ChildProcess, line: String) {
         self.process = process
         self.line = line
     }
@@ -236,18 +237,18 @@ private final class Child {
         _ executable: String, _ arguments: [String], environment: [String: String] = [:], waitFor marker: String,
         stderr: Bool = false
     ) throws -> Child {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let pipe = Pipe()
-        process.standardInput = Pipe()
+        process.standardInput = .pipe(Pipe())
         if stderr {
-            process.standardError = pipe
-            process.standardOutput = FileHandle.nullDevice
+            process.standardError = .pipe(pipe)
+            process.standardOutput = .nullDevice
         } else {
-            process.standardOutput = pipe
-            process.standardError = FileHandle.nullDevice
+            process.standardOutput = .pipe(pipe)
+            process.standardError = .nullDevice
         }
         try process.run()
         var seen = ""
@@ -290,12 +291,12 @@ private final class Child {
 
     /// Runs to the end; what it printed on stdout.
     static func output(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
+        process.standardOutput = .pipe(pipe)
+        process.standardError = .nullDevice
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -304,11 +305,11 @@ private final class Child {
 
     /// Runs to the end; its exit status.
     static func status(_ executable: String, _ arguments: [String]) throws -> Int32 {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        process.standardOutput = .nullDevice
+        process.standardError = .nullDevice
         try process.run()
         process.waitUntilExit()
         return process.terminationStatus

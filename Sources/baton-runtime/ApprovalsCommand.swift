@@ -42,7 +42,7 @@ struct ApprovalsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let store = try runtime.store()
+                let store = try await runtime.store()
                 if let revoke {
                     let ended = try await store.revokeDashboardToken(id: revoke)
                     return printText(
@@ -176,7 +176,7 @@ struct ApprovalsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let store = try runtime.store()
+                let store = try await runtime.store()
                 let agent = try await store.approval(id).agent
                 _ = try await store.override(id, instructions: instructions)
                 printText(

@@ -73,7 +73,7 @@ struct BooksCommand: AsyncParsableCommand {
                 do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
                     throw Failure("cannot read \(file) as UTF-8 text: \(error.localizedDescription)")
                 }
-                let store = try runtime.store()
+                let store = try await runtime.store()
                 let reader = InvoiceImport(
                     source: source, mapping: mapping,
                     currency: currency?.uppercased() ?? (try? runtime.blueprint())?.business.currency,
@@ -110,7 +110,7 @@ struct BooksCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let store = try runtime.store()
+                let store = try await runtime.store()
                 let (invoices, unreadable) = try await store.bookedInvoices()
                 for bad in unreadable { printError("left out: \(bad)") }
                 let zone = (try? runtime.blueprint()).flatMap { TimeZone(identifier: $0.business.timeZone) } ?? .current

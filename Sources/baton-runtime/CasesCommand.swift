@@ -85,7 +85,7 @@ struct CasesCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let store = try runtime.store()
+                let store = try await runtime.store()
                 let audit = try await store.auditAsync(caseID: id)
                 if audit.isEmpty { throw Failure("no case \(id) (see `baton cases list`)") }
                 let context = try await store.contextAsync(caseID: id)
@@ -194,7 +194,7 @@ struct DailyReportCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             let blueprint = try runtime.blueprint()
-            let store = try runtime.store()
+            let store = try await runtime.store()
             let day =
                 try date.map { text -> Date in
                     // Noon of that day where the business is, so every time zone lands on the day asked for.

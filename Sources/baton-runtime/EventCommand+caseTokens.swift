@@ -26,7 +26,7 @@ extension EventCommand {
         func run() async throws {
             try await reportingFailures {
                 guard !cases.isEmpty else { throw Failure("name at least one case: `baton event case-token CASE`") }
-                let store = try runtime.store()
+                let store = try await runtime.store()
                 for caseID in cases { printText(try await store.caseLinkToken(for: caseID)) }
             }
         }

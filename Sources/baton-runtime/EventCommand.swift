@@ -134,7 +134,7 @@ struct EventCommand: AsyncParsableCommand {
                 guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else {
                     throw Failure("the payload must be a JSON object, e.g. '{\"name\": \"Dana\"}'")
                 }
-                let store = try runtime.store()
+                let store = try await runtime.store()
                 // The intake's rule for times (AcceptedTime): RFC 3339, not before 2000, within ten years.
                 if let bad = AcceptedTime.problem(in: object, now: store.clock()) { throw Failure(bad.message) }
                 let caseID =

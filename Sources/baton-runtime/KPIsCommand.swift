@@ -29,7 +29,7 @@ struct KPIsShowCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             let blueprint = try runtime.blueprint()
-            let store = try runtime.store()
+            let store = try await runtime.store()
             // The last 24 hours on the runtime's clock (BATON_NOW moves it), as the store records time.
             var from = store.clock().addingTimeInterval(-86_400)
             if all { from = .distantPast }

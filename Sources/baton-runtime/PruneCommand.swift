@@ -43,7 +43,7 @@ struct PruneCommand: AsyncParsableCommand {
             guard let cut = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])) else {
                 throw Failure("--before takes a real day as YYYY-MM-DD, not '\(before)'")
             }
-            let store = try runtime.store()
+            let store = try await runtime.store()
             let today = calendar.startOfDay(for: store.clock())
             if cut > today, !force {
                 let what = cut > store.clock() ? "is in the future" : "is after the start of today"

@@ -30,6 +30,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var runtime: RuntimeOptions
 
+    @OptionGroup var leases: LeaseOptions
+
     @Argument(help: "The blueprint file.")
     var blueprint: String
 
@@ -62,9 +64,13 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard maxEventAttempts >= 1 else { throw ValidationError("--max-event-attempts must be 1 or more") }
+        if leases.given && runtime.storeURL == nil {
+            throw ValidationError("--case-lease and --outbox-lease are leases on a PostgreSQL store: give --store too")
+        }
     }
 
     func run() async throws {
+        MallocArenas.limitToCores()
         try await reportingFailures {
             let loaded: Blueprint
             do {
@@ -72,8 +78,9 @@ struct RunCommand: AsyncParsableCommand {
             } catch let error as PackLoadError {
                 throw Failure("\(error)\ncheck it with: baton blueprint validate \(blueprint)")
             }
-            // The runtime reaches its store only through the storage protocol.
-            let store: any RuntimeStorage = try runtime.store()  // BATON_NOW moves it (RuntimeClock)
+            // The runtime reaches its store only through the storage protocol. BATON_NOW moves its
+            // clock (RuntimeClock).
+            let store: any RuntimeStorage = try await runtime.store(blueprint: loaded, limits: leases.limits)
             // One run per data folder; held until this process ends, however it ends.
             let lock = try RunLock(folder: runtime.folder)
             defer { withExtendedLifetime(lock) {} }
@@ -113,6 +120,7 @@ struct RunCommand: AsyncParsableCommand {
             } catch {
                 throw Failure("the calendar connector cannot be used: \(error)")
             }
+            try leases.check(against: email)
             let webhooks: SignedWebhooks?
             do { webhooks = try SignedWebhooks.make(for: loaded) } catch {
                 throw Failure("\(error)\nfix the blueprint's connectors section, or set the variable, then run again")
@@ -153,9 +161,14 @@ struct RunCommand: AsyncParsableCommand {
                 EngineService(engine: engine, wakeup: engineWakeup, committed: dispatcherWakeup, log: Self.log),
                 DispatcherService(dispatcher: dispatcher, wakeup: dispatcherWakeup, log: Self.log),
                 SchedulerService(
-                    jobs: Self.clockJobs(loaded, store, (reports, weekly), calendar, refreshMinutes), clock: store.clock,
-                    log: Self.log),
+                    jobs: Self.clockJobs(loaded, store, (reports, weekly), calendar, refreshMinutes), runs: store,
+                    clock: store.clock, log: Self.log),
             ]
+            // Several workers on one database: each wakes at the others' commits (PostgreSQL's notices).
+            if let feed = store as? any ChangeFeed {
+                services.append(
+                    ChangeFeedService(feed: feed, engine: engineWakeup, dispatcher: dispatcherWakeup, log: Self.log))
+            }
             if let inbox {
                 services.append(
                     InboxService(

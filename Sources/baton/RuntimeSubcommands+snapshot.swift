@@ -1,4 +1,5 @@
 import Foundation
+import Spawning
 
 extension RuntimeSubcommands {
     /// The KPI snapshot measured now from a runtime's data folder (its whole history to today), as
@@ -14,10 +15,10 @@ extension RuntimeSubcommands {
         }
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("baton-kpis-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: output) }
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = ["kpis", "export", "--data-dir", dataDir, "-o", output.path]
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = .nullDevice
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
             do { try process.run() } catch {

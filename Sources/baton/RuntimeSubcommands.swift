@@ -20,6 +20,7 @@ enum RuntimeSubcommands {
         ("books", [], "Import invoices from QuickBooks Online, Xero or Wave, and see what is owed."),
         ("prune", [], "Remove old audit detail and closed cases' payloads, keeping every figure."),
         ("daily-report", [], "Write the daily report of what every agent did (with --week, the weekly report)."),
+        ("store", [], "Create or upgrade the runtime's schema in a PostgreSQL database."),
     ]
 
     /// The executable that runs them.
@@ -56,7 +57,8 @@ enum RuntimeSubcommands {
                 """, 127
             )
         }
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        // Its name in argv is `baton`, so its usage and help say `baton cases …`, what was typed.
+        let argv = (["baton"] + arguments).map { strdup($0) } + [nil]
         execv(path, argv)
         return ("baton: cannot run \(path): \(String(cString: strerror(errno)))", 126)
     }
@@ -65,7 +67,7 @@ enum RuntimeSubcommands {
     /// parsing, so these are never run.
     static let listed: [any ParsableCommand.Type] = [
         Run.self, Event.self, Approvals.self, Cases.self, Audit.self, KPIs.self, CRM.self, Books.self, Prune.self,
-        DailyReport.self,
+        DailyReport.self, Store.self,
     ]
 
     /// The listing of one runtime subcommand.
@@ -87,4 +89,5 @@ enum RuntimeSubcommands {
     struct Books: ParsableCommand { static let configuration = listing("books") }
     struct Prune: ParsableCommand { static let configuration = listing("prune") }
     struct DailyReport: ParsableCommand { static let configuration = listing("daily-report") }
+    struct Store: ParsableCommand { static let configuration = listing("store") }
 }

@@ -12,13 +12,17 @@ struct ModuleImportTests {
         "Diagnostics": ["Yams"],
         "CSV": [],
         "CFileSync": [],
+        "CSpawn": [],
+        "Spawning": ["CSpawn"],
         "TerminalUI": [],
         "Questionnaire": ["Diagnostics", "Yams"],
         "Blueprint": ["Diagnostics", "Outcomes", "Yams"],
         "Hashing": [],
         "Outcomes": ["Hashing"],
         "Scoring": ["Diagnostics", "Questionnaire", "Blueprint", "Outcomes", "Yams"],
-        "Reports": ["Diagnostics", "CSV", "Questionnaire", "Scoring", "Blueprint", "Outcomes", "Mustache", "Yams"],
+        "Reports": [
+            "Diagnostics", "CSV", "Questionnaire", "Scoring", "Blueprint", "Outcomes", "Spawning", "Mustache", "Yams",
+        ],
         "Workspace": ["Questionnaire", "GRDB"],
         "BundledResources": [],
         "AssessmentFlow": [
@@ -38,20 +42,20 @@ struct ModuleImportTests {
         ],
         "baton": [
             "Diagnostics", "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Scoring", "Reports", "Blueprint",
-            "Outcomes", "ArgumentParser", "BundledResources", "CommandSupport",
+            "Outcomes", "ArgumentParser", "BundledResources", "CommandSupport", "Spawning",
         ],
         "baton-runtime": [
             "Diagnostics", "CSV", "Questionnaire", "TerminalUI", "Workspace", "AssessmentFlow", "Reports", "Blueprint",
             "Orchestrator", "Mail", "Connectors", "Server", "Outcomes", "ArgumentParser", "ServiceLifecycle", "Logging",
-            "CommandSupport",
+            "CommandSupport", "PostgresStore",
         ],
         "CommandSupport": ["TerminalUI", "ArgumentParser"],
         "baton-bench": [
             "Scoring", "Reports", "AssessmentFlow", "Orchestrator", "Blueprint", "Questionnaire", "ArgumentParser",
-            "BatonTestSupport", "ServiceLifecycle", "Logging",
+            "BatonTestSupport", "ServiceLifecycle", "Logging", "PostgresStore", "Spawning",
         ],
-        "baton-bench-intake": ["Server", "Orchestrator", "ArgumentParser"],
-        "PostgresStore": ["Orchestrator", "Blueprint", "Signing", "PostgresNIO", "NIOCore", "NIOSSL", "Logging"],
+        "baton-bench-intake": ["Server", "Orchestrator", "ArgumentParser", "Spawning"],
+        "PostgresStore": ["Orchestrator", "Blueprint", "Mail", "Signing", "PostgresNIO", "NIOCore", "NIOSSL", "Logging"],
     ]
 
     /// Modules of the toolchain and the system, allowed everywhere.

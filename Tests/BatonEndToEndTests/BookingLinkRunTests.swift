@@ -1,5 +1,6 @@
 import BatonTestSupport
 import Foundation
+import Spawning
 import GRDB
 import Testing
 
@@ -46,7 +47,7 @@ struct BookingLinkRunTests {
 
         let screenshot = folder + "/booking.png"
         let seen = try await onThread { () -> String in
-            let process = Process()
+            let process = ChildProcess()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = [
                 "python3",
@@ -56,8 +57,8 @@ struct BookingLinkRunTests {
             ]
             let output = Pipe()
             let errors = Pipe()
-            process.standardOutput = output
-            process.standardError = errors
+            process.standardOutput = .pipe(output)
+            process.standardError = .pipe(errors)
             try process.run()
             let text = output.fileHandleForReading.readDataToEndOfFile()
             let problems = errors.fileHandleForReading.readDataToEndOfFile()

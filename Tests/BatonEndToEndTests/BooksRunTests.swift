@@ -41,13 +41,13 @@ struct BooksRunTests {
         return found
     }
 
-    @Test func remindersOfAXeroExportGoOnTheirLocalMorningsAndStopWhenPaid() throws {
+    @Test func remindersOfAXeroExportGoOnTheirLocalMorningsAndStopWhenPaid() async throws {
         let data = BatonBinary.temporaryFolder()
         let blueprint = try Self.blueprint(in: data)
         let csv = data + "/invoices.csv"
         try Self.export(secondStatus: "Awaiting Payment", secondDue: "06/03/2026").write(
             toFile: csv, atomically: true, encoding: .utf8)
-        let imported = try BatonBinary.run(["books", "import", csv, "--source", "xero", "--data-dir", data])
+        let imported = try await BatonBinary.run(["books", "import", csv, "--source", "xero", "--data-dir", data])
         #expect(imported.status == 2, "\(imported.stderr)")  // one row refused
         #expect(
             imported.stdout.contains("2 invoices added, 0 updated, 0 unchanged, 1 rows refused"), "\(imported.stdout)")
@@ -56,8 +56,8 @@ struct BooksRunTests {
 
         // Each run: the clock set, `baton run --once`, and the emails that appeared.
         var seen: Set<String> = []
-        func run(at time: String) throws -> [String] {
-            let result = try BatonBinary.run(
+        func run(at time: String) async throws -> [String] {
+            let result = try await BatonBinary.run(
                 ["run", blueprint, "--once", "--data-dir", data], environment: ["BATON_NOW": time])
             #expect(result.status == 0, "\(time): \(result.stderr)")
             var new: [String] = []
@@ -72,39 +72,39 @@ struct BooksRunTests {
             }.sorted()
         }
         // Friday 6 March, the due date: 08:30 MST is before the morning, 09:05 MST (16:05Z) is after.
-        #expect(try run(at: "2026-03-06T15:30:00Z").isEmpty)
-        let due = try run(at: "2026-03-06T16:05:00Z")
+        #expect(try await run(at: "2026-03-06T15:30:00Z").isEmpty)
+        let due = try await run(at: "2026-03-06T16:05:00Z")
         #expect(recipients(due) == ["dana@example.com", "sam@example.com"])
         #expect(due.allSatisfy { $0.contains("is due today") })
         #expect(due.contains { $0.contains("1,250.00 USD") } && due.contains { $0.contains("480.50 USD") })
         // Run again the same morning: nothing twice.
-        #expect(try run(at: "2026-03-06T16:30:00Z").isEmpty)
+        #expect(try await run(at: "2026-03-06T16:30:00Z").isEmpty)
         // Monday 9 March, 3 days on, after the change to MDT: 09:00 is 15:00Z, not 16:00Z.
-        #expect(try run(at: "2026-03-09T14:55:00Z").isEmpty)
-        let third = try run(at: "2026-03-09T15:05:00Z")
+        #expect(try await run(at: "2026-03-09T14:55:00Z").isEmpty)
+        let third = try await run(at: "2026-03-09T15:05:00Z")
         #expect(recipients(third) == ["dana@example.com", "sam@example.com"])
         #expect(third.allSatisfy { $0.contains("3 days ago") })
 
         // Sam paid: the export says so, and nothing more goes to Sam.
         try Self.export(secondStatus: "Paid", secondDue: "06/03/2026").write(
             toFile: csv, atomically: true, encoding: .utf8)
-        let again = try BatonBinary.run(["books", "import", csv, "--source", "xero", "--data-dir", data])
+        let again = try await BatonBinary.run(["books", "import", csv, "--source", "xero", "--data-dir", data])
         #expect(again.stdout.contains("0 invoices added, 1 updated, 1 unchanged"), "\(again.stdout)")
         #expect(again.stdout.contains("no longer chased (paid or voided): INV-0002"))
-        let tenth = try run(at: "2026-03-16T15:05:00Z")
+        let tenth = try await run(at: "2026-03-16T15:05:00Z")
         #expect(recipients(tenth) == ["dana@example.com"])
         #expect(tenth.first?.contains("10 days overdue") == true)
-        let twentyFirst = try run(at: "2026-03-27T15:05:00Z")
+        let twentyFirst = try await run(at: "2026-03-27T15:05:00Z")
         #expect(recipients(twentyFirst) == ["dana@example.com"])
-        #expect(try run(at: "2026-05-01T15:05:00Z").isEmpty)
+        #expect(try await run(at: "2026-05-01T15:05:00Z").isEmpty)
 
-        let list = try BatonBinary.run(
+        let list = try await BatonBinary.run(
             ["books", "list", "--all", "--data-dir", data], environment: ["BATON_NOW": "2026-03-27T16:00:00Z"])
         #expect(
             list.stdout.contains("INV-0001  Dana Lee  1,250.00 USD  21 days overdue; reminded at 21 days"),
             "\(list.stdout)")
         #expect(list.stdout.contains("INV-0002  Sam Roe, DDS  480.50 USD  paid"))
-        let report = try BatonBinary.run([
+        let report = try await BatonBinary.run([
             "daily-report", "--date", "2026-03-16", "--out", data + "/reports", "--data-dir", data,
         ])
         #expect(report.status == 0, "\(report.stderr)")
@@ -113,9 +113,9 @@ struct BooksRunTests {
             markdown.contains("- chased: INV-0001 Dana Lee, 1,250.00 USD: 10 days overdue, reminded"), "\(markdown)")
     }
 
-    @Test func aClockThatIsNotATimeIsRefused() throws {
+    @Test func aClockThatIsNotATimeIsRefused() async throws {
         let data = BatonBinary.temporaryFolder()
-        let result = try BatonBinary.run(
+        let result = try await BatonBinary.run(
             ["run", try Self.blueprint(in: data), "--once", "--data-dir", data], environment: ["BATON_NOW": "tomorrow"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("BATON_NOW must be an RFC 3339 time"))

@@ -1,5 +1,6 @@
 import BatonTestSupport
 import Foundation
+import Spawning
 import Synchronization
 import Testing
 
@@ -24,7 +25,7 @@ struct ConnectionSoakTests {
         let blueprint = BatonBinary.packageRoot.appendingPathComponent(
             "Tests/BlueprintTests/Golden/plumbing-contractor.blueprint.yaml"
         ).path
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
         // Soft and hard 1024: the run cannot raise it, so 2,000 connections are past what it may hold.
         process.arguments = [
@@ -39,8 +40,8 @@ struct ConnectionSoakTests {
             if chunk.isEmpty { handle.readabilityHandler = nil }
             log.withLock { $0 += String(decoding: chunk, as: UTF8.self) }
         }
-        process.standardError = pipe
-        process.standardOutput = FileHandle.nullDevice
+        process.standardError = .pipe(pipe)
+        process.standardOutput = .nullDevice
         try process.run()
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         var port = 0

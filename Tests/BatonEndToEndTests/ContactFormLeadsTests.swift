@@ -35,10 +35,10 @@ struct ContactFormLeadsTests {
         return String(decoding: try! JSONSerialization.data(withJSONObject: fields), as: UTF8.self)
     }
 
-    @Test func everyContactFormLeadIsAnsweredAndTheReportNamesTheOneThatCannotBe() throws {
+    @Test func everyContactFormLeadIsAnsweredAndTheReportNamesTheOneThatCannotBe() async throws {
         let data = BatonBinary.temporaryFolder()
         for n in 0..<25 {
-            let sent = try BatonBinary.run([
+            let sent = try await BatonBinary.run([
                 "event", "send", "lead.received", "--payload", Self.lead(n), "--case", "form-\(n)", "--data-dir", data,
             ])
             #expect(sent.status == 0, "\(sent.stderr)")
@@ -46,14 +46,14 @@ struct ContactFormLeadsTests {
         // The demo's furnace lead, and a lead that left no email address.
         let furnace =
             #"{"name": "Priya", "email": "priya@example.com", "message": "Our furnace stopped working last night, can someone come tomorrow morning? We are in Bridgeland."}"#
-        _ = try BatonBinary.run([
+        _ = try await BatonBinary.run([
             "event", "send", "lead.received", "--payload", furnace, "--case", "furnace", "--data-dir", data,
         ])
-        _ = try BatonBinary.run([
+        _ = try await BatonBinary.run([
             "event", "send", "lead.received", "--payload", #"{"name": "Lee", "phone": "403-555-0100"}"#, "--case",
             "phone-only", "--data-dir", data,
         ])
-        let run = try BatonBinary.run(["run", RuntimeCommandTests.blueprint, "--once", "--data-dir", data])
+        let run = try await BatonBinary.run(["run", RuntimeCommandTests.blueprint, "--once", "--data-dir", data])
         #expect(run.status == 0, "\(run.stderr)")
         let mails = try RuntimeCommandTests().replies(data)
         var unanswered: [Int] = []
@@ -66,7 +66,7 @@ struct ContactFormLeadsTests {
         // Each lead has one first reply; the weak fits' reply asks them a question.
         #expect(mails.count == 26, "\(mails.count) emails")
         #expect(mails.filter { $0.contains("Just reply to this email and we will take it from there") }.count == 3)
-        let report = try BatonBinary.run(["daily-report", "--out", data + "/reports", "--data-dir", data])
+        let report = try await BatonBinary.run(["daily-report", "--out", data + "/reports", "--data-dir", data])
         #expect(report.status == 0, "\(report.stderr)")
         #expect(
             report.stdout.contains("- received: 27; answered: 26; waiting for a person: 0; unanswered: 1; spam: 0"),

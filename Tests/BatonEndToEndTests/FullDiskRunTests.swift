@@ -1,5 +1,6 @@
 import BatonTestSupport
 import Foundation
+import Spawning
 import GRDB
 import Synchronization
 import Testing
@@ -52,7 +53,7 @@ struct FullDiskRunTests {
 
         @discardableResult
         static func shell(_ command: String) -> Int32 {
-            let process = Process()
+            let process = ChildProcess()
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-c", command + " 2>/dev/null"]
             guard (try? process.run()) != nil else { return -1 }
@@ -69,7 +70,7 @@ struct FullDiskRunTests {
 
     /// `baton run --listen`, its port, and its log as it grows.
     struct Running {
-        let process: Process
+        let process: ChildProcess
         let port: Int
         let log: @Sendable () -> String
     }
@@ -77,7 +78,7 @@ struct FullDiskRunTests {
     struct NotListening: Error { let log: String }
 
     static func start(_ data: String) async throws -> Running {
-        let runner = Process()
+        let runner = ChildProcess()
         runner.executableURL = URL(fileURLWithPath: BatonBinary.path)
         runner.arguments = ["run", blueprint, "--listen", "127.0.0.1:0", "--data-dir", data]
         runner.environment = ProcessInfo.processInfo.environment.merging(["BATON_INTAKE_TOKEN": "full"]) { $1 }
@@ -88,8 +89,8 @@ struct FullDiskRunTests {
             if data.isEmpty { handle.readabilityHandler = nil }
             text.withLock { $0 += String(decoding: data, as: UTF8.self) }
         }
-        runner.standardError = pipe
-        runner.standardOutput = FileHandle.nullDevice
+        runner.standardError = .pipe(pipe)
+        runner.standardOutput = .nullDevice
         try runner.run()
         let log: @Sendable () -> String = { text.withLock { $0 } }
         for _ in 0..<2000 {
@@ -149,11 +150,11 @@ struct FullDiskRunTests {
         let disk = try #require(SmallDisk())
         let data = disk.path + "/data"
         // A first run with room keeps its copy of the blueprint; then three leads wait in the store.
-        let first = try BatonBinary.run(["run", Self.blueprint, "--once", "--data-dir", data])
+        let first = try await BatonBinary.run(["run", Self.blueprint, "--once", "--data-dir", data])
         #expect(first.status == 0, "\(first.stderr)")
         let copy = try String(contentsOfFile: data + "/blueprint.yaml", encoding: .utf8)
         for n in 1...3 {
-            let sent = try BatonBinary.run([
+            let sent = try await BatonBinary.run([
                 "event", "send", "lead.received", "--data-dir", data, "--payload",
                 #"{"name": "Lead \#(n)", "email": "waiting\#(n)@example.com"}"#,
             ])

@@ -1,5 +1,6 @@
 import BatonTestSupport
 import Foundation
+import Spawning
 import GRDB
 import Testing
 
@@ -21,13 +22,13 @@ struct HourlyLimitRunTests {
     /// into `/usr/bin/env`, which execs `baton` in its place (so the process is `baton` itself, for
     /// SIGKILL; `faketime` forks). Preloaded straight into `baton`, Swift reads no arguments; by way of
     /// a process that has it loaded already, it does.
-    static func baton(at time: String, _ arguments: [String]) throws -> Process {
+    static func baton(at time: String, _ arguments: [String]) throws -> ChildProcess {
         guard
             let library = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib"].map({
                 "\($0)/faketime/libfaketime.so.1"
             }).first(where: { FileManager.default.fileExists(atPath: $0) })
         else { throw NoFakeTime() }
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [BatonBinary.path] + arguments
         process.environment = ProcessInfo.processInfo.environment.merging([
@@ -39,7 +40,7 @@ struct HourlyLimitRunTests {
     }
 
     /// `baton run --listen 127.0.0.1:0` from `time`, and the port it reports once listening.
-    static func start(_ blueprint: String, _ data: String, at time: String) async throws -> (Process, Int) {
+    static func start(_ blueprint: String, _ data: String, at time: String) async throws -> (ChildProcess, Int) {
         let runner = try baton(at: time, ["run", blueprint, "--listen", "127.0.0.1:0", "--data-dir", data])
         // A generous bound: a debug build boots in seconds, slower while other builds run.
         return try await IntakeCrashTests.listening(runner, tries: 6000)
@@ -141,8 +142,8 @@ struct HourlyLimitRunTests {
         // a slow boot of the first run (a loaded machine) can push past the half minute.
         for time in ["2026-03-02 18:10:00", "2026-03-02 19:10:00"] {
             let run = try Self.baton(at: time, ["run", blueprint, "--once", "--data-dir", data])
-            run.standardOutput = FileHandle.nullDevice
-            run.standardError = FileHandle.nullDevice
+            run.standardOutput = .nullDevice
+            run.standardError = .nullDevice
             try run.run()
             while run.isRunning { try await Task.sleep(for: .milliseconds(20)) }
             #expect(run.terminationStatus == 0, "baton run --once at \(time)")

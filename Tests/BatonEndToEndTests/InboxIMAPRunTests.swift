@@ -133,7 +133,7 @@ struct InboxIMAPRunTests {
         // (InboxRunTests) requires it; what must hold whatever the timing is checked below.
         print("IMAP SIGKILL run: \(midRead) of 4 kills landed while mail was being read")
         // Whatever is left is read, processed and dispatched by a run that ends on its own.
-        let once = try BatonBinary.run(
+        let once = try await BatonBinary.run(
             ["run", blueprint, "--once", "--data-dir", data], environment: Self.environment)
         #expect(once.status == 0, "\(once.stderr)")
         let keys = try await DatabaseQueue(path: data + "/runtime.sqlite").read { db in

@@ -1,5 +1,6 @@
 import BatonTestSupport
 import Foundation
+import Spawning
 import GRDB
 import Synchronization
 import Testing
@@ -71,9 +72,9 @@ struct InboxRunTests {
 
     /// `baton run BLUEPRINT` without listening, its log gathered (``RunningBaton`` listens).
     static func start(_ blueprint: String, _ data: String, environment: [String: String] = [:]) throws -> (
-        Process, Log
+        ChildProcess, Log
     ) {
-        let runner = Process()
+        let runner = ChildProcess()
         runner.executableURL = URL(fileURLWithPath: BatonBinary.path)
         runner.arguments = ["run", blueprint, "--data-dir", data]
         runner.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
@@ -84,8 +85,8 @@ struct InboxRunTests {
             if data.isEmpty { handle.readabilityHandler = nil }
             text.withLock { $0 += String(decoding: data, as: UTF8.self) }
         }
-        runner.standardError = log
-        runner.standardOutput = FileHandle.nullDevice
+        runner.standardError = .pipe(log)
+        runner.standardOutput = .nullDevice
         try runner.run()
         return (runner, text)
     }
@@ -181,7 +182,7 @@ struct InboxRunTests {
         // Three days later, the reminder is due: the lead wrote back, so it is cancelled and nothing goes.
         let sentBefore = outboxReplies(data).count
         let later = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3 * 86_400))
-        let once = try BatonBinary.run(
+        let once = try await BatonBinary.run(
             ["run", blueprint, "--once", "--data-dir", data], environment: ["BATON_NOW": later])
         #expect(once.status == 0, "\(once.stderr)")
         #expect(outboxReplies(data).count == sentBefore)
@@ -238,11 +239,11 @@ struct InboxRunTests {
             let before = Self.count(maildir, "cur")
             let baton = try await RunningBaton(blueprint, data: data)
             if round % 2 == 0 {
-                // Once the first messages of the round are read: the kill lands among the others.
-                try await Self.waitFor("reading to start", seconds: 30, every: .milliseconds(2)) {
+                // As soon as the first message of the round is read: the kill lands among the others
+                // (a fast machine reads a hundred in a few tens of milliseconds, so no pause here).
+                try await Self.waitFor("reading to start", seconds: 30, every: .milliseconds(1)) {
                     Self.count(maildir, "cur") > before
                 }
-                try await Task.sleep(for: .milliseconds(Int64(random.below(30))))
             } else {
                 try await Task.sleep(for: .milliseconds(Int64(20 + random.below(60))))
             }
@@ -253,7 +254,7 @@ struct InboxRunTests {
             if waiting > 0 && waiting < perRound { midRead += 1 }
         }
         // Whatever is left is read, processed and dispatched by a run that ends on its own.
-        let once = try BatonBinary.run(["run", blueprint, "--once", "--data-dir", data])
+        let once = try await BatonBinary.run(["run", blueprint, "--once", "--data-dir", data])
         #expect(once.status == 0, "\(once.stderr)")
         #expect(Self.count(maildir, "new") == 0)
         #expect(Self.count(maildir, "cur") == delivered)

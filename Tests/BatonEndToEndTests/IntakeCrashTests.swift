@@ -1,5 +1,6 @@
 import BatonTestSupport
 import Foundation
+import Spawning
 import GRDB
 import Synchronization
 import Testing
@@ -20,8 +21,8 @@ struct IntakeCrashTests {
     }
 
     /// `baton run --listen 127.0.0.1:0`, and the port it reports once listening.
-    static func start(_ blueprint: String, _ data: String) async throws -> (Process, Int) {
-        let runner = Process()
+    static func start(_ blueprint: String, _ data: String) async throws -> (ChildProcess, Int) {
+        let runner = ChildProcess()
         runner.executableURL = URL(fileURLWithPath: BatonBinary.path)
         runner.arguments = ["run", blueprint, "--listen", "127.0.0.1:0", "--data-dir", data]
         runner.environment = ProcessInfo.processInfo.environment.merging(["BATON_INTAKE_TOKEN": "crash"]) { $1 }
@@ -30,7 +31,7 @@ struct IntakeCrashTests {
 
     /// Starts `runner` (a `baton run --listen 127.0.0.1:0`) and returns the port it reports once
     /// listening, waiting up to `tries` × 10 ms.
-    static func listening(_ runner: Process, tries: Int = 1000) async throws -> (Process, Int) {
+    static func listening(_ runner: ChildProcess, tries: Int = 1000) async throws -> (ChildProcess, Int) {
         let log = Pipe()
         let text = Mutex("")
         log.fileHandleForReading.readabilityHandler = { handle in
@@ -38,8 +39,8 @@ struct IntakeCrashTests {
             if data.isEmpty { handle.readabilityHandler = nil }
             text.withLock { $0 += String(decoding: data, as: UTF8.self) }
         }
-        runner.standardError = log
-        runner.standardOutput = FileHandle.nullDevice
+        runner.standardError = .pipe(log)
+        runner.standardOutput = .nullDevice
         try runner.run()
         for _ in 0..<tries {
             let logged = text.withLock { $0 }
@@ -99,7 +100,14 @@ struct IntakeCrashTests {
                     }
                 }
                 group.addTask {
-                    try? await Task.sleep(for: .milliseconds(150 + 100 * (round % 3)))
+                    // Once this round has had its share answered (a loaded machine may take a while to
+                    // get there), a little later by round, with requests in flight.
+                    let before = tally.acknowledged.withLock { $0.count }
+                    let deadline = ContinuousClock.now + .seconds(60)
+                    while tally.acknowledged.withLock({ $0.count }) < before + 30 && ContinuousClock.now < deadline {
+                        try? await Task.sleep(for: .milliseconds(5))
+                    }
+                    try? await Task.sleep(for: .milliseconds(20 + 40 * (round % 3)))
                     kill(pid, SIGKILL)
                 }
             }

@@ -63,13 +63,13 @@ struct InteractiveAssessmentTests {
         }
     }
 
-    func showJSON(_ id: Int, workspace: String) throws -> [String: Any] {
-        let result = try BatonBinary.run(["show", "\(id)", "--json", "--workspace", workspace])
+    func showJSON(_ id: Int, workspace: String) async throws -> [String: Any] {
+        let result = try await BatonBinary.run(["show", "\(id)", "--json", "--workspace", workspace])
         #expect(result.status == 0, "\(result.stderr)")
         return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
     }
 
-    @Test func aFullAssessmentWithRealKeyPresses() throws {
+    @Test func aFullAssessmentWithRealKeyPresses() async throws {
         let workspace = BatonBinary.temporaryFolder()
         let terminal = try PseudoTerminal(
             executable: BatonBinary.path, arguments: ["assess", "--workspace", workspace])
@@ -107,7 +107,7 @@ struct InteractiveAssessmentTests {
         try terminal.waitFor("is complete")
         #expect(try terminal.waitForExit() == 0)
 
-        let shown = try showJSON(1, workspace: workspace)
+        let shown = try await showJSON(1, workspace: workspace)
         let answers = try #require(shown["answers"] as? [String: Any])
         #expect(answers["business_name"] as? String == "Pty Plumbing Co")
         #expect(answers["time_zone"] as? String == "America/Toronto")
@@ -134,7 +134,7 @@ struct InteractiveAssessmentTests {
         #expect(try terminal.waitForExit() == 130)
     }
 
-    @Test func killedHalfWayAndResumedWithEveryAnswerIntact() throws {
+    @Test func killedHalfWayAndResumedWithEveryAnswerIntact() async throws {
         let workspace = BatonBinary.temporaryFolder()
         let terminal = try PseudoTerminal(
             executable: BatonBinary.path, arguments: ["assess", "--workspace", workspace])
@@ -143,7 +143,7 @@ struct InteractiveAssessmentTests {
         kill(terminal.processIdentifier, SIGKILL)
         _ = try? terminal.waitForExit()
 
-        let list = try BatonBinary.run(["list", "--json", "--workspace", workspace])
+        let list = try await BatonBinary.run(["list", "--json", "--workspace", workspace])
         let sessions = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
         #expect(sessions.first?["answered"] as? Int == 15)
         #expect(sessions.first?["status"] as? String == "in_progress")
@@ -158,7 +158,7 @@ struct InteractiveAssessmentTests {
         resumed.type("\r")
         #expect(try resumed.waitForExit() == 0)
 
-        let answers = try #require(try showJSON(1, workspace: workspace)["answers"] as? [String: Any])
+        let answers = try await #require(try showJSON(1, workspace: workspace)["answers"] as? [String: Any])
         #expect(answers.count == Self.fullPath.count)
         #expect(answers["business_name"] as? String == "Pty Plumbing")
         #expect(answers["workflow_details[lead_intake].repeatable"] as? Int == 4)

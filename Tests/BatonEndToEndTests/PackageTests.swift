@@ -1,5 +1,6 @@
 import BatonTestSupport
 import Foundation
+import Spawning
 import Testing
 
 /// The release archive (`scripts/package`) as a new user gets it: unpacked into an empty folder and
@@ -13,7 +14,7 @@ struct PackageTests {
     static func clean(
         _ command: String, _ arguments: [String], environment: [String: String], in directory: String
     ) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["-i"] + environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             + [command] + arguments
@@ -25,9 +26,9 @@ struct PackageTests {
         FileManager.default.createFile(atPath: logs + "/err", contents: nil)
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: logs + "/out"))
         let error = try FileHandle(forWritingTo: URL(fileURLWithPath: logs + "/err"))
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = error
+        process.standardInput = .nullDevice
+        process.standardOutput = .file(output)
+        process.standardError = .file(error)
         try process.run()
         process.waitUntilExit()
         try output.close()

@@ -4,9 +4,9 @@ import Testing
 
 /// `baton report` and `baton note` through the real binary.
 struct ReportCommandTests {
-    @Test func reportWritesEveryFormatWithNotesAndBranding() throws {
+    @Test func reportWritesEveryFormatWithNotesAndBranding() async throws {
         let workspace = BatonBinary.temporaryFolder()
-        _ = try BatonBinary.run([
+        _ = try await BatonBinary.run([
             "assess", "--answers", BatonBinary.bundledPack + "/examples/dental-clinic.yaml", "--workspace", workspace,
         ])
         try """
@@ -17,10 +17,10 @@ struct ReportCommandTests {
         """.write(toFile: workspace + "/branding.yaml", atomically: true, encoding: .utf8)
         try #"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>"#.write(
             toFile: workspace + "/logo.svg", atomically: true, encoding: .utf8)
-        let note = try BatonBinary.run(["note", "1", "Call back <b>Tuesday</b>", "--workspace", workspace])
+        let note = try await BatonBinary.run(["note", "1", "Call back <b>Tuesday</b>", "--workspace", workspace])
         #expect(note.status == 0, "\(note.stderr)")
         let out = workspace + "/out"
-        let result = try BatonBinary.run(
+        let result = try await BatonBinary.run(
             [
                 "report", "1", "--format", "html", "--format", "md", "--format", "json", "--format", "csv", "--out",
                 out, "--date", "2026-02-01", "--workspace", workspace,
@@ -41,19 +41,19 @@ struct ReportCommandTests {
         #expect(try String(contentsOfFile: base + ".csv", encoding: .utf8).hasPrefix("rank,workflow,label,"))
     }
 
-    @Test func anAssessmentWithNothingWorthAutomatingStillGetsItsReportAndNoBlueprint() throws {
+    @Test func anAssessmentWithNothingWorthAutomatingStillGetsItsReportAndNoBlueprint() async throws {
         let workspace = BatonBinary.temporaryFolder()
         for name in ["dental-clinic", "plumbing-contractor"] {
-            _ = try BatonBinary.run([
+            _ = try await BatonBinary.run([
                 "assess", "--answers", BatonBinary.bundledPack + "/examples/\(name).yaml", "--workspace", workspace,
             ])
         }
-        let score = try BatonBinary.run(["score", "1", "--set", "working_weeks=0", "--workspace", workspace])
+        let score = try await BatonBinary.run(["score", "1", "--set", "working_weeks=0", "--workspace", workspace])
         #expect(score.status == 0, "\(score.stderr)")
         #expect(score.stdout.contains("Recommended: nothing yet"), "\(score.stdout)")
         #expect(!score.stdout.contains("0 agents"))
         let out = workspace + "/out"
-        let report = try BatonBinary.run([
+        let report = try await BatonBinary.run([
             "report", "--all", "--format", "html", "--format", "md", "--out", out, "--workspace", workspace,
         ])
         #expect(report.status == 0, "\(report.stderr)")
@@ -63,21 +63,21 @@ struct ReportCommandTests {
         let markdown = try String(contentsOfFile: out + "/1-cedar-hill-family-dental.md", encoding: .utf8)
         #expect(markdown.contains("Nothing is worth automating yet"))
         #expect(FileManager.default.fileExists(atPath: out + "/2-bow-river-plumbing-heating.html"))
-        let blueprint = try BatonBinary.run(["blueprint", "1", "--workspace", workspace])
+        let blueprint = try await BatonBinary.run(["blueprint", "1", "--workspace", workspace])
         #expect(blueprint.status != 0)
         #expect(blueprint.stderr.contains("no agent worth building"), "\(blueprint.stderr)")
         #expect(blueprint.stdout.isEmpty)
     }
 
-    @Test func allReportsEveryCompletedAssessmentAndPDFUsesARealEngine() throws {
+    @Test func allReportsEveryCompletedAssessmentAndPDFUsesARealEngine() async throws {
         let workspace = BatonBinary.temporaryFolder()
         for name in ["plumbing-contractor", "bookkeeping-firm"] {
-            _ = try BatonBinary.run([
+            _ = try await BatonBinary.run([
                 "assess", "--answers", BatonBinary.bundledPack + "/examples/\(name).yaml", "--workspace", workspace,
             ])
         }
         let out = workspace + "/out"
-        let result = try BatonBinary.run(["report", "--all", "--pdf", "--out", out, "--workspace", workspace])
+        let result = try await BatonBinary.run(["report", "--all", "--pdf", "--out", out, "--workspace", workspace])
         #expect(result.status == 0, "\(result.stderr)")
         let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
         #expect(
@@ -87,19 +87,19 @@ struct ReportCommandTests {
             ])
         let pdf = try Data(contentsOf: URL(fileURLWithPath: out + "/1-bow-river-plumbing-heating.pdf"))
         #expect(pdf.starts(with: Data("%PDF".utf8)))
-        let noEngine = try BatonBinary.run(
+        let noEngine = try await BatonBinary.run(
             ["report", "1", "--pdf", "--out", out, "--workspace", workspace], environment: ["PATH": "/nonexistent"])
         #expect(noEngine.status == 1)
         #expect(noEngine.stderr.contains("no PDF engine found: install WeasyPrint"))
     }
 
-    @Test func badBrandingAndTemplatesAreClearErrors() throws {
+    @Test func badBrandingAndTemplatesAreClearErrors() async throws {
         let workspace = BatonBinary.temporaryFolder()
-        _ = try BatonBinary.run([
+        _ = try await BatonBinary.run([
             "assess", "--answers", BatonBinary.bundledPack + "/examples/dental-clinic.yaml", "--workspace", workspace,
         ])
         try "firm: X\naccent: blue\n".write(toFile: workspace + "/branding.yaml", atomically: true, encoding: .utf8)
-        let branding = try BatonBinary.run(["report", "1", "--out", workspace + "/o", "--workspace", workspace])
+        let branding = try await BatonBinary.run(["report", "1", "--out", workspace + "/o", "--workspace", workspace])
         #expect(branding.status == 1)
         #expect(branding.stderr.contains("\(workspace)/branding.yaml:2:9: error: accent must be a colour"))
         try FileManager.default.removeItem(atPath: workspace + "/branding.yaml")
@@ -107,12 +107,12 @@ struct ReportCommandTests {
         try FileManager.default.createDirectory(atPath: templates, withIntermediateDirectories: true)
         try "{{#agents}}\n".write(toFile: templates + "/report.html.mustache", atomically: true, encoding: .utf8)
         try "ok\n".write(toFile: templates + "/report.md.mustache", atomically: true, encoding: .utf8)
-        let template = try BatonBinary.run([
+        let template = try await BatonBinary.run([
             "report", "1", "--templates", templates, "--out", workspace + "/o", "--workspace", workspace,
         ])
         #expect(template.status == 1)
         #expect(template.stderr.hasPrefix("baton: \(templates)/report.html.mustache:"))
-        let neither = try BatonBinary.run(["report", "--workspace", workspace])
+        let neither = try await BatonBinary.run(["report", "--workspace", workspace])
         #expect(neither.status != 0)
         #expect(neither.stderr.contains("give one assessment id, or --all, or --examples"))
     }

@@ -11,29 +11,17 @@ import Testing
 struct SilentSMTPRunTests {
     static let leads = 20
     /// The SMTP connector's timeout: event processing must not wait on it.
-    static let smtpTimeout = 8
+    static let smtpTimeout = 20
 
     /// The plumbing blueprint sending by SMTP to `smtpPort`, posting `lead.qualified` to a webhook at
     /// `hookPort`, and holding every CRM update for the owner's approval.
     static func blueprint(smtpPort: Int, hookPort: Int, in folder: String) throws -> String {
         let file = folder + "/silent-smtp.blueprint.yaml"
-        let text = try String(contentsOfFile: RuntimeCommandTests.blueprint, encoding: .utf8)
+        let golden = try String(contentsOfFile: RuntimeCommandTests.blueprint, encoding: .utf8)
+        let text = BlueprintEdits.sendingBySMTP(
+            golden, port: smtpPort, timeoutSeconds: smtpTimeout, extra: ["connections: 20"]
+        )
             .replacingOccurrences(of: "actions_per_hour: 30", with: "actions_per_hour: 1000")
-            .replacingOccurrences(
-                of: "  email:\n    kind: eml_folder\n    settings:\n      folder: outbox\n",
-                with: """
-                      email:
-                        kind: smtp
-                        settings:
-                          host: 127.0.0.1
-                          port: \(smtpPort)
-                          tls: never
-                          from: office@bowriver.example
-                          timeout_seconds: \(smtpTimeout)
-                          connections: 20
-
-                    """
-            )
             .replacingOccurrences(
                 of: "  crm:\n    kind: builtin\n    settings: {}\n",
                 with: """
@@ -86,13 +74,13 @@ struct SilentSMTPRunTests {
     }
 
     /// Polls `condition` every 50 ms until it holds or `limit` passes; whether it held.
-    static func waitUntil(_ limit: Duration, _ condition: () throws -> Bool) async throws -> Bool {
+    static func waitUntil(_ limit: Duration, _ condition: () async throws -> Bool) async throws -> Bool {
         let started = ContinuousClock.now
         while ContinuousClock.now - started < limit {
-            if try condition() { return true }
+            if try await condition() { return true }
             try await Task.sleep(for: .milliseconds(50))
         }
-        return try condition()
+        return try await condition()
     }
 
     @Test func eventsKeepMovingWhileSendsHangAndEachEmailArrivesOnceWhenTheServerComesBack() async throws {
@@ -101,9 +89,9 @@ struct SilentSMTPRunTests {
         let data = folder + "/data"
         let silentLog = folder + "/silent.log"
         let hooksLog = folder + "/hooks.log"
-        let silent = try PythonPeer("Tests/ConnectorsTests/Peers/silent_server.py", ["--log", silentLog])
+        let silent = try await PythonPeer.start("Tests/ConnectorsTests/Peers/silent_server.py", ["--log", silentLog])
         defer { silent.stop() }
-        let hooks = try PythonPeer("Tests/ConnectorsTests/Peers/webhook_receiver.py", ["--log", hooksLog])
+        let hooks = try await PythonPeer.start("Tests/ConnectorsTests/Peers/webhook_receiver.py", ["--log", hooksLog])
         defer { hooks.stop() }
         let blueprint = try Self.blueprint(smtpPort: silent.port, hookPort: hooks.port, in: folder)
         let baton = try await RunningBaton(
@@ -115,12 +103,12 @@ struct SilentSMTPRunTests {
         // and its CRM update waiting for the owner: sooner than one SMTP timeout.
         var state = ""
         let advanced = try await Self.waitUntil(.seconds(Self.smtpTimeout)) {
-            let cases = try BatonBinary.run(["cases", "list", "--json", "--data-dir", data])
+            let cases = try await BatonBinary.run(["cases", "list", "--json", "--data-dir", data])
             let listed = try JSONSerialization.jsonObject(with: Data(cases.stdout.utf8)) as? [String: Any]
             let offered = (listed?["cases"] as? [[String: String]] ?? []).filter {
                 $0["latest_event"] == "times.offered"
             }.count
-            let pending = try BatonBinary.run(["approvals", "list", "--json", "--data-dir", data])
+            let pending = try await BatonBinary.run(["approvals", "list", "--json", "--data-dir", data])
             let approvals =
                 (try JSONSerialization.jsonObject(with: Data(pending.stdout.utf8)) as? [[String: Any]]) ?? []
             let emails = try Self.outbox(data).filter { $0.action == "email.send" && $0.status == "queued" }.count
@@ -156,7 +144,7 @@ struct SilentSMTPRunTests {
         // A real server on the same port: after the backoff, each email arrives exactly once.
         silent.stop()
         let mailFolder = folder + "/mail"
-        let server = try PythonPeer(
+        let server = try await PythonPeer.start(
             "Tests/ConnectorsTests/Peers/smtp_server.py", ["--folder", mailFolder, "--port", "\(silent.port)"])
         defer { server.stop() }
         let delivered = try await Self.waitUntil(.seconds(90)) {

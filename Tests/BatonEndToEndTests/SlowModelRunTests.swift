@@ -100,15 +100,17 @@ struct SlowModelRunTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let data = folder + "/data"
         let modelLog = folder + "/model.log"
-        let delay = 15.0
-        let model = try PythonPeer("slow_model.py", ["--delay", "\(delay)", "--log", modelLog])
+        // Long enough that a loaded machine's stalls of a few seconds cannot pass for waiting on it:
+        // every bound below is well under it, so a request that waited for the model still fails.
+        let delay = 30.0
+        let model = try await PythonPeer.start("slow_model.py", ["--delay", "\(delay)", "--log", modelLog])
         defer { model.stop() }
         let blueprint = try Self.blueprint(modelPort: model.port, in: folder)
-        let token = try BatonBinary.run(["approvals", "token", "--data-dir", data]).stdout
+        let token = try await BatonBinary.run(["approvals", "token", "--data-dir", data]).stdout
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let baton = try await RunningBaton(blueprint, data: data)
         let intake = try await Self.postLeads(baton)
-        let asked = try await Self.waitForAsks(modelLog, count: Self.leads, limit: .seconds(10))
+        let asked = try await Self.waitForAsks(modelLog, count: Self.leads, limit: .seconds(25))
         #expect(asked == Self.leads, "the model was asked \(asked) times at once, not once per lead")
 
         // While the model calls are in flight: /healthz, the intake (events no model works on), the
@@ -117,8 +119,10 @@ struct SlowModelRunTests {
         let windowStart = Date()
         // (Shorter if the asks came late: the window must close before the first answer is due.)
         let firstAsk = peerEvents(modelLog).compactMap { $0["at"] as? Double }.min() ?? Date().timeIntervalSince1970
-        let room = firstAsk + delay - 1 - Date().timeIntervalSince1970
-        let end = ContinuousClock.now + .seconds(min(6, max(1, room)))
+        let room = min(6, max(1, firstAsk + delay - 1 - Date().timeIntervalSince1970))
+        let end = ContinuousClock.now + .seconds(room)
+        // Every request is sent before then (one sent just before may end later on a loaded machine).
+        let windowEnd = Date().addingTimeInterval(room)
         let sequence = Atomic(0)
         async let health = Self.paced(every: .milliseconds(10), until: end) {
             try LoopbackHTTP.timed { try LoopbackHTTP.send(port: baton.port, "GET", "/healthz") }
@@ -136,7 +140,7 @@ struct SlowModelRunTests {
         }
         async let sends = Self.paced(every: .milliseconds(500), until: end) {
             let started = ContinuousClock.now
-            let sent = try BatonBinary.run([
+            let sent = try BatonBinary.runBlocking([
                 "event", "send", "booking.requested", "--payload", #"{"name": "Walk-in"}"#, "--data-dir", data,
             ])
             return (sent.status == 0 ? 200 : 500, (ContinuousClock.now - started).seconds)
@@ -145,21 +149,24 @@ struct SlowModelRunTests {
         let (intakeLoad, intakeFailures) = try await posts
         let (pages, pageFailures) = try await dashboard
         let (eventSends, sendFailures) = try await sends
-        let windowEnd = Date()
 
         let events = peerEvents(modelLog)
         let answeredAt = events.filter { $0["event"] as? String == "answered" }.compactMap { $0["at"] as? Double }
         let firstAnswer = answeredAt.min().map { Date(timeIntervalSince1970: $0) }
-        // Every figure was measured while no model call had been answered.
+        // Every request was sent while no model call had been answered.
         #expect(firstAnswer.map { $0 > windowEnd } ?? true, "a model answer came inside the measuring window")
         #expect(
             healthzFailures.isEmpty && intakeFailures.isEmpty && pageFailures.isEmpty && sendFailures.isEmpty,
             "\(healthzFailures + intakeFailures + pageFailures + sendFailures)")
         #expect(pages.samples.count >= 10 && eventSends.samples.count >= 2)
-        #expect(healthz.p99 < 1, "/healthz p99 \(Latencies.ms(healthz.p99)) with the model taking 15 s")
-        #expect(intakeLoad.p99 < 1, "POST /v1/events p99 \(Latencies.ms(intakeLoad.p99)) with the model taking 15 s")
-        #expect(pages.max < 2, "GET /approvals took up to \(Latencies.ms(pages.max))")
-        #expect(eventSends.max < 5, "baton event send took up to \(Latencies.ms(eventSends.max))")
+        // (The figures printed below are the measurement; these bounds say only that nothing waited
+        // for the model, with room for a loaded machine.)
+        #expect(healthz.p99 < 3, "/healthz p99 \(Latencies.ms(healthz.p99)) with the model taking \(Int(delay)) s")
+        #expect(
+            intakeLoad.p99 < 3,
+            "POST /v1/events p99 \(Latencies.ms(intakeLoad.p99)) with the model taking \(Int(delay)) s")
+        #expect(pages.max < 10, "GET /approvals took up to \(Latencies.ms(pages.max))")
+        #expect(eventSends.max < 15, "baton event send took up to \(Latencies.ms(eventSends.max))")
 
         // The replies go out as the answers come: one per lead, with the model's draft for that lead.
         var appeared: [Int: Date] = [:]
@@ -195,7 +202,7 @@ struct SlowModelRunTests {
             return seen.timeIntervalSince1970 - at
         }
         #expect(lags.count == Self.leads, "not every lead's answer was followed by its reply")
-        #expect((lags.max() ?? 0) < 10, "a reply went out \(lags.max() ?? 0) s after its model answer")
+        #expect((lags.max() ?? 0) < 25, "a reply went out \(lags.max() ?? 0) s after its model answer")
 
         let stopped = try await baton.terminate(within: .seconds(10))
         #expect(stopped?.status == 0, "\(baton.log.suffix(2000))")
@@ -220,7 +227,7 @@ struct SlowModelRunTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let data = folder + "/data"
         let slowLog = folder + "/slow.log"
-        let slow = try PythonPeer("slow_model.py", ["--delay", "30", "--log", slowLog])
+        let slow = try await PythonPeer.start("slow_model.py", ["--delay", "30", "--log", slowLog])
         defer { slow.stop() }
         let baton = try await RunningBaton(try Self.blueprint(modelPort: slow.port, in: folder), data: data)
         _ = try await Self.postLeads(baton)
@@ -236,10 +243,10 @@ struct SlowModelRunTests {
 
         // Again, with a model that answers at once: every lead gets exactly one reply, with its draft.
         slow.stop()
-        let fast = try PythonPeer("slow_model.py", ["--delay", "0", "--log", folder + "/fast.log"])
+        let fast = try await PythonPeer.start("slow_model.py", ["--delay", "0", "--log", folder + "/fast.log"])
         defer { fast.stop() }
         let blueprint = try Self.blueprint(modelPort: fast.port, in: folder)
-        let again = try await onThread { try BatonBinary.run(["run", blueprint, "--once", "--data-dir", data]) }
+        let again = try await onThread { try BatonBinary.runBlocking(["run", blueprint, "--once", "--data-dir", data]) }
         #expect(again.status == 0, "\(again.stderr)")
         let outbox = outboxReplies(data)
         for n in 1...Self.leads {

@@ -1,64 +1,16 @@
 import BatonTestSupport
 import Foundation
+import Spawning
 import Synchronization
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// A test peer (a small Python server) on loopback: `Peers/SCRIPT` of this folder, or a path from the
-/// package root; it prints `PORT <n>` when ready and stops on SIGTERM (or when the test is gone).
-final class PythonPeer: Sendable {
-    let port: Int
-    private let process: Process
-
-    struct NotStarted: Error, CustomStringConvertible { let description: String }
-
-    /// Starts the script and waits (up to 20 s) for its port.
-    init(_ script: String, _ arguments: [String]) throws {
-        let path =
-            script.contains("/")
-            ? BatonBinary.packageRoot.appendingPathComponent(script).path
-            : URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Peers/\(script)").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", path] + arguments
-        let output = Pipe()
-        // stdin stays open for the peer's life (a closed stdin is no signal to these scripts).
-        process.standardInput = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var seen = ""
-        let deadline = Date().addingTimeInterval(20)
-        while !seen.contains("\n") && Date() < deadline && process.isRunning {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen += String(decoding: chunk, as: UTF8.self)
-        }
-        guard let line = seen.split(separator: "\n").first, line.hasPrefix("PORT "), let port = Int(line.dropFirst(5))
-        else {
-            process.terminate()
-            throw NotStarted(description: "\(script) did not start (is its Python package installed?): \(seen)")
-        }
-        self.port = port
-        self.process = process
-    }
-
-    /// SIGTERM, and waits for it to exit.
-    func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        process.waitUntilExit()
-    }
-
-    deinit { stop() }
-}
-
 /// `baton run BLUEPRINT --listen 127.0.0.1:0 --data-dir DATA` in the background, its log kept.
 final class RunningBaton: Sendable {
     let port: Int
-    let process: Process
+    let process: ChildProcess
     private let text: LogText
 
     /// What the run wrote to stderr, appended by the pipe's reader.
@@ -78,7 +30,7 @@ final class RunningBaton: Sendable {
         _ blueprint: String, data: String, environment: [String: String] = [:], listen: String = "127.0.0.1:0",
         arguments: [String] = []
     ) async throws {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: BatonBinary.path)
         process.arguments = ["run", blueprint, "--listen", listen, "--data-dir", data] + arguments
         process.environment = ProcessInfo.processInfo.environment.merging(
@@ -93,8 +45,8 @@ final class RunningBaton: Sendable {
             if data.isEmpty { handle.readabilityHandler = nil }
             text.value.withLock { $0 += String(decoding: data, as: UTF8.self) }
         }
-        process.standardError = log
-        process.standardOutput = FileHandle.nullDevice
+        process.standardError = .pipe(log)
+        process.standardOutput = .nullDevice
         try process.run()
         self.process = process
         self.text = text

@@ -10,18 +10,18 @@ struct StoredDataRunTests {
         "Tests/BlueprintTests/Golden/plumbing-contractor.blueprint.yaml"
     ).path
 
-    @Test func runOnceOnBadRowsExitsZeroAndDeadLettersThem() throws {
+    @Test func runOnceOnBadRowsExitsZeroAndDeadLettersThem() async throws {
         let data = BatonBinary.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: data) }
         for n in 1...2 {
-            let sent = try BatonBinary.run([
+            let sent = try await BatonBinary.run([
                 "event", "send", "lead.received", "--data-dir", data, "--payload",
                 #"{"name": "Lead \#(n)", "email": "lead\#(n)@example.com", "timeline": "asap"}"#,
             ])
             #expect(sent.status == 0, "\(sent.stderr)")
         }
-        var bad: [String: Int64] = [:]
-        try DatabaseQueue(path: data + "/runtime.sqlite").write { db in
+        let bad: [String: Int64] = try await DatabaseQueue(path: data + "/runtime.sqlite").write { db in
+            var bad: [String: Int64] = [:]
             func event(_ caseID: String, payload: String, createdAt: String, dueAt: String? = nil) throws {
                 try db.execute(
                     sql: """
@@ -46,9 +46,10 @@ struct StoredDataRunTests {
                     sql: "INSERT INTO calendar_busy (starts_at, ends_at, source) VALUES (?, ?, 'external')",
                     arguments: [start, end])
             }
+            return bad
         }
 
-        let run = try BatonBinary.run(["run", Self.blueprint, "--once", "--data-dir", data])
+        let run = try await BatonBinary.run(["run", Self.blueprint, "--once", "--data-dir", data])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(!run.stderr.contains("Fatal error"))
         #expect(run.stderr.contains("idle; done"), "\(run.stderr)")
@@ -70,18 +71,18 @@ struct StoredDataRunTests {
             good.filter { ($0["case_id"] as String).hasPrefix("case-") && $0["status"] as String == "done" }.count >= 2)
 
         // A person finds them, with why, and the case listing still shows every case.
-        let dead = try BatonBinary.run(["event", "list", "--dead", "--data-dir", data])
+        let dead = try await BatonBinary.run(["event", "list", "--dead", "--data-dir", data])
         #expect(dead.status == 0, "\(dead.stderr)")
         for (caseID, id) in bad {
             #expect(dead.stdout.contains("\(id)  ") && dead.stdout.contains(caseID), "\(dead.stdout)")
         }
         #expect(dead.stdout.contains("stored data could not be read: its payload_json is not a JSON object"))
-        let cases = try BatonBinary.run(["cases", "list", "--data-dir", data])
+        let cases = try await BatonBinary.run(["cases", "list", "--data-dir", data])
         #expect(cases.status == 0, "\(cases.stderr)")
         #expect(cases.stdout.contains("bad-created"), "\(cases.stdout)")
 
         // A second run finds nothing to do and nothing to trip over.
-        let again = try BatonBinary.run(["run", Self.blueprint, "--once", "--data-dir", data])
+        let again = try await BatonBinary.run(["run", Self.blueprint, "--once", "--data-dir", data])
         #expect(again.status == 0, "\(again.stderr)")
     }
 }

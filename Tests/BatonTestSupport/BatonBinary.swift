@@ -1,4 +1,5 @@
 import Foundation
+import Spawning
 
 /// Finds and runs the real `baton` executable built next to the test bundle.
 public enum BatonBinary {
@@ -34,8 +35,8 @@ public enum BatonBinary {
     }
 
     /// A process for `executable` with this test's environment plus `environment`.
-    static func process(_ executable: String, _ arguments: [String], environment: [String: String]) -> Process {
-        let process = Process()
+    static func process(_ executable: String, _ arguments: [String], environment: [String: String]) -> ChildProcess {
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
@@ -49,8 +50,21 @@ public enum BatonBinary {
         public let stderr: String
     }
 
-    /// Runs `baton` (or `executable`) with `arguments`, feeding `stdin` through a pipe (so it is not a terminal).
+    /// Runs `baton` (or `executable`) with `arguments`, feeding `stdin` through a pipe (so it is not a
+    /// terminal), and waits for it on a thread of its own: a test waiting for a child never holds one of
+    /// the two cooperative threads every other test of the run needs.
     public static func run(
+        _ arguments: [String], stdin: String = "", environment: [String: String] = [:], in directory: String? = nil,
+        executable: String? = nil
+    ) async throws -> RunResult {
+        try await LoopbackSocket.onThread {
+            try runBlocking(arguments, stdin: stdin, environment: environment, in: directory, executable: executable)
+        }
+    }
+
+    /// ``run(_:stdin:environment:in:executable:)`` waited for on the calling thread: only for code
+    /// already on a thread of its own.
+    public static func runBlocking(
         _ arguments: [String], stdin: String = "", environment: [String: String] = [:], in directory: String? = nil,
         executable: String? = nil
     ) throws -> RunResult {
@@ -58,9 +72,9 @@ public enum BatonBinary {
             executable ?? path, arguments, environment: ["NO_COLOR": "1"].merging(environment) { $1 })
         process.currentDirectoryURL = URL(fileURLWithPath: directory ?? packageRoot.path)
         let input = Pipe(), output = Pipe(), error = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = error
+        process.standardInput = .pipe(input)
+        process.standardOutput = .pipe(output)
+        process.standardError = .pipe(error)
         try process.run()
         let stdoutData = DataCollector(output.fileHandleForReading)
         let stderrData = DataCollector(error.fileHandleForReading)

@@ -1,4 +1,5 @@
 import Foundation
+import Spawning
 
 /// Debian's Dovecot on loopback with a throwaway configuration (the script
 /// `Tests/ConnectorsTests/Peers/dovecot_server.py`): users in a passwd-file, their Maildirs in a
@@ -12,7 +13,7 @@ public final class LoopbackDovecot: @unchecked Sendable {  // used by one test a
     /// IMAP with STARTTLS, and IMAP over TLS from the first byte.
     public let port: Int
     public let tlsPort: Int
-    private let process: Process
+    private let process: ChildProcess
     private let input: Pipe
     private var delivered = 0
 
@@ -26,14 +27,14 @@ public final class LoopbackDovecot: @unchecked Sendable {  // used by one test a
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-imap-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         certificate = folder + "/cert.pem"
-        let openssl = Process()
+        let openssl = ChildProcess()
         openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         openssl.arguments = [
             "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", folder + "/key.pem", "-out",
             certificate, "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
         ]
-        openssl.standardOutput = FileHandle.nullDevice
-        openssl.standardError = FileHandle.nullDevice
+        openssl.standardOutput = .nullDevice
+        openssl.standardError = .nullDevice
         try openssl.run()
         openssl.waitUntilExit()
         guard openssl.terminationStatus == 0 else { throw Failure(description: "openssl could not make a certificate") }
@@ -46,22 +47,16 @@ public final class LoopbackDovecot: @unchecked Sendable {  // used by one test a
         for (name, password) in users { arguments += ["--user", "\(name):\(password)"] }
         if plain { arguments.append("--plain") }
         let script = BatonBinary.packageRoot.appendingPathComponent("Tests/ConnectorsTests/Peers/dovecot_server.py")
-        process = Process()
+        process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script.path] + arguments
         input = Pipe()
         let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        process.standardInput = .pipe(input)
+        process.standardOutput = .pipe(output)
+        process.standardError = .nullDevice
         try process.run()
-        var seen = ""
-        let deadline = Date().addingTimeInterval(20)
-        while !seen.contains("\n") && Date() < deadline && process.isRunning {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen += String(decoding: chunk, as: UTF8.self)
-        }
+        let seen = PythonPeer.firstLine(of: output, from: process)
         guard seen.hasPrefix("PORT ") else {
             process.terminate()
             throw Failure(
@@ -125,7 +120,7 @@ public final class LoopbackDovecot: @unchecked Sendable {  // used by one test a
 
     /// Gives the INBOX a new UIDVALIDITY, as a server does when it rebuilds a mailbox.
     public func changeUIDValidity(to validity: UInt32, user: String = "baton") throws {
-        let doveadm = Process()
+        let doveadm = ChildProcess()
         doveadm.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         doveadm.arguments = [
             "doveadm", "-c", folder + "/dovecot/dovecot.conf", "mailbox", "update", "-u", user, "--uid-validity",

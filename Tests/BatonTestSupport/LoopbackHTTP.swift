@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A small HTTP/1.1 client over a blocking loopback socket, one request per connection, for timing
 /// requests from plain threads (never the cooperative pool) with nothing between the clock and
 /// the socket. Every read and write has a timeout.
@@ -47,7 +51,8 @@ public enum LoopbackHTTP {
         let bytes = Array((request + "\r\n" + body).utf8)
         var written = 0
         while written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            // MSG_NOSIGNAL: a server killed mid-request must fail this request, not raise SIGPIPE in the test.
+            let n = bytes[written...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             guard n > 0 else { throw Failure("\(method) \(path): write: errno \(errno) (timed out?)") }
             written += n
         }

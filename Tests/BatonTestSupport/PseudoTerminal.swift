@@ -1,4 +1,5 @@
 import Foundation
+import Spawning
 
 #if canImport(Glibc)
     import Glibc
@@ -9,7 +10,7 @@ import Foundation
 public final class PseudoTerminal: @unchecked Sendable {
     // @unchecked: every field is set once in init; the output lives in a locked box.
     private let master: Int32
-    private let process: Process
+    private let process: ChildProcess
     private let reader: Thread
     private let box: OutputBox
 
@@ -34,9 +35,9 @@ public final class PseudoTerminal: @unchecked Sendable {
         }
         process = BatonBinary.process(
             executable, arguments, environment: ["TERM": "xterm-256color"].merging(environment) { $1 })
-        process.standardInput = slave
-        process.standardOutput = slave
-        process.standardError = slave
+        process.standardInput = .file(slave)
+        process.standardOutput = .file(slave)
+        process.standardError = .file(slave)
         let masterFD = master
         let box = OutputBox()
         reader = Thread {

@@ -86,12 +86,12 @@ struct BlueprintLimitsTests {
         #expect(error.severity == .error && error.location.line == 12)
     }
 
-    @Test func validatePrintsTheWarningWithItsPositionAndExitsZero() throws {
+    @Test func validatePrintsTheWarningWithItsPositionAndExitsZero() async throws {
         let folder = BatonBinary.temporaryFolder()
         let file = folder + "/hand.blueprint.yaml"
         try Self.handWritten(limits: "{actions_per_hour: 30, expected_per_week: 10000}").write(
             toFile: file, atomically: true, encoding: .utf8)
-        let run = try BatonBinary.run(["blueprint", "validate", file])
+        let run = try await BatonBinary.run(["blueprint", "validate", file])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("\(file):12:30: warning: agent 'lead_qualifier' expects 10,000 items a week"))
         #expect(run.stdout.hasSuffix("\(file): valid, 1 warning\n"), "\(run.stdout)")

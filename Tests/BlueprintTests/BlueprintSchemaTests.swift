@@ -1,5 +1,6 @@
 import Blueprint
 import Foundation
+import Spawning
 import Testing
 
 /// The JSON Schema, checked with a real validator: Python's `jsonschema` (installed by ./scripts/test).
@@ -21,12 +22,12 @@ struct BlueprintSchemaTests {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try BlueprintSchema.json().write(toFile: folder + "/schema.json", atomically: true, encoding: .utf8)
         try yaml.write(toFile: folder + "/bp.yaml", atomically: true, encoding: .utf8)
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", Self.validator, folder + "/schema.json", folder + "/bp.yaml"]
         let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
+        process.standardOutput = .pipe(pipe)
+        process.standardError = .pipe(pipe)
         try process.run()
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()

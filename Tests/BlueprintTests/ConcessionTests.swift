@@ -84,4 +84,13 @@ struct ConcessionTests {
             #expect(ActionKind.concession(in: payload) == Self.referenceConcession(payload), "\(payload)")
         }
     }
+
+    /// The cue search lowercases only ASCII letters, the Kelvin sign and the dotted capital I: no
+    /// other character's lowercase holds an ASCII character, so no cue can hide behind another.
+    @Test func onlyTwoCharactersOutsideASCIILowercaseIntoASCII() {
+        let intoASCII = (0x80...0x10FFFF).compactMap(Unicode.Scalar.init).filter { scalar in
+            scalar.properties.lowercaseMapping.unicodeScalars.contains { $0.isASCII }
+        }
+        #expect(intoASCII.map(\.value) == [0x130, 0x212A])
+    }
 }

@@ -1,3 +1,4 @@
+import BatonTestSupport
 import Blueprint
 import Foundation
 import Mail
@@ -15,7 +16,7 @@ struct CalDAVTests {
     static let monday = Date(timeIntervalSince1970: 1_772_467_200)
 
     /// Radicale with the user `baton` and a calendar holding a Monday-morning job and a weekly Tuesday meeting.
-    static func server(_ folder: String) throws -> (LoopbackPeer, URL) {
+    static func server(_ folder: String) async throws -> (PythonPeer, URL) {
         let job = folder + "/job.ics"
         try """
         BEGIN:VCALENDAR\r
@@ -47,7 +48,7 @@ struct CalDAVTests {
         END:VCALENDAR\r
 
         """.write(toFile: meeting, atomically: true, encoding: .utf8)
-        let peer = try LoopbackPeer(
+        let peer = try await PythonPeer.start(
             "caldav_server.py", ["--folder", folder + "/dav", "--seed", job, "--seed", meeting])
         return (peer, URL(string: "http://127.0.0.1:\(peer.port)/baton/calendar/")!)
     }
@@ -55,7 +56,7 @@ struct CalDAVTests {
     @Test func busyTimesAreReadAndABookedMeetingAppearsOnTheServerOnce() async throws {
         let folder = temporaryFolder("baton-caldav")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let (server, url) = try Self.server(folder)
+        let (server, url) = try await Self.server(folder)
         defer { server.stop() }
         let caldav = CalDAVCalendar(
             collection: url, username: "baton", password: "s3cret", timeZone: Self.edmonton, timeout: 10)
@@ -89,7 +90,7 @@ struct CalDAVTests {
     @Test func wrongCredentialsAndAMissingCalendarAreSaidClearly() async throws {
         let folder = temporaryFolder("baton-caldav")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let (server, url) = try Self.server(folder)
+        let (server, url) = try await Self.server(folder)
         defer { server.stop() }
         let wrong = CalDAVCalendar(
             collection: url, username: "baton", password: "nope", timeZone: Self.edmonton, timeout: 10)
@@ -112,7 +113,7 @@ struct CalDAVTests {
     @Test func theLeadFlowOffersTimesAroundTheServersBusyOnesAndBooksThere() async throws {
         let folder = temporaryFolder("baton-caldav-flow")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let (server, url) = try Self.server(folder)
+        let (server, url) = try await Self.server(folder)
         defer { server.stop() }
         let caldav = CalDAVCalendar(
             collection: url, username: "baton", password: "s3cret", timeZone: Self.edmonton, timeout: 10)

@@ -1,3 +1,4 @@
+import BatonTestSupport
 import Blueprint
 import Foundation
 import Testing
@@ -13,14 +14,14 @@ struct LanguageModelTests {
         let folder = temporaryFolder("baton-model")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try JSONSerialization.data(withJSONObject: answers).write(to: URL(fileURLWithPath: folder + "/answers.json"))
-        let server = try LoopbackPeer(
+        let server = try await PythonPeer.start(
             "chat_server.py", ["--answers", folder + "/answers.json", "--log", folder + "/requests.log"])
         defer { server.stop() }
         var blueprint = try SMTPDispatchTests.blueprint
         let index = try #require(blueprint.agents.firstIndex { $0.id == "follow_up_drafter" })
         blueprint.agents[index].settings["model"] = .map([
             "url": .string("http://127.0.0.1:\(port ?? server.port)"), "name": .string("test-model"),
-            "api_key": .string("${env:BATON_MODEL_KEY}"), "timeout_seconds": .number(5),
+            "api_key": .string("${env:BATON_MODEL_KEY}"), "timeout_seconds": .number(60),
         ])
         let models = try ChatCompletionsModel.make(for: blueprint, environment: ["BATON_MODEL_KEY": "k3y"])
         let store = try RuntimeStore(folder: folder + "/runtime", clock: { CalDAVTests.monday })
@@ -81,7 +82,7 @@ struct LanguageModelTests {
     }
 
     @Test func aModelThatDoesNotAnswerLeavesTheWorkToTheRules() async throws {
-        let (store, _) = try await Self.leadFlow(answers: ["{}"], port: LoopbackPeer.freePort())
+        let (store, _) = try await Self.leadFlow(answers: ["{}"], port: LoopbackPort.free())
         #expect(try Self.reply(store).hasPrefix("Hi Dana, thanks for reaching out"))
         #expect(
             try store.context(caseID: "lead-1").notes["follow_up_drafter"]?["drafted_by"]?.contains("no answer") == true
@@ -95,7 +96,7 @@ struct LanguageModelTests {
         // made-up category, which is not used.
         try JSONSerialization.data(withJSONObject: [#"{"category": "complaint"}"#, #"{"category": "urgent"}"#])
             .write(to: URL(fileURLWithPath: folder + "/answers.json"))
-        let server = try LoopbackPeer(
+        let server = try await PythonPeer.start(
             "chat_server.py", ["--answers", folder + "/answers.json", "--log", folder + "/log"])
         defer { server.stop() }
         var blueprint = try BlueprintFile.load(

@@ -1,5 +1,7 @@
+import BatonTestSupport
 import Blueprint
 import Foundation
+import Spawning
 import Mail
 import Testing
 
@@ -29,7 +31,7 @@ struct SMTPConnectorTests {
     @Test func messagesArriveWithTheirHeadersAndBothParts() async throws {
         let folder = temporaryFolder("baton-smtp")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let server = try LoopbackPeer("smtp_server.py", ["--folder", folder])
+        let server = try await PythonPeer.start("smtp_server.py", ["--folder", folder])
         defer { server.stop() }
         let body =
             "Bonjour Zoé, merci — voici nos disponibilités.\n.a line that starts with a dot\n\nBook one here: https://book.baton.local/lead-1\n\nBow River"
@@ -66,7 +68,7 @@ struct SMTPConnectorTests {
     @Test func aRefusedRecipientIsDeadADeferredOneWaitsAndTheRestStillGo() async throws {
         let folder = temporaryFolder("baton-smtp")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let server = try LoopbackPeer(
+        let server = try await PythonPeer.start(
             "smtp_server.py", ["--folder", folder, "--reject", "nobody@example.com", "--defer", "busy@example.com"])
         defer { server.stop() }
         let outcomes = await SMTPConnector(host: "127.0.0.1", port: server.port, timeout: 10).deliver([
@@ -83,7 +85,7 @@ struct SMTPConnectorTests {
     func aBatchSharedAmongConnectionsArrivesOnceEach(connections: Int) async throws {
         let folder = temporaryFolder("baton-smtp")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let server = try LoopbackPeer("smtp_server.py", ["--folder", folder, "--reject", "nobody@example.com"])
+        let server = try await PythonPeer.start("smtp_server.py", ["--folder", folder, "--reject", "nobody@example.com"])
         defer { server.stop() }
         // Eleven emails, one refused in the middle: its connection says RSET and goes on.
         let emails = (1...11).map {
@@ -102,7 +104,7 @@ struct SMTPConnectorTests {
     }
 
     @Test func noServerMeansTryAgainLater() async {
-        let outcomes = await SMTPConnector(host: "127.0.0.1", port: LoopbackPeer.freePort(), timeout: 5).deliver([
+        let outcomes = await SMTPConnector(host: "127.0.0.1", port: LoopbackPort.free(), timeout: 5).deliver([
             Self.email(1, to: "dana@example.com")
         ])
         guard case .retry(let reason) = outcomes[1] else {
@@ -116,7 +118,7 @@ struct SMTPConnectorTests {
         let folder = temporaryFolder("baton-smtp")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let (certificate, key) = try Self.selfSignedCertificate(in: folder)
-        let server = try LoopbackPeer(
+        let server = try await PythonPeer.start(
             "smtp_server.py", ["--folder", folder + "/mail", "--tls", certificate, key, "--auth", "baton:s3cret"])
         defer { server.stop() }
         var connector = SMTPConnector(
@@ -148,14 +150,14 @@ struct SMTPConnectorTests {
     static func selfSignedCertificate(in folder: String) throws -> (String, String) {
         let certificate = folder + "/cert.pem"
         let key = folder + "/key.pem"
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
             "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days",
             "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
         ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        process.standardOutput = .nullDevice
+        process.standardError = .nullDevice
         try process.run()
         process.waitUntilExit()
         try #require(process.terminationStatus == 0)

@@ -1,3 +1,4 @@
+import BatonTestSupport
 import Blueprint
 import Foundation
 import Mail
@@ -41,12 +42,12 @@ struct SMTPDispatchTests {
     @Test func anOutageIsRetriedAndAfterRecoveryEachReplyArrivesOnce() async throws {
         let folder = temporaryFolder("baton-smtp-outage")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let port = LoopbackPeer.freePort()
+        let port = LoopbackPort.free()
         let clock = Clock()
         let blueprint = try Self.blueprint
         let store = try await Self.leads(3, blueprint: blueprint, folder: folder, clock: clock)
         let dispatcher = Dispatcher(
-            store: store, blueprint: blueprint, email: SMTPConnector(host: "127.0.0.1", port: port, timeout: 5),
+            store: store, blueprint: blueprint, email: SMTPConnector(host: "127.0.0.1", port: port, timeout: 30),
             from: "Bow River <office@bowriver.example>")
 
         // The server is down: the CRM updates go, the three replies wait with a backoff.
@@ -59,7 +60,7 @@ struct SMTPDispatchTests {
         #expect(try store.outbox().filter { $0.action == "email.send" }.allSatisfy { $0.attempts == 2 })
 
         // It comes back: after the backoff each reply is sent, once; later runs send nothing more.
-        let server = try LoopbackPeer("smtp_server.py", ["--folder", folder + "/mail", "--port", "\(port)"])
+        let server = try await PythonPeer.start("smtp_server.py", ["--folder", folder + "/mail", "--port", "\(port)"])
         defer { server.stop() }
         clock.now += 30
         #expect(try await dispatcher.dispatch() == 0)  // not due yet: the second failure set a minute

@@ -1,3 +1,4 @@
+import BatonTestSupport
 import Foundation
 import Mail
 import Testing
@@ -11,7 +12,7 @@ struct SMTPHostileAddressTests {
     @Test func aDoubtfulAddressIsDeadAndNothingOfItIsSent() async throws {
         let folder = temporaryFolder("baton-smtp")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let server = try LoopbackPeer("smtp_server.py", ["--folder", folder])
+        let server = try await PythonPeer.start("smtp_server.py", ["--folder", folder])
         defer { server.stop() }
         let connector = SMTPConnector(host: "127.0.0.1", port: server.port, timeout: 10)
         let outcomes = await connector.deliver([

@@ -1,3 +1,4 @@
+import BatonTestSupport
 import Blueprint
 import Foundation
 import Mail
@@ -13,7 +14,7 @@ struct WebhookTests {
     @Test func aSubscribedEventIsPostedSignedRetriedAfterA500AndDeliveredOnce() async throws {
         let folder = temporaryFolder("baton-webhook")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let receiver = try LoopbackPeer(
+        let receiver = try await PythonPeer.start(
             "webhook_receiver.py", ["--log", folder + "/requests.log", "--fail-first", "1"])
         defer { receiver.stop() }
         var blueprint = try SMTPDispatchTests.blueprint

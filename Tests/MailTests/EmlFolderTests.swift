@@ -1,4 +1,5 @@
 import Foundation
+import Spawning
 import Testing
 
 @testable import Mail
@@ -35,7 +36,7 @@ struct EmlFolderTests {
 
     /// The id of a process that has exited (and was reaped): no process runs under it now.
     static func goneProcessID() throws -> Int32 {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/bin/true")
         try process.run()
         process.waitUntilExit()

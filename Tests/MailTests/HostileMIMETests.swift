@@ -1,5 +1,6 @@
 import BatonTestSupport
 import Foundation
+import Spawning
 import Hashing
 import Testing
 
@@ -132,11 +133,11 @@ struct HostileMIMETests {
                     record["error"] = repr(error)
                 print(json.dumps(clean(record)))
             """#
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", script, folder]
         let output = Pipe()
-        process.standardOutput = output
+        process.standardOutput = .pipe(output)
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -323,7 +324,7 @@ struct HostileMIMETests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("baton-sha-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: file) }
         try hex.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
             "python3", "-c",
@@ -331,7 +332,7 @@ struct HostileMIMETests {
             file,
         ]
         let output = Pipe()
-        process.standardOutput = output
+        process.standardOutput = .pipe(output)
         try process.run()
         let expected = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             .split(separator: "\n").map(String.init)

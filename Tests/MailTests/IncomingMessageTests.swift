@@ -394,6 +394,15 @@ struct IncomingMessageTests {
         #expect(message.from?.name == "Zoé")
     }
 
+    @Test func anIDWithAControlCharacterIsNoID() {
+        for control in ["\u{0}", "\u{1B}", "\u{7F}", "\u{85}", "\u{9B}"] {
+            let raw = "From: a@example.com\r\nMessage-ID: <m\(control)1@example.com>\r\nReferences: <r\(control)@x> <ok@y>\r\n\r\nhi\r\n"
+            let message = IncomingMessage(Array(raw.utf8))
+            #expect(message.messageID == nil)
+            #expect(message.referencedIDs == ["<ok@y>"])
+        }
+    }
+
     @Test(arguments: [
         ("utf-8", [0xC3, 0xA9] as [UInt8], "é", false), ("latin1", [0xE9], "é", false),
         ("iso-8859-15", [0xA4], "€", false), ("iso-8859-1", [0xA4], "¤", false), ("windows-1252", [0x80], "€", false),

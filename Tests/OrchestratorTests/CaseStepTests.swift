@@ -76,7 +76,8 @@ struct CaseStepTests {
     @Test func casesWaitOnTheirModelTogetherNotOneAfterAnother() async throws {
         let blueprint = try LeadFlowTests.blueprint()
         let drafter = try #require(blueprint.agents.firstIndex { $0.skill == "follow_up_drafting" })
-        let model = SlowModel(delay: .milliseconds(300))
+        // Long enough that all twenty reach the model before the first answers, on a loaded machine too.
+        let model = SlowModel(delay: .seconds(3))
         let store = try RuntimeStore(
             folder: FileManager.default.temporaryDirectory.appendingPathComponent("baton-step-\(UUID().uuidString)")
                 .path, clock: { Self.monday })

@@ -69,11 +69,22 @@ struct EventIntakeWriterTests {
         }
     }
 
+    /// Waits (up to a minute, for a loaded machine) until `count` submissions wait in `writer`.
+    static func untilWaiting(_ count: Int, _ writer: EventIntakeWriter) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while writer.waiting < count && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        try #require(writer.waiting == count, "\(writer.waiting) submissions waiting, not \(count)")
+    }
+
     @Test(arguments: [1, 2, 17, 300])
     func everythingThatArrivesDuringACommitSharesTheNextOne(waiting: Int) async throws {
         let recorder = Recorder()
         let commits = Atomic(0)
-        let writer = EventIntakeWriter(onCommit: { commits.add(1, ordering: .relaxed) }, commit: recorder.commit)
+        // What is grouped, not how long a submission may wait (its own test): a wait the whole suite's
+        // load stretches past the 5 s default is no failure here.
+        let writer = EventIntakeWriter(
+            limits: .init(timeout: .seconds(60)), onCommit: { commits.add(1, ordering: .relaxed) },
+            commit: recorder.commit)
         async let first = writer.submit(Self.event(0))
         try await recorder.waitForGroups(1)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -84,7 +95,7 @@ struct EventIntakeWriterTests {
                 }
             }
             // Every submission is queued behind the held commit before it goes on.
-            try await Task.sleep(for: .milliseconds(100))
+            try await Self.untilWaiting(waiting + 1, writer)
             recorder.gate.open()
             try await group.waitForAll()
         }
@@ -99,7 +110,7 @@ struct EventIntakeWriterTests {
     @Test func oneEventThatFailsFailsAloneInItsGroup() async throws {
         let recorder = Recorder()
         recorder.gate.open()
-        let writer = EventIntakeWriter(commit: recorder.commit)
+        let writer = EventIntakeWriter(limits: .init(timeout: .seconds(60)), commit: recorder.commit)
         let outcomes = try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
             for number in 0..<60 {
                 group.addTask {
@@ -130,7 +141,7 @@ struct EventIntakeWriterTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for number in 0..<10 { group.addTask { _ = try await writer.submit(Self.event(number)) } }
             try await recorder.waitForGroups(1)
-            try await Task.sleep(for: .milliseconds(100))
+            try await Self.untilWaiting(10, writer)
             for number in 10..<15 {
                 do {
                     _ = try await writer.submit(Self.event(number))
@@ -246,5 +257,23 @@ struct EventIntakeWriterTests {
             let record = try #require(stored.first { $0.id == answer.id })
             if event.idempotencyKey == nil { #expect(record.payloadJSON == event.payloadJSON) }
         }
+    }
+
+    /// Keys that differ only after a NUL, or are made of control characters: each is its own key,
+    /// stored whole, and its repeat is found as a repeat — never a constraint error that would fail
+    /// the group it arrived in.
+    @Test func keysWithNULsAndControlsAreKeptApartAndRepeatsFound() async throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let store = try RuntimeStore(folder: folder)
+        let keys = ["k\u{0}a", "k\u{0}b", "k", "\u{0}", "\u{0}\u{0}", "k\u{1}\u{1F}\u{7F}", "k\u{0}a\u{0}"]
+        let first = try await store.store(group: keys.enumerated().map { Self.event($0.offset, key: $0.element) })
+        let again = try await store.store(group: keys.enumerated().map { Self.event($0.offset, key: $0.element) })
+        for (one, two) in zip(first, again) {
+            let stored = try one.get()
+            let repeated = try two.get()
+            #expect(stored.isNew && !repeated.isNew && repeated.id == stored.id)
+        }
+        #expect(Set(try first.map { try $0.get().id }).count == keys.count)
     }
 }

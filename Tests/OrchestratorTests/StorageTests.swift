@@ -1,3 +1,4 @@
+import BatonTestSupport
 import Blueprint
 import Foundation
 import GRDB
@@ -40,6 +41,25 @@ struct StorageTests {
         #expect(text.hasPrefix(#"{"":"empty key","control":"bell\u0007 nul-free","lines":"one\ntwo"#))
         let nested = ["b": ["z": "1", "a": "2"], "a": [:]]
         #expect(StringMapJSON.encode(nested) == #"{"a":{},"b":{"a":"2","z":"1"}}"#)
+    }
+
+    /// 500 generated maps of keys and values made of every kind of byte a JSON string escapes or
+    /// keeps (controls, quotes, backslashes, multi-byte characters, runs of each): parsed back whole.
+    @Test func generatedStringMapsRoundTrip() throws {
+        var random = SplitMix(state: 0x5EED_0A11)
+        let pieces = ["\"", "\\", "\n", "\r\n", "\t", "\u{0}", "\u{1}", "\u{1F}", "\u{7F}", "a", "Zz 9", "é", "—", "東京", "🙂", "/", "{}", ":"]
+        for _ in 0..<500 {
+            var map: [String: String] = [:]
+            for _ in 0..<Int.random(in: 0...6, using: &random) {
+                func text() -> String {
+                    (0..<Int.random(in: 0...12, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+                }
+                map[text()] = text()
+            }
+            let encoded = StringMapJSON.encode(map)
+            let parsed = try #require(try JSONSerialization.jsonObject(with: Data(encoded.utf8)) as? [String: String])
+            #expect(parsed == map, "\(encoded)")
+        }
     }
 
     @Test func aVersionTwoStoreUpgradesWithItsEventsAndAuditKept() async throws {

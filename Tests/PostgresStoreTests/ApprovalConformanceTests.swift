@@ -26,7 +26,7 @@ struct ApprovalConformanceTests {
     }
 
     /// `count` pending approvals of generated agents, actions, reasons and evidence; their ids.
-    static func seed(_ store: any CoreStore, count: Int, at now: Date) async throws -> [Int64] {
+    static func seed(_ store: any RuntimeStorage, count: Int, at now: Date) async throws -> [Int64] {
         var random = SplitMix(state: UInt64(count))
         var records: [ApprovalRecord] = []
         for index in 0..<count {

@@ -11,12 +11,12 @@ import Testing
 @Suite("Ledger conformance", .serialized)
 struct LedgerConformanceTests {
     /// Both stores on one clock.
-    static func stores(_ clock: TestClock) async throws -> [any CoreStore] {
-        [try await StoreKind.sqlite.make(clock: clock), try await StoreKind.postgres.make(clock: clock)]
+    static func stores(_ clock: TestClock) async throws -> [any RuntimeStorage] {
+        try await StoreKind.both(clock: clock)
     }
 
     /// Runs `body` on every store.
-    static func each(_ stores: [any CoreStore], _ body: (any CoreStore) async throws -> Void) async throws {
+    static func each(_ stores: [any RuntimeStorage], _ body: (any RuntimeStorage) async throws -> Void) async throws {
         for store in stores { try await body(store) }
     }
 

@@ -103,8 +103,11 @@ struct OperatorConformanceTests {
         try await store.transaction { [clock, events] tx in
             for (caseID, ids) in events where caseID != "open-pending" {
                 for id in ids { _ = try tx.finishEvent(id, as: .done) }
-                _ = try tx.writeContext(caseID: caseID, notes: ["writer": ["draft": "hi"]], version: 1, expected: 0)
-                try tx.appendAudit(at: clock.now, caseID: caseID, agent: "writer", kind: .approved, detail: "said", notes: ["a": "b"])
+                _ = try tx.writeContext(
+                    caseID: caseID, contextJSON: StringMapJSON.encode(["writer": ["draft": "hi"]]), version: 1, expected: 0)
+                try tx.appendAudit(
+                    at: clock.now, caseID: caseID, agent: "writer", kind: .approved, detail: "said",
+                    notesJSON: StringMapJSON.encode(["a": "b"]))
                 try tx.appendAudit(at: clock.now, caseID: caseID, agent: nil, kind: .failed, detail: "kept")
             }
             try tx.queueAction(

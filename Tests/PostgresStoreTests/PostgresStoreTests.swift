@@ -1,5 +1,6 @@
 import BatonTestSupport
 import Foundation
+import Logging
 import PostgresNIO
 import Testing
 
@@ -74,7 +75,7 @@ struct PostgresStoreTests {
             seen[tenant.schema] = name
         }
         for bad in ["", "Acme", "1abc", "pg_x", "public", "a-b", "a\"b", String(repeating: "a", count: 64)] {
-            #expect(throws: PostgresSettingsError.self) { try Tenant(explicit: bad) }
+            #expect(throws: Tenant.NotPlain.self) { try Tenant(explicit: bad) }
         }
     }
 
@@ -109,6 +110,32 @@ struct PostgresStoreTests {
             return try await group.reduce(into: Set<String>()) { $0.insert($1) }
         }
         #expect(installs.count == 1)
+    }
+
+    @Test("a worker that starts while another migrates waits for it longer than one query may take")
+    func migrationWaitOutlastsTheQueryTimeout() async throws {
+        let settings = try PostgresSettings(url: try await TestServer.address(), environment: [:])
+        let tenant = try Tenant.fresh()
+        // Another worker's migration, as the lock it holds while it migrates: 3 s, three queries' time.
+        let holder = try await PostgresConnection.connect(
+            configuration: .init(
+                host: settings.host, port: settings.port, username: settings.user, password: nil,
+                database: settings.database, tls: .disable),
+            id: 1, logger: Logger(label: "test"))
+        let lockKey = "baton.migrate.\(tenant.schema)"
+        try await holder.query("SELECT pg_advisory_lock(hashtext(\(lockKey)))", logger: Logger(label: "test"))
+        var limits = PostgresStore.Limits()
+        limits.queryTimeout = .seconds(1)
+        let started = Date()
+        let opening = Task { try await PostgresStore.open(settings, tenant: tenant, limits: limits) }
+        try await Task.sleep(for: .seconds(3))
+        try await holder.query("SELECT pg_advisory_unlock(hashtext(\(lockKey)))", logger: Logger(label: "test"))
+        let opened = await opening.result
+        try await holder.close()
+        let store = try opened.get()
+        #expect(Date().timeIntervalSince(started) >= 3)
+        #expect(!store.installID.isEmpty)
+        await store.close()
     }
 
     @Test("two tenants in one database never see each other's cases")
@@ -194,15 +221,21 @@ struct PostgresStoreTests {
         let tenant = try Tenant.fresh()
         let clock = TestClock()
         var short = PostgresStore.Limits()
-        short.caseLease = .seconds(1)
+        // Long enough that the survivor's first read surely comes inside it, on a loaded machine too.
+        short.caseLease = .seconds(10)
         let dying = try await PostgresStore.open(settings, tenant: tenant, clock: { clock.now }, limits: short)
         let survivor = try await PostgresStore.open(settings, tenant: tenant, clock: { clock.now })
         try await dying.submit(try IntakeEvent(type: "lead.received", caseID: "c", payload: [:], producer: "intake"))
         #expect(try await dying.readStep(limit: 10, excluding: [], busyTimes: false, at: clock.now).cases.count == 1)
         // Read, never committed (the worker died): the other worker waits for the lease, then takes the case.
         #expect(try await survivor.readStep(limit: 10, excluding: [], busyTimes: false, at: clock.now).cases.isEmpty)
-        try await Task.sleep(for: .milliseconds(1500))
-        let taken = try await survivor.readStep(limit: 10, excluding: [], busyTimes: false, at: clock.now)
+        // Then it comes back (within a generous bound past the lease).
+        var taken = try await survivor.readStep(limit: 10, excluding: [], busyTimes: false, at: clock.now)
+        let deadline = ContinuousClock.now + .seconds(70)
+        while taken.cases.isEmpty && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(250))
+            taken = try await survivor.readStep(limit: 10, excluding: [], busyTimes: false, at: clock.now)
+        }
         #expect(taken.cases.map(\.caseID) == ["c"])
         await dying.close()
         await survivor.close()
@@ -214,7 +247,7 @@ struct PostgresStoreTests {
         let tenant = try Tenant.fresh()
         let clock = TestClock()
         var short = PostgresStore.Limits()
-        short.outboxLease = .seconds(1)
+        short.outboxLease = .seconds(10)
         let first = try await PostgresStore.open(settings, tenant: tenant, clock: { clock.now }, limits: short)
         let second = try await PostgresStore.open(settings, tenant: tenant, clock: { clock.now })
         try await first.transaction { tx in
@@ -231,9 +264,14 @@ struct PostgresStoreTests {
         // The first worker dies with its items; after the lease they are the second's.
         try await second.transaction { tx in for item in b { try tx.markSent(item.id!, attempts: 1, at: clock.now) } }
         #expect(try await second.dueActions(limit: 100, lane: nil, at: clock.now).isEmpty)
-        try await Task.sleep(for: .milliseconds(1500))
-        let back = try await second.dueActions(limit: 100, lane: nil, at: clock.now)
-        #expect(Set(back.compactMap(\.id)) == Set(a.compactMap(\.id)))
+        // (Collected over reads: the leases ran out microseconds apart, and a read may fall between.)
+        var back: [Int64] = []
+        let deadline = ContinuousClock.now + .seconds(70)
+        while back.count < a.count && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(250))
+            back += try await second.dueActions(limit: 100, lane: nil, at: clock.now).compactMap(\.id)
+        }
+        #expect(back.count == a.count && Set(back) == Set(a.compactMap(\.id)))
         await first.close()
         await second.close()
     }

@@ -92,7 +92,8 @@ struct StoreConformanceTests {
             let read = Int.random(in: 0..<4, using: &random) == 0 ? current + Int.random(in: -2...2, using: &random) : current
             let notes = ["agent-\(step % 3)": ["step": "\(step)", "text": "ü \"q\" \\ \(step)"]]
             let written = try await store.transaction { tx in
-                try tx.writeContext(caseID: caseID, notes: notes, version: read + 1, expected: read)
+                try tx.writeContext(
+                    caseID: caseID, contextJSON: StringMapJSON.encode(notes), version: read + 1, expected: read)
             }
             let shouldWrite = read == current || (current == 0 && expected[caseID] == nil)
             #expect(written == shouldWrite, "step \(step): read \(read), stored \(current)")
@@ -272,7 +273,7 @@ struct StoreConformanceTests {
                 let kind = kinds[Int.random(in: 0..<kinds.count, using: &random)]
                 try tx.appendAudit(
                     at: at, caseID: "c\(index % 7)", agent: agent, kind: kind, detail: "line \(index)",
-                    notes: index % 5 == 0 ? ["k": "v"] : nil)
+                    notesJSON: index % 5 == 0 ? StringMapJSON.encode(["k": "v"]) : nil)
             }
         }
         for index in 0..<300 {

@@ -1,5 +1,6 @@
 import BatonTestSupport
 import Foundation
+import Spawning
 
 /// A throwaway PostgreSQL server for the tests: `initdb` in a temporary folder, `postgres` on a
 /// free loopback port with trust authentication on loopback only; started once per test process
@@ -22,7 +23,7 @@ enum TestServer {
         }
     }
 
-    nonisolated(unsafe) private static var running: (server: Process, data: String, folder: String, asRoot: Bool)?
+    nonisolated(unsafe) private static var running: (server: ChildProcess, data: String, folder: String, asRoot: Bool)?
 
     private static func start() throws -> String {
         let folder = FileManager.default.temporaryDirectory
@@ -40,16 +41,16 @@ enum TestServer {
             "initdb", ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"],
             asPostgres: asRoot)
         let port = LoopbackPort.free()
-        let server = Process()
+        let server = ChildProcess()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let command = [
             program("postgres"), "-D", data, "-h", "127.0.0.1", "-p", "\(port)", "-k", folder.path, "-c", "fsync=off", "-c",
             "full_page_writes=off", "-c", "synchronous_commit=off", "-c", "max_connections=300",
         ]
         server.arguments = asRoot ? ["runuser", "-u", "postgres", "--"] + command : command
-        server.standardInput = FileHandle.nullDevice
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
+        server.standardInput = .nullDevice
+        server.standardOutput = .nullDevice
+        server.standardError = .nullDevice
         do {
             try server.run()
         } catch {
@@ -89,14 +90,14 @@ enum TestServer {
     /// Runs a short-lived program of the server (as `postgres` when asked); throws with its output
     /// when it fails.
     private static func run(_ tool: String, _ arguments: [String], asPostgres: Bool = false) throws {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let tool = tool == "chown" ? tool : program(tool)
         process.arguments = asPostgres ? ["runuser", "-u", "postgres", "--", tool] + arguments : [tool] + arguments
         let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = .pipe(output)
+        process.standardError = .pipe(output)
+        process.standardInput = .nullDevice
         do {
             try process.run()
         } catch {

@@ -1,4 +1,5 @@
 import Foundation
+import Spawning
 import Questionnaire
 import Scoring
 
@@ -45,12 +46,12 @@ enum ReportFixtures {
     static func run(_ executable: String, _ arguments: [String], errors: Bool = true) throws -> (
         status: Int32, output: String
     ) {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [executable] + arguments
         let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = errors ? pipe : Pipe()
+        process.standardOutput = .pipe(pipe)
+        process.standardError = .pipe(errors ? pipe : Pipe())
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -1,5 +1,6 @@
 import Blueprint
 import Foundation
+import Spawning
 import Orchestrator
 import Synchronization
 import Testing
@@ -176,7 +177,7 @@ struct DashboardTests {
                 .deletingLastPathComponent()
             let screenshot = root.appendingPathComponent(".build/dashboard-screenshot.png").path
             try? FileManager.default.removeItem(atPath: screenshot)
-            let process = Process()
+            let process = ChildProcess()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = [
                 "python3",
@@ -189,8 +190,8 @@ struct DashboardTests {
             let log = URL(fileURLWithPath: screenshot + ".log")
             FileManager.default.createFile(atPath: log.path, contents: nil)
             let output = Pipe()
-            process.standardOutput = output
-            process.standardError = try FileHandle(forWritingTo: log)
+            process.standardOutput = .pipe(output)
+            process.standardError = .file(try FileHandle(forWritingTo: log))
             try process.run()
             let data = output.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()

@@ -98,6 +98,7 @@ struct ReadsDuringWriteTests {
             let holder = try WriteLockHolder(path: folder + "/runtime.sqlite")
             defer { holder.letGo() }
             try await holder.waitUntilHeld()
+            let lockedAt = ContinuousClock.now
 
             // More sign-ins than there are cores: each must write its session, so each waits for the lock.
             let waiting = 2 * ProcessInfo.processInfo.activeProcessorCount + 4
@@ -129,12 +130,23 @@ struct ReadsDuringWriteTests {
             let metrics = try await Self.get(base.appendingPathComponent("metrics"))
             #expect(metrics.0 == 200 && metrics.1.contains("baton_approvals_pending 1\n"))
             #expect(!holder.released.withLock { $0 }, "the reads waited for the other connection's write")
-            #expect(signedIn.value.withLock { $0 } == 0, "a sign-in was answered while the lock was held")
+            // A write waits for the lock up to the store's busy timeout (10 s), then fails: when the
+            // reads took that long (a machine loaded by the whole suite), a sign-in may have given up.
+            let held = ContinuousClock.now - lockedAt
+            let withinBusyTimeout = held < .seconds(9)
+            let answeredWhileHeld = signedIn.value.withLock { $0 }
+            #expect(!withinBusyTimeout || answeredWhileHeld == 0, "a sign-in was answered while the lock was held")
 
             // Let go: the waiting writes go through, every one of them.
             holder.letGo()
             let statuses = try await signIns.value
-            #expect(statuses == Array(repeating: 303, count: waiting))
+            if withinBusyTimeout {
+                #expect(statuses == Array(repeating: 303, count: waiting))
+            } else {
+                // Held past the busy timeout: a sign-in that gave up (then, or in the moment before
+                // the lock went) answers 500; none is answered anything else.
+                #expect(statuses.allSatisfy { $0 == 303 || $0 == 500 }, "the lock was held \(held): \(statuses)")
+            }
         })
     }
 }

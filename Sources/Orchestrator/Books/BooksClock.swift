@@ -59,7 +59,7 @@ public struct BooksClock: Sendable {
 
 /// A reminder the books clock raises: the invoice, the step (days past due), the event.
 package struct InvoiceReminder: Sendable {
-    let invoice: Invoice
-    let step: Int
-    let event: IntakeEvent
+    package let invoice: Invoice
+    package let step: Int
+    package let event: IntakeEvent
 }

@@ -63,4 +63,12 @@ public struct BookedInvoice: Sendable, Equatable {
     public var chasedAt: Date?
     /// When an import found it paid or voided after it had been open here.
     public var settledAt: Date?
+
+    /// An invoice with what the clock did about it, as a store reads it back.
+    package init(invoice: Invoice, chasedDays: Int?, chasedAt: Date?, settledAt: Date?) {
+        self.invoice = invoice
+        self.chasedDays = chasedDays
+        self.chasedAt = chasedAt
+        self.settledAt = settledAt
+    }
 }

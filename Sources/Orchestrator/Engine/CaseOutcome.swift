@@ -10,6 +10,8 @@ struct CaseOutcome: Sendable {
     let version: Int
     /// The context after the step.
     var notes: [String: [String: String]]
+    /// ``notes`` as stored (``StringMapJSON``), when the step wrote to them.
+    var contextJSON = ""
     /// How many events wrote to the context: the version advances by as many.
     var writes = 0
     /// Each event's processing, in the order it ran.
@@ -69,6 +71,8 @@ struct AgentRun: Sendable {
     let agent: Agent
     /// What the skill returned; nil when no such skill exists.
     let outcome: SkillOutcome?
+    /// The skill's notes as its audit line stores them (``StringMapJSON``).
+    let notesJSON: String?
     /// The case's notes after the agent wrote its own: the evidence shown with its approvals.
     let evidence: [String: [String: String]]
     /// Indexes into ``CaseOutcome/emitted`` of the events it emitted (declared ones), then scheduled.

@@ -19,6 +19,14 @@ struct CaseStep: Sendable {
 
     /// The skills' decisions for `snapshot`, at `now`, with the calendar `calendar`.
     func run(_ snapshot: CaseSnapshot, now: Date, calendar: StepCalendar) async -> CaseOutcome {
+        var outcome = await runEvents(snapshot, now: now, calendar: calendar)
+        // Encoded here, beside the other cases' steps, rather than in the commit they all wait on.
+        if outcome.writes > 0 { outcome.contextJSON = StringMapJSON.encode(outcome.notes) }
+        return outcome
+    }
+
+    /// The events of `snapshot` in order, and those they hand on, until one fails or none is left.
+    private func runEvents(_ snapshot: CaseSnapshot, now: Date, calendar: StepCalendar) async -> CaseOutcome {
         var outcome = CaseOutcome(caseID: snapshot.caseID, version: snapshot.version, notes: snapshot.notes)
         var queue: [(EventOrigin, EventRecord, [String: String])] = snapshot.events.map {
             (.stored($0.id!), $0, $0.payload.mapValues { "\($0)" })
@@ -88,7 +96,8 @@ struct CaseStep: Sendable {
         var runs: [AgentRun] = []
         for agent in blueprint.agents where agent.consumes.contains(event.type) {
             guard let skill = skills.skill(named: agent.skill) else {
-                runs.append(AgentRun(agent: agent, outcome: nil, evidence: notes, emitted: [], undeclared: []))
+                runs.append(
+                    AgentRun(agent: agent, outcome: nil, notesJSON: nil, evidence: notes, emitted: [], undeclared: []))
                 continue
             }
             let input = SkillInput(
@@ -122,7 +131,9 @@ struct CaseStep: Sendable {
                         dueAt: localDays(later.afterDays, after: now), afterDays: later.afterDays, handedOn: false))
             }
             runs.append(
-                AgentRun(agent: agent, outcome: result, evidence: notes, emitted: emitted, undeclared: undeclared))
+                AgentRun(
+                    agent: agent, outcome: result, notesJSON: StringMapJSON.encode(result.notes), evidence: notes,
+                    emitted: emitted, undeclared: undeclared))
         }
         outcome.notes = notes
         return runs

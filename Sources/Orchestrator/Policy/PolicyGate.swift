@@ -41,7 +41,7 @@ public struct PolicyGate: Sendable {
         }
         // A high-stakes kind, or a message offering a discount, a payment plan or a write-off.
         // Or the agent itself asks for a person (its blueprint says so).
-        if action.kind.isHighStakes(offering: action.payload) || action.waitsForPerson {
+        if action.isHighStakes || action.waitsForPerson {
             return .needsApproval(Self.ownerApproval(of: action.kind))
         }
         return .allow

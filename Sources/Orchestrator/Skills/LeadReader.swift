@@ -29,6 +29,9 @@ struct LeadReader: Sendable {
     let areaPrefixes: [String]
     let calendar: Calendar
     let now: Date
+    /// Whether each pattern runs only on text that holds one of its cues (``LeadCues``): the same
+    /// reading, faster; off only to check that.
+    var screens = true
 
     init(business: Business, now: Date) {
         services = Array((business.services ?? []).prefix(500))
@@ -73,7 +76,7 @@ struct LeadReader: Sendable {
             timeline: nil, budget: nil, place: nil, inArea: nil, service: nil, spam: nil,
             contactable: !email.isEmpty, saysWhat: false)
         reading.timeline = timeline(message, field: fields["timeline"] ?? fields["when"] ?? "")
-        reading.budget = LeadText.budget(in: message, field: fields["budget"] ?? "")
+        reading.budget = LeadText.budget(in: message, field: fields["budget"] ?? "", screened: screens)
         (reading.place, reading.inArea) = place(message, fields)
         reading.service = service(message, field: fields["service"] ?? fields["services"] ?? "")
         let described = Self.informative(fields)
@@ -82,7 +85,7 @@ struct LeadReader: Sendable {
         reading.spam = LeadSpam.reason(
             original: original, message: message, name: fields["name"] ?? "", informative: described,
             found: reading.timeline != nil || reading.budget != nil || reading.place != nil || reading.service != nil,
-            services: services)
+            services: services, screened: screens)
         return reading
     }
 
@@ -104,7 +107,9 @@ struct LeadReader: Sendable {
     /// When the lead wants the work: the soonest time the message or the `timeline` field names.
     func timeline(_ message: String, field: String) -> LeadReading.Timeline? {
         let fieldText = LeadText.plain(field)
-        let found = (LeadTimeline.find(in: fieldText, self) + LeadTimeline.find(in: message, self))
+        let found =
+            LeadTimeline.find(in: fieldText, self, screened: screens)
+            + LeadTimeline.find(in: message, self, screened: screens)
         if let soonest = found.filter({ $0.days != nil }).min(by: { $0.days! < $1.days! }) { return soonest }
         if let any = found.first { return any }
         // A form's own words for a timeline ("within_month", "1 week"), as the rubric read them before.
@@ -134,12 +139,12 @@ struct LeadReader: Sendable {
         let text = (fieldPlaces + [message]).joined(separator: "\n")
         // A place of the area named anywhere: the lead is in it.
         for name in areaNames where LeadText.containsWord(name, in: text) { return (name, true) }
-        let codes = LeadText.postalCodes(in: text)
+        let codes = LeadText.postalCodes(in: text, screened: screens)
         if !areaPrefixes.isEmpty, let code = codes.first {
             let inside = codes.first { code in areaPrefixes.contains { LeadText.compact(code).hasPrefix($0) } }
             return (inside ?? code, inside != nil)
         }
-        let named = fieldPlaces.first ?? codes.first ?? LeadText.placeNames(in: message).first
+        let named = fieldPlaces.first ?? codes.first ?? LeadText.placeNames(in: message, screened: screens).first
         guard let named else { return (nil, nil) }
         if areaNames.isEmpty && areaPrefixes.isEmpty { return (named, true) }
         // A postal code the area's names cannot place: unknown, not outside.

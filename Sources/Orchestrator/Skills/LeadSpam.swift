@@ -8,6 +8,7 @@ enum LeadSpam {
     private static let link = LeadText.regex(
         #"\bhttps?://[^\s<>"\]]*|\bwww\.[^\s<>"\]]*|\[url[^\]]*\]?|<a\s[^>]*>?|(?<![@\w./-])[a-z0-9-]{2,63}\.(?:com|net|org|ru|cn|xyz|top|info|biz|io|co)\b(?:/[^\s<>"]*)?"#
     )
+    private static let linkCues = LeadCues.Cues(["http", "[url", "<a", "."])
     /// Words of the pitches that fill contact forms; one with a link, or two of them, is spam.
     static let pitches = [
         "seo", "backlinks", "casino", "viagra", "cialis", "crypto", "bitcoin", "forex", "payday loan", "guest post",
@@ -22,19 +23,28 @@ enum LeadSpam {
     ///   - informative: the fields beyond the message, name and addresses that hold something.
     ///   - found: whether the reader found a time, an amount, a place or a service in it.
     ///   - services: the business's services: a pitch word among them is the business's trade, not spam.
+    ///   - screened: the link pattern runs only on text that holds one of its cues (``LeadCues``).
     static func reason(
-        original: String, message: String, name: String, informative: [String], found: Bool, services: [String]
+        original: String, message: String, name: String, informative: [String], found: Bool, services: [String],
+        screened: Bool = true
     ) -> String? {
-        let links = LeadText.matches(link, in: original).count
-        if LeadText.matches(link, in: name).count > 0 { return "a link as the name" }
+        func linksIn(_ text: String) -> Int {
+            guard !screened || LeadCues(text).mayMatch(linkCues) else { return 0 }
+            return LeadText.matches(link, in: text).count
+        }
+        let links = linksIn(original)
+        if linksIn(name) > 0 { return "a link as the name" }
         if links >= 3 { return "a farm of \(links) links" }
         let lowered = message.lowercased()
         let trade = services.joined(separator: "\n")
         let pitched = pitches.filter { LeadText.containsWord($0, in: lowered) && !LeadText.containsWord($0, in: trade) }
         if links > 0, let pitch = pitched.first { return "a pitch ('\(pitch)') with a link" }
         if pitched.count >= 2 { return "a pitch ('\(pitched.prefix(2).joined(separator: "', '"))')" }
-        let unlinked = link.stringByReplacingMatches(
-            in: message, range: NSRange(location: 0, length: NSString(string: message).length), withTemplate: " ")
+        let unlinked =
+            screened && !LeadCues(message).mayMatch(linkCues)
+            ? message
+            : link.stringByReplacingMatches(
+                in: message, range: NSRange(location: 0, length: NSString(string: message).length), withTemplate: " ")
         let words = LeadText.words(unlinked)
         if links > 0 && words.filter({ $0.contains(where: \.isLetter) }).count < 3 && !found {
             return "only a link"

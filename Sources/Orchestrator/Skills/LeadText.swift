@@ -79,12 +79,22 @@ enum LeadText {
     private static let budgeted = regex(#"\bbudget[^.!?\n\d]{0,30}?"# + number + multiplier)
     /// `a few thousand`, `several hundred`.
     private static let vague = regex(#"\b(?:a few|several|a couple of|couple of|a couple) (?:thousand|hundred)\b"#)
+    private static let vagueCues = LeadCues.Cues(["thousand", "hundred"])
+    /// The patterns of an amount, in the order they are tried, with their cues (``LeadCues``).
+    private static let amounts: [(regex: NSRegularExpression, cues: LeadCues.Cues)] = [
+        (marked, LeadCues.Cues(["$", "cad", "usd", "eur", "gbp"])),
+        (named, LeadCues.Cues(["dollars", "bucks", "cad", "usd", "eur", "gbp", "pounds"])),
+        (thousands, LeadCues.Cues(["k"])), (budgeted, LeadCues.Cues(["budget"])),
+    ]
 
-    /// The first amount of money the message names, or the `budget` field.
-    static func budget(in message: String, field: String) -> LeadReading.Budget? {
+    /// The first amount of money the message names, or the `budget` field. `screened`: only the
+    /// patterns whose cues the text holds run (``LeadCues``).
+    static func budget(in message: String, field: String, screened: Bool = true) -> LeadReading.Budget? {
         let stated = plain(field).trimmingCharacters(in: .whitespacesAndNewlines)
         if !stated.isEmpty {
-            let amount = [marked, named, thousands, budgeted].lazy.compactMap { amountMatch($0, in: stated) }.first
+            let cues = LeadCues(stated)
+            let amount = amounts.lazy.filter { !screened || cues.mayMatch($0.cues) }
+                .compactMap { amountMatch($0.regex, in: stated) }.first
             let bare = stated.replacingOccurrences(of: ",", with: "").trimmingCharacters(
                 in: CharacterSet(charactersIn: "$ "))
             let number = bare.allSatisfy { $0.isNumber || $0 == "." } ? Decimal(string: bare) : nil
@@ -92,7 +102,8 @@ enum LeadText {
         }
         var found: [(at: Int, budget: LeadReading.Budget)] = []
         let ns = NSString(string: message)
-        for regex in [marked, named, thousands, budgeted] {
+        let cues = LeadCues(message)
+        for (regex, patternCues) in amounts where !screened || cues.mayMatch(patternCues) {
             guard let match = regex.firstMatch(in: message, range: NSRange(location: 0, length: ns.length)),
                 let amount = amount(match, ns)
             else { continue }
@@ -100,7 +111,7 @@ enum LeadText {
             found.append((match.range.location, LeadReading.Budget(phrase: phrase, amount: amount)))
         }
         if let first = found.min(by: { $0.at < $1.at }) { return first.budget }
-        if let match = vague.firstMatch(in: message, range: NSRange(location: 0, length: ns.length)) {
+        if !screened || cues.mayMatch(vagueCues), let match = vague.firstMatch(in: message, range: NSRange(location: 0, length: ns.length)) {
             return LeadReading.Budget(phrase: ns.substring(with: match.range), amount: nil)
         }
         return nil
@@ -138,8 +149,10 @@ enum LeadText {
     private static let british = regex(#"\b([A-Z]{1,2}\d[A-Z\d]?)\s?(\d[ABD-HJLNP-UW-Z]{2})\b"#, caseInsensitive: false)
 
     /// The postal codes in `text`, written in capitals with one space (ZIP codes as five digits).
-    static func postalCodes(in text: String) -> [String] {
+    /// `screened`: none is looked for in ASCII text without a digit (``LeadCues``).
+    static func postalCodes(in text: String, screened: Bool = true) -> [String] {
         var codes: [String] = []
+        guard !screened || LeadCues(text).mayMatch(.digit) else { return codes }
         for groups in matches(canadian, in: text) {
             codes.append("\(groups[1]!.uppercased()) \(groups[2]!.uppercased())")
         }
@@ -171,9 +184,13 @@ enum LeadText {
         "email", "text", "am", "pm",
     ]
 
-    /// Places the message names after a preposition, best guess first.
-    static func placeNames(in text: String) -> [String] {
-        matches(placeAfter, in: text).compactMap { groups in
+    private static let placeCues = LeadCues.Cues(["in", "from", "near", "around", "at"])
+
+    /// Places the message names after a preposition, best guess first. `screened`: none is looked
+    /// for in ASCII text without one of the prepositions (``LeadCues``).
+    static func placeNames(in text: String, screened: Bool = true) -> [String] {
+        guard !screened || LeadCues(text).mayMatch(placeCues) else { return [] }
+        return matches(placeAfter, in: text).compactMap { groups in
             var words = (groups[1] ?? "").split(separator: " ").map(String.init)
             while let last = words.last, notPlaces.contains(last.lowercased()) { words.removeLast() }
             guard let first = words.first, !notPlaces.contains(first.lowercased()) else { return nil }

@@ -15,8 +15,13 @@ enum LeadTimeline {
 
     struct Rule: Sendable {
         let regex: NSRegularExpression
+        /// Words one of which every match holds (``LeadCues``).
+        let cues: LeadCues.Cues
         let when: @Sendable ([String?], LeadReader) -> When
     }
+
+    /// The first three letters of every month's name, whole or shortened.
+    private static let monthCues = LeadCues.Cues(months.map { String($0.prefix(3)) })
 
     static let months = [
         "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -42,15 +47,23 @@ enum LeadTimeline {
         Rule(
             regex: LeadText.regex(
                 #"\b(?:asap|as soon as (?:possible|you can)|(?<!not )urgent(?:ly)?|(?<!not an )emergency|right away|immediately|right now|today|tonight|this (?:morning|afternoon|evening))\b|\ba\.s\.a\.p"#
-            ), when: { _, _ in .days(0) }),
-        Rule(regex: LeadText.regex(#"\b(?:the )?day after tomorrow\b"#), when: { _, _ in .days(2) }),
-        Rule(regex: LeadText.regex(#"\b(?<!after )tomorrow\b"#), when: { _, _ in .days(1) }),
+            ),
+            cues: LeadCues.Cues([
+                "asap", "as soon as", "urgent", "emergency", "right", "immediately", "today", "tonight", "this",
+                "a.s.a.p",
+            ]), when: { _, _ in .days(0) }),
+        Rule(
+            regex: LeadText.regex(#"\b(?:the )?day after tomorrow\b"#), cues: LeadCues.Cues(["tomorrow"]),
+            when: { _, _ in .days(2) }),
+        Rule(
+            regex: LeadText.regex(#"\b(?<!after )tomorrow\b"#), cues: LeadCues.Cues(["tomorrow"]),
+            when: { _, _ in .days(1) }),
         Rule(
             regex: LeadText.regex(
                 #"\b(?:this|end of the|end of this|by the end of the|later this|within the|within a) (week|month)\b"#),
-            when: { _, _ in .days(0) }),
+            cues: LeadCues.Cues(["week", "month"]), when: { _, _ in .days(0) }),
         Rule(
-            regex: LeadText.regex(#"\bnext (week|weekend|month|year)\b"#),
+            regex: LeadText.regex(#"\bnext (week|weekend|month|year)\b"#), cues: LeadCues.Cues(["next"]),
             when: { groups, reader in
                 let calendar = reader.calendar
                 let weekday = calendar.component(.weekday, from: reader.now)  // 1 = Sunday
@@ -66,25 +79,33 @@ enum LeadTimeline {
                 }
             }),
         Rule(
-            regex: LeadText.regex(#"\b(?<!next )(?:this )?weekend\b"#),
+            regex: LeadText.regex(#"\b(?<!next )(?:this )?weekend\b"#), cues: LeadCues.Cues(["weekend"]),
             when: { _, reader in .days((7 - reader.calendar.component(.weekday, from: reader.now)) % 7) }),
         Rule(
             regex: LeadText.regex(
                 #"\b(in|within|over)\s(the next\s|the coming\s)?"# + count
                     + #"(?:\s?(?:-|to|or)\s?(?:\d{1,3}|two|three))?\s(day|week|month|year)s?\b"#),
+            cues: LeadCues.Cues(["day", "week", "month", "year"]),
             when: { groups, _ in
                 if groups[1]?.lowercased() != "in" || groups[2] != nil { return .days(0) }
                 let number = groups[3].flatMap { counts[$0.lowercased()] ?? Int($0) } ?? 1
                 let unit = ["day": 1, "week": 7, "month": 30, "year": 365][groups[4]?.lowercased() ?? ""] ?? 1
                 return .days(number * unit)
             }),
-        Rule(regex: LeadText.regex(#"\b(?:a |the )?(?:few|couple(?: of)?) days\b"#), when: { _, _ in .days(3) }),
+        Rule(
+            regex: LeadText.regex(#"\b(?:a |the )?(?:few|couple(?: of)?) days\b"#), cues: LeadCues.Cues(["days"]),
+            when: { _, _ in .days(3) }),
         Rule(
             regex: LeadText.regex(
                 #"\b(?:later this year|no (?:rush|hurry)|not (?:urgent|in a (?:rush|hurry))|whenever|sometime|some time|eventually|(?:in the|next|this) (?:spring|summer|fall|autumn|winter))\b"#
-            ), when: { _, _ in .later }),
+            ),
+            cues: LeadCues.Cues([
+                "year", "rush", "hurry", "urgent", "whenever", "sometime", "some time", "eventually", "spring",
+                "summer", "fall", "autumn", "winter",
+            ]), when: { _, _ in .later }),
         Rule(
             regex: LeadText.regex(#"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b"#),
+            cues: LeadCues.Cues(["day"]),
             when: { groups, reader in
                 guard let wanted = weekdays.firstIndex(of: groups[1]?.lowercased() ?? "") else { return .none }
                 let today = reader.calendar.component(.weekday, from: reader.now) - 1
@@ -94,25 +115,27 @@ enum LeadTimeline {
         Rule(
             regex: LeadText.regex(
                 #"(?:\b(?:in|by|before|early|mid|late|end of|until|during|starting|start of|beginning of|around)\s(?:early\s|mid\s|late\s)?|\bmid-)(january|february|march|april|may|june|july|august|september|october|november|december)\b"#
-            ),
+            ), cues: monthCues,
             when: { groups, reader in
                 guard let month = month(groups[1]) else { return .none }
                 return date(month: month, day: 1, year: nil, reader, wholeMonth: true)
             }),
         Rule(
             regex: LeadText.regex(#"\b"# + monthWord + #"\.?\s(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s(\d{4})\b)?"#),
+            cues: monthCues,
             when: { groups, reader in
                 guard let month = month(groups[1]), let day = Int(groups[2] ?? "") else { return .none }
                 return date(month: month, day: day, year: groups[3].flatMap { Int($0) }, reader)
             }),
         Rule(
             regex: LeadText.regex(#"\b(\d{1,2})(?:st|nd|rd|th)?\s(?:of\s)?"# + monthWord + #"\b\.?(?:,?\s(\d{4})\b)?"#),
+            cues: monthCues,
             when: { groups, reader in
                 guard let month = month(groups[2]), let day = Int(groups[1] ?? "") else { return .none }
                 return date(month: month, day: day, year: groups[3].flatMap { Int($0) }, reader)
             }),
         Rule(
-            regex: LeadText.regex(#"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"#),
+            regex: LeadText.regex(#"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"#), cues: LeadCues.Cues(["-"]),
             when: { groups, reader in
                 guard let year = Int(groups[1] ?? ""), let month = Int(groups[2] ?? ""), let day = Int(groups[3] ?? "")
                 else { return .none }
@@ -123,7 +146,7 @@ enum LeadTimeline {
         Rule(
             regex: LeadText.regex(
                 #"\b(?:(?:on|by|before|until|for|date:?|starting|from)\s(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?|(\d{1,2})/(\d{1,2})/(\d{4}))\b"#
-            ),
+            ), cues: LeadCues.Cues(["/"]),
             when: { groups, reader in
                 let parts = (groups[1] != nil ? [groups[1], groups[2], groups[3]] : [groups[4], groups[5], groups[6]])
                     .map { $0.flatMap { Int($0) } }
@@ -134,11 +157,13 @@ enum LeadTimeline {
             }),
     ]
 
-    /// Every time `text` names.
-    static func find(in text: String, _ reader: LeadReader) -> [LeadReading.Timeline] {
+    /// Every time `text` names. `screened`: only the rules whose cues the text holds run (the
+    /// same times, found faster; off only to check that).
+    static func find(in text: String, _ reader: LeadReader, screened: Bool = true) -> [LeadReading.Timeline] {
         guard text.contains(where: \.isLetter) || text.contains("/") || text.contains("-") else { return [] }
         var found: [LeadReading.Timeline] = []
-        for rule in rules {
+        let cues = LeadCues(text)
+        for rule in rules where !screened || cues.mayMatch(rule.cues) {
             for groups in LeadText.matches(rule.regex, in: text) {
                 let phrase = (groups[0] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
                 switch rule.when(groups, reader) {

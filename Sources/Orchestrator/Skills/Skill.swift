@@ -23,6 +23,18 @@ public struct ProposedAction: Sendable, Equatable {
     /// Whether the agent itself asks a person to decide (its blueprint says so): the gate holds it
     /// for approval even where no rule would. It can only narrow what the agent does, never widen it.
     public var waitsForPerson = false
+    /// Whether it waits for a person whatever the rules say (``ActionKind/isHighStakes(offering:)``):
+    /// read from its text when the skill proposes it — beside the other cases' skills, not in the
+    /// commit that all cases wait on.
+    public let isHighStakes: Bool
+
+    init(kind: ActionKind, payload: [String: String], reason: String, waitsForPerson: Bool = false) {
+        self.kind = kind
+        self.payload = payload
+        self.reason = reason
+        self.waitsForPerson = waitsForPerson
+        isHighStakes = kind.isHighStakes(offering: payload)
+    }
 }
 
 /// What a skill returns: notes for the case context, proposed actions, and events to hand on.

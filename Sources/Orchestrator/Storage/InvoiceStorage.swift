@@ -30,6 +30,9 @@ package struct InvoiceImportOutcome: Sendable, Equatable {
     package var settled: [String] = []
     /// Pending events, unsent reminders and undecided approvals cancelled with them.
     package var cancelled = 0
+
+    /// Nothing done yet.
+    package init() {}
 }
 
 /// The books over a period, as the daily report shows them.

@@ -4,14 +4,14 @@ import Foundation
 /// The runtime's store, as the engine, the dispatcher, the scheduled jobs and the reports use it:
 /// short reads, and writes in one transaction (``RuntimeTransaction``); and, through the protocols it
 /// refines, as the HTTP server and the operator's commands use it (``IntakeStorage``, ``ApprovalStorage``,
-/// ``DashboardStorage``, ``OperatorStorage``). The SQLite store
-/// (``RuntimeStore``, on a GRDB `DatabasePool`) is the one implementation today; a store on
-/// another database implements this protocol and the runtime runs on it unchanged.
+/// ``DashboardStorage``, ``OperatorStorage``). Two stores implement it: the SQLite store
+/// (``RuntimeStore``, on a GRDB `DatabasePool`) and the PostgreSQL store (`PostgresStore`, in the
+/// module of that name); the runtime runs on either unchanged.
 ///
 /// Every method is async: a read or a write waits without blocking a thread of the cooperative
 /// pool, and no connector is called while a transaction is open (the engine's skills and the
 /// dispatcher's connectors run between a read and a write, never inside one).
-package protocol RuntimeStorage: ApprovalStorage, BookingStorage, DashboardStorage, DeferredStorage, InboxStorage, IntakeStorage, InvoiceStorage,
+package protocol RuntimeStorage: ApprovalStorage, BookingStorage, ClockStorage, DashboardStorage, DeferredStorage, InboxStorage, IntakeStorage, InvoiceStorage,
     LeadLedgerStorage, OperatorStorage, OutcomeStorage
 {
     /// The runtime's clock (injected in tests).

@@ -9,6 +9,17 @@ import Foundation
 /// Methods that report whether a row changed let the caller detect a conflict: a conditional write
 /// that changed nothing means another writer got there first.
 package protocol RuntimeTransaction {
+    /// Lets the store hold the writes that follow and send them together, answering each ahead as
+    /// it would be answered if sent alone; when an answer turns out otherwise once sent (a waiting
+    /// event no longer waiting, a key queued before, a context that moved on, a write refused), the
+    /// transaction fails with ``WriteCaseByCase``, at the latest when it commits. Writes inside
+    /// ``atomically(_:)`` are answered as they are sent. A store may ignore it (SQLite does).
+    func holdWrites()
+    /// Tells the store what the commit will ask (``CommitForecast``, worked out only if the store
+    /// calls `forecast`) before it asks, so that a store answering from a server reads it all at
+    /// once. A store may ignore it (SQLite does).
+    func foresee(_ forecast: () -> CommitForecast) throws
+
     /// Runs `body` all or nothing inside the transaction (a savepoint): when it throws, none of its
     /// writes are kept and the error is rethrown.
     func atomically(_ body: () throws -> Void) throws
@@ -28,9 +39,9 @@ package protocol RuntimeTransaction {
 
     // MARK: Case context
 
-    /// Writes a case's context as `version`, only over `expected` (the version the step read); false
-    /// when the context moved on meanwhile.
-    func writeContext(caseID: String, notes: [String: [String: String]], version: Int, expected: Int) throws -> Bool
+    /// Writes a case's context (its notes as ``StringMapJSON`` text) as `version`, only over
+    /// `expected` (the version the step read); false when the context moved on meanwhile.
+    func writeContext(caseID: String, contextJSON: String, version: Int, expected: Int) throws -> Bool
 
     // MARK: Outbox
 
@@ -54,6 +65,10 @@ package protocol RuntimeTransaction {
     /// When an agent's latest actions go (at most `limit` of them, those after `since`), and the
     /// latest time one of its deferred actions goes.
     func actionWindow(of agent: String, after since: Date, limit: Int) throws -> ActionWindow
+    /// ``actionWindow(of:after:limit:)`` for a writer that will place at most `proposing` actions
+    /// in it: when those and the ones that went stay under `limit`, no placement looks at a time, so
+    /// a store may count the times rather than read them and return a window without them.
+    func actionWindow(of agent: String, after since: Date, limit: Int, proposing: Int) throws -> ActionWindow
 
     // MARK: Approvals
 
@@ -75,18 +90,29 @@ package protocol RuntimeTransaction {
 
     // MARK: Audit and schedules
 
-    /// Appends a line to a case's audit log.
+    /// Appends a line to a case's audit log, with the agent's notes as ``StringMapJSON`` text.
     func appendAudit(
-        at: Date, caseID: String, agent: String?, kind: AuditKind, detail: String, notes: [String: String]?
+        at: Date, caseID: String, agent: String?, kind: AuditKind, detail: String, notesJSON: String?
     ) throws
     /// Remembers when a scheduled job last ran.
     func setLastRun(_ job: String, at: Date) throws
 }
 
 extension RuntimeTransaction {
+    /// Reads the window whole.
+    package func actionWindow(of agent: String, after since: Date, limit: Int, proposing: Int) throws -> ActionWindow {
+        try actionWindow(of: agent, after: since, limit: limit)
+    }
+
+    /// Holds nothing: each write is sent and answered at once.
+    package func holdWrites() {}
+
+    /// Reads each answer when it is asked for.
+    package func foresee(_ forecast: () -> CommitForecast) throws {}
+
     /// Appends a line without notes.
     package func appendAudit(at: Date, caseID: String, agent: String?, kind: AuditKind, detail: String) throws {
-        try appendAudit(at: at, caseID: caseID, agent: agent, kind: kind, detail: detail, notes: nil)
+        try appendAudit(at: at, caseID: caseID, agent: agent, kind: kind, detail: detail, notesJSON: nil)
     }
 }
 
@@ -100,4 +126,12 @@ package struct EmittedEventRow: Sendable {
     package let status: EventRecord.Status
     package let createdAt: Date
     package let dueAt: Date?
+}
+
+/// A transaction whose held writes (``RuntimeTransaction/holdWrites()``) were not all answered
+/// rightly ahead: nothing of it is kept, and its writer writes it again with each write answered as
+/// it is sent (the engine: case by case).
+package struct WriteCaseByCase: Error, CustomStringConvertible {
+    package init() {}
+    package var description: String { "a write held in the transaction was answered wrongly ahead; written again case by case" }
 }

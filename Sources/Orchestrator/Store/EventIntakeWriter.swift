@@ -101,6 +101,9 @@ public final class EventIntakeWriter: Sendable {
         }
     }
 
+    /// How many submissions wait for their answer (queued or in the commit under way).
+    var waiting: Int { state.withLock { $0.unanswered.count } }
+
     /// How many groups have been committed, and the largest.
     public var groups: (count: Int, largest: Int) {
         state.withLock { ($0.groups, $0.largestGroup) }

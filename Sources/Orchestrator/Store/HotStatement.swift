@@ -26,9 +26,14 @@ enum HotStatement {
             let index = Int32(offset + 1)
             let code: Int32
             switch value {
-            case .text(let text):
-                code = text.utf8CString.withUnsafeBufferPointer { buffer in
-                    sqlite3_bind_text(handle, index, buffer.baseAddress, Int32(buffer.count - 1), transient)
+            case .text(var text):
+                // The string's own bytes (no C-string copy); SQLite copies them.
+                code = text.withUTF8 { bytes in
+                    // An empty buffer has no address, and a null one would bind NULL: "" for it.
+                    guard let base = bytes.baseAddress else { return sqlite3_bind_text(handle, index, "", 0, transient) }
+                    return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                        sqlite3_bind_text(handle, index, $0, Int32(bytes.count), transient)
+                    }
                 }
             case .integer(let integer): code = sqlite3_bind_int64(handle, index, integer)
             case .null: code = sqlite3_bind_null(handle, index)

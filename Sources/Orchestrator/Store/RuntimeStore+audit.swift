@@ -6,7 +6,7 @@ extension RuntimeStore {
     /// the dispatcher, approvals, dead letters) writes one.
     static func appendAudit(
         _ db: Database, at: Date, caseID: String, agent: String?, kind: AuditKind, detail: String,
-        notes: [String: String]? = nil
+        notesJSON: String? = nil
     ) throws {
         // A cached statement bound through the C API: the audit log is the engine's most frequent write.
         try HotStatement.execute(
@@ -14,7 +14,7 @@ extension RuntimeStore {
                 sql: "INSERT INTO audit (at, case_id, agent, kind, detail, notes_json) VALUES (?, ?, ?, ?, ?, ?)"),
             [
                 .text(StoredDate.text(at)), .text(caseID), HotValue(agent), .text(kind.rawValue), .text(detail),
-                HotValue(notes.map(StringMapJSON.encode)),
+                HotValue(notesJSON),
             ])
     }
 }

@@ -183,11 +183,16 @@ extension RuntimeStore {
         }
         var digest: String?
         if let key = event.idempotencyKey {
+            // The key bound as its bytes, cast to text: a string argument would end at a NUL, and
+            // then miss the key the insert below stores whole (its repeat would fail the group).
             let lookup = try db.cachedStatement(
-                sql: "SELECT id, case_id, type, payload_json, idempotency_digest FROM event WHERE idempotency_key = ?")
+                sql: """
+                    SELECT id, case_id, type, payload_json, idempotency_digest FROM event
+                    WHERE idempotency_key = CAST(? AS TEXT)
+                    """)
             let body = event.bodyDigest
             digest = body
-            if let row = try Row.fetchOne(lookup, arguments: [key]) {
+            if let row = try Row.fetchOne(lookup, arguments: [Data(key.utf8)]) {
                 // A row stored before digests were kept (or by an internal producer) has none: it
                 // matches only the identical type and payload, compared the same way.
                 // Read without trapping: a stored row that does not read is an error for this event.

@@ -70,15 +70,16 @@ extension RuntimeStore: InboxStorage {
         }
     }
 
-    /// `imap:VALIDITY:UID` or `file:NAME`.
-    static func text(_ position: InboxPosition) -> String {
+    /// `imap:VALIDITY:UID` or `file:NAME`, as both stores keep a position.
+    package static func text(_ position: InboxPosition) -> String {
         switch position {
         case .imap(let validity, let uid): "imap:\(validity):\(uid)"
         case .file(let name): "file:\(name)"
         }
     }
 
-    static func position(_ text: String) -> InboxPosition? {
+    /// The position `text` (``text(_:)``) names; nil when it names none.
+    package static func position(_ text: String) -> InboxPosition? {
         if text.hasPrefix("file:") { return .file(name: String(text.dropFirst(5))) }
         let parts = text.split(separator: ":")
         guard parts.count == 3, parts[0] == "imap", let validity = UInt32(parts[1]), let uid = UInt32(parts[2]) else {

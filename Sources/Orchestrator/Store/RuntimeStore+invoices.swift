@@ -175,44 +175,23 @@ extension RuntimeStore {
         return activity
     }
 
-    /// An invoice's columns from `customer` on, after its number, in the insert's order.
+    /// An invoice's columns in the insert's order (``Invoice/storedColumns``).
     private static func columns(_ invoice: Invoice) -> [(any DatabaseValueConvertible)?] {
-        [
-            invoice.number, invoice.customer, invoice.email, invoice.issued?.iso, invoice.due?.iso,
-            "\(invoice.total)", "\(invoice.balance)", invoice.currency, invoice.status.rawValue, invoice.source,
-        ]
+        invoice.storedColumns
     }
 
     /// A stored invoice, or a ``StoredDataError`` naming the column that does not read.
     static func invoice(_ row: Row) throws -> BookedInvoice {
         let table = "invoice"
-        func text(_ column: String) throws -> String { try row.stored(column, in: table, key: "number") }
-        func optional(_ column: String) throws -> String? {
-            try row.stored(column, in: table, key: "number", as: String?.self)
-        }
-        func bad(_ column: String) -> StoredDataError {
-            StoredDataError(
-                table: table, row: row.storedText("number"), column: column,
-                value: StoredDataError.shown(row.databaseValue(column)))
-        }
-        func decimal(_ column: String) throws -> Decimal {
-            guard let value = Decimal(string: try text(column), locale: Locale(identifier: "en_US_POSIX")) else {
-                throw bad(column)
-            }
-            return value
-        }
-        func date(_ column: String) throws -> LocalDate? {
-            guard let iso = try optional(column) else { return nil }
-            guard let date = LocalDate(iso: iso) else { throw bad(column) }
-            return date
-        }
-        guard let status = Invoice.Status(rawValue: try text("status")) else { throw bad("status") }
+        let invoice = try Invoice(
+            stored: { column in try row.stored(column, in: table, key: "number", as: String?.self) },
+            unreadable: { column in
+                StoredDataError(
+                    table: table, row: row.storedText("number"), column: column,
+                    value: StoredDataError.shown(row.databaseValue(column)))
+            })
         return BookedInvoice(
-            invoice: Invoice(
-                number: try text("number"), customer: try text("customer"), email: try optional("email"),
-                issued: try date("issued_on"), due: try date("due_on"), total: try decimal("total"),
-                balance: try decimal("balance"), currency: try text("currency"), status: status,
-                source: try text("source")),
+            invoice: invoice,
             chasedDays: try row.stored("chased_days", in: table, key: "number", as: Int?.self),
             chasedAt: try row.stored("chased_at", in: table, key: "number", as: Date?.self),
             settledAt: try row.stored("settled_at", in: table, key: "number", as: Date?.self))

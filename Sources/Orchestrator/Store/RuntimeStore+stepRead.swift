@@ -179,15 +179,13 @@ extension RuntimeStore {
                     try Self.appendAudit(
                         db, at: now, caseID: bad.caseID, agent: nil, kind: .dead,
                         detail:
-                            "dead-lettered: \(message) (event #\(bad.id); fix or delete the row, then `baton event retry \(bad.id)`)",
-                        notes: nil)
+                            "dead-lettered: \(message) (event #\(bad.id); fix or delete the row, then `baton event retry \(bad.id)`)")
                 }
                 for (id, reason) in newBusy.sorted(by: { $0.key < $1.key }) {
                     try Self.appendAudit(
                         db, at: now, caseID: "calendar", agent: nil, kind: .unreadable,
                         detail:
-                            "busy time #\(id) skipped: stored data could not be read: \(reason) (fix or delete the row in calendar_busy)",
-                        notes: nil)
+                            "busy time #\(id) skipped: stored data could not be read: \(reason) (fix or delete the row in calendar_busy)")
                 }
             }
             Self.reportedBusy.withLock { reported in for id in newBusy.keys { reported.insert(busyKey(id)) } }

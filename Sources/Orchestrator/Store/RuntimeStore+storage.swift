@@ -65,7 +65,7 @@ extension RuntimeStore: RuntimeStorage {
                 guard db.changesCount == 1 else { continue }
                 try Self.appendAudit(
                     db, at: now, caseID: bad.caseID, agent: nil, kind: .dead,
-                    detail: "action #\(bad.id) dead-lettered: \(message) (fix or delete the row in outbox)", notes: nil)
+                    detail: "action #\(bad.id) dead-lettered: \(message) (fix or delete the row in outbox)")
             }
         }
         return items

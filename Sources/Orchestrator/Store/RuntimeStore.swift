@@ -19,10 +19,15 @@ public final class RuntimeStore: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             Self.keepWriteAheadLog(db)  // a restart on a full disk opens the log (RuntimeStore+unavailable.swift)
-            // The writer keeps 4 MiB of pages (what a commit goes back to: the indexes' newest leaves,
-            // the cases in hand); a reader 1 MiB, as SQLite drops a reader's pages whenever the file
-            // changed since its last read, which under a stream of commits is every read.
-            try db.execute(sql: db.configuration.readonly ? "PRAGMA cache_size = -1024" : "PRAGMA cache_size = -4096")
+            // The writer keeps 2 MiB of pages (what a commit goes back to: the indexes' newest leaves,
+            // the cases in hand — a commit of 256 leads touches a few hundred pages); a reader 1 MiB,
+            // as SQLite drops a reader's pages whenever the file changed since its last read, which
+            // under a stream of commits is every read.
+            try db.execute(sql: db.configuration.readonly ? "PRAGMA cache_size = -1024" : "PRAGMA cache_size = -2048")
+            // A commit writes each case in a savepoint, whose undo pages (the sub-journal) spill to a
+            // temporary file past 64 KiB: a hundred `pwrite`s a lead. In memory they are copies, and
+            // go when the savepoint is released (one case's pages at a time).
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
             // The writer's commits hand checkpoints to the checkpointer instead of running them.
             if !db.configuration.readonly { checkpointer.install(on: db) }
         }

@@ -47,14 +47,14 @@ struct SQLiteTransaction: RuntimeTransaction {
         return db.changesCount == 1
     }
 
-    func writeContext(caseID: String, notes: [String: [String: String]], version: Int, expected: Int) throws -> Bool {
+    func writeContext(caseID: String, contextJSON: String, version: Int, expected: Int) throws -> Bool {
         try db.cachedStatement(
             sql: """
                 INSERT INTO case_context (case_id, context_json, version) VALUES (?, ?, ?)
                 ON CONFLICT (case_id) DO UPDATE SET context_json = excluded.context_json, version = excluded.version
                 WHERE case_context.version = ?
                 """
-        ).execute(arguments: [caseID, StringMapJSON.encode(notes), version, expected])
+        ).execute(arguments: [caseID, contextJSON, version, expected])
         return db.changesCount == 1
     }
 
@@ -121,9 +121,10 @@ struct SQLiteTransaction: RuntimeTransaction {
     }
 
     func appendAudit(
-        at: Date, caseID: String, agent: String?, kind: AuditKind, detail: String, notes: [String: String]?
+        at: Date, caseID: String, agent: String?, kind: AuditKind, detail: String, notesJSON: String?
     ) throws {
-        try RuntimeStore.appendAudit(db, at: at, caseID: caseID, agent: agent, kind: kind, detail: detail, notes: notes)
+        try RuntimeStore.appendAudit(
+            db, at: at, caseID: caseID, agent: agent, kind: kind, detail: detail, notesJSON: notesJSON)
     }
 
     func setLastRun(_ job: String, at: Date) throws {

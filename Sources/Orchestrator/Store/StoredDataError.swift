@@ -15,6 +15,20 @@ public struct StoredDataError: Error, Sendable, Equatable, CustomStringConvertib
         "stored data could not be read: \(table)\(row.map { " #\($0)" } ?? "") \(column) holds \(value)"
     }
 
+    /// The value `value` (already shown, ``shown(text:)``) in `column` of `table`'s row `row`.
+    package init(table: String, row: String?, column: String, value: String) {
+        self.table = table
+        self.row = row
+        self.column = column
+        self.value = value
+    }
+
+    /// Stored text as a message shows it: quoted, on one line, cut at 40 characters.
+    package static func shown(text: String) -> String {
+        let cut = text.count > 40 ? String(text.prefix(40)) + "…" : text
+        return "\"" + cut.replacingOccurrences(of: "\n", with: " ") + "\""
+    }
+
     /// `value` as text for a message: a blob as its size, text quoted and cut at 40 characters.
     static func shown(_ value: DatabaseValue) -> String {
         switch value.storage {
@@ -22,9 +36,7 @@ public struct StoredDataError: Error, Sendable, Equatable, CustomStringConvertib
         case .int64(let number): return String(number)
         case .double(let number): return String(number)
         case .blob(let data): return "a blob of \(data.count) bytes"
-        case .string(let text):
-            let cut = text.count > 40 ? String(text.prefix(40)) + "…" : text
-            return "\"" + cut.replacingOccurrences(of: "\n", with: " ") + "\""
+        case .string(let text): return shown(text: text)
         }
     }
 }

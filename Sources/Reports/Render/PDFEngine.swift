@@ -1,4 +1,5 @@
 import Foundation
+import Spawning
 
 /// A PDF engine found on the machine: WeasyPrint, else headless Chromium.
 public struct PDFEngine: Sendable {
@@ -31,7 +32,7 @@ public struct PDFEngine: Sendable {
     /// Renders an HTML file to a PDF file.
     /// - Throws: ``PDFError`` with the engine's own message when it fails.
     public func render(html: String, to pdf: String) throws {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: executable)
         switch kind {
         case .weasyprint:
@@ -43,8 +44,8 @@ public struct PDFEngine: Sendable {
             ]
         }
         let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
+        process.standardError = .pipe(errors)
+        process.standardOutput = .nullDevice
         try process.run()
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()

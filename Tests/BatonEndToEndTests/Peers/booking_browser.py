@@ -11,22 +11,18 @@ Prints one JSON line: what the browser saw.
 """
 import json
 import sys
+from pathlib import Path
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "ConnectorsTests" / "Peers"))
+from browser_support import headless_chromium, is_gone  # noqa: E402
 
 
 def main():
     link, screenshot = sys.argv[1:3]
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=390,844"):
-        options.add_argument(flag)  # a phone-sized window
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.implicitly_wait(15)  # a busy machine (the other tests run beside this one) is slow to draw
+    driver = headless_chromium(390, 844)  # phone-sized
     seen = {}
     try:
         driver.get(link)
@@ -51,7 +47,7 @@ def main():
             radio.click()
             button = driver.find_element(By.CSS_SELECTOR, "form button")
             button.click()
-            WebDriverWait(driver, 15).until(staleness_of(button))
+            WebDriverWait(driver, 15).until(lambda d: is_gone(button))
             seen["after_submit"].append(driver.find_element(By.TAG_NAME, "body").text)
     finally:
         driver.quit()

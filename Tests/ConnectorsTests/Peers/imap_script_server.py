@@ -15,10 +15,8 @@
 import argparse
 import base64
 import json
-import socket
-import threading
 
-from peer_support import unblock_signals, wait_for_the_test
+from peer_support import json_log, serve_tcp, unblock_signals
 
 
 def main():
@@ -27,17 +25,7 @@ def main():
     parser.add_argument("--script", required=True)
     parser.add_argument("--log", required=True)
     args = parser.parse_args()
-    lock = threading.Lock()
-
-    def log(event):
-        with lock, open(args.log, "a") as f:
-            f.write(json.dumps(event) + "\n")
-
-    listener = socket.socket()
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(64)
-    connections = []
+    log = json_log(args.log)
 
     def serve(connection):
         with open(args.script) as f:
@@ -75,24 +63,7 @@ def main():
             except OSError:
                 pass
 
-    def accept():
-        while True:
-            try:
-                connection, _ = listener.accept()
-            except OSError:
-                return
-            connections.append(connection)
-            threading.Thread(target=serve, args=(connection,), daemon=True).start()
-
-    threading.Thread(target=accept, daemon=True).start()
-    print(f"PORT {listener.getsockname()[1]}", flush=True)
-    wait_for_the_test()
-    listener.close()
-    for connection in connections:
-        try:
-            connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
+    serve_tcp(serve)
 
 
 if __name__ == "__main__":

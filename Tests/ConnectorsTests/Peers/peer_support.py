@@ -1,6 +1,8 @@
 """What every test peer shares: signals unblocked, and waiting until the test is done with it."""
+import json
 import os
 import signal
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -35,3 +37,45 @@ def serve(handler):
     print(f"PORT {server.server_address[1]}", flush=True)
     wait_for_the_test()
     server.shutdown()
+
+
+def json_log(path):
+    """A function that appends an event to `path` as one JSON line, from any thread."""
+    lock = threading.Lock()
+
+    def log(event):
+        with lock, open(path, "a") as f:
+            f.write(json.dumps(event) + "\n")
+
+    return log
+
+
+def serve_tcp(handle, port=0):
+    """Accepts TCP connections on `port` (default: a free one) on loopback, each handled by
+    `handle(connection)` on a thread of its own; says "PORT <n>", and when the test is done closes
+    the listener and shuts every connection down."""
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", port))
+    listener.listen(64)
+    connections = []
+
+    def accept():
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            connections.append(connection)
+            threading.Thread(target=handle, args=(connection,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    print(f"PORT {listener.getsockname()[1]}", flush=True)
+    wait_for_the_test()
+    listener.close()
+    for connection in connections:
+        try:
+            connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        connection.close()

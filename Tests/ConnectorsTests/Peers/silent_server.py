@@ -8,11 +8,8 @@ JSON lines; stops on SIGTERM or when the test process is gone.
   --log FILE   where the events go (shared with other peers, to see what happened in which order)
 """
 import argparse
-import json
-import socket
-import threading
 
-from peer_support import unblock_signals, wait_for_the_test
+from peer_support import json_log, serve_tcp, unblock_signals
 
 
 def main():
@@ -21,17 +18,7 @@ def main():
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--log", required=True)
     args = parser.parse_args()
-    lock = threading.Lock()
-
-    def log(event):
-        with lock, open(args.log, "a") as f:
-            f.write(json.dumps(event) + "\n")
-
-    listener = socket.socket()
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", args.port))
-    listener.listen(64)
-    connections = []
+    log = json_log(args.log)
 
     def hold(connection):
         log({"event": "accepted"})
@@ -46,25 +33,7 @@ def main():
             pass
         log({"event": "closed", "received": received})
 
-    def accept():
-        while True:
-            try:
-                connection, _ = listener.accept()
-            except OSError:
-                return
-            connections.append(connection)
-            threading.Thread(target=hold, args=(connection,), daemon=True).start()
-
-    threading.Thread(target=accept, daemon=True).start()
-    print(f"PORT {listener.getsockname()[1]}", flush=True)
-    wait_for_the_test()
-    listener.close()
-    for connection in connections:
-        try:
-            connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        connection.close()
+    serve_tcp(hold, port=args.port)
 
 
 if __name__ == "__main__":

@@ -9,22 +9,18 @@ Prints one JSON line: what the browser saw.
 """
 import json
 import sys
+from pathlib import Path
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "ConnectorsTests" / "Peers"))
+from browser_support import headless_chromium, is_gone  # noqa: E402
 
 
 def main():
     base, token, screenshot = sys.argv[1:4]
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=420,1400"):
-        options.add_argument(flag)  # a phone-sized window
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.implicitly_wait(15)  # a busy machine (the other tests run beside this one) is slow to draw
+    driver = headless_chromium(420, 1400)  # phone-sized
     seen = {}
     try:
         driver.get(base + "/approvals")
@@ -40,7 +36,7 @@ def main():
         driver.save_screenshot(screenshot)
         approval.find_element(By.CSS_SELECTOR, "button.approve").click()
         # The form posts, the server answers 303, the browser loads the list again.
-        WebDriverWait(driver, 10).until(staleness_of(approval))
+        WebDriverWait(driver, 10).until(lambda d: is_gone(approval))
         seen["after_approve"] = driver.find_element(By.TAG_NAME, "body").text
     finally:
         driver.quit()
