@@ -11,37 +11,23 @@ import Testing
 /// The issue's burst through the real binary: 120 leads in a minute to the plumbing contractor's
 /// blueprint (`actions_per_hour: 30`). Every lead is answered, at most 30 actions per agent an hour,
 /// with a few notices to the owner and no approval; deferred actions survive a SIGKILL and go once.
-/// The hours pass on the binary's own clock: libfaketime (Debian's `faketime`, installed by
-/// `./scripts/test`) starts each run at a set time, so the test waits for no hour.
+/// The hours pass on the binary's own clock: `BATON_NOW` starts each run's runtime clock at a set
+/// time, from where it ticks, so the test waits for no hour.
 struct HourlyLimitRunTests {
-    struct NoFakeTime: Error, CustomStringConvertible {
-        var description: String { "libfaketime is not installed (apt-get install faketime; ./scripts/test does)" }
-    }
-
-    /// `baton ARGUMENTS` started at `time` (UTC), its clock running from there: libfaketime preloaded
-    /// into `/usr/bin/env`, which execs `baton` in its place (so the process is `baton` itself, for
-    /// SIGKILL; `faketime` forks). Preloaded straight into `baton`, Swift reads no arguments; by way of
-    /// a process that has it loaded already, it does.
-    static func baton(at time: String, _ arguments: [String]) throws -> ChildProcess {
-        guard
-            let library = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib"].map({
-                "\($0)/faketime/libfaketime.so.1"
-            }).first(where: { FileManager.default.fileExists(atPath: $0) })
-        else { throw NoFakeTime() }
+    /// `baton ARGUMENTS` with its runtime clock started at `time`.
+    static func baton(at time: Date, _ arguments: [String]) -> ChildProcess {
         let process = ChildProcess()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [BatonBinary.path] + arguments
+        process.executableURL = URL(fileURLWithPath: BatonBinary.path)
+        process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging([
-            "LD_PRELOAD": library, "FAKETIME": "@\(time)",
-            // Only the wall clock moves: timeouts and sleeps keep real time.
-            "FAKETIME_DONT_FAKE_MONOTONIC": "1", "BATON_INTAKE_TOKEN": "burst",
+            "BATON_NOW": ISO8601DateFormatter().string(from: time), "BATON_INTAKE_TOKEN": "burst",
         ]) { $1 }
         return process
     }
 
     /// `baton run --listen 127.0.0.1:0` from `time`, and the port it reports once listening.
-    static func start(_ blueprint: String, _ data: String, at time: String) async throws -> (ChildProcess, Int) {
-        let runner = try baton(at: time, ["run", blueprint, "--listen", "127.0.0.1:0", "--data-dir", data])
+    static func start(_ blueprint: String, _ data: String, at time: Date) async throws -> (ChildProcess, Int) {
+        let runner = baton(at: time, ["run", blueprint, "--listen", "127.0.0.1:0", "--data-dir", data])
         // A generous bound: a debug build boots in seconds, slower while other builds run.
         return try await IntakeCrashTests.listening(runner, tries: 6000)
     }
@@ -51,6 +37,16 @@ struct HourlyLimitRunTests {
         var configuration = Configuration()
         configuration.readonly = true
         return try await DatabaseQueue(path: data + "/runtime.sqlite", configuration: configuration).read(body)
+    }
+
+    /// 2 March 2026 at `hour`:00 UTC.
+    static func hour(_ hour: Int) -> Date {
+        ISO8601DateFormatter().date(from: "2026-03-02T\(hour):00:00Z")!
+    }
+
+    /// When the first action deferred by the hourly limit goes, if one waits.
+    static func firstDeferred(_ data: String) async throws -> Date? {
+        try await read(data) { try Date.fetchOne($0, sql: "SELECT min(not_before) FROM outbox WHERE status = 'deferred'") }
     }
 
     /// Waits (up to a generous bound) until `done` holds of the database.
@@ -82,7 +78,7 @@ struct HourlyLimitRunTests {
         #expect(golden.contains("actions_per_hour: 30"))
 
         // 16:00 UTC: 120 leads in well under a minute, eight clients at a time.
-        let (runner, port) = try await Self.start(blueprint, data, at: "2026-03-02 16:00:00")
+        let (runner, port) = try await Self.start(blueprint, data, at: Self.hour(16))
         let url = URL(string: "http://127.0.0.1:\(port)/v1/events")!
         let accepted = await withTaskGroup(of: Int.self) { group in
             for client in 0..<8 {
@@ -127,26 +123,39 @@ struct HourlyLimitRunTests {
         #expect((first["deferred"] ?? 0) > 0, "nothing was deferred: \(first)")
         #expect(try await Self.read(data) { try Int.fetchOne($0, sql: "SELECT count(*) FROM approval") } == 0)
 
-        // 17:00:30, the next hour: the dispatcher's timer queues what goes now; killed as it sends.
-        let (second, _) = try await Self.start(blueprint, data, at: "2026-03-02 17:00:30")
-        // (On a loaded machine the second hour's sends may not have begun within the bound: the kill
-        // then lands before them, and the runs below still must send everything once; said below.)
+        // The next hour, on the clock of the first run's own steps (a loaded machine may have taken
+        // minutes over them): a second run starts 20 s before the first deferred action goes, and is
+        // killed as it sends.
+        let firstDeferred = try #require(try await Self.firstDeferred(data))
+        let secondStart = firstDeferred.addingTimeInterval(-20)
+        let (second, _) = try await Self.start(blueprint, data, at: secondStart)
+        // (On a loaded machine the sends may not have begun within the bound: the kill then lands
+        // before them, and the runs below still must send everything once; said below.)
         let killedWhileSending = try await Self.holds(data) { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE status = 'sent' AND sent_at >= '2026-03-02 17'")
+            try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM outbox WHERE status = 'sent' AND sent_at >= ?", arguments: [secondStart])
                 ?? 0 > 0
         }
         kill(second.processIdentifier, SIGKILL)
         second.waitUntilExit()
-        // The third and fourth hours, each a run that does what is due and stops.
-        // Ten minutes into each hour: the deferred actions go an hour after their lead's step, which
-        // a slow boot of the first run (a loaded machine) can push past the half minute.
-        for time in ["2026-03-02 18:10:00", "2026-03-02 19:10:00"] {
-            let run = try Self.baton(at: time, ["run", blueprint, "--once", "--data-dir", data])
+        // Then runs that do what is due and stop, each a minute after the next deferred action's time,
+        // until nothing waits (the third and fourth hours; a last one for what the kill left queued).
+        var runs = 0
+        var time = secondStart
+        while runs < 6 {
+            let next = try await Self.firstDeferred(data)
+            let queued = try await Self.read(data) {
+                try Int.fetchOne($0, sql: "SELECT count(*) FROM outbox WHERE status = 'queued'") ?? 0
+            }
+            guard next != nil || queued > 0 else { break }
+            time = max(time, next ?? time).addingTimeInterval(60)
+            let run = Self.baton(at: time, ["run", blueprint, "--once", "--data-dir", data])
             run.standardOutput = .nullDevice
             run.standardError = .nullDevice
             try run.run()
             while run.isRunning { try await Task.sleep(for: .milliseconds(20)) }
             #expect(run.terminationStatus == 0, "baton run --once at \(time)")
+            runs += 1
         }
 
         let outbox = try await Self.read(data) { db in
@@ -191,7 +200,7 @@ struct HourlyLimitRunTests {
             }
         }
         print(
-            "hourly limit run: 120 leads, \(outbox.count) actions over 4 hours (first hour: \(first)), \(notices.count) notices to the owner, 0 approvals, one SIGKILL with actions deferred and one \(killedWhileSending ? "while they went" : "before the second hour's sends began")"
+            "hourly limit run: 120 leads, \(outbox.count) actions over 4 hours (first hour: \(first)), \(notices.count) notices to the owner, 0 approvals, one SIGKILL with actions deferred and one \(killedWhileSending ? "while they went" : "before the second hour's sends began"), \(runs) runs after it"
         )
     }
 }

@@ -26,24 +26,33 @@ public final class Wakeup: Sendable {
         waiter?.resume()
     }
 
+    /// Why a wait ended.
+    public enum Ending: Sendable, Equatable {
+        case signalled, timedOut, cancelled
+    }
+
     /// Returns at the next signal (at once if one came since the last wait), after `timeout`, or on
-    /// cancellation, whichever is first. One waiter at a time.
-    public func wait(upTo timeout: Duration) async {
+    /// cancellation, whichever is first, and says which. One waiter at a time.
+    @discardableResult
+    public func wait(upTo timeout: Duration) async -> Ending {
         if state.withLock({ state in
             defer { state.pending = false }
             return state.pending
         }) {
-            return
+            return .signalled
         }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.nextSignal() }
-            group.addTask { try? await Task.sleep(for: timeout) }
-            await group.next()
+        let ending = await withTaskGroup(of: Ending.self) { group in
+            group.addTask { await self.nextSignal() ? .signalled : .cancelled }
+            group.addTask { (try? await Task.sleep(for: timeout)) == nil ? .cancelled : .timedOut }
+            let first = await group.next() ?? .cancelled
             group.cancelAll()
+            return first
         }
+        return Task.isCancelled ? .cancelled : ending
     }
 
-    private func nextSignal() async {
+    /// Whether a signal ended the wait (not its task's cancellation).
+    private func nextSignal() async -> Bool {
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let resumeNow = state.withLock { state in
@@ -56,6 +65,7 @@ public final class Wakeup: Sendable {
                 }
                 if resumeNow { continuation.resume() }
             }
+            return !Task.isCancelled
         } onCancel: {
             let waiter = state.withLock { state in
                 defer { state.waiter = nil }
