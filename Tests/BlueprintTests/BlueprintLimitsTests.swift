@@ -97,13 +97,13 @@ struct BlueprintLimitsTests {
         #expect(run.stdout.hasSuffix("\(file): valid, 1 warning\n"), "\(run.stdout)")
     }
 
-    @Test func theSchemaKnowsTheExpectedVolume() throws {
+    @Test func theSchemaKnowsTheExpectedVolume() async throws {
         let schema = BlueprintSchemaTests()
-        let valid = try schema.validate(Self.handWritten(limits: "{actions_per_hour: 30, expected_per_week: 10000}"))
+        let valid = try await schema.validate(Self.handWritten(limits: "{actions_per_hour: 30, expected_per_week: 10000}"))
         #expect(valid.0 == 0, "\(valid.1)")
-        let negative = try schema.validate(Self.handWritten(limits: "{actions_per_hour: 30, expected_per_week: -1}"))
+        let negative = try await schema.validate(Self.handWritten(limits: "{actions_per_hour: 30, expected_per_week: -1}"))
         #expect(negative.0 == 1 && negative.1.contains("expected_per_week"), "\(negative.1)")
-        let noLimit = try schema.validate(Self.handWritten(limits: "{expected_per_week: 10}"))
+        let noLimit = try await schema.validate(Self.handWritten(limits: "{expected_per_week: 10}"))
         #expect(noLimit.0 == 1 && noLimit.1.contains("actions_per_hour"), "\(noLimit.1)")
     }
 

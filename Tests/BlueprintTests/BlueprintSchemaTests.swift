@@ -1,3 +1,4 @@
+import BatonTestSupport
 import Blueprint
 import Foundation
 import Spawning
@@ -16,7 +17,13 @@ struct BlueprintSchemaTests {
         sys.exit(1 if errors else 0)
         """
 
-    func validate(_ yaml: String) throws -> (Int32, String) {
+    /// Python's jsonschema on `yaml`, waited for on a thread of its own (a Python start takes a
+    /// second; the cooperative threads serve every test).
+    func validate(_ yaml: String) async throws -> (Int32, String) {
+        try await LoopbackSocket.onThread { try Self.validateBlocking(yaml) }
+    }
+
+    private static func validateBlocking(_ yaml: String) throws -> (Int32, String) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-schema-\(UUID().uuidString)")
             .path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -35,8 +42,8 @@ struct BlueprintSchemaTests {
     }
 
     @Test(arguments: BlueprintGoldenTests.examples)
-    func theSchemaAcceptsEveryGoldenBlueprint(example: String) throws {
-        let (status, output) = try validate(
+    func theSchemaAcceptsEveryGoldenBlueprint(example: String) async throws {
+        let (status, output) = try await validate(
             try String(contentsOfFile: BlueprintGoldenTests.goldenPath(example), encoding: .utf8))
         #expect(status == 0, "\(output)")
     }
@@ -49,10 +56,10 @@ struct BlueprintSchemaTests {
         ("  currency: CAD\n", "  currency: CAD\n  colour: blue\n", "colour"),
         ("time: '17:30'", "time: '25:00'", "time"),
     ])
-    func theSchemaRejectsBrokenBlueprints(replacing: String, with: String, expected: String) throws {
+    func theSchemaRejectsBrokenBlueprints(replacing: String, with: String, expected: String) async throws {
         let base = try String(contentsOfFile: BlueprintGoldenTests.goldenPath("plumbing-contractor"), encoding: .utf8)
         #expect(base.contains(replacing))
-        let (status, output) = try validate(base.replacingOccurrences(of: replacing, with: with))
+        let (status, output) = try await validate(base.replacingOccurrences(of: replacing, with: with))
         #expect(status == 1, "the schema accepted a broken blueprint")
         #expect(output.contains(expected), "\(output)")
     }

@@ -155,7 +155,9 @@ struct IMAPInboxTests {
         try await Task.sleep(for: .milliseconds(500))
         try dovecot.deliver(DovecotPeer.message(1))
         try await waiting.value
-        #expect(ContinuousClock.now - started < .seconds(120), "IDLE woke at once, not after 20 minutes")
+        // (Well under the 20 minutes, not "at once": in the full suite on two cores a resumed task may
+        // wait minutes for a thread.)
+        #expect(ContinuousClock.now - started < .seconds(600), "IDLE woke, not after 20 minutes")
         #expect(try await idling.fetchNew(after: nil, limit: 50).count == 1)
         // Mail that came before the wait (seen in a response): no wait at all.
         try dovecot.deliver(DovecotPeer.message(2))

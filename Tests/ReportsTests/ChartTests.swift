@@ -171,7 +171,7 @@ struct ChartTests {
     /// The width estimate is never narrower than the real font: DejaVu Sans, which the print
     /// engines fall back to for Helvetica on Linux (advances read with fontTools, as WeasyPrint
     /// installs it).
-    @Test func theWidthEstimateCoversTheRealFont() throws {
+    @Test func theWidthEstimateCoversTheRealFont() async throws {
         var rng = SeededGenerator(seed: 3)
         let alphabet = Array(
             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:;-–—−$€£%&()/'\"#@!?éèàçÉ✓✗…")
@@ -202,7 +202,7 @@ struct ChartTests {
             print(json.dumps({'widths': out, 'fonts': [fonts[False][3], fonts[True][3]]}))
             """
         let input = String(decoding: try JSONEncoder().encode(samples), as: UTF8.self)
-        let (status, output) = try ReportFixtures.python(code, [input])
+        let (status, output) = try await ReportFixtures.python(code, [input])
         #expect(status == 0, "\(output)")
         struct Measured: Decodable {
             let widths: [[Double]]

@@ -45,8 +45,8 @@ struct DailyReportTemplateTests {
         ]
     }
 
-    static func validateHTML(_ files: [String]) throws -> (status: Int32, output: String) {
-        try ReportFixtures.python(
+    static func validateHTML(_ files: [String]) async throws -> (status: Int32, output: String) {
+        try await ReportFixtures.python(
             """
             import sys, html5lib
             for path in sys.argv[1:]:
@@ -58,7 +58,7 @@ struct DailyReportTemplateTests {
             """, files)
     }
 
-    @Test func theDailyReportRendersAsMarkdownAndHTML() throws {
+    @Test func theDailyReportRendersAsMarkdownAndHTML() async throws {
         let files = try DailyReportTemplates(folder: ReportFixtures.templates).render(
             Self.values(business: "<script>alert(1)</script> Plumbing"))
         let markdown = try #require(files.first { $0.fileExtension == "md" }?.text)
@@ -83,13 +83,13 @@ struct DailyReportTemplateTests {
         #expect(!html.contains("<script>alert"))
         #expect(html.contains("&lt;script&gt;"))
         let file = try ReportFixtures.temporaryFile("daily.html", html)
-        let (status, output) = try Self.validateHTML([file])
+        let (status, output) = try await Self.validateHTML([file])
         #expect(status == 0, "\(output)")
     }
 
     /// People's text in every place a value goes (the business, an agent's id, edge cases, dead
     /// letters): never markup in the HTML, always valid HTML5.
-    @Test func hostileTextInEveryValueStaysText() throws {
+    @Test func hostileTextInEveryValueStaysText() async throws {
         let templates = try DailyReportTemplates(folder: ReportFixtures.templates)
         var paths: [String] = []
         for seed in 0..<60 {
@@ -106,7 +106,7 @@ struct DailyReportTemplateTests {
             #expect(!html.contains("<b onclick") && !html.contains("<img src"), "seed \(seed)")
             paths.append(try ReportFixtures.temporaryFile("daily-\(seed).html", html))
         }
-        let (status, output) = try Self.validateHTML(paths)
+        let (status, output) = try await Self.validateHTML(paths)
         #expect(status == 0, "\(output)")
     }
 

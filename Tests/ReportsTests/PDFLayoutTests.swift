@@ -63,18 +63,18 @@ struct PDFLayoutTests {
         }
     }
 
-    func run(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
-        try ReportFixtures.run(executable, arguments, errors: false)
+    func run(_ executable: String, _ arguments: [String]) async throws -> (Int32, String) {
+        try await ReportFixtures.run(executable, arguments, errors: false)
     }
 
     /// The report as HTML and PDF, and the PDF's text page by page.
-    func printed(_ business: Business) throws -> (html: String, pdf: String, pages: [String], input: ReportInput) {
+    func printed(_ business: Business) async throws -> (html: String, pdf: String, pages: [String], input: ReportInput) {
         let engine = try #require(PDFEngine.find(), "\(PDFEngine.installHint)")
         let input = try business.input
         let html = try ReportFixtures.temporaryFile("report.html", try ReportFixtures.render(input, .html))
         let pdf = (html as NSString).deletingPathExtension + ".pdf"
-        try engine.render(html: html, to: pdf)
-        let (status, text) = try run("pdftotext", ["-layout", pdf, "-"])
+        try await ReportFixtures.print(engine, html: html, to: pdf)
+        let (status, text) = try await run("pdftotext", ["-layout", pdf, "-"])
         #expect(status == 0, "pdftotext (poppler-utils) failed")
         var pages = text.components(separatedBy: "\u{0C}")
         if pages.last?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty == true { pages.removeLast() }
@@ -82,8 +82,8 @@ struct PDFLayoutTests {
     }
 
     @Test(arguments: Business.allCases)
-    func theLastPageHoldsMoreThanItsFooter(business: Business) throws {
-        let (_, _, pages, input) = try printed(business)
+    func theLastPageHoldsMoreThanItsFooter(business: Business) async throws {
+        let (_, _, pages, input) = try await printed(business)
         let last = try #require(pages.last)
         // The page's own footer ("Baton … Page 9 of 9") and the report's closing line do not count.
         let body = last.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
@@ -95,11 +95,11 @@ struct PDFLayoutTests {
 
     /// However far the content moves, the closing footer never ends up alone on a page.
     @Test(arguments: [Business.dental, .nothingYet])
-    func noContentLengthLeavesTheFooterAlone(business: Business) throws {
+    func noContentLengthLeavesTheFooterAlone(business: Business) async throws {
         let html = try ReportFixtures.temporaryFile(
             "report.html", try ReportFixtures.render(try business.input, .html))
         let script = ReportFixtures.packageRoot.appendingPathComponent("Tests/ReportsTests/Scripts/check_last_page.py")
-        let (status, output) = try run("python3", [script.path, html])
+        let (status, output) = try await run("python3", [script.path, html])
         #expect(status == 0, "\(output)")
         #expect(output.contains("tried"), "\(output)")
     }
@@ -107,8 +107,8 @@ struct PDFLayoutTests {
     /// The short tables (timeline, scenarios, baseline) are printed whole: their header appears on
     /// one page only (a split table repeats it) and every row is on that page.
     @Test(arguments: [Business.dental, .huge])
-    func shortTablesStayWhole(business: Business) throws {
-        let (_, _, pages, input) = try printed(business)
+    func shortTablesStayWhole(business: Business) async throws {
+        let (_, _, pages, input) = try await printed(business)
         func pagesWith(_ header: Regex<Substring>) -> [Int] {
             pages.indices.filter { pages[$0].contains(header) }
         }
@@ -135,8 +135,8 @@ struct PDFLayoutTests {
     /// No figure of five digits or more is printed without grouping (a seed and an industry code
     /// are identifiers, not figures).
     @Test(arguments: Business.allCases)
-    func largeFiguresAreGrouped(business: Business) throws {
-        let (_, _, pages, _) = try printed(business)
+    func largeFiguresAreGrouped(business: Business) async throws {
+        let (_, _, pages, _) = try await printed(business)
         let text = pages.joined(separator: "\n").replacing(/seed \d+|NAICS \d+/, with: "")
         let ungrouped = text.matches(of: /[0-9]{5,}/).map { String(text[$0.range]) }
         #expect(ungrouped.isEmpty, "\(business): \(ungrouped.prefix(5))")
@@ -146,9 +146,9 @@ struct PDFLayoutTests {
     }
 
     /// A cash flow in billions keeps its minus sign, inside the page's margin, as the chart's lowest label.
-    @Test func aNegativeCashFlowInBillionsKeepsItsSignOnThePage() throws {
-        let (_, pdf, _, _) = try printed(.billions)
-        let (status, boxes) = try run("pdftotext", ["-bbox", pdf, "-"])
+    @Test func aNegativeCashFlowInBillionsKeepsItsSignOnThePage() async throws {
+        let (_, pdf, _, _) = try await printed(.billions)
+        let (status, boxes) = try await run("pdftotext", ["-bbox", pdf, "-"])
         #expect(status == 0)
         let words = boxes.matches(of: /<word xMin="([0-9.]+)"[^>]*>([^<]*)<\/word>/).map {
             (Double($0.1)!, String($0.2))
@@ -162,9 +162,9 @@ struct PDFLayoutTests {
     /// emoji do: a report without emoji uses no emoji font at all (listing that font by name in the
     /// stylesheet made WeasyPrint draw digits with it).
     @Test(arguments: [Business.nothingYet, .dental])
-    func emojiPrintFromTheEmojiFont(business: Business) throws {
-        let (_, pdf, pages, input) = try printed(business)
-        let (status, fonts) = try run("pdffonts", [pdf])
+    func emojiPrintFromTheEmojiFont(business: Business) async throws {
+        let (_, pdf, pages, input) = try await printed(business)
+        let (status, fonts) = try await run("pdffonts", [pdf])
         #expect(status == 0)
         let hasEmoji = input.result.business.name.unicodeScalars.contains { $0.properties.isEmojiPresentation }
         #expect(fonts.contains("Emoji") == hasEmoji, "\(fonts)")

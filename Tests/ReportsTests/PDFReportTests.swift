@@ -5,8 +5,8 @@ import Testing
 
 /// The printed report through a real engine (WeasyPrint, installed by ./scripts/test).
 struct PDFReportTests {
-    func run(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
-        try ReportFixtures.run(executable, arguments)
+    func run(_ executable: String, _ arguments: [String]) async throws -> (Int32, String) {
+        try await ReportFixtures.run(executable, arguments)
     }
 
     @Test(arguments: [
@@ -14,15 +14,15 @@ struct PDFReportTests {
         ("real-estate-team", .letter),
         ("marketing-agency", .a4), ("bookkeeping-firm", .letter),
     ])
-    func theExampleReportPrintsCleanly(example: String, paper: Paper) throws {
+    func theExampleReportPrintsCleanly(example: String, paper: Paper) async throws {
         let engine = try #require(PDFEngine.find(), "\(PDFEngine.installHint)")
         let html = try ReportFixtures.temporaryFile(
             "report.html",
             try ReportFixtures.render(try ReportFixtures.input(example, paper: paper), .html))
         let pdf = (html as NSString).deletingPathExtension + ".pdf"
-        try engine.render(html: html, to: pdf)
+        try await ReportFixtures.print(engine, html: html, to: pdf)
 
-        let (infoStatus, info) = try run("pdfinfo", [pdf])
+        let (infoStatus, info) = try await run("pdfinfo", [pdf])
         #expect(infoStatus == 0, "pdfinfo (poppler-utils) failed: \(info)")
         let pages =
             info.split(separator: "\n").first { $0.hasPrefix("Pages:") }.flatMap {
@@ -33,7 +33,7 @@ struct PDFReportTests {
 
         let script = ReportFixtures.packageRoot.appendingPathComponent("Tests/ReportsTests/Scripts/check_pdf_layout.py")
             .path
-        let (layoutStatus, layout) = try run("python3", [script, html])
+        let (layoutStatus, layout) = try await run("python3", [script, html])
         #expect(layoutStatus == 0, "\(example): elements overflow the page box or headings are orphaned:\n\(layout)")
         #expect(layout.hasPrefix("\(pages)"), "layout and PDF disagree on pages: \(layout)")
 
@@ -45,7 +45,7 @@ struct PDFReportTests {
         where old.hasPrefix("\(example)-\(paper.rawValue)-") {
             try FileManager.default.removeItem(atPath: "\(looks)/\(old)")
         }
-        let (pngStatus, png) = try run(
+        let (pngStatus, png) = try await run(
             "pdftoppm", ["-png", "-r", "60", "-f", "1", "-l", "2", pdf, "\(looks)/\(example)-\(paper.rawValue)"])
         #expect(pngStatus == 0, "\(png)")
         let written = try FileManager.default.contentsOfDirectory(atPath: looks).filter {

@@ -48,7 +48,7 @@ struct ReportContentTests {
     }
 
     @Test(arguments: ["<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "Bob's <b>Plumbing</b> & Co"])
-    func whatAPersonTypedIsShownAsText(name: String) throws {
+    func whatAPersonTypedIsShownAsText(name: String) async throws {
         let input = try ReportFixtures.input("dental-clinic", name: name, notes: [name])
         let html = try ReportFixtures.render(input, .html)
         #expect(!html.contains(name), "raw text leaked into the HTML")
@@ -61,7 +61,7 @@ struct ReportContentTests {
         #expect(markdown.range(of: #"(?<!\\)<(script|img|b)"#, options: .regularExpression) == nil)
         #expect(!markdown.contains("&lt;"))
         let path = try ReportFixtures.temporaryFile("hostile.html", html)
-        let (status, output) = try ReportFixtures.python(
+        let (status, output) = try await ReportFixtures.python(
             "import sys, html5lib; html5lib.HTMLParser(strict=True).parse(open(sys.argv[1], encoding='utf-8').read())",
             [path])
         #expect(status == 0, "the report with a hostile name is not valid HTML5: \(output)")
@@ -112,7 +112,7 @@ struct ReportContentTests {
         }
     }
 
-    @Test func theHTMLIsValidHTML5ForARealParser() throws {
+    @Test func theHTMLIsValidHTML5ForARealParser() async throws {
         let path = try ReportFixtures.temporaryFile(
             "report.html", try ReportFixtures.render(try ReportFixtures.input("real-estate-team"), .html))
         let check = """
@@ -124,7 +124,7 @@ struct ReportContentTests {
                 print('invalid:', e, parser.errors[:3]); sys.exit(1)
             print('valid')
             """
-        let (status, output) = try ReportFixtures.python(check, [path])
+        let (status, output) = try await ReportFixtures.python(check, [path])
         #expect(status == 0, "html5lib (installed by ./scripts/test) says: \(output)")
     }
 

@@ -1,3 +1,4 @@
+import BatonTestSupport
 import Foundation
 import Spawning
 import Questionnaire
@@ -37,13 +38,25 @@ enum ReportFixtures {
     }
 
     /// Runs a Python snippet with `arguments`; returns its exit status and output.
-    static func python(_ code: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        try run("python3", ["-c", code] + arguments)
+    static func python(_ code: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await run("python3", ["-c", code] + arguments)
     }
 
     /// Runs a program found on the PATH; returns its exit status and its output (standard error
-    /// included unless `errors` is false).
-    static func run(_ executable: String, _ arguments: [String], errors: Bool = true) throws -> (
+    /// included unless `errors` is false). It waits on a thread of its own: a Python tool or a PDF
+    /// engine takes seconds, and the cooperative threads (two on this machine) serve every test.
+    static func run(_ executable: String, _ arguments: [String], errors: Bool = true) async throws -> (
+        status: Int32, output: String
+    ) {
+        try await LoopbackSocket.onThread { try runBlocking(executable, arguments, errors: errors) }
+    }
+
+    /// Prints `html` to the PDF `pdf` with `engine`, on a thread of its own (as ``run(_:_:errors:)``).
+    static func print(_ engine: PDFEngine, html: String, to pdf: String) async throws {
+        try await LoopbackSocket.onThread { try engine.render(html: html, to: pdf) }
+    }
+
+    private static func runBlocking(_ executable: String, _ arguments: [String], errors: Bool) throws -> (
         status: Int32, output: String
     ) {
         let process = ChildProcess()

@@ -87,7 +87,7 @@ struct ReviewPropertyTests {
             days: (0..<min(days, 10)).map { _ in figures(&r, start: "2026-03-01", days: 1) })
     }
 
-    @Test func everySnapshotRendersInEveryFormatWithoutInjection() throws {
+    @Test func everySnapshotRendersInEveryFormatWithoutInjection() async throws {
         let reports = try ["plumbing-contractor", "dental-clinic", "bookkeeping-firm"].map {
             try ReportFixtures.input($0)
         }
@@ -144,7 +144,7 @@ struct ReviewPropertyTests {
         // A real HTML5 parser reads a sample of them without an error.
         for (n, html) in samples.enumerated() {
             let path = try ReportFixtures.temporaryFile("review-\(n).html", html)
-            let (status, output) = try ReportFixtures.python(
+            let (status, output) = try await ReportFixtures.python(
                 "import sys, html5lib; html5lib.HTMLParser(strict=True).parse(open(sys.argv[1], encoding='utf-8').read())",
                 [path])
             #expect(status == 0, "review \(n) is not valid HTML5: \(output)")
