@@ -118,7 +118,7 @@ struct InboxIMAPRunTests {
             }
             // Killed once this round's reading has committed a batch, at a random moment after: on a
             // loaded machine a fixed delay could land before the first batch every round.
-            let deadline = Date().addingTimeInterval(60)
+            let deadline = Date().addingTimeInterval(180)
             while try await Self.storedMessages(data) == before, Date() < deadline {
                 try await Task.sleep(for: .milliseconds(5))
             }

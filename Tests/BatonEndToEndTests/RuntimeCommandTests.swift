@@ -149,8 +149,9 @@ struct RuntimeCommandTests {
             first.terminate()
             first.waitUntilExit()
         }
-        // Wait until the first holds the lock (it writes its process id into run.lock).
-        let deadline = Date().addingTimeInterval(10)
+        // Wait until the first holds the lock (it writes its process id into run.lock); generously,
+        // for a debug build booting beside the whole suite.
+        let deadline = Date().addingTimeInterval(120)
         while Date() < deadline
             && (try? String(contentsOfFile: data + "/run.lock", encoding: .utf8)) != "\(first.processIdentifier)\n"
         {

@@ -48,7 +48,7 @@ struct ClockJobRunTests {
                 }
             }
         }
-        let deadline = ContinuousClock.now + .seconds(40)
+        let deadline = ContinuousClock.now + .seconds(180)
         while reports().joined().isEmpty && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(100))
         }

@@ -118,7 +118,7 @@ struct TenantIsolationRunTests {
         try await Self.post(4, to: &alpha, name: "alpha")
         try await Self.post(3, to: &beta, name: "beta")
         // Alpha's first replies wait for the owner: an approval per lead, once its worker ran them.
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + .seconds(180)
         while alpha.approvals.count < 4 && ContinuousClock.now < deadline {
             let listed = try await Self.get(alpha, "/v1/approvals", token: alpha.token)
             let approvals = try JSONSerialization.jsonObject(with: Data(listed.body.utf8)) as? [[String: Any]] ?? []
