@@ -26,7 +26,7 @@ struct InboxIMAPRunTests {
                   username: baton
                   password: ${env:BATON_IMAP_PASSWORD}
                   ca_file: \(dovecot.certificate)
-                  timeout_seconds: 10
+                  timeout_seconds: 120
                   poll_seconds: 1
                   batch: \(batch)
 

@@ -59,7 +59,8 @@ struct CalDAVTests {
         let (server, url) = try await Self.server(folder)
         defer { server.stop() }
         let caldav = CalDAVCalendar(
-            collection: url, username: "baton", password: "s3cret", timeZone: Self.edmonton, timeout: 10)
+            collection: url, username: "baton", password: "s3cret", timeZone: Self.edmonton,
+            timeout: PeerTimeout.seconds)
         try await caldav.check()
         let busy = try await caldav.busy(
             from: Self.iso.date(from: "2026-03-01T00:00:00Z")!, to: Self.iso.date(from: "2026-03-15T00:00:00Z")!)
@@ -76,7 +77,7 @@ struct CalDAVTests {
             attendee: "dana@example.com", attendeeName: "Dana Lee")
         #expect(await caldav.book([appointment]) == [1: .delivered])
         #expect(await caldav.book([appointment]) == [1: .delivered])  // a retry finds the first (412), no second event
-        let stored = try await HTTPExchange(username: "baton", password: "s3cret", timeout: 10)
+        let stored = try await HTTPExchange(username: "baton", password: "s3cret", timeout: PeerTimeout.seconds)
             .send("GET", url.appendingPathComponent("7-scheduler-calendar.book-0.ics"))
         #expect(stored.status == 200)
         #expect(stored.text.contains("SUMMARY:Bow River Plumbing & Heating: Dana Lee"))
@@ -93,7 +94,7 @@ struct CalDAVTests {
         let (server, url) = try await Self.server(folder)
         defer { server.stop() }
         let wrong = CalDAVCalendar(
-            collection: url, username: "baton", password: "nope", timeZone: Self.edmonton, timeout: 10)
+            collection: url, username: "baton", password: "nope", timeZone: Self.edmonton, timeout: PeerTimeout.seconds)
         await #expect(throws: (any Error).self) { try await wrong.check() }
         do { try await wrong.check() } catch {
             #expect("\(error)".contains("HTTP 401 (check the calendar connector's username and password)"))
@@ -101,7 +102,7 @@ struct CalDAVTests {
         let missing = CalDAVCalendar(
             collection: URL(string: "http://127.0.0.1:\(server.port)/baton/nothing/")!, username: "baton",
             password: "s3cret",
-            timeZone: Self.edmonton, timeout: 10)
+            timeZone: Self.edmonton, timeout: PeerTimeout.seconds)
         do {
             try await missing.check()
             Issue.record("a missing calendar must not pass the check")
@@ -116,7 +117,8 @@ struct CalDAVTests {
         let (server, url) = try await Self.server(folder)
         defer { server.stop() }
         let caldav = CalDAVCalendar(
-            collection: url, username: "baton", password: "s3cret", timeZone: Self.edmonton, timeout: 10)
+            collection: url, username: "baton", password: "s3cret", timeZone: Self.edmonton,
+            timeout: PeerTimeout.seconds)
         let store = try RuntimeStore(folder: folder + "/runtime", clock: { Self.monday })
         let blueprint = try SMTPDispatchTests.blueprint
         #expect(try await CalendarSync(store: store, calendar: caldav).refresh() == 4)  // the job and three Tuesdays

@@ -10,7 +10,8 @@ extension LoopbackDovecot {
     /// The inbox's configuration for `user`, implicit TLS, the test certificate trusted.
     func configuration(
         user: String = "baton", password: String = "s3cret", security: IMAPConfiguration.Security = .implicit,
-        mailbox: String = "INBOX", authentication: IMAPConfiguration.Authentication? = nil, timeout: TimeInterval = 10
+        mailbox: String = "INBOX", authentication: IMAPConfiguration.Authentication? = nil,
+        timeout: TimeInterval = PeerTimeout.seconds
     ) -> IMAPConfiguration {
         IMAPConfiguration(
             host: "localhost", port: security == .implicit ? tlsPort : port, security: security, username: user,

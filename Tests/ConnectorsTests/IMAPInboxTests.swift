@@ -203,7 +203,7 @@ struct IMAPInboxTests {
         ])
         let large = DovecotPeer.message(1, body: base64)
         try dovecot.deliver(large)
-        let inbox = IMAPInbox(dovecot.configuration(timeout: 30))
+        let inbox = IMAPInbox(dovecot.configuration())
         let read = try await inbox.fetchNew(after: nil, limit: 50)
         #expect(read.count == 1)
         #expect(read.first?.raw == Array(large.utf8))

@@ -1,8 +1,8 @@
 import BatonTestSupport
 import Blueprint
 import Foundation
-import Spawning
 import Mail
+import Spawning
 import Testing
 
 @testable import Connectors
@@ -35,7 +35,7 @@ struct SMTPConnectorTests {
         defer { server.stop() }
         let body =
             "Bonjour Zoé, merci — voici nos disponibilités.\n.a line that starts with a dot\n\nBook one here: https://book.baton.local/lead-1\n\nBow River"
-        let connector = SMTPConnector(host: "127.0.0.1", port: server.port, timeout: 10)
+        let connector = SMTPConnector(host: "127.0.0.1", port: server.port, timeout: PeerTimeout.seconds)
         let outcomes = await connector.deliver([
             Self.email(1, to: "zoe@example.com", subject: "Votre demande à Bow River 🙂", text: body),
             Self.email(2, to: "dana@example.com"),
@@ -71,7 +71,7 @@ struct SMTPConnectorTests {
         let server = try await PythonPeer.start(
             "smtp_server.py", ["--folder", folder, "--reject", "nobody@example.com", "--defer", "busy@example.com"])
         defer { server.stop() }
-        let outcomes = await SMTPConnector(host: "127.0.0.1", port: server.port, timeout: 10).deliver([
+        let outcomes = await SMTPConnector(host: "127.0.0.1", port: server.port, timeout: PeerTimeout.seconds).deliver([
             Self.email(1, to: "nobody@example.com"), Self.email(2, to: "busy@example.com"),
             Self.email(3, to: "dana@example.com"),
         ])
@@ -85,14 +85,17 @@ struct SMTPConnectorTests {
     func aBatchSharedAmongConnectionsArrivesOnceEach(connections: Int) async throws {
         let folder = temporaryFolder("baton-smtp")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let server = try await PythonPeer.start("smtp_server.py", ["--folder", folder, "--reject", "nobody@example.com"])
+        let server = try await PythonPeer.start(
+            "smtp_server.py", ["--folder", folder, "--reject", "nobody@example.com"])
         defer { server.stop() }
         // Eleven emails, one refused in the middle: its connection says RSET and goes on.
         let emails = (1...11).map {
             Self.email(Int64($0), to: $0 == 5 ? "nobody@example.com" : "lead\($0)@example.com")
         }
-        let outcomes = await SMTPConnector(host: "127.0.0.1", port: server.port, timeout: 10, connections: connections)
-            .deliver(emails)
+        let outcomes = await SMTPConnector(
+            host: "127.0.0.1", port: server.port, timeout: PeerTimeout.seconds, connections: connections
+        )
+        .deliver(emails)
         #expect(outcomes.count == 11)
         #expect(outcomes.filter { $0.value == .delivered }.count == 10)
         guard case .dead = outcomes[5] else {
@@ -123,7 +126,7 @@ struct SMTPConnectorTests {
         defer { server.stop() }
         var connector = SMTPConnector(
             host: "localhost", port: server.port, tls: .required, username: "baton", password: "s3cret",
-            trustedCertificates: certificate, timeout: 10)
+            trustedCertificates: certificate, timeout: PeerTimeout.seconds)
         #expect(await connector.deliver([Self.email(1, to: "dana@example.com")]) == [1: .delivered])
         let message = try #require(try Self.received(folder + "/mail").first)
         #expect(message["tls"] as? Bool == true)

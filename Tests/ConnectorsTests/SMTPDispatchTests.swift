@@ -47,7 +47,8 @@ struct SMTPDispatchTests {
         let blueprint = try Self.blueprint
         let store = try await Self.leads(3, blueprint: blueprint, folder: folder, clock: clock)
         let dispatcher = Dispatcher(
-            store: store, blueprint: blueprint, email: SMTPConnector(host: "127.0.0.1", port: port, timeout: 30),
+            store: store, blueprint: blueprint,
+            email: SMTPConnector(host: "127.0.0.1", port: port, timeout: PeerTimeout.seconds),
             from: "Bow River <office@bowriver.example>")
 
         // The server is down: the CRM updates go, the three replies wait with a backoff.

@@ -14,7 +14,7 @@ struct SMTPHostileAddressTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let server = try await PythonPeer.start("smtp_server.py", ["--folder", folder])
         defer { server.stop() }
-        let connector = SMTPConnector(host: "127.0.0.1", port: server.port, timeout: 10)
+        let connector = SMTPConnector(host: "127.0.0.1", port: server.port, timeout: PeerTimeout.seconds)
         let outcomes = await connector.deliver([
             SMTPConnectorTests.email(1, to: "dana@example.com>\r\nRCPT TO:<evil@example.com"),
             SMTPConnectorTests.email(2, to: "dana@example.com, evil@example.com"),

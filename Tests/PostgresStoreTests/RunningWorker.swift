@@ -1,7 +1,7 @@
 import BatonTestSupport
 import Foundation
-import Spawning
 import Glibc
+import Spawning
 import Synchronization
 
 /// A real `baton run BLUEPRINT --listen 127.0.0.1:0 --store URL --tenant NAME` worker, in a data
@@ -79,7 +79,7 @@ final class RunningWorker: @unchecked Sendable {
         -> LoopbackHTTP.Response
     {
         try await LoopbackSocket.onThread { [port] in
-            try LoopbackHTTP.send(port: port, method, path, headers: headers, body: body, timeout: 20)
+            try LoopbackHTTP.send(port: port, method, path, headers: headers, body: body, timeout: PeerTimeout.seconds)
         }
     }
 }

@@ -129,7 +129,8 @@ struct WorkerCrashRunTests {
         while ContinuousClock.now < deadline {
             if let port = fleet.port(slot) {
                 let answer = try? await LoopbackSocket.onThread {
-                    try LoopbackHTTP.send(port: port, "POST", "/v1/events", headers: headers, body: body, timeout: 20)
+                    try LoopbackHTTP.send(
+                        port: port, "POST", "/v1/events", headers: headers, body: body, timeout: PeerTimeout.seconds)
                 }
                 if let answer, (200..<300).contains(answer.status) {
                     tally.accepted.withLock { _ = $0.insert(n) }
