@@ -1,7 +1,7 @@
 import BatonTestSupport
 import Foundation
-import Spawning
 import GRDB
+import Spawning
 import Testing
 
 /// A booking link that books, through the real binary: `baton run --listen --public-url`, a lead
@@ -34,7 +34,7 @@ struct BookingLinkRunTests {
         // The reply, with the link as the lead gets it.
         var reply = ""
         #expect(
-            try await SilentSMTPRunTests.waitUntil(.seconds(30)) {
+            try await SilentSMTPRunTests.waitUntil(.seconds(120)) {
                 reply = outboxReplies(data).values.first { $0.contains("To: lead1@example.com") } ?? ""
                 return !reply.isEmpty
             }, "no reply: \(baton.log)")
@@ -92,7 +92,7 @@ struct BookingLinkRunTests {
         // Booked once, confirmed once, with the invitation; the form sent twice is one request.
         var confirmations: [String] = []
         #expect(
-            try await SilentSMTPRunTests.waitUntil(.seconds(30)) {
+            try await SilentSMTPRunTests.waitUntil(.seconds(120)) {
                 confirmations = outboxReplies(data).values.filter { $0.contains("Subject: Booked:") }
                 return !confirmations.isEmpty
             }, "no confirmation: \(baton.log)")
@@ -113,7 +113,7 @@ struct BookingLinkRunTests {
         #expect(booked.status == 200 && booked.body.contains("You are booked"))
         let madeUp = try await onThread { try LoopbackHTTP.send(port: port, "GET", "/book/lead-1") }
         #expect(madeUp.status == 404 && !madeUp.body.contains("Lead 1"))
-        let stopped = try await baton.terminate(within: .seconds(10))
+        let stopped = try await baton.terminate(within: .seconds(60))
         #expect(stopped?.status == 0, "\(baton.log.suffix(2000))")
     }
 }

@@ -1,7 +1,7 @@
 import BatonTestSupport
 import Foundation
-import Spawning
 import GRDB
+import Spawning
 import Synchronization
 import Testing
 
@@ -93,14 +93,8 @@ struct FullDiskRunTests {
         runner.standardOutput = .nullDevice
         try runner.run()
         let log: @Sendable () -> String = { text.withLock { $0 } }
-        for _ in 0..<2000 {
-            if let range = log().range(of: "listening on http://127.0.0.1:"),
-                let port = Int(log()[range.upperBound...].prefix { $0.isNumber })
-            {
-                return Running(process: runner, port: port, log: log)
-            }
-            if !runner.isRunning { break }
-            try await Task.sleep(for: .milliseconds(10))
+        if let port = try await BatonBinary.listeningPort(of: runner, log: log) {
+            return Running(process: runner, port: port, log: log)
         }
         if runner.isRunning { runner.terminate() }
         throw NotListening(log: log())
@@ -188,10 +182,11 @@ struct FullDiskRunTests {
         // Space freed: the waiting leads run, the refused one is sent again, nothing is lost.
         disk.free()
         #expect(
-            try await Self.waitUntil(60) { try Self.statuses(data).values.allSatisfy { $0 == "done" } }, "\(run.log())")
+            try await Self.waitUntil(120) { try Self.statuses(data).values.allSatisfy { $0 == "done" } }, "\(run.log())"
+        )
         #expect(try await Self.post(run.port, 1).status == 202)
         #expect(
-            try await Self.waitUntil(60) {
+            try await Self.waitUntil(120) {
                 let statuses = try Self.statuses(data)
                 return statuses.count == 4 && statuses.values.allSatisfy { $0 == "done" }
             }, "\((try? Self.statuses(data)) ?? [:])")

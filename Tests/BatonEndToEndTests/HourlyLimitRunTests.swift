@@ -1,7 +1,7 @@
 import BatonTestSupport
 import Foundation
-import Spawning
 import GRDB
+import Spawning
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -29,11 +29,12 @@ struct HourlyLimitRunTests {
     static func start(_ blueprint: String, _ data: String, at time: Date) async throws -> (ChildProcess, Int) {
         let runner = baton(at: time, ["run", blueprint, "--listen", "127.0.0.1:0", "--data-dir", data])
         // A generous bound: a debug build boots in seconds, slower while other builds run.
-        return try await IntakeCrashTests.listening(runner, tries: 6000)
+        return try await IntakeCrashTests.listening(runner)
     }
 
     /// Reads the runtime's database (WAL: beside a running `baton run`).
-    static func read<T: Sendable>(_ data: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    static func read<T: Sendable>(_ data: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T
+    {
         var configuration = Configuration()
         configuration.readonly = true
         return try await DatabaseQueue(path: data + "/runtime.sqlite", configuration: configuration).read(body)
@@ -46,11 +47,14 @@ struct HourlyLimitRunTests {
 
     /// When the first action deferred by the hourly limit goes, if one waits.
     static func firstDeferred(_ data: String) async throws -> Date? {
-        try await read(data) { try Date.fetchOne($0, sql: "SELECT min(not_before) FROM outbox WHERE status = 'deferred'") }
+        try await read(data) {
+            try Date.fetchOne($0, sql: "SELECT min(not_before) FROM outbox WHERE status = 'deferred'")
+        }
     }
 
     /// Waits (up to a generous bound) until `done` holds of the database.
-    static func wait(_ data: String, _ what: String, _ done: @escaping @Sendable (Database) throws -> Bool) async throws {
+    static func wait(_ data: String, _ what: String, _ done: @escaping @Sendable (Database) throws -> Bool) async throws
+    {
         if try await !holds(data, done) { Issue.record("timed out waiting for \(what)") }
     }
 
@@ -73,7 +77,8 @@ struct HourlyLimitRunTests {
         let blueprint = data + "-blueprint.yaml"
         defer { try? FileManager.default.removeItem(atPath: blueprint) }
         try golden.replacingOccurrences(
-            of: "      folder: outbox\n", with: "      folder: outbox\n      people:\n        owner: owner@bowriver.example\n"
+            of: "      folder: outbox\n",
+            with: "      folder: outbox\n      people:\n        owner: owner@bowriver.example\n"
         ).write(toFile: blueprint, atomically: true, encoding: .utf8)
         #expect(golden.contains("actions_per_hour: 30"))
 

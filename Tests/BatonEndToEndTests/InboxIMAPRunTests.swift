@@ -42,7 +42,7 @@ struct InboxIMAPRunTests {
     static let environment = ["BATON_IMAP_PASSWORD": "s3cret"]
 
     @Test func aLeadByEmailIsAnsweredItsAnswerJoinsTheCaseAndAutomaticMailIsNot() async throws {
-        let dovecot = try LoopbackDovecot()
+        let dovecot = try await LoopbackDovecot.start()
         defer { dovecot.stop() }
         let folder = BatonBinary.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -82,7 +82,7 @@ struct InboxIMAPRunTests {
     }
 
     @Test func aSIGKILLWhileMailIsReadLosesAndRepeatsNothing() async throws {
-        let dovecot = try LoopbackDovecot()
+        let dovecot = try await LoopbackDovecot.start()
         defer { dovecot.stop() }
         let folder = BatonBinary.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }

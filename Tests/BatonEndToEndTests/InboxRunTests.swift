@@ -1,7 +1,7 @@
 import BatonTestSupport
 import Foundation
-import Spawning
 import GRDB
+import Spawning
 import Synchronization
 import Testing
 
@@ -95,7 +95,7 @@ struct InboxRunTests {
     static func outbox(_ data: String) -> [String: String] { outboxReplies(data) }
 
     static func waitFor(
-        _ what: String, seconds: Double = 60, every interval: Duration = .milliseconds(50),
+        _ what: String, seconds: Double = 120, every interval: Duration = .milliseconds(50),
         _ condition: () throws -> Bool
     ) async throws {
         let deadline = Date().addingTimeInterval(seconds)
@@ -174,7 +174,7 @@ struct InboxRunTests {
             Self.count(maildir, "new") == 0 && Self.count(maildir, "cur") == 4
         }
         try await Task.sleep(for: .seconds(2))  // time to answer, were anything (wrongly) to be answered
-        let stopped = try await baton.terminate(within: .seconds(8))
+        let stopped = try await baton.terminate(within: .seconds(60))
         #expect(stopped?.status == 0, "\(baton.log)")
         #expect(baton.log.contains("reading mail from maildir:"))
         #expect(!outboxReplies(data).values.contains { $0.contains("sam@example.com") || $0.contains("MAILER-DAEMON") })
@@ -241,7 +241,7 @@ struct InboxRunTests {
             if round % 2 == 0 {
                 // As soon as the first message of the round is read: the kill lands among the others
                 // (a fast machine reads a hundred in a few tens of milliseconds, so no pause here).
-                try await Self.waitFor("reading to start", seconds: 30, every: .milliseconds(1)) {
+                try await Self.waitFor("reading to start", seconds: 120, every: .milliseconds(1)) {
                     Self.count(maildir, "cur") > before
                 }
             } else {

@@ -1,7 +1,7 @@
 import BatonTestSupport
 import Foundation
-import Spawning
 import GRDB
+import Spawning
 import Synchronization
 import Testing
 
@@ -30,8 +30,10 @@ struct IntakeCrashTests {
     }
 
     /// Starts `runner` (a `baton run --listen 127.0.0.1:0`) and returns the port it reports once
-    /// listening, waiting up to `tries` × 10 ms.
-    static func listening(_ runner: ChildProcess, tries: Int = 1000) async throws -> (ChildProcess, Int) {
+    /// listening, waiting up to `limit` (a debug build starting beside the whole suite is slow).
+    static func listening(_ runner: ChildProcess, within limit: Duration = .seconds(120)) async throws
+        -> (ChildProcess, Int)
+    {
         let log = Pipe()
         let text = Mutex("")
         log.fileHandleForReading.readabilityHandler = { handle in
@@ -42,14 +44,8 @@ struct IntakeCrashTests {
         runner.standardError = .pipe(log)
         runner.standardOutput = .nullDevice
         try runner.run()
-        for _ in 0..<tries {
-            let logged = text.withLock { $0 }
-            if let range = logged.range(of: "listening on http://127.0.0.1:"),
-                let port = Int(logged[range.upperBound...].prefix { $0.isNumber })
-            {
-                return (runner, port)
-            }
-            try await Task.sleep(for: .milliseconds(10))
+        if let port = try await BatonBinary.listeningPort(of: runner, log: { text.withLock { $0 } }, within: limit) {
+            return (runner, port)
         }
         runner.terminate()
         throw NotListening(log: text.withLock { $0 })
@@ -58,7 +54,7 @@ struct IntakeCrashTests {
     static let session: URLSession = {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpMaximumConnectionsPerHost = 32
-        configuration.timeoutIntervalForRequest = 10
+        configuration.timeoutIntervalForRequest = PeerTimeout.seconds
         return URLSession(configuration: configuration)
     }()
 

@@ -55,7 +55,7 @@ struct InteractiveAssessmentTests {
         Step("Anything else the consultant should know?", enter),
     ]
 
-    func drive(_ terminal: PseudoTerminal, _ steps: ArraySlice<Step>) throws {
+    static func drive(_ terminal: PseudoTerminal, _ steps: ArraySlice<Step>) throws {
         for step in steps {
             try terminal.waitFor(step.prompt)
             terminal.clear()
@@ -71,41 +71,45 @@ struct InteractiveAssessmentTests {
 
     @Test func aFullAssessmentWithRealKeyPresses() async throws {
         let workspace = BatonBinary.temporaryFolder()
-        let terminal = try PseudoTerminal(
-            executable: BatonBinary.path, arguments: ["assess", "--workspace", workspace])
-        // Answer the first two, go back with ← and change the name, then carry on.
-        try drive(terminal, Self.fullPath[0..<2])
-        try terminal.waitFor("Where is the business based?")
-        terminal.clear()
-        terminal.type(Self.left)
-        try terminal.waitFor("Which industry is Pty Plumbing in?")
-        terminal.clear()
-        terminal.type("\u{1B}[Z")  // Shift-Tab: back to the name
-        try terminal.waitFor("What is your business called?")
-        terminal.type("\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}Plumbing Co\r")
-        try terminal.waitFor("Which industry is Pty Plumbing Co in?")
-        terminal.clear()
-        terminal.type("1")
-        try drive(terminal, Self.fullPath[2..<3])
-        // ? shows the question's help in place.
-        try terminal.waitFor(Self.fullPath[3].prompt)
-        terminal.type("?")
-        try terminal.waitFor("Used to schedule the daily report")
-        try drive(terminal, Self.fullPath[3..<4])
-        try terminal.waitFor("Which currency should figures be in?")
-        try drive(terminal, Self.fullPath[4...].prefix(1))
-        try terminal.waitFor("How many people work in the business")
-        terminal.clear()
-        terminal.type("0\r")
-        let screen = try terminal.waitFor("enter at least 1")
-        #expect(screen.contains("How many people work in the business"))
-        terminal.type("\u{7F}")
-        try drive(terminal, Self.fullPath[5...])
-        let review = try terminal.waitFor("Finish: everything is right")
+        // The session blocks while it waits for the screen: on a thread of its own, not the pool's.
+        let (wrongCount, review, status) = try await onThread { () -> (String, String, Int32) in
+            let terminal = try PseudoTerminal(
+                executable: BatonBinary.path, arguments: ["assess", "--workspace", workspace])
+            // Answer the first two, go back with ← and change the name, then carry on.
+            try Self.drive(terminal, Self.fullPath[0..<2])
+            try terminal.waitFor("Where is the business based?")
+            terminal.clear()
+            terminal.type(Self.left)
+            try terminal.waitFor("Which industry is Pty Plumbing in?")
+            terminal.clear()
+            terminal.type("\u{1B}[Z")  // Shift-Tab: back to the name
+            try terminal.waitFor("What is your business called?")
+            terminal.type("\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}\u{7F}Plumbing Co\r")
+            try terminal.waitFor("Which industry is Pty Plumbing Co in?")
+            terminal.clear()
+            terminal.type("1")
+            try Self.drive(terminal, Self.fullPath[2..<3])
+            // ? shows the question's help in place.
+            try terminal.waitFor(Self.fullPath[3].prompt)
+            terminal.type("?")
+            try terminal.waitFor("Used to schedule the daily report")
+            try Self.drive(terminal, Self.fullPath[3..<4])
+            try terminal.waitFor("Which currency should figures be in?")
+            try Self.drive(terminal, Self.fullPath[4...].prefix(1))
+            try terminal.waitFor("How many people work in the business")
+            terminal.clear()
+            terminal.type("0\r")
+            let wrongCount = try terminal.waitFor("enter at least 1")
+            terminal.type("\u{7F}")
+            try Self.drive(terminal, Self.fullPath[5...])
+            let review = try terminal.waitFor("Finish: everything is right")
+            terminal.type("1")
+            try terminal.waitFor("is complete")
+            return (wrongCount, review, try terminal.waitForExit())
+        }
+        #expect(wrongCount.contains("How many people work in the business"))
         #expect(review.contains("How long does a new lead usually wait for a first reply? → 4h"))
-        terminal.type("1")
-        try terminal.waitFor("is complete")
-        #expect(try terminal.waitForExit() == 0)
+        #expect(status == 0)
 
         let shown = try await showJSON(1, workspace: workspace)
         let answers = try #require(shown["answers"] as? [String: Any])
@@ -122,41 +126,48 @@ struct InteractiveAssessmentTests {
         #expect(assessment["answered"] as? Int == Self.fullPath.count)
     }
 
-    @Test func ctrlCLeavesCleanlyAndSaysHowToResume() throws {
+    @Test func ctrlCLeavesCleanlyAndSaysHowToResume() async throws {
         let workspace = BatonBinary.temporaryFolder()
-        let terminal = try PseudoTerminal(
-            executable: BatonBinary.path, arguments: ["assess", "--workspace", workspace])
-        try drive(terminal, Self.fullPath[0..<3])
-        try terminal.waitFor(Self.fullPath[3].prompt)
-        terminal.type("\u{03}")
-        let screen = try terminal.waitFor("Resume with: baton assess --resume 1")
+        let (screen, status) = try await onThread { () -> (String, Int32) in
+            let terminal = try PseudoTerminal(
+                executable: BatonBinary.path, arguments: ["assess", "--workspace", workspace])
+            try Self.drive(terminal, Self.fullPath[0..<3])
+            try terminal.waitFor(Self.fullPath[3].prompt)
+            terminal.type("\u{03}")
+            return (try terminal.waitFor("Resume with: baton assess --resume 1"), try terminal.waitForExit())
+        }
         #expect(screen.contains("Your 3 answers are saved in assessment 1"))
-        #expect(try terminal.waitForExit() == 130)
+        #expect(status == 130)
     }
 
     @Test func killedHalfWayAndResumedWithEveryAnswerIntact() async throws {
         let workspace = BatonBinary.temporaryFolder()
-        let terminal = try PseudoTerminal(
-            executable: BatonBinary.path, arguments: ["assess", "--workspace", workspace])
-        try drive(terminal, Self.fullPath[0..<15])
-        try terminal.waitFor(Self.fullPath[15].prompt)
-        kill(terminal.processIdentifier, SIGKILL)
-        _ = try? terminal.waitForExit()
+        try await onThread {
+            let terminal = try PseudoTerminal(
+                executable: BatonBinary.path, arguments: ["assess", "--workspace", workspace])
+            try Self.drive(terminal, Self.fullPath[0..<15])
+            try terminal.waitFor(Self.fullPath[15].prompt)
+            kill(terminal.processIdentifier, SIGKILL)
+            _ = try? terminal.waitForExit()
+        }
 
         let list = try await BatonBinary.run(["list", "--json", "--workspace", workspace])
         let sessions = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
         #expect(sessions.first?["answered"] as? Int == 15)
         #expect(sessions.first?["status"] as? String == "in_progress")
 
-        let resumed = try PseudoTerminal(
-            executable: BatonBinary.path, arguments: ["assess", "--resume", "--workspace", workspace])
-        // Resuming lands on the first unanswered question, with the progress so far.
-        let screen = try resumed.waitFor(Self.fullPath[15].prompt)
+        let (screen, status) = try await onThread { () -> (String, Int32) in
+            let resumed = try PseudoTerminal(
+                executable: BatonBinary.path, arguments: ["assess", "--resume", "--workspace", workspace])
+            // Resuming lands on the first unanswered question, with the progress so far.
+            let screen = try resumed.waitFor(Self.fullPath[15].prompt)
+            try Self.drive(resumed, Self.fullPath[15...])
+            try resumed.waitFor("Finish: everything is right")
+            resumed.type("\r")
+            return (screen, try resumed.waitForExit())
+        }
         #expect(screen.contains("16 of"))
-        try drive(resumed, Self.fullPath[15...])
-        try resumed.waitFor("Finish: everything is right")
-        resumed.type("\r")
-        #expect(try resumed.waitForExit() == 0)
+        #expect(status == 0)
 
         let answers = try await #require(try showJSON(1, workspace: workspace)["answers"] as? [String: Any])
         #expect(answers.count == Self.fullPath.count)

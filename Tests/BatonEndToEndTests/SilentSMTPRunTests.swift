@@ -11,7 +11,7 @@ import Testing
 struct SilentSMTPRunTests {
     static let leads = 20
     /// The SMTP connector's timeout: event processing must not wait on it.
-    static let smtpTimeout = 20
+    static let smtpTimeout = 60
 
     /// The plumbing blueprint sending by SMTP to `smtpPort`, posting `lead.qualified` to a webhook at
     /// `hookPort`, and holding every CRM update for the owner's approval.
@@ -21,29 +21,30 @@ struct SilentSMTPRunTests {
         let text = BlueprintEdits.sendingBySMTP(
             golden, port: smtpPort, timeoutSeconds: smtpTimeout, extra: ["connections: 20"]
         )
-            .replacingOccurrences(of: "actions_per_hour: 30", with: "actions_per_hour: 1000")
-            .replacingOccurrences(
-                of: "  crm:\n    kind: builtin\n    settings: {}\n",
-                with: """
-                      crm:
-                        kind: builtin
-                        settings:
-                          webhooks:
-                          - url: http://127.0.0.1:\(hookPort)/hooks/baton
-                            secret: ${env:BATON_WEBHOOK_SECRET}
-                            events: [lead.qualified]
+        .replacingOccurrences(of: "actions_per_hour: 30", with: "actions_per_hour: 1000")
+        .replacingOccurrences(
+            of: "  crm:\n    kind: builtin\n    settings: {}\n",
+            with: """
+                  crm:
+                    kind: builtin
+                    settings:
+                      webhooks:
+                      - url: http://127.0.0.1:\(hookPort)/hooks/baton
+                        secret: ${env:BATON_WEBHOOK_SECRET}
+                        events: [lead.qualified]
 
-                    """
-            )
-            // Where the booking page is reached: each reply links its own case's page.
-            .replacingOccurrences(
-                of: "      token: ${env:BATON_INTAKE_TOKEN}\n",
-                with: "      token: ${env:BATON_INTAKE_TOKEN}\n      public_url: https://book.bowriver.example\n")
-            .replacingOccurrences(
-                of: "approvals:\n",
-                with:
-                    "approvals:\n- action: crm.update\n  when: always\n  approver: owner\n  timeout:\n    after: 24h\n    then: escalate\n"
-            )
+                """
+        )
+        // Where the booking page is reached: each reply links its own case's page.
+        .replacingOccurrences(
+            of: "      token: ${env:BATON_INTAKE_TOKEN}\n",
+            with: "      token: ${env:BATON_INTAKE_TOKEN}\n      public_url: https://book.bowriver.example\n"
+        )
+        .replacingOccurrences(
+            of: "approvals:\n",
+            with:
+                "approvals:\n- action: crm.update\n  when: always\n  approver: owner\n  timeout:\n    after: 24h\n    then: escalate\n"
+        )
         #expect(
             text.contains("kind: smtp") && text.contains("webhooks:") && text.contains("action: crm.update")
                 && text.contains("public_url:"))
@@ -179,7 +180,7 @@ struct SilentSMTPRunTests {
         let emails = try Self.outbox(data).filter { $0.action == "email.send" }
         #expect(emails.allSatisfy { $0.status == "sent" && $0.attempts >= 2 })
         #expect(peerEvents(hooksLog).count == Self.leads, "a webhook was posted again")
-        let stopped = try await baton.terminate(within: .seconds(10))
+        let stopped = try await baton.terminate(within: .seconds(60))
         #expect(stopped?.status == 0, "\(baton.log.suffix(2000))")
         print(
             """

@@ -23,7 +23,7 @@ struct SlowModelRunTests {
                 model:
                   url: http://127.0.0.1:\(port)
                   name: slow-test-model
-                  timeout_seconds: 40
+                  timeout_seconds: 120
 
             """
         try String(contentsOfFile: RuntimeCommandTests.blueprint, encoding: .utf8)
@@ -95,14 +95,14 @@ struct SlowModelRunTests {
         }
     }
 
-    @Test func nothingWaitsOnAModelThatTakes15SecondsAndEachLeadGetsItsDraftedReply() async throws {
+    @Test func nothingWaitsOnAModelThatTakesAMinuteAndEachLeadGetsItsDraftedReply() async throws {
         let folder = BatonBinary.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let data = folder + "/data"
         let modelLog = folder + "/model.log"
         // Long enough that a loaded machine's stalls of a few seconds cannot pass for waiting on it:
         // every bound below is well under it, so a request that waited for the model still fails.
-        let delay = 30.0
+        let delay = 60.0
         let model = try await PythonPeer.start("slow_model.py", ["--delay", "\(delay)", "--log", modelLog])
         defer { model.stop() }
         let blueprint = try Self.blueprint(modelPort: model.port, in: folder)
@@ -110,7 +110,7 @@ struct SlowModelRunTests {
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let baton = try await RunningBaton(blueprint, data: data)
         let intake = try await Self.postLeads(baton)
-        let asked = try await Self.waitForAsks(modelLog, count: Self.leads, limit: .seconds(25))
+        let asked = try await Self.waitForAsks(modelLog, count: Self.leads, limit: .seconds(50))
         #expect(asked == Self.leads, "the model was asked \(asked) times at once, not once per lead")
 
         // While the model calls are in flight: /healthz, the intake (events no model works on), the
@@ -161,12 +161,12 @@ struct SlowModelRunTests {
         #expect(pages.samples.count >= 10 && eventSends.samples.count >= 2)
         // (The figures printed below are the measurement; these bounds say only that nothing waited
         // for the model, with room for a loaded machine.)
-        #expect(healthz.p99 < 3, "/healthz p99 \(Latencies.ms(healthz.p99)) with the model taking \(Int(delay)) s")
+        #expect(healthz.p99 < 10, "/healthz p99 \(Latencies.ms(healthz.p99)) with the model taking \(Int(delay)) s")
         #expect(
-            intakeLoad.p99 < 3,
+            intakeLoad.p99 < 10,
             "POST /v1/events p99 \(Latencies.ms(intakeLoad.p99)) with the model taking \(Int(delay)) s")
-        #expect(pages.max < 10, "GET /approvals took up to \(Latencies.ms(pages.max))")
-        #expect(eventSends.max < 15, "baton event send took up to \(Latencies.ms(eventSends.max))")
+        #expect(pages.max < 30, "GET /approvals took up to \(Latencies.ms(pages.max))")
+        #expect(eventSends.max < 40, "baton event send took up to \(Latencies.ms(eventSends.max))")
 
         // The replies go out as the answers come: one per lead, with the model's draft for that lead.
         var appeared: [Int: Date] = [:]
@@ -202,9 +202,9 @@ struct SlowModelRunTests {
             return seen.timeIntervalSince1970 - at
         }
         #expect(lags.count == Self.leads, "not every lead's answer was followed by its reply")
-        #expect((lags.max() ?? 0) < 25, "a reply went out \(lags.max() ?? 0) s after its model answer")
+        #expect((lags.max() ?? 0) < 40, "a reply went out \(lags.max() ?? 0) s after its model answer")
 
-        let stopped = try await baton.terminate(within: .seconds(10))
+        let stopped = try await baton.terminate(within: .seconds(60))
         #expect(stopped?.status == 0, "\(baton.log.suffix(2000))")
         print(
             """
@@ -227,16 +227,17 @@ struct SlowModelRunTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let data = folder + "/data"
         let slowLog = folder + "/slow.log"
-        let slow = try await PythonPeer.start("slow_model.py", ["--delay", "30", "--log", slowLog])
+        let slow = try await PythonPeer.start("slow_model.py", ["--delay", "60", "--log", slowLog])
         defer { slow.stop() }
         let baton = try await RunningBaton(try Self.blueprint(modelPort: slow.port, in: folder), data: data)
         _ = try await Self.postLeads(baton)
-        let asked = try await Self.waitForAsks(slowLog, count: Self.leads, limit: .seconds(10))
+        let asked = try await Self.waitForAsks(slowLog, count: Self.leads, limit: .seconds(30))
         try #require(asked > 0, "no model call was in flight: \(baton.log)")
-        let stopped = try await baton.terminate(within: .seconds(8))
-        let stop = try #require(stopped, "baton run did not exit within 8 s of SIGTERM: \(baton.log.suffix(2000))")
+        // Well under the model's minute, with room for a loaded machine.
+        let stopped = try await baton.terminate(within: .seconds(20))
+        let stop = try #require(stopped, "baton run did not exit within 20 s of SIGTERM: \(baton.log.suffix(2000))")
         #expect(stop.status == 0, "\(baton.log.suffix(2000))")
-        #expect(stop.seconds < 8)
+        #expect(stop.seconds < 20)
         #expect(baton.log.contains("stopped; waiting events stay queued for the next run"))
         // Nothing was answered, so nothing went out; the leads' work waits in the store.
         #expect(outboxReplies(data).isEmpty)
@@ -246,7 +247,9 @@ struct SlowModelRunTests {
         let fast = try await PythonPeer.start("slow_model.py", ["--delay", "0", "--log", folder + "/fast.log"])
         defer { fast.stop() }
         let blueprint = try Self.blueprint(modelPort: fast.port, in: folder)
-        let again = try await onThread { try BatonBinary.runBlocking(["run", blueprint, "--once", "--data-dir", data]) }
+        let again = try await onThread {
+            try BatonBinary.runBlocking(["run", blueprint, "--once", "--data-dir", data])
+        }
         #expect(again.status == 0, "\(again.stderr)")
         let outbox = outboxReplies(data)
         for n in 1...Self.leads {

@@ -50,16 +50,9 @@ final class RunningBaton: Sendable {
         try process.run()
         self.process = process
         self.text = text
-        for _ in 0..<2000 {
-            let logged = text.value.withLock { $0 }
-            if let range = logged.range(of: "listening on http://127.0.0.1:"),
-                let port = Int(logged[range.upperBound...].prefix { $0.isNumber })
-            {
-                self.port = port
-                return
-            }
-            if !process.isRunning { break }
-            try await Task.sleep(for: .milliseconds(10))
+        if let port = try await BatonBinary.listeningPort(of: process, log: { text.value.withLock { $0 } }) {
+            self.port = port
+            return
         }
         process.terminate()
         throw NotListening(description: "baton run did not listen: \(text.value.withLock { $0 })")
@@ -106,13 +99,6 @@ final class RunningBaton: Sendable {
 
     /// Signs in to the dashboard with `token` (from `baton approvals token`): the session cookie.
     func signIn(token: String) throws -> String { try LoopbackHTTP.signIn(port: port, token: token) }
-}
-
-/// Runs blocking work (sockets, `waitUntilExit`) on a thread of its own, never on the cooperative pool.
-func onThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try work() }) }.start()
-    }
 }
 
 /// Latencies in seconds and the figures people quote.

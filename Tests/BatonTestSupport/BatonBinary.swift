@@ -27,6 +27,26 @@ public enum BatonBinary {
         packageRoot.appendingPathComponent("questionnaires/smb-ai-readiness").path
     }
 
+    /// The port a `baton run --listen 127.0.0.1:0` (`process`) reports once its log (`log()`) says
+    /// it listens; nil when the process ends first or `limit` passes (generous by default: a debug
+    /// build starting beside the whole suite on two cores can take a minute).
+    public static func listeningPort(
+        of process: ChildProcess, log: () -> String, within limit: Duration = .seconds(120)
+    ) async throws -> Int? {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            let text = log()
+            if let range = text.range(of: "listening on http://127.0.0.1:"),
+                let port = Int(text[range.upperBound...].prefix { $0.isNumber })
+            {
+                return port
+            }
+            guard process.isRunning else { return nil }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return nil
+    }
+
     /// A fresh, empty folder for a test's workspace.
     public static func temporaryFolder() -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("baton-test-\(UUID().uuidString)").path
@@ -57,7 +77,7 @@ public enum BatonBinary {
         _ arguments: [String], stdin: String = "", environment: [String: String] = [:], in directory: String? = nil,
         executable: String? = nil
     ) async throws -> RunResult {
-        try await LoopbackSocket.onThread {
+        try await onThread {
             try runBlocking(arguments, stdin: stdin, environment: environment, in: directory, executable: executable)
         }
     }

@@ -21,7 +21,7 @@ public final class LoopbackDovecot: @unchecked Sendable {  // used by one test a
         public let description: String
     }
 
-    /// Starts Dovecot with `users` (name and password; no `:` in either) and waits (up to 20 s) until
+    /// Starts Dovecot with `users` (name and password; no `:` in either) and waits (up to 2 minutes) until
     /// it accepts connections. `plain` also allows the password without TLS.
     public init(users: [(String, String)] = [("baton", "s3cret")], plain: Bool = false) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-imap-\(UUID().uuidString)").path
@@ -72,6 +72,14 @@ public final class LoopbackDovecot: @unchecked Sendable {  // used by one test a
         }
         try? input.fileHandleForWriting.close()
         try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    /// ``init(users:plain:)`` waited for on a thread of its own: making the certificate and starting
+    /// Dovecot never hold one of the cooperative threads the rest of the suite needs.
+    public static func start(users: [(String, String)] = [("baton", "s3cret")], plain: Bool = false) async throws
+        -> LoopbackDovecot
+    {
+        try await onThread { try LoopbackDovecot(users: users, plain: plain) }
     }
 
     deinit { stop() }

@@ -6,7 +6,7 @@ import Foundation
 
 /// A raw TCP connection to a loopback port, for tests that speak HTTP badly on purpose: half a
 /// head, a body that never comes, nothing at all. Blocking, so use it from a plain thread
-/// (``onThread(_:)``), never the cooperative pool; every connect, write and read has a timeout,
+/// (`onThread`), never the cooperative pool; every connect, write and read has a timeout,
 /// and writes never raise SIGPIPE.
 public final class LoopbackSocket: @unchecked Sendable {
     // @unchecked: one test thread uses a socket at a time; `fd` changes only in `close()`.
@@ -105,12 +105,5 @@ public final class LoopbackSocket: @unchecked Sendable {
     public func close() {
         if fd >= 0 { Glibc.close(fd) }
         fd = -1
-    }
-
-    /// Runs blocking socket work on a thread of its own and awaits its result.
-    public static func onThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try work() }) }.start()
-        }
     }
 }

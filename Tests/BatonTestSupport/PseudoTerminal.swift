@@ -78,7 +78,7 @@ public final class PseudoTerminal: @unchecked Sendable {
     /// Waits until the output since the last call to ``clear()`` contains `text`.
     /// - Throws: when `timeout` passes first, with the output seen so far.
     @discardableResult
-    public func waitFor(_ text: String, timeout: TimeInterval = 10) throws -> String {
+    public func waitFor(_ text: String, timeout: TimeInterval = 60) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             let screen = screenText
@@ -97,7 +97,7 @@ public final class PseudoTerminal: @unchecked Sendable {
     }
 
     /// Waits for the program to end and returns its exit status.
-    public func waitForExit(timeout: TimeInterval = 10) throws -> Int32 {
+    public func waitForExit(timeout: TimeInterval = 60) throws -> Int32 {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
         if process.isRunning {

@@ -42,7 +42,7 @@ public final class PythonPeer: Sendable {
     public static func start(_ script: String, _ arguments: [String], caller: String = #filePath) async throws
         -> PythonPeer
     {
-        try await LoopbackSocket.onThread { try PythonPeer(script, arguments, caller: caller) }
+        try await onThread { try PythonPeer(script, arguments, caller: caller) }
     }
 
     /// What a peer script printed up to its first line break (its `PORT <n>`): read for up to 20 s,

@@ -20,7 +20,7 @@ struct BlueprintSchemaTests {
     /// Python's jsonschema on `yaml`, waited for on a thread of its own (a Python start takes a
     /// second; the cooperative threads serve every test).
     func validate(_ yaml: String) async throws -> (Int32, String) {
-        try await LoopbackSocket.onThread { try Self.validateBlocking(yaml) }
+        try await onThread { try Self.validateBlocking(yaml) }
     }
 
     private static func validateBlocking(_ yaml: String) throws -> (Int32, String) {

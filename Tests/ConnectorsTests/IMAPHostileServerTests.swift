@@ -53,7 +53,7 @@ struct IMAPHostileServerTests {
 
         // A generous default: the cases reading it expect an error other than a timeout, which a
         // loaded machine's slow peer must not turn into one.
-        func inbox(timeout: TimeInterval = 30, maxMessageBytes: Int = 1 << 20) -> IMAPInbox {
+        func inbox(timeout: TimeInterval = PeerTimeout.seconds, maxMessageBytes: Int = 1 << 20) -> IMAPInbox {
             IMAPInbox(
                 IMAPConfiguration(
                     host: "127.0.0.1", port: peer.port, security: .none, username: "baton", password: "s3cret",
@@ -111,7 +111,8 @@ struct IMAPHostileServerTests {
         defer { server.stop() }
         // Answers SELECT, then is silent at the search; then answers the search and stalls inside a literal.
         try server.play(Script(greeting: Self.greeting, replies: Self.selected))
-        let error = await Self.error(of: server.inbox(timeout: 5))
+        // 15 s: a loaded machine's slow answers to the greeting and SELECT must not time out first.
+        let error = await Self.error(of: server.inbox(timeout: 15))
         #expect(error?.kind == .timeout)
         #expect(error?.description.contains("UID SEARCH") == true, "\(String(describing: error))")
         try server.play(
@@ -120,7 +121,7 @@ struct IMAPHostileServerTests {
                 replies: Self.selected + [
                     "* SEARCH 1\r\n{tag} OK done\r\n", "* 1 FETCH (UID 1 BODY[]<0> {100}\r\nFrom: a",
                 ]))
-        let stalled = await Self.error(of: server.inbox(timeout: 5))
+        let stalled = await Self.error(of: server.inbox(timeout: 15))
         #expect(stalled?.kind == .timeout, "\(String(describing: stalled))")
     }
 
@@ -202,7 +203,8 @@ struct IMAPHostileServerTests {
         defer { server.stop() }
         try server.play(
             Script(greeting: Self.greeting, replies: ["{tag} NO [NONEXISTENT] Mailbox doesn't exist: INBOX\r\n"]))
-        let error = await Self.error(of: server.inbox())
+        // 15 s: the script never answers LOGOUT, whose wait closing each inbox costs.
+        let error = await Self.error(of: server.inbox(timeout: 15))
         #expect(error?.kind == .refused)
         #expect(error?.description == "IMAP SELECT INBOX refused: NO [NONEXISTENT] Mailbox doesn't exist: INBOX")
         // A search answering the last message below the range (`n:*`), twice and out of order: read once.
@@ -213,7 +215,7 @@ struct IMAPHostileServerTests {
                     "* SEARCH 3 2 3\r\n{tag} OK\r\n", "* 2 FETCH (UID 2 BODY[]<0> {5}\r\nhello)\r\n{tag} OK\r\n",
                     "* 3 FETCH (FLAGS (\\Seen) UID 3 BODY[]<0> \"quoted\")\r\n* 3 FETCH (UID 3 BODY[]<0> {5}\r\nagain)\r\n{tag} OK\r\n",
                 ]))
-        let inbox = server.inbox()
+        let inbox = server.inbox(timeout: 15)
         let read = try await inbox.fetchNew(after: .imap(validity: 7, uid: 1), limit: 10)
         #expect(read.map(\.position) == [.imap(validity: 7, uid: 2), .imap(validity: 7, uid: 3)])
         #expect(read.map { String(decoding: $0.raw, as: UTF8.self) } == ["hello", "again"])

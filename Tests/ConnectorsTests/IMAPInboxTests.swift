@@ -10,7 +10,7 @@ import Testing
 struct IMAPInboxTests {
     @Test(arguments: [IMAPConfiguration.Security.implicit, .startTLS])
     func signsInWithTheRightPasswordAndSaysSoForAWrongOne(security: IMAPConfiguration.Security) async throws {
-        let dovecot = try DovecotPeer()
+        let dovecot = try await DovecotPeer.start()
         defer { dovecot.stop() }
         for authentication in [nil, IMAPConfiguration.Authentication.login, .plain] {
             let inbox = IMAPInbox(dovecot.configuration(security: security, authentication: authentication))
@@ -32,7 +32,7 @@ struct IMAPInboxTests {
     }
 
     @Test func aCertificateNobodyVouchesForStopsBeforeThePasswordIsSent() async throws {
-        let dovecot = try DovecotPeer()
+        let dovecot = try await DovecotPeer.start()
         defer { dovecot.stop() }
         var configuration = dovecot.configuration()
         configuration.trustedCertificates = nil
@@ -58,7 +58,7 @@ struct IMAPInboxTests {
             let length = random.below(16) + 1
             users.append(("gen\(index)", String((0..<length).map { _ in random.pick(alphabet) })))
         }
-        let dovecot = try DovecotPeer(users: users)
+        let dovecot = try await DovecotPeer.start(users: users)
         defer { dovecot.stop() }
         for (user, password) in users {
             for authentication in [IMAPConfiguration.Authentication.login, .plain] {
@@ -75,7 +75,7 @@ struct IMAPInboxTests {
     }
 
     @Test func newMessagesOnceInOrderAboveTheProgressAndFlaggedSeenWhenAcknowledged() async throws {
-        let dovecot = try DovecotPeer()
+        let dovecot = try await DovecotPeer.start()
         defer { dovecot.stop() }
         let inbox = IMAPInbox(dovecot.configuration())
         defer { Task { await inbox.close() } }
@@ -117,7 +117,7 @@ struct IMAPInboxTests {
     }
 
     @Test func aNewUIDValidityReadsEveryMessageAgain() async throws {
-        let dovecot = try DovecotPeer()
+        let dovecot = try await DovecotPeer.start()
         defer { dovecot.stop() }
         for number in 1...3 { try dovecot.deliver(DovecotPeer.message(number)) }
         let inbox = IMAPInbox(dovecot.configuration())
@@ -136,7 +136,7 @@ struct IMAPInboxTests {
     }
 
     @Test func idleWakesOnANewMessageAndIsRenewed() async throws {
-        let dovecot = try DovecotPeer()
+        let dovecot = try await DovecotPeer.start()
         defer { dovecot.stop() }
         var configuration = dovecot.configuration()
         configuration.idlePeriod = .seconds(1)
@@ -168,7 +168,7 @@ struct IMAPInboxTests {
     }
 
     @Test func cancellingAWaitEndsItAndTheInboxStillReads() async throws {
-        let dovecot = try DovecotPeer()
+        let dovecot = try await DovecotPeer.start()
         defer { dovecot.stop() }
         let inbox = IMAPInbox(dovecot.configuration())
         #expect(try await inbox.fetchNew(after: nil, limit: 50).isEmpty)
@@ -182,7 +182,7 @@ struct IMAPInboxTests {
     }
 
     @Test func pollingWhenIdleIsTurnedOff() async throws {
-        let dovecot = try DovecotPeer()
+        let dovecot = try await DovecotPeer.start()
         defer { dovecot.stop() }
         var configuration = dovecot.configuration()
         configuration.useIdle = false
@@ -194,7 +194,7 @@ struct IMAPInboxTests {
     }
 
     @Test func aLargeMessageWholeAndOneOverTheBoundCutThere() async throws {
-        let dovecot = try DovecotPeer()
+        let dovecot = try await DovecotPeer.start()
         defer { dovecot.stop() }
         var random = SplitMix(seed: 7)
         let attachment = (0..<(6 << 20)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
@@ -215,7 +215,7 @@ struct IMAPInboxTests {
     }
 
     @Test func aMailboxNamedInUTF8AndOneThatDoesNotExist() async throws {
-        let dovecot = try DovecotPeer()
+        let dovecot = try await DovecotPeer.start()
         defer { dovecot.stop() }
         try dovecot.deliver(DovecotPeer.message(1), mailbox: "Boîte & Co")
         let inbox = IMAPInbox(dovecot.configuration(mailbox: "Boîte & Co"))

@@ -103,7 +103,9 @@ struct LanguageModelTests {
             path: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .appendingPathComponent("BlueprintTests/Golden/dental-clinic.blueprint.yaml").path)
         let index = try #require(blueprint.agents.firstIndex { $0.id == "support_triage" })
-        blueprint.agents[index].settings["model"] = .map(["url": .string("http://127.0.0.1:\(server.port)")])
+        blueprint.agents[index].settings["model"] = .map([
+            "url": .string("http://127.0.0.1:\(server.port)"), "timeout_seconds": .number(PeerTimeout.seconds),
+        ])
         let store = try RuntimeStore(folder: folder + "/runtime", clock: { CalDAVTests.monday })
         let engine = Engine(blueprint: blueprint, store: store, models: try ChatCompletionsModel.make(for: blueprint))
         try store.submit(

@@ -45,7 +45,8 @@ struct SlowPeerDispatchTests {
         let dispatcher = Dispatcher(
             store: store, blueprint: blueprint,
             email: SMTPConnector(host: "127.0.0.1", port: silent.port, timeout: 1),
-            webhooks: SignedWebhooks(hooks: hooks.hooks, clock: { clock.now }), from: "office@bowriver.example")
+            webhooks: SignedWebhooks(hooks: hooks.hooks, timeout: PeerTimeout.seconds, clock: { clock.now }),
+            from: "office@bowriver.example")
 
         // The server accepts and says nothing: the emails time out; the CRM updates and the webhooks go.
         let started = ContinuousClock.now
@@ -84,7 +85,8 @@ struct SlowPeerDispatchTests {
         let recovered = Dispatcher(
             store: store, blueprint: blueprint,
             email: SMTPConnector(host: "127.0.0.1", port: silent.port, timeout: 30),
-            webhooks: SignedWebhooks(hooks: hooks.hooks, clock: { clock.now }), from: "office@bowriver.example")
+            webhooks: SignedWebhooks(hooks: hooks.hooks, timeout: PeerTimeout.seconds, clock: { clock.now }),
+            from: "office@bowriver.example")
         #expect(try await recovered.dispatch() == 0)  // not due yet
         clock.now += Dispatcher.backoff(afterFailures: 1) + 1
         #expect(try await recovered.dispatch() == 3)
@@ -116,7 +118,7 @@ struct SlowPeerDispatchTests {
         let webhook: String
         // Long enough that the fast peer's two deliveries fit in it under the full suite's load: at 3 s,
         // one CI run saw the second SMTP message arrive after the hung webhook had given up.
-        let timeout: TimeInterval = 10
+        let timeout: TimeInterval = 30
         switch slow {
         case .email:
             fast = try await PythonPeer.start("webhook_receiver.py", ["--log", log])

@@ -38,7 +38,8 @@ struct WebhookTests {
         try await Engine(blueprint: blueprint, store: store).runUntilIdle()
         let dispatcher = Dispatcher(
             store: store, blueprint: blueprint, email: EmlFolder(folder: folder + "/outbox"),
-            webhooks: SignedWebhooks(hooks: hooks.hooks, clock: { clock.now }), from: "office@example.com")
+            webhooks: SignedWebhooks(hooks: hooks.hooks, timeout: PeerTimeout.seconds, clock: { clock.now }),
+            from: "office@example.com")
         try await dispatcher.dispatch()
         let post = try #require(try store.outbox().first { $0.action == "webhook.post" })
         #expect(post.status == .queued && post.attempts == 1)  // the receiver answered 500: tried again later

@@ -6,15 +6,21 @@ import Testing
 
 @testable import Orchestrator
 
-/// A language model that answers after a delay, counting the calls in flight at once.
+/// A language model that answers after a delay, counting the calls in flight at once. With
+/// `gathering`, a call also waits (up to `delay`) until that many are in flight, so that a test of
+/// concurrency does not depend on how soon a loaded machine starts each task; once one call has
+/// waited in vain, the others stop waiting.
 final class SlowModel: LanguageModel {
     let delay: Duration
     let answer: String
+    let gathering: Int?
     let inFlight = Mutex(0)
     let mostAtOnce = Mutex(0)
+    private let gaveUp = Mutex(false)
 
-    init(delay: Duration, answer: String = #"{"draft": "Happy to help with the heater."}"#) {
+    init(delay: Duration, gathering: Int? = nil, answer: String = #"{"draft": "Happy to help with the heater."}"#) {
         self.delay = delay
+        self.gathering = gathering
         self.answer = answer
     }
 
@@ -24,7 +30,18 @@ final class SlowModel: LanguageModel {
         }
         mostAtOnce.withLock { $0 = max($0, now) }
         defer { inFlight.withLock { $0 -= 1 } }
-        try await Task.sleep(for: delay)
+        guard let gathering else {
+            try await Task.sleep(for: delay)
+            return answer
+        }
+        let deadline = ContinuousClock.now + delay
+        while mostAtOnce.withLock({ $0 }) < gathering && !gaveUp.withLock({ $0 }) {
+            guard ContinuousClock.now < deadline else {
+                gaveUp.withLock { $0 = true }
+                break
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
         return answer
     }
 }
@@ -76,8 +93,8 @@ struct CaseStepTests {
     @Test func casesWaitOnTheirModelTogetherNotOneAfterAnother() async throws {
         let blueprint = try LeadFlowTests.blueprint()
         let drafter = try #require(blueprint.agents.firstIndex { $0.skill == "follow_up_drafting" })
-        // Long enough that all twenty reach the model before the first answers, on a loaded machine too.
-        let model = SlowModel(delay: .seconds(3))
+        // Each call waits until all twenty are in flight (or 60 s, were they run one after another).
+        let model = SlowModel(delay: .seconds(60), gathering: 20)
         let store = try RuntimeStore(
             folder: FileManager.default.temporaryDirectory.appendingPathComponent("baton-step-\(UUID().uuidString)")
                 .path, clock: { Self.monday })

@@ -64,7 +64,10 @@ struct EventIntakeWriterTests {
         }
 
         func waitForGroups(_ count: Int) async throws {
-            for _ in 0..<500 where groups.withLock({ $0.count }) < count { try await Task.sleep(for: .milliseconds(5)) }
+            let deadline = ContinuousClock.now + .seconds(60)  // a loaded machine may start the drain late
+            while groups.withLock({ $0.count }) < count && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
             #expect(groups.withLock { $0.count } >= count)
         }
     }
@@ -182,7 +185,11 @@ struct EventIntakeWriterTests {
         try await Task.sleep(for: .milliseconds(100))
         // Only the one already in the commit reached the store; the queued ones were dropped.
         #expect(recorder.groups.withLock { $0.map(\.count) } == [1])
-        #expect(try await writer.submit(Self.event(7)).id == 7)
+        // The writer still takes events (again if one waits past the 200 ms on a loaded machine).
+        var stored: Int64?
+        let deadline = ContinuousClock.now + .seconds(60)
+        while stored == nil && ContinuousClock.now < deadline { stored = try? await writer.submit(Self.event(7)).id }
+        #expect(stored == 7)
     }
 
     // MARK: - Against the real store

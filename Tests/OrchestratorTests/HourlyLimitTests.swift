@@ -110,7 +110,10 @@ struct HourlyLimitTests {
         #expect(line.detail.contains(" goes at 2026-03-02T"), "\(line.detail)")
         let report = try await DailyReport.markdown(r.store, blueprint: r.blueprint, day: r.clock.now)
         #expect(report.contains("## Deferred by hourly limits"))
-        #expect(report.contains("lead_qualifier (limit 30 actions an hour): 90 deferred in this period; 90 crm.update still deferred, going from 2026-03-02 10:00"), "\(report)")
+        #expect(
+            report.contains(
+                "lead_qualifier (limit 30 actions an hour): 90 deferred in this period; 90 crm.update still deferred, going from 2026-03-02 10:00"
+            ), "\(report)")
         let metrics = try await RuntimeMetrics.prometheus(r.store)
         #expect(metrics.contains("baton_actions{action=\"crm.update\",status=\"deferred\"} 90\n"), "\(metrics)")
         #expect(metrics.contains("baton_actions{action=\"crm.update\",status=\"sent\"} 30\n"), "\(metrics)")
@@ -176,7 +179,8 @@ struct HourlyLimitTests {
         let running = Task { try await service.run() }
         defer { running.cancel() }
         // A generous bound for a timer of half a second; without the timer, nothing for an hour.
-        for _ in 0..<600 {
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline {
             if try store.outbox().allSatisfy({ $0.status == .sent }) { break }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -201,8 +205,10 @@ struct HourlyLimitTests {
         }
         // Every lead's actions, each once: the same kinds per case as the first lead's.
         let kinds = { (caseID: String) in
-            outbox.filter { $0.caseID == caseID && $0.agent != ApprovalNotice.sender }.map { "\($0.agent) \($0.action)" }
-                .sorted()
+            outbox.filter { $0.caseID == caseID && $0.agent != ApprovalNotice.sender }.map {
+                "\($0.agent) \($0.action)"
+            }
+            .sorted()
         }
         let expected = kinds("lead-0")
         #expect(!expected.isEmpty)

@@ -34,7 +34,7 @@ final class RunningWorker: @unchecked Sendable {
     /// Starts a worker and waits (up to `within`) for its intake to listen.
     static func start(
         blueprint: String, url: String, tenant: String, data: String, environment: [String: String] = [:],
-        extra: [String] = [], within: Duration = .seconds(60)
+        extra: [String] = [], within: Duration = .seconds(120)
     ) async throws -> RunningWorker {
         let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: BatonBinary.path)
@@ -53,16 +53,10 @@ final class RunningWorker: @unchecked Sendable {
         process.standardOutput = .nullDevice
         process.standardInput = .nullDevice
         try process.run()
-        let deadline = ContinuousClock.now + within
-        while ContinuousClock.now < deadline {
-            let text = logged.text.withLock { $0 }
-            if let range = text.range(of: "listening on http://127.0.0.1:"),
-                let port = Int(text[range.upperBound...].prefix { $0.isNumber })
-            {
-                return RunningWorker(process: process, port: port, logged: logged)
-            }
-            guard process.isRunning else { break }
-            try await Task.sleep(for: .milliseconds(20))
+        if let port = try await BatonBinary.listeningPort(
+            of: process, log: { logged.text.withLock { $0 } }, within: within)
+        {
+            return RunningWorker(process: process, port: port, logged: logged)
         }
         kill(process.processIdentifier, SIGKILL)
         throw NotListening(description: "the worker did not listen: \(logged.text.withLock { $0 })")
@@ -71,14 +65,14 @@ final class RunningWorker: @unchecked Sendable {
     /// Sends `signal` and waits for the process to end (on a thread of its own).
     func stop(_ signal: Int32 = SIGTERM) async throws {
         kill(process.processIdentifier, signal)
-        try await LoopbackSocket.onThread { [process] in process.waitUntilExit() }
+        try await onThread { [process] in process.waitUntilExit() }
     }
 
     /// One request to this worker (on a thread of its own).
     func send(_ method: String, _ path: String, headers: [String: String] = [:], body: String = "") async throws
         -> LoopbackHTTP.Response
     {
-        try await LoopbackSocket.onThread { [port] in
+        try await onThread { [port] in
             try LoopbackHTTP.send(port: port, method, path, headers: headers, body: body, timeout: PeerTimeout.seconds)
         }
     }

@@ -78,7 +78,7 @@ struct TenantIsolationRunTests {
             #expect(answer.status == 404)
             #expect(answer.body == unknown.body.replacingOccurrences(of: "\(id)x", with: id))
             #expect(!answer.body.contains(other.marker))
-            let cookie = try await LoopbackSocket.onThread { [port = asked.worker.port, token = asked.token] in
+            let cookie = try await onThread { [port = asked.worker.port, token = asked.token] in
                 try LoopbackHTTP.signIn(port: port, token: token)
             }
             let page = try await asked.worker.send("GET", "/cases/\(id)", headers: ["Cookie": cookie])

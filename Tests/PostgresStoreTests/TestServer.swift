@@ -27,7 +27,8 @@ enum TestServer {
 
     private static func start() throws -> String {
         let folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("baton-pg-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(6))")
+            .appendingPathComponent(
+                "baton-pg-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(6))")
         let data = folder.appendingPathComponent("data").path
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -44,7 +45,8 @@ enum TestServer {
         let server = ChildProcess()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let command = [
-            program("postgres"), "-D", data, "-h", "127.0.0.1", "-p", "\(port)", "-k", folder.path, "-c", "fsync=off", "-c",
+            program("postgres"), "-D", data, "-h", "127.0.0.1", "-p", "\(port)", "-k", folder.path, "-c", "fsync=off",
+            "-c",
             "full_page_writes=off", "-c", "synchronous_commit=off", "-c", "max_connections=300",
         ]
         server.arguments = asRoot ? ["runuser", "-u", "postgres", "--"] + command : command
@@ -58,10 +60,10 @@ enum TestServer {
         }
         running = (server, data, folder.path, asRoot)
         atexit { TestServer.stop() }
-        let deadline = Date().addingTimeInterval(60)
+        let deadline = Date().addingTimeInterval(180)  // it starts in the suite's busiest minutes
         while (try? run("pg_isready", ["-q", "-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres"])) == nil {
             guard server.isRunning, Date() < deadline else {
-                throw TestServerError("postgres did not accept connections within 60 s on port \(port)")
+                throw TestServerError("postgres did not accept connections within 180 s on port \(port)")
             }
             usleep(100_000)
         }

@@ -1,8 +1,8 @@
 import BatonTestSupport
 import Foundation
-import Spawning
 import Questionnaire
 import Scoring
+import Spawning
 
 @testable import Reports
 
@@ -48,12 +48,12 @@ enum ReportFixtures {
     static func run(_ executable: String, _ arguments: [String], errors: Bool = true) async throws -> (
         status: Int32, output: String
     ) {
-        try await LoopbackSocket.onThread { try runBlocking(executable, arguments, errors: errors) }
+        try await onThread { try runBlocking(executable, arguments, errors: errors) }
     }
 
     /// Prints `html` to the PDF `pdf` with `engine`, on a thread of its own (as ``run(_:_:errors:)``).
     static func print(_ engine: PDFEngine, html: String, to pdf: String) async throws {
-        try await LoopbackSocket.onThread { try engine.render(html: html, to: pdf) }
+        try await onThread { try engine.render(html: html, to: pdf) }
     }
 
     private static func runBlocking(_ executable: String, _ arguments: [String], errors: Bool) throws -> (

@@ -13,7 +13,7 @@ import Testing
 /// The server's connections through real sockets on loopback: slow and silent clients are cut
 /// off, the cap gives way or refuses politely and `/healthz` still answers, an unauthenticated
 /// body is never read, only JSON is taken, `HEAD /healthz`, and who may read `/metrics`.
-/// The socket work runs on plain threads (``LoopbackSocket/onThread(_:)``), never the pool.
+/// The socket work runs on plain threads (`onThread`), never the pool.
 @Suite(.serialized)
 struct ConnectionTests {
     /// A running server with `tune`d settings; stopped when `body` ends.
@@ -43,10 +43,10 @@ struct ConnectionTests {
     // MARK: Header and body bounds
 
     /// Half a head, a head dripped a byte at a time, and nothing at all: each is cut off once the
-    /// header bound passes (0.5 s here; 15 s allowed), and not before.
+    /// header bound passes (0.5 s here; a minute allowed, for a loaded machine), and not before.
     @Test func clientsThatDoNotFinishTheirHeadersAreCutOff() async throws {
         try await Self.withServer({ $0.headerTimeout = .milliseconds(500) }) { port in
-            let outcomes = try await LoopbackSocket.onThread { () -> [(String, Bool, Double)] in
+            let outcomes = try await onThread { () -> [(String, Bool, Double)] in
                 let started = Date()
                 let half = try LoopbackSocket(port: port)
                 try half.send("POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bea")
@@ -55,18 +55,18 @@ struct ConnectionTests {
                 try drip.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
                 // A byte every 100 ms: the bound is on the whole head, not on silence.
                 var dripClosed = false
-                while !dripClosed && Date().timeIntervalSince(started) < 15 {
+                while !dripClosed && Date().timeIntervalSince(started) < 60 {
                     if (try? drip.send("a")) == nil { dripClosed = true; break }
                     if drip.read(timeout: 0.1) == .closed { dripClosed = true }
                 }
                 let dripAt = Date().timeIntervalSince(started)
-                let halfClosed = half.readUntilClosed(timeout: 15).closed
-                let silentClosed = silent.readUntilClosed(timeout: 15).closed
+                let halfClosed = half.readUntilClosed(timeout: 60).closed
+                let silentClosed = silent.readUntilClosed(timeout: 60).closed
                 let allAt = Date().timeIntervalSince(started)
                 return [("half", halfClosed, allAt), ("silent", silentClosed, allAt), ("drip", dripClosed, dripAt)]
             }
             for (name, closed, seconds) in outcomes {
-                #expect(closed, "the \(name) client was not cut off within 15 s")
+                #expect(closed, "the \(name) client was not cut off within 60 s")
                 #expect(seconds >= 0.4, "the \(name) client was cut off before its bound")
             }
         }
@@ -76,22 +76,22 @@ struct ConnectionTests {
     @Test(arguments: [false, true])
     func aBodyHeldOpenIsCutOff(trickle: Bool) async throws {
         try await Self.withServer({ $0.bodyTimeout = .milliseconds(600) }) { port in
-            let (closed, seconds) = try await LoopbackSocket.onThread { () -> (Bool, Double) in
+            let (closed, seconds) = try await onThread { () -> (Bool, Double) in
                 let client = try LoopbackSocket(port: port)
                 try client.send(
                     "POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer t0ken\r\n"
                         + "Content-Type: application/json\r\nContent-Length: 4000\r\n\r\n{\"type\": ")
                 let started = Date()
-                while Date().timeIntervalSince(started) < 15 {
+                while Date().timeIntervalSince(started) < 60 {
                     if trickle, (try? client.send(" ")) == nil { return (true, Date().timeIntervalSince(started)) }
                     switch client.read(timeout: 0.1) {
                     case .closed: return (true, Date().timeIntervalSince(started))
                     case .data, .timedOut: continue
                     }
                 }
-                return (false, 15)
+                return (false, 60)
             }
-            #expect(closed, "a body held open was not cut off within 15 s")
+            #expect(closed, "a body held open was not cut off within 60 s")
             #expect(seconds >= 0.4)
         }
     }
@@ -106,13 +106,13 @@ struct ConnectionTests {
     ])
     func anUnauthenticatedBodyIsNeverRead(credential: String, length: Int) async throws {
         try await Self.withServer({ $0.bodyTimeout = .seconds(60) }) { port in
-            let (answer, closed) = try await LoopbackSocket.onThread { () -> (LoopbackHTTP.Response?, Bool) in
+            let (answer, closed) = try await onThread { () -> (LoopbackHTTP.Response?, Bool) in
                 let client = try LoopbackSocket(port: port)
                 try client.send(
                     "POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\(credential)Content-Type: application/json\r\n"
                         + "Content-Length: \(length)\r\n\r\n{\"type\": \"lead.")
-                let answer = client.response(timeout: 10)
-                return (answer, client.readUntilClosed(timeout: 10).closed)
+                let answer = client.response(timeout: PeerTimeout.seconds)
+                return (answer, client.readUntilClosed(timeout: PeerTimeout.seconds).closed)
             }
             #expect(answer?.status == 401)
             #expect(answer?.header("Connection")?.lowercased() == "close")
@@ -123,11 +123,11 @@ struct ConnectionTests {
     /// A correct token still gets in after all that, on the same server.
     @Test func aGoodTokenStillGetsIn() async throws {
         try await Self.withServer { port in
-            let answer = try await LoopbackSocket.onThread {
+            let answer = try await onThread {
                 try LoopbackHTTP.send(
                     port: port, "POST", "/v1/events",
                     headers: ["Authorization": "Bearer t0ken", "Content-Type": "application/json"], body: Self.lead,
-                    timeout: 10)
+                    timeout: PeerTimeout.seconds)
             }
             #expect(answer.status == 202)
         }
@@ -143,8 +143,9 @@ struct ConnectionTests {
         try await Self.withServer { port in
             var headers = ["Authorization": "Bearer t0ken"]
             if !type.isEmpty { headers["Content-Type"] = type }
-            let answer = try await LoopbackSocket.onThread { [headers] in
-                try LoopbackHTTP.send(port: port, "POST", "/v1/events", headers: headers, body: Self.lead, timeout: 10)
+            let answer = try await onThread { [headers] in
+                try LoopbackHTTP.send(
+                    port: port, "POST", "/v1/events", headers: headers, body: Self.lead, timeout: PeerTimeout.seconds)
             }
             #expect(answer.status == status, "\(type): \(answer.body)")
             if status == 415 {
@@ -158,11 +159,11 @@ struct ConnectionTests {
 
     @Test func headHealthzAnswers200WithoutABody() async throws {
         try await Self.withServer { port in
-            let (head, get) = try await LoopbackSocket.onThread { () -> (String, LoopbackHTTP.Response) in
+            let (head, get) = try await onThread { () -> (String, LoopbackHTTP.Response) in
                 let client = try LoopbackSocket(port: port)
                 try client.send("HEAD /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                let head = String(decoding: client.readUntilClosed(timeout: 10).bytes, as: UTF8.self)
-                return (head, try LoopbackHTTP.send(port: port, "GET", "/healthz", timeout: 10))
+                let head = String(decoding: client.readUntilClosed(timeout: PeerTimeout.seconds).bytes, as: UTF8.self)
+                return (head, try LoopbackHTTP.send(port: port, "GET", "/healthz", timeout: PeerTimeout.seconds))
             }
             #expect(head.hasPrefix("HTTP/1.1 200"), "\(head)")
             #expect(head.lowercased().contains("content-length: 3\r\n"))
@@ -178,7 +179,7 @@ struct ConnectionTests {
     @Test func pastTheCapTheLongestIdleGiveWayAndHealthzAnswers() async throws {
         try await Self.withServer({ $0.maxConnections = 4 }) { port in
             // Blocking sockets paced on a thread of their own (`onThread`), off the cooperative pool.
-            let (closed, health) = try await LoopbackSocket.onThread { () -> ([Int], Int) in
+            let (closed, health) = try await onThread { () -> ([Int], Int) in
                 var clients: [LoopbackSocket] = []
                 for _ in 0..<7 {
                     clients.append(try LoopbackSocket(port: port))
@@ -188,7 +189,7 @@ struct ConnectionTests {
                     Thread.sleep(forTimeInterval: 0.25)
                 }
                 var closed: [Int] = []
-                let deadline = Date().addingTimeInterval(10)
+                let deadline = Date().addingTimeInterval(60)
                 while Date() < deadline {
                     closed = clients.indices.filter { clients[$0].read(timeout: 0.01) == .closed }
                     if closed.count >= 3 { break }
@@ -196,7 +197,7 @@ struct ConnectionTests {
                 }
                 Thread.sleep(forTimeInterval: 0.2)
                 closed = clients.indices.filter { clients[$0].read(timeout: 0.01) == .closed }
-                let health = try LoopbackHTTP.send(port: port, "GET", "/healthz", timeout: 10).status
+                let health = try LoopbackHTTP.send(port: port, "GET", "/healthz", timeout: PeerTimeout.seconds).status
                 return (closed, health)
             }
             #expect(closed == [0, 1, 2])
@@ -211,7 +212,7 @@ struct ConnectionTests {
             settings.maxConnections = 3
             settings.bodyTimeout = .seconds(60)
         }) { port in
-            let (refused, retryAfter, recovered) = try await LoopbackSocket.onThread { () -> (Int, String?, Int) in
+            let (refused, retryAfter, recovered) = try await onThread { () -> (Int, String?, Int) in
                 var busy: [LoopbackSocket] = []
                 for _ in 0..<3 {
                     let client = try LoopbackSocket(port: port)
@@ -222,12 +223,14 @@ struct ConnectionTests {
                 }
                 // Time for the server to read the three heads (a loaded machine's), so all three are busy.
                 Thread.sleep(forTimeInterval: 2)
-                let answer = try LoopbackHTTP.send(port: port, "GET", "/healthz", timeout: 10)
+                let answer = try LoopbackHTTP.send(port: port, "GET", "/healthz", timeout: PeerTimeout.seconds)
                 for client in busy { client.close() }
                 var recovered = 0
                 let deadline = Date().addingTimeInterval(60)
                 while recovered != 200 && Date() < deadline {
-                    recovered = (try? LoopbackHTTP.send(port: port, "GET", "/healthz", timeout: 10))?.status ?? 0
+                    recovered =
+                        (try? LoopbackHTTP.send(port: port, "GET", "/healthz", timeout: PeerTimeout.seconds))?.status
+                        ?? 0
                     if recovered != 200 { Thread.sleep(forTimeInterval: 0.1) }
                 }
                 return (answer.status, answer.header("Retry-After"), recovered)
@@ -245,10 +248,11 @@ struct ConnectionTests {
     @Test func metricsAreForLoopbackPeersByDefault() async throws {
         let outside = Self.nonLoopbackIPv4()
         try await Self.withServer(host: "0.0.0.0") { port in
-            let (local, proxied, remote) = try await LoopbackSocket.onThread { () -> (Int, Int, Int?) in
-                let local = try LoopbackHTTP.send(port: port, "GET", "/metrics", timeout: 10).status
+            let (local, proxied, remote) = try await onThread { () -> (Int, Int, Int?) in
+                let local = try LoopbackHTTP.send(port: port, "GET", "/metrics", timeout: PeerTimeout.seconds).status
                 let proxied = try LoopbackHTTP.send(
-                    port: port, "GET", "/metrics", headers: ["X-Forwarded-For": "203.0.113.9"], timeout: 10
+                    port: port, "GET", "/metrics", headers: ["X-Forwarded-For": "203.0.113.9"],
+                    timeout: PeerTimeout.seconds
                 ).status
                 let remote = try outside.map { try Self.get(host: $0, port: port, "/metrics").status }
                 return (local, proxied, remote)
@@ -267,14 +271,16 @@ struct ConnectionTests {
     @Test func withATokenMetricsNeedTheToken() async throws {
         let outside = Self.nonLoopbackIPv4()
         try await Self.withServer(host: "0.0.0.0", { $0.metricsAccess = .token("m3trics") }) { port in
-            let statuses = try await LoopbackSocket.onThread { () -> [Int] in
+            let statuses = try await onThread { () -> [Int] in
                 var statuses = [
-                    try LoopbackHTTP.send(port: port, "GET", "/metrics", timeout: 10).status,
+                    try LoopbackHTTP.send(port: port, "GET", "/metrics", timeout: PeerTimeout.seconds).status,
                     try LoopbackHTTP.send(
-                        port: port, "GET", "/metrics", headers: ["Authorization": "Bearer nope"], timeout: 10
+                        port: port, "GET", "/metrics", headers: ["Authorization": "Bearer nope"],
+                        timeout: PeerTimeout.seconds
                     ).status,
                     try LoopbackHTTP.send(
-                        port: port, "GET", "/metrics", headers: ["Authorization": "Bearer m3trics"], timeout: 10
+                        port: port, "GET", "/metrics", headers: ["Authorization": "Bearer m3trics"],
+                        timeout: PeerTimeout.seconds
                     ).status,
                 ]
                 if let outside {
@@ -296,7 +302,7 @@ struct ConnectionTests {
     static func get(host: String, port: Int, _ path: String, headers: String = "") throws -> LoopbackHTTP.Response {
         let client = try LoopbackSocket(port: port, host: host)
         try client.send("GET \(path) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\(headers)\r\n")
-        guard let answer = client.response(timeout: 10) else {
+        guard let answer = client.response(timeout: PeerTimeout.seconds) else {
             throw LoopbackSocket.Failure(description: "no answer from \(host):\(port)\(path)")
         }
         return answer

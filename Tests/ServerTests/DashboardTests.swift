@@ -1,7 +1,8 @@
+import BatonTestSupport
 import Blueprint
 import Foundation
-import Spawning
 import Orchestrator
+import Spawning
 import Synchronization
 import Testing
 
@@ -193,8 +194,12 @@ struct DashboardTests {
             process.standardOutput = .pipe(output)
             process.standardError = .file(try FileHandle(forWritingTo: log))
             try process.run()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
+            // Waited for on a thread of its own: the dashboard the browser talks to needs the pool's.
+            let data = try await onThread {
+                let data = output.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                return data
+            }
             try #require(
                 process.terminationStatus == 0,
                 "the browser run failed: \((try? String(contentsOf: log, encoding: .utf8))?.suffix(2000) ?? "")")

@@ -24,7 +24,7 @@ struct ReadsDuringWriteTests {
         let released = Mutex(false)
         private let release = DispatchSemaphore(value: 0)
 
-        init(path: String, longest: DispatchTimeInterval = .seconds(60)) throws {
+        init(path: String, longest: DispatchTimeInterval = .seconds(600)) throws {
             let queue = try DatabaseQueue(path: path)
             DispatchQueue.global().async { [self] in
                 try? queue.writeWithoutTransaction { db in
@@ -69,7 +69,8 @@ struct ReadsDuringWriteTests {
     /// As a browser does: the sign-in form (a read) for its CSRF cookie and field, then the post.
     static func signIn(_ base: URL, token: String) async throws -> (status: Int, cookie: String?) {
         let (formData, formResponse) = try await session.data(from: base.appendingPathComponent("login"))
-        let nonce = (formResponse as! HTTPURLResponse).value(forHTTPHeaderField: "Set-Cookie")?.split(separator: ";")
+        let nonce =
+            (formResponse as! HTTPURLResponse).value(forHTTPHeaderField: "Set-Cookie")?.split(separator: ";")
             .first.map(String.init) ?? ""
         let csrf = String(decoding: formData, as: UTF8.self).firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1 ?? ""
         var request = URLRequest(url: base.appendingPathComponent("login"))

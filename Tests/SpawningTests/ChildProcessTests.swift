@@ -16,7 +16,7 @@ struct ChildProcessTests {
         _ executable: String, _ arguments: [String], input: Data? = nil, environment: [String: String]? = nil,
         in folder: String? = nil
     ) async throws -> (status: Int32, output: String, errors: String) {
-        try await LoopbackSocket.onThread {
+        try await onThread {
             let child = ChildProcess()
             child.executableURL = URL(fileURLWithPath: executable)
             child.arguments = arguments
@@ -37,7 +37,8 @@ struct ChildProcessTests {
             let complained = errors.fileHandleForReading.readDataToEndOfFile()
             child.waitUntilExit()
             return (
-                child.terminationStatus, String(decoding: printed, as: UTF8.self), String(decoding: complained, as: UTF8.self)
+                child.terminationStatus, String(decoding: printed, as: UTF8.self),
+                String(decoding: complained, as: UTF8.self)
             )
         }
     }
@@ -51,7 +52,7 @@ struct ChildProcessTests {
 
     /// One pipe for both output and error: both arrive, and its writing end is closed once.
     @Test func onePipeTakesOutputAndErrors() async throws {
-        let printed: String = try await LoopbackSocket.onThread {
+        let printed: String = try await onThread {
             let child = ChildProcess()
             child.executableURL = URL(fileURLWithPath: "/bin/sh")
             child.arguments = ["-c", "echo out; echo err >&2"]
@@ -76,7 +77,8 @@ struct ChildProcessTests {
     @Test func itStartsInTheFolderAndEnvironmentGiven() async throws {
         let folder = BatonBinary.temporaryFolder()
         let ran = try await Self.run(
-            "/bin/sh", ["-c", "echo \"$GREETING\"; pwd; echo \"${HOME:-unset}\""], environment: ["GREETING": "hi there"],
+            "/bin/sh", ["-c", "echo \"$GREETING\"; pwd; echo \"${HOME:-unset}\""],
+            environment: ["GREETING": "hi there"],
             in: folder)
         #expect(ran.output == "hi there\n\(URL(fileURLWithPath: folder).resolvingSymlinksInPath().path)\nunset\n")
     }
@@ -98,7 +100,7 @@ struct ChildProcessTests {
 
     @Test func aSignalEndsItAndTheHandlerHearsOnce() async throws {
         let heard = Tally()
-        let status: Int32 = try await LoopbackSocket.onThread {
+        let status: Int32 = try await onThread {
             let child = ChildProcess()
             child.executableURL = URL(fileURLWithPath: "/bin/sleep")
             child.arguments = ["30"]
@@ -144,7 +146,7 @@ struct ChildProcessTests {
     }
 
     @Test func itRunsOnlyOnce() async throws {
-        try await LoopbackSocket.onThread {
+        try await onThread {
             let child = ChildProcess()
             child.executableURL = URL(fileURLWithPath: "/bin/true")
             try child.run()
@@ -158,7 +160,10 @@ struct ChildProcessTests {
     /// strings) reach the child byte for byte: printf prints each back NUL-terminated.
     @Test func generatedArgumentsReachTheChildExactly() async throws {
         var random = SplitMix(seed: 12)
-        let pieces = ["", " ", "'", "\"", "$HOME", "`id`", "\\", "\n", "*", "é", "日本", "--flag", "-", ";", "a b", "%s", "\u{1b}[31m"]
+        let pieces = [
+            "", " ", "'", "\"", "$HOME", "`id`", "\\", "\n", "*", "é", "日本", "--flag", "-", ";", "a b", "%s",
+            "\u{1b}[31m",
+        ]
         for _ in 0..<300 {
             let arguments = (0..<Int.random(in: 0...6, using: &random)).map { _ in
                 (0..<Int.random(in: 0...4, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()

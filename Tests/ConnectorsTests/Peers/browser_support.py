@@ -6,14 +6,14 @@ from selenium.webdriver.chrome.service import Service
 
 
 def headless_chromium(width, height):
-    """A headless Chromium with a `width` x `height` window that waits up to 15 s for elements (a
+    """A headless Chromium with a `width` x `height` window that waits up to 60 s for elements (a
     busy machine, with the other tests running beside this one, is slow to draw)."""
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", f"--window-size={width},{height}"):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.implicitly_wait(15)
+    driver.implicitly_wait(60)
     return driver
 
 

@@ -52,7 +52,7 @@ level = warning
 """)
     server = subprocess.Popen([sys.executable, "-m", "radicale", "--config", config],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 20
+    deadline = time.time() + 120
     while time.time() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
@@ -62,7 +62,7 @@ level = warning
     auth = {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
 
     def request(method, path, body=b"", headers=None):
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         connection.request(method, path, body=body, headers={**auth, **(headers or {})})
         response = connection.getresponse()
         response.read()

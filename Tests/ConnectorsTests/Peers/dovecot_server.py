@@ -93,7 +93,7 @@ service anvil {{
 }}
 """)
     dovecot = subprocess.Popen(["dovecot", "-F", "-c", configuration], stdin=subprocess.DEVNULL)
-    deadline = time.time() + 20
+    deadline = time.time() + 120
     ready = False
     while time.time() < deadline and dovecot.poll() is None and not ready:
         try:

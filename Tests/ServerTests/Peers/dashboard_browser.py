@@ -27,7 +27,7 @@ def main():
         seen["redirected_to_login"] = driver.current_url.endswith("/login")
         driver.find_element(By.NAME, "token").send_keys(token)
         driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button").click()
-        WebDriverWait(driver, 15).until(lambda d: not d.current_url.endswith("/login"))
+        WebDriverWait(driver, 60).until(lambda d: not d.current_url.endswith("/login"))
         seen["after_sign_in"] = driver.current_url[len(base):]
         approval = driver.find_element(By.CSS_SELECTOR, "section.approval")
         seen["heading"] = approval.find_element(By.TAG_NAME, "h2").text
@@ -36,7 +36,7 @@ def main():
         driver.save_screenshot(screenshot)
         approval.find_element(By.CSS_SELECTOR, "button.approve").click()
         # The form posts, the server answers 303, the browser loads the list again.
-        WebDriverWait(driver, 10).until(lambda d: is_gone(approval))
+        WebDriverWait(driver, 60).until(lambda d: is_gone(approval))
         seen["after_approve"] = driver.find_element(By.TAG_NAME, "body").text
     finally:
         driver.quit()
