@@ -77,10 +77,11 @@ struct ConnectionSoakTests {
             }
             // The server lets go of what it cannot hold; under load that may take it a while.
             let letGo = Date()
-            repeat {
+            while true {
                 soak.closedByServer = idle.filter { $0.read(timeout: 0) == .closed }.count
-                if soak.closedByServer < 2000 - 512 { Thread.sleep(forTimeInterval: 0.1) }
-            } while soak.closedByServer < 2000 - 512 && Date().timeIntervalSince(letGo) < 60
+                guard soak.closedByServer < 2000 - 512, Date().timeIntervalSince(letGo) < 60 else { break }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
             soak.post =
                 try LoopbackHTTP.send(
                     port: port, "POST", "/v1/events",

@@ -11,7 +11,7 @@ import Testing
 struct SilentSMTPRunTests {
     static let leads = 20
     /// The SMTP connector's timeout: event processing must not wait on it.
-    static let smtpTimeout = 60
+    static let smtpTimeout = 20
 
     /// The plumbing blueprint sending by SMTP to `smtpPort`, posting `lead.qualified` to a webhook at
     /// `hookPort`, and holding every CRM update for the owner's approval.

@@ -29,22 +29,22 @@ public enum BatonBinary {
 
     /// The port a `baton run --listen 127.0.0.1:0` (`process`) reports once its log (`log()`) says
     /// it listens; nil when the process ends first or `limit` passes (generous by default: a debug
-    /// build starting beside the whole suite on two cores can take a minute).
+    /// build starting beside the whole suite on two cores can take a minute). The log is read once
+    /// more after the limit: a test task can wait minutes for a thread in the suite's first minutes.
     public static func listeningPort(
         of process: ChildProcess, log: () -> String, within limit: Duration = .seconds(120)
     ) async throws -> Int? {
         let deadline = ContinuousClock.now + limit
-        while ContinuousClock.now < deadline {
+        while true {
             let text = log()
             if let range = text.range(of: "listening on http://127.0.0.1:"),
                 let port = Int(text[range.upperBound...].prefix { $0.isNumber })
             {
                 return port
             }
-            guard process.isRunning else { return nil }
+            guard process.isRunning, ContinuousClock.now < deadline else { return nil }
             try await Task.sleep(for: .milliseconds(10))
         }
-        return nil
     }
 
     /// A fresh, empty folder for a test's workspace.

@@ -7,8 +7,9 @@ import Testing
 @testable import Orchestrator
 
 /// A language model that answers after a delay, counting the calls in flight at once. With
-/// `gathering`, a call also waits (up to `delay`) until that many are in flight, so that a test of
-/// concurrency does not depend on how soon a loaded machine starts each task; once one call has
+/// `gathering`, a call instead waits until that many are in flight (looking every 10 ms, at most
+/// `delay` / 10 ms times: counted, not timed, since a loaded machine may resume a task minutes
+/// late), so a test of concurrency does not depend on how soon each task starts; once one call has
 /// waited in vain, the others stop waiting.
 final class SlowModel: LanguageModel {
     let delay: Duration
@@ -34,12 +35,13 @@ final class SlowModel: LanguageModel {
             try await Task.sleep(for: delay)
             return answer
         }
-        let deadline = ContinuousClock.now + delay
+        var looks = delay / .milliseconds(10)
         while mostAtOnce.withLock({ $0 }) < gathering && !gaveUp.withLock({ $0 }) {
-            guard ContinuousClock.now < deadline else {
+            guard looks > 0 else {
                 gaveUp.withLock { $0 = true }
                 break
             }
+            looks -= 1
             try await Task.sleep(for: .milliseconds(10))
         }
         return answer
