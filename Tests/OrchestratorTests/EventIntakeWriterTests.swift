@@ -1,3 +1,4 @@
+import BatonTestSupport
 import Foundation
 import GRDB
 import Synchronization
@@ -64,18 +65,14 @@ struct EventIntakeWriterTests {
         }
 
         func waitForGroups(_ count: Int) async throws {
-            let deadline = ContinuousClock.now + .seconds(60)  // a loaded machine may start the drain late
-            while groups.withLock({ $0.count }) < count && ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(5))
-            }
-            #expect(groups.withLock { $0.count } >= count)
+            // A loaded machine may start the drain late.
+            #expect(try await eventually { groups.withLock { $0.count } >= count })
         }
     }
 
     /// Waits (up to a minute, for a loaded machine) until `count` submissions wait in `writer`.
     static func untilWaiting(_ count: Int, _ writer: EventIntakeWriter) async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while writer.waiting < count && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        _ = try await eventually { writer.waiting >= count }
         try #require(writer.waiting == count, "\(writer.waiting) submissions waiting, not \(count)")
     }
 

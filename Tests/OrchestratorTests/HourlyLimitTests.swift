@@ -179,11 +179,7 @@ struct HourlyLimitTests {
         let running = Task { try await service.run() }
         defer { running.cancel() }
         // A generous bound for a timer of half a second; without the timer, nothing for an hour.
-        let deadline = ContinuousClock.now + .seconds(120)
-        while ContinuousClock.now < deadline {
-            if try store.outbox().allSatisfy({ $0.status == .sent }) { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        _ = try await eventually(every: .milliseconds(50)) { try store.outbox().allSatisfy { $0.status == .sent } }
         let outbox = try store.outbox()
         #expect(outbox.allSatisfy { $0.status == .sent }, "\(outbox.map { "\($0.idempotencyKey): \($0.status)" })")
         #expect(outbox.filter { ($0.sentAt ?? .distantPast) >= goes }.count == outbox.count / 2)

@@ -27,15 +27,13 @@ struct ChangeFeedTests {
 
     /// Waits (up to 2 minutes, for a loaded machine) until some connection listens on `store`'s channel.
     static func listening(_ store: PostgresStore) async throws {
-        let deadline = ContinuousClock.now + .seconds(120)
-        while true {
+        let listened = try await eventually(every: .milliseconds(20)) {
             let listeners = try await store.value(
                 "SELECT count(*) FROM pg_stat_activity WHERE query = \("LISTEN \"\(store.tenant.schema)\";")",
                 as: Int.self)
-            if (listeners ?? 0) > 0 { return }
-            guard ContinuousClock.now < deadline else { break }  // (looked again after the deadline)
-            try await Task.sleep(for: .milliseconds(20))
+            return (listeners ?? 0) > 0
         }
+        if listened { return }
         Issue.record("nobody listens on \(store.tenant.schema)")
     }
 

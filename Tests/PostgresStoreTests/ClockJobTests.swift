@@ -113,13 +113,8 @@ struct ClockJobTests {
                     return schedule
                 }
             }
-            var victim: Int?
-            let deadline = ContinuousClock.now + .seconds(120)
-            while kill {
-                victim = ledger.victim.withLock { $0 }
-                guard victim == nil, ContinuousClock.now < deadline else { break }  // (looked again after it)
-                try await Task.sleep(for: .milliseconds(5))
-            }
+            if kill { _ = try await eventually { ledger.victim.withLock { $0 } != nil } }
+            let victim = kill ? ledger.victim.withLock { $0 } : nil
             if kill && victim == nil { Issue.record("no worker took the run that was to hang") }
             for (index, pass) in passes where index != victim { workers[index]?.schedule = await pass.value }
             if let victim, let dying = workers.removeValue(forKey: victim), let pass = passes[victim] {

@@ -1,3 +1,4 @@
+import BatonTestSupport
 import Foundation
 import GRDB
 import Synchronization
@@ -162,10 +163,7 @@ struct GroupCommitTests {
                 }
                 // Most of them wait in the intake before the lock goes (however long a loaded machine
                 // takes to send them): they share commits.
-                let deadline = ContinuousClock.now + .seconds(60)
-                while intake.writer.waiting < 40 && ContinuousClock.now < deadline {
-                    try await Task.sleep(for: .milliseconds(5))
-                }
+                _ = try await eventually { intake.writer.waiting >= 40 }
                 lock.release()
                 return try await group.reduce(into: [Int: Answer]()) { $0[$1.0] = $1.1 }
             }
