@@ -13,7 +13,7 @@ final class WALCheckpointer: Sendable {
 
     private let path: String
     private let queue = DispatchQueue(label: "baton.wal-checkpoint")
-    /// Its own connection, opened on first use and used only on `queue`.
+    /// Its own connection, used only on `queue`.
     private let connection: DatabaseQueue?
 
     init(path: String) {
@@ -41,7 +41,13 @@ final class WALCheckpointer: Sendable {
         guard let connection else { return }
         queue.async {
             // A failure (busy, I/O) leaves the WAL as it is; the next commit over the threshold asks again.
-            try? connection.inDatabase { try $0.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
+            try? connection.inDatabase { db in
+                // A read first: a connection opened before the file went to WAL (a new workspace's
+                // store) sees the log only from its next read, and until then its checkpoints did
+                // nothing ("log -1") while the log grew by every commit.
+                _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master")
+                try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)")
+            }
         }
     }
 }
