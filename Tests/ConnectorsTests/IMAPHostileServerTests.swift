@@ -222,6 +222,21 @@ struct IMAPHostileServerTests {
         await inbox.close()
     }
 
+    /// Closing (a shutdown) sends LOGOUT and waits for its answer only briefly: a server that has
+    /// gone silent holds it for about `IMAPSession.logoutWait` (2 s), not the exchange's timeout.
+    @Test func closingWaitsBrieflyForAServerThatNeverAnswersLogout() async throws {
+        let server = try ScriptedServer()
+        defer { server.stop() }
+        try server.play(Script(greeting: Self.greeting, replies: Self.selected + ["* SEARCH\r\n{tag} OK\r\n"]))
+        let inbox = server.inbox(timeout: 90)
+        #expect(try await inbox.fetchNew(after: .imap(validity: 7, uid: 3), limit: 10).isEmpty)
+        let start = ContinuousClock.now
+        await inbox.close()
+        // Under 45 s whatever the machine's load; the timeout it waited before is 90 s.
+        let took = ContinuousClock.now - start
+        #expect(took < .seconds(45), "closing took \(took)")
+    }
+
     /// Generated garbage from a server: random bytes, IMAP-looking fragments, literal announcements
     /// of every size, cut lines. Each ends (an error or a result) within the timeout, and nothing crashes.
     @Test func generatedGarbageEndsInAnErrorNotACrashOrAHang() async throws {

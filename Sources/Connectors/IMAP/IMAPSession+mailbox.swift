@@ -1,5 +1,6 @@
 import Foundation
 import Mail
+import NIOCore
 
 /// The conversation an inbox needs: greeting, TLS, sign-in, SELECT, the search for new UIDs, the
 /// fetch of each message, `\Seen`, IDLE and LOGOUT.
@@ -209,8 +210,16 @@ extension IMAPSession {
         _ = try await completion(of: tag, shownAs: "IDLE", onData: { _, _ in })
     }
 
-    /// LOGOUT, politely (bounded by the timeout like any exchange); the caller then closes.
+    /// LOGOUT, politely, waiting for the answer at most ``logoutWait`` (or the timeout, if
+    /// shorter); the caller then closes. Nothing depends on the answer: a server gone silent must
+    /// not hold a shutdown for the whole timeout (30 s by default).
     func logout() async {
+        let wait = min(Self.logoutWait, TimeAmount.nanoseconds(Int64(max(0.001, configuration.timeout) * 1e9)))
+        let closer = channel.eventLoop.scheduleTask(in: wait) { [channel] in channel.close(promise: nil) }
+        defer { closer.cancel() }
         _ = try? await command("LOGOUT")
     }
+
+    /// How long closing waits for the answer to LOGOUT.
+    static let logoutWait = TimeAmount.seconds(2)
 }
