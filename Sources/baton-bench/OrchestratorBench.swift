@@ -2,13 +2,13 @@ import ArgumentParser
 import AssessmentFlow
 import Blueprint
 import Foundation
-import Spawning
 import Logging
 import Orchestrator
 import PostgresStore
 import Questionnaire
 import Scoring
 import ServiceLifecycle
+import Spawning
 import Synchronization
 
 extension BatonBench {
@@ -56,7 +56,9 @@ extension BatonBench {
         var store: String?
 
         // Read by `StoreOptions.workerCounts` (not an option's transform, whose error would echo the text).
-        @Option(help: ArgumentHelp("Worker counts of the --store run, comma-separated (default 1,2,4).", valueName: "n,n,…"))
+        @Option(
+            help: ArgumentHelp("Worker counts of the --store run, comma-separated (default 1,2,4).", valueName: "n,n,…")
+        )
         var workers: String?
 
         func validate() throws {
@@ -123,6 +125,14 @@ extension BatonBench {
             return Double(usage.ru_maxrss) / 1024
         }
 
+        /// The CPU this process has used so far, user and system, in seconds.
+        static func processorSeconds() -> (user: Double, system: Double) {
+            var usage = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+            func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+            return (seconds(usage.ru_utime), seconds(usage.ru_stime))
+        }
+
         /// `leads` leads stored in `store`, each by its own durable commit (`lead-0` …), as
         /// `baton event send` stores one; the nanoseconds it took.
         static func storeLeads(_ leads: Int, in store: any RuntimeStorage) async throws -> UInt64 {
@@ -148,8 +158,10 @@ extension BatonBench {
             let dispatcher = Dispatcher(
                 store: store, blueprint: blueprint, emailFolder: folder + "/outbox", from: "bench@localhost")
             let start = DispatchTime.now().uptimeNanoseconds
+            let processorBefore = Self.processorSeconds()
             let events = try await Self.runAsService(engine, store: store)
             let queued = DispatchTime.now().uptimeNanoseconds
+            let processorAfter = Self.processorSeconds()
             var sent = 0
             while case let batch = try await dispatcher.dispatch(), batch > 0 { sent += batch }
             let end = DispatchTime.now().uptimeNanoseconds
@@ -160,6 +172,15 @@ extension BatonBench {
             }
             print("orchestrator (SQLite WAL, synchronous=FULL): \(leads) leads waiting, up to \(Self.batch) per commit")
             print("  through the 4 agents to reply queued (\(events) events): \(speed(start, queued))")
+            // Less noisy than the wall clock on a shared machine: the work itself, whatever the waits.
+            let (user, system) = (
+                processorAfter.user - processorBefore.user, processorAfter.system - processorBefore.system
+            )
+            print(
+                String(
+                    format: "    CPU: %.0f µs a lead (user %.3f s, system %.3f s: %.2f of the cores on average)",
+                    (user + system) / Double(leads) * 1e6, user, system,
+                    (user + system) / (Double(queued - start) / 1e9)))
             print(
                 "  then dispatching \(sent) actions (\(replies) .eml replies synced, CRM updates): \(speed(queued, end))"
             )
