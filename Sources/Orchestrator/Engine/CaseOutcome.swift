@@ -36,6 +36,9 @@ enum EventOrigin: Sendable, Hashable {
 struct EmittedEvent: Sendable {
     let type: String
     let payload: [String: String]
+    /// ``payload`` as stored (``StringMapJSON``): encoded in the step, beside the other cases'
+    /// skills, rather than in the commit they all wait on.
+    let payloadJSON: String
     let producer: String
     /// For an event handed on later: when, and after how many calendar days (for the audit line).
     let dueAt: Date?
@@ -73,6 +76,9 @@ struct AgentRun: Sendable {
     let outcome: SkillOutcome?
     /// The skill's notes as its audit line stores them (``StringMapJSON``).
     let notesJSON: String?
+    /// Each proposed action's payload as stored (``StringMapJSON``), in the order of the outcome's
+    /// actions: encoded in the step, not in the commit.
+    let actionsJSON: [String]
     /// The case's notes after the agent wrote its own: the evidence shown with its approvals.
     let evidence: [String: [String: String]]
     /// Indexes into ``CaseOutcome/emitted`` of the events it emitted (declared ones), then scheduled.

@@ -72,7 +72,7 @@ struct CaseStep: Sendable {
                     let emitted = outcome.emitted[index]
                     let record = EventRecord(
                         id: nil, type: emitted.type, caseID: snapshot.caseID, causationID: nil,
-                        payloadJSON: StringMapJSON.encode(emitted.payload), producer: emitted.producer,
+                        payloadJSON: emitted.payloadJSON, producer: emitted.producer,
                         idempotencyKey: nil, status: .done, createdAt: now, dueAt: nil)
                     next.append((.emitted(index), record, emitted.payload))
                 }
@@ -97,7 +97,9 @@ struct CaseStep: Sendable {
         for agent in blueprint.agents where agent.consumes.contains(event.type) {
             guard let skill = skills.skill(named: agent.skill) else {
                 runs.append(
-                    AgentRun(agent: agent, outcome: nil, notesJSON: nil, evidence: notes, emitted: [], undeclared: []))
+                    AgentRun(
+                        agent: agent, outcome: nil, notesJSON: nil, actionsJSON: [], evidence: notes, emitted: [],
+                        undeclared: []))
                 continue
             }
             let input = SkillInput(
@@ -120,19 +122,21 @@ struct CaseStep: Sendable {
                 emitted.append(outcome.emitted.count)
                 outcome.emitted.append(
                     EmittedEvent(
-                        type: event.type, payload: event.payload, producer: agent.id, dueAt: nil,
-                        afterDays: nil, handedOn: false))
+                        type: event.type, payload: event.payload, payloadJSON: StringMapJSON.encode(event.payload),
+                        producer: agent.id, dueAt: nil, afterDays: nil, handedOn: false))
             }
             for later in result.delayed where agent.emits.contains(later.type) {
                 emitted.append(outcome.emitted.count)
                 outcome.emitted.append(
                     EmittedEvent(
-                        type: later.type, payload: [:], producer: agent.id,
+                        type: later.type, payload: [:], payloadJSON: StringMapJSON.encode([String: String]()),
+                        producer: agent.id,
                         dueAt: localDays(later.afterDays, after: now), afterDays: later.afterDays, handedOn: false))
             }
             runs.append(
                 AgentRun(
-                    agent: agent, outcome: result, notesJSON: StringMapJSON.encode(result.notes), evidence: notes,
+                    agent: agent, outcome: result, notesJSON: StringMapJSON.encode(result.notes),
+                    actionsJSON: result.actions.map { StringMapJSON.encode($0.payload) }, evidence: notes,
                     emitted: emitted, undeclared: undeclared))
         }
         outcome.notes = notes

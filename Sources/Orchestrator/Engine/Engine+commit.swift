@@ -180,7 +180,7 @@ extension Engine {
         for (index, action) in result.actions.enumerated() {
             let key = "\(id)-\(agent.id)-\(action.kind)-\(index)"
             let firstContact = try action.kind == .emailSend && emailsQueued(in: caseID, tx, &counts) == 0
-            let json = StringMapJSON.encode(action.payload)
+            let json = run.actionsJSON[index]
             let decision = gate.decide(action, by: agent, firstContact: firstContact)
             switch decision {
             case .deny(let reason):
@@ -227,7 +227,7 @@ extension Engine {
             let emitted = outcome.emitted[index]
             ids[.emitted(index)] = try tx.insertEvent(
                 EmittedEventRow(
-                    type: emitted.type, caseID: caseID, causationID: id, payloadJSON: StringMapJSON.encode(emitted.payload),
+                    type: emitted.type, caseID: caseID, causationID: id, payloadJSON: emitted.payloadJSON,
                     producer: emitted.producer, status: emitted.handedOn ? .done : .pending, createdAt: at,
                     dueAt: emitted.dueAt))
             if let days = emitted.afterDays {
