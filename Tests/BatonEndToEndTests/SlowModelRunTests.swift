@@ -158,7 +158,15 @@ struct SlowModelRunTests {
         #expect(
             healthzFailures.isEmpty && intakeFailures.isEmpty && pageFailures.isEmpty && sendFailures.isEmpty,
             "\(healthzFailures + intakeFailures + pageFailures + sendFailures)")
-        #expect(pages.samples.count >= 10 && eventSends.samples.count >= 2)
+        // Each paced load was measured (how often depends on the machine: under load a page or a
+        // spawned `baton event send` takes longer, and the window may be short if the asks came late).
+        #expect(
+            !healthz.samples.isEmpty && !intakeLoad.samples.isEmpty && !pages.samples.isEmpty
+                && !eventSends.samples.isEmpty,
+            """
+            a \(String(format: "%.1f", room)) s window measured \(healthz.samples.count) /healthz, \
+            \(intakeLoad.samples.count) posts, \(pages.samples.count) pages, \(eventSends.samples.count) sends
+            """)
         // (The figures printed below are the measurement; these bounds say only that nothing waited
         // for the model, with room for a loaded machine.)
         #expect(healthz.p99 < 10, "/healthz p99 \(Latencies.ms(healthz.p99)) with the model taking \(Int(delay)) s")
