@@ -108,8 +108,8 @@ extension Approvals {
         let due = try ApprovalRecord.fetchAll(db, sql: dueTimeoutsSQL, arguments: [now, timeoutBatch])
         for record in due {
             guard let rule = rule(record.action),
-                let outcome = try takeTimeoutStep(
-                    record, rule: rule, blueprint: blueprint, now: now, tx: SQLiteTransaction(db: db))
+                let outcome = try SQLiteTransaction.within(
+                    db, { tx in try takeTimeoutStep(record, rule: rule, blueprint: blueprint, now: now, tx: tx) })
             else {
                 try schedule(db, record, rule(record.action))
                 continue

@@ -91,6 +91,9 @@ public struct Approvals: Sendable {
                     INSERT OR IGNORE INTO outbox (idempotency_key, case_id, agent, action, payload_json, status, attempts, created_at)
                     VALUES (?, ?, ?, ?, ?, 'queued', 0, ?)
                     """, arguments: ["approval-\(id)", record.caseID, record.agent, record.action, json, now])
+            if db.changesCount == 1 {
+                try RunningCountDeltas.add(db, RunningCountDeltas.queued(record.action.rawValue))
+            }
             try RuntimeStore.appendAudit(
                 db, at: now, caseID: record.caseID, agent: record.agent, kind: .approved,
                 detail: "\(record.action) #\(id)\(edited == nil ? "" : " (edited)")")

@@ -78,8 +78,12 @@ extension SQLiteTransaction {
                     created_at, not_before, next_attempt_at)
                 VALUES (?, ?, ?, ?, ?, 'deferred', 0, ?, ?, ?)
                 """
-        ).execute(arguments: [key, caseID, agent, action.rawValue, payloadJSON, StoredDate.text(at), goesText, goesText])
-        return db.changesCount == 1
+        ).execute(arguments: [
+            key, caseID, agent, action.rawValue, payloadJSON, StoredDate.text(at), goesText, goesText,
+        ])
+        guard db.changesCount == 1 else { return false }
+        counts.add(RunningCountDeltas.queued(action.rawValue))
+        return true
     }
 
     func actionWindow(of agent: String, after since: Date, limit: Int) throws -> ActionWindow {
@@ -95,10 +99,11 @@ extension SQLiteTransaction {
     /// Counted first, over the same index: under a high limit an hour holds thousands of times,
     /// which were a fifth of a commit's time to read.
     func actionWindow(of agent: String, after since: Date, limit: Int, proposing: Int) throws -> ActionWindow {
-        let went = try Int.fetchOne(
-            db.cachedStatement(
-                sql: "SELECT count(*) FROM outbox WHERE agent = ? AND coalesce(not_before, created_at) > ?"),
-            arguments: [agent, StoredDate.text(since)]) ?? 0
+        let went =
+            try Int.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT count(*) FROM outbox WHERE agent = ? AND coalesce(not_before, created_at) > ?"),
+                arguments: [agent, StoredDate.text(since)]) ?? 0
         guard went + max(0, proposing) < limit else { return try actionWindow(of: agent, after: since, limit: limit) }
         let lastDeferred = try Date.fetchOne(
             db.cachedStatement(sql: "SELECT max(not_before) FROM outbox WHERE agent = ? AND not_before IS NOT NULL"),

@@ -8,7 +8,7 @@ extension RuntimeStore: RuntimeStorage {
     package func transaction<T: Sendable>(
         _ body: @escaping @Sendable (any RuntimeTransaction) throws -> T
     ) async throws -> T {
-        try await database.write { db in try body(SQLiteTransaction(db: db)) }
+        try await database.write { db in try SQLiteTransaction.within(db) { try body($0) } }
     }
 
     /// A constraint or a trigger refused the write; busy, full, I/O, memory and read-only are

@@ -241,6 +241,7 @@ public final class RuntimeStore: Sendable {
         registerInboxMigration(&migrator)
         registerOutcomeMigration(&migrator)
         registerInquiryMigration(&migrator)
+        registerCountedWritesMigration(&migrator)
         return migrator
     }
 

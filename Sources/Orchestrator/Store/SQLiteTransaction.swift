@@ -7,11 +7,27 @@ import GRDB
 /// GRDB itself stores (``StoredDate``), without its `DateFormatter`.
 struct SQLiteTransaction: RuntimeTransaction {
     let db: Database
+    /// The emitted events and queued actions counted so far, written by ``within(_:_:)``.
+    let counts = RunningCountDeltas()
+
+    /// Runs `body` on a transaction over `db`, then writes the running counts it added to.
+    static func within<T>(_ db: Database, _ body: (SQLiteTransaction) throws -> T) throws -> T {
+        let tx = SQLiteTransaction(db: db)
+        let result = try body(tx)
+        try tx.counts.write(db)
+        return result
+    }
 
     func atomically(_ body: () throws -> Void) throws {
-        try db.inSavepoint {
-            try body()
-            return .commit
+        let counted = counts.pending
+        do {
+            try db.inSavepoint {
+                try body()
+                return .commit
+            }
+        } catch {
+            counts.pending = counted
+            throw error
         }
     }
 
@@ -34,6 +50,7 @@ struct SQLiteTransaction: RuntimeTransaction {
                 .text(event.producer), .text(event.status.rawValue), .text(StoredDate.text(event.createdAt)),
                 HotValue(event.dueAt.map(StoredDate.text)),
             ])
+        counts.add("events")
         return db.lastInsertedRowID
     }
 
@@ -62,8 +79,10 @@ struct SQLiteTransaction: RuntimeTransaction {
     func queueAction(
         key: String, caseID: String, agent: String, action: ActionKind, payloadJSON: String, at: Date
     ) throws -> Bool {
-        try RuntimeStore.queueAction(
+        let queued = try RuntimeStore.queueAction(
             db, key: key, caseID: caseID, agent: agent, action: action, payloadJSON: payloadJSON, at: at)
+        if queued { counts.add(RunningCountDeltas.queued(action.rawValue)) }
+        return queued
     }
 
     func updateOutboxItem(_ item: OutboxItem) throws { try item.update(db) }
@@ -101,7 +120,8 @@ struct SQLiteTransaction: RuntimeTransaction {
                 VALUES (?, ?, 'booked', ?, ?)
                 """,
             arguments: [
-                StoredDate.text(appointment.start), StoredDate.text(appointment.end), appointment.key, appointment.title,
+                StoredDate.text(appointment.start), StoredDate.text(appointment.end), appointment.key,
+                appointment.title,
             ])
     }
 
