@@ -197,6 +197,9 @@ let package = Package(
             dependencies: [
                 "Orchestrator", "Mail", "Blueprint", "CSV", "BatonTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 "Scoring", "Questionnaire", "Reports", "Outcomes",
+                // EngineServiceTests run the engine service in a service group.
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
         // The store semantics both stores share (SQLite and a throwaway PostgreSQL started by the test).
         .testTarget(

@@ -123,13 +123,19 @@ public struct EngineService: Service {
         return !snapshot.cases.isEmpty
     }
 
-    /// Commits finished cases together, as they come in, until shutdown leaves nothing in hand.
+    /// Commits finished cases together, as they come in, until shutdown leaves nothing in hand: at
+    /// most half of `maxCases` at a time, oldest first. The commit is the one part that runs on a
+    /// single core, so while one half commits, the cases read into the room the half before it left
+    /// run their skills on the other cores; taking every finished case at once made the read, the
+    /// skills and the commit follow each other.
     private func commitLoop(_ work: Work) async throws {
+        let most = max(1, maxCases / 2)
         while true {
-            await work.done.wait(upTo: fallback)
+            if work.finished.withLock({ $0.isEmpty }) { await work.done.wait(upTo: fallback) }
             let outcomes = work.finished.withLock { finished in
-                defer { finished.removeAll() }
-                return finished
+                let taken = Array(finished.prefix(most))
+                finished.removeFirst(taken.count)
+                return taken
             }
             if !outcomes.isEmpty {
                 do {
