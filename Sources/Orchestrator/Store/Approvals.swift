@@ -86,13 +86,11 @@ public struct Approvals: Sendable {
             updated.approvedJSON = json
             updated.decidedAt = now
             try updated.update(db)
-            try db.execute(
-                sql: """
-                    INSERT OR IGNORE INTO outbox (idempotency_key, case_id, agent, action, payload_json, status, attempts, created_at)
-                    VALUES (?, ?, ?, ?, ?, 'queued', 0, ?)
-                    """, arguments: ["approval-\(id)", record.caseID, record.agent, record.action, json, now])
-            if db.changesCount == 1 {
-                try RunningCountDeltas.add(db, RunningCountDeltas.queued(record.action.rawValue))
+            // Queued as every action is, and counted with them.
+            _ = try SQLiteTransaction.within(db) { tx in
+                try tx.queueAction(
+                    key: "approval-\(id)", caseID: record.caseID, agent: record.agent, action: record.action,
+                    payloadJSON: json, at: now)
             }
             try RuntimeStore.appendAudit(
                 db, at: now, caseID: record.caseID, agent: record.agent, kind: .approved,

@@ -22,7 +22,7 @@ final class RunningCountDeltas {
     }
 
     /// Adds `amount` to the stored count `name` now.
-    static func add(_ db: Database, _ name: String, _ amount: Int = 1) throws {
+    private static func add(_ db: Database, _ name: String, _ amount: Int) throws {
         try db.cachedStatement(
             sql: """
                 INSERT INTO runtime_count (name, value) VALUES (?, ?)
