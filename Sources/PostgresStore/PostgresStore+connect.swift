@@ -41,7 +41,8 @@ extension PostgresStore {
             }
             Task {
                 try? await Task.sleep(for: limit)
-                let late = PostgresConnectError(settings: settings, reason: "no answer within \(limit.components.seconds) s")
+                let late = PostgresConnectError(
+                    settings: settings, reason: "no answer within \(limit.components.seconds) s")
                 if answer(.failure(late)) { attempt.cancel() }
             }
         }
@@ -61,9 +62,13 @@ extension PostgresStore {
         var configuration = PostgresConnection.Configuration(
             host: settings.host, port: settings.port, username: settings.user, password: settings.password,
             database: settings.database, tls: tls)
-        configuration.options.connectTimeout = .seconds(limit.components.seconds)
+        // A backstop only: the caller's deadline of `limit` answers first, as "no answer within",
+        // and cancels this attempt. The same bound here raced it, and on a loaded machine the
+        // driver's timer could win with its own words for the same fact.
+        configuration.options.connectTimeout = .seconds(2 * limit.components.seconds)
         let connection = try await PostgresConnection.connect(
-            configuration: configuration, id: 0, logger: Logger(label: "baton.postgres") { _ in SwiftLogNoOpLogHandler() })
+            configuration: configuration, id: 0,
+            logger: Logger(label: "baton.postgres") { _ in SwiftLogNoOpLogHandler() })
         try await connection.close()
     }
 
@@ -83,7 +88,8 @@ extension PostgresStore {
         case .unsupportedAuthMechanism: return "the server asks for a login method this baton does not speak"
         case .connectionError: return "cannot connect\(error.underlying.map { ": \($0)" } ?? "")"
         case .serverClosedConnection, .uncleanShutdown:
-            return "the connection closed before the login finished (no PostgreSQL server there, or the network dropped it)"
+            return
+                "the connection closed before the login finished (no PostgreSQL server there, or the network dropped it)"
         default: return "\(error.code)\(error.underlying.map { ": \($0)" } ?? "")"
         }
     }
