@@ -159,9 +159,11 @@ extension BatonBench {
                 store: store, blueprint: blueprint, emailFolder: folder + "/outbox", from: "bench@localhost")
             let start = DispatchTime.now().uptimeNanoseconds
             let processorBefore = Self.processorSeconds()
+            let writerBefore = store.writerTime.total
             let events = try await Self.runAsService(engine, store: store)
             let queued = DispatchTime.now().uptimeNanoseconds
             let processorAfter = Self.processorSeconds()
+            let writer = store.writerTime.total - writerBefore
             var sent = 0
             while case let batch = try await dispatcher.dispatch(), batch > 0 { sent += batch }
             let end = DispatchTime.now().uptimeNanoseconds
@@ -181,6 +183,13 @@ extension BatonBench {
                     format: "    CPU: %.0f µs a lead (user %.3f s, system %.3f s: %.2f of the cores on average)",
                     (user + system) / Double(leads) * 1e6, user, system,
                     (user + system) / (Double(queued - start) / 1e9)))
+            // SQLite has one writer: when it is busy the whole phase, its time a lead bounds the throughput.
+            let writerSeconds = Double(writer.components.seconds) + Double(writer.components.attoseconds) / 1e18
+            print(
+                String(
+                    format:
+                        "    the store's writer: %.0f µs a lead in its transactions (commit and fsync included), busy %.0f %% of the phase",
+                    writerSeconds / Double(leads) * 1e6, writerSeconds / (Double(queued - start) / 1e9) * 100))
             print(
                 "  then dispatching \(sent) actions (\(replies) .eml replies synced, CRM updates): \(speed(queued, end))"
             )

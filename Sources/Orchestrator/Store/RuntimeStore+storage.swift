@@ -8,7 +8,17 @@ extension RuntimeStore: RuntimeStorage {
     package func transaction<T: Sendable>(
         _ body: @escaping @Sendable (any RuntimeTransaction) throws -> T
     ) async throws -> T {
-        try await database.write { db in try SQLiteTransaction.within(db) { try body($0) } }
+        try await database.writeWithoutTransaction { db in
+            try writerTime.measure {
+                // Set when the body returns; the transaction commits only then.
+                var result: Result<T, any Error> = .failure(CancellationError())
+                try db.inTransaction {
+                    result = .success(try SQLiteTransaction.within(db) { try body($0) })
+                    return .commit
+                }
+                return try result.get()
+            }
+        }
     }
 
     /// A constraint or a trigger refused the write; busy, full, I/O, memory and read-only are

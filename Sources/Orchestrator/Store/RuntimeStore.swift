@@ -44,6 +44,9 @@ public final class RuntimeStore: Sendable {
     /// points at it).
     private let checkpointer: WALCheckpointer
 
+    /// The time the writer has spent in the runtime's write transactions, commits included.
+    package let writerTime = WriterTime()
+
     /// This runtime's identity, made once with its database: part of every Message-ID and calendar
     /// UID it sends, so those of another (or a reset) data folder never collide with them.
     public let installID: String
