@@ -184,7 +184,7 @@ extension BatonBench {
                     (user + system) / Double(leads) * 1e6, user, system,
                     (user + system) / (Double(queued - start) / 1e9)))
             // SQLite has one writer: when it is busy the whole phase, its time a lead bounds the throughput.
-            let writerSeconds = Double(writer.components.seconds) + Double(writer.components.attoseconds) / 1e18
+            let writerSeconds = writer / .seconds(1)
             print(
                 String(
                     format:

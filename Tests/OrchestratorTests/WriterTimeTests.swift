@@ -7,29 +7,36 @@ import Testing
 struct WriterTimeTests {
     struct Refused: Error {}
 
-    @Test("counts each write transaction from its start to its commit, and one that rolls back")
+    @Test("counts each write transaction, committed or rolled back, within the time the call took")
     func countsTheTransactionsOfTheWriter() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-writer-\(UUID().uuidString)")
             .path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let store = try RuntimeStore(folder: folder)
         #expect(store.writerTime.total == .zero)
+        let clock = ContinuousClock()
 
+        var started = clock.now
         let caseID = try await store.transaction { tx in
-            Thread.sleep(forTimeInterval: 0.05)
-            try tx.appendAudit(at: Date(), caseID: "case-1", agent: nil, kind: .event, detail: "counted")
+            for line in 0..<200 {
+                try tx.appendAudit(at: Date(), caseID: "case-1", agent: nil, kind: .event, detail: "line \(line)")
+            }
             return "case-1"
         }
+        let committedCall = clock.now - started
         #expect(caseID == "case-1")
         let committed = store.writerTime.total
-        #expect(committed >= .milliseconds(50) && committed < .seconds(10), "\(committed)")
+        #expect(committed > .zero && committed <= committedCall, "\(committed) of \(committedCall)")
 
+        started = clock.now
         await #expect(throws: Refused.self) {
-            try await store.transaction { _ in
-                Thread.sleep(forTimeInterval: 0.05)
+            try await store.transaction { tx in
+                try tx.appendAudit(at: Date(), caseID: "case-1", agent: nil, kind: .event, detail: "rolled back")
                 throw Refused()
             }
         }
-        #expect(store.writerTime.total - committed >= .milliseconds(50), "\(store.writerTime.total)")
+        let rolledBackCall = clock.now - started
+        let rolledBack = store.writerTime.total - committed
+        #expect(rolledBack > .zero && rolledBack <= rolledBackCall, "\(rolledBack) of \(rolledBackCall)")
     }
 }
