@@ -60,8 +60,8 @@ let package = Package(
         .target(
             name: "Orchestrator",
             dependencies: [
-                "Blueprint", "Mail", "CSV", "Signing", "Outcomes", .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                "Blueprint", "Mail", "CSV", "Signing", "Outcomes", "CSQLiteSettings",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         // Measured outcomes: the KPI snapshot the runtime exports and the review reads, and its digest.
@@ -98,6 +98,9 @@ let package = Package(
             ]),
         // syncfs(2), which Glibc's Swift module does not expose: one flush for a batch of outbox files.
         .target(name: "CFileSync"),
+        // SQLite's process-wide settings, applied as the process loads (sqlite3_config is variadic, and
+        // SQLite takes it only before its first connection): memory statistics off.
+        .target(name: "CSQLiteSettings", linkerSettings: [.linkedLibrary("sqlite3")]),
         // Starting child processes (posix_spawn) without Foundation's Process, which can crash its
         // parent on Linux while it lists /proc/self/fd; CSpawn shows the two glibc calls Swift does not.
         .target(name: "CSpawn"),
@@ -196,6 +199,8 @@ let package = Package(
             // (OutcomeReviewTests): the assessment's blueprint run, exported and reviewed in one process.
             dependencies: [
                 "Orchestrator", "Mail", "Blueprint", "CSV", "BatonTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLiteSettingsTests read SQLite's own count of its allocations.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 "Scoring", "Questionnaire", "Reports", "Outcomes",
                 // EngineServiceTests run the engine service in a service group.
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -12,6 +12,7 @@ struct ModuleImportTests {
         "Diagnostics": ["Yams"],
         "CSV": [],
         "CFileSync": [],
+        "CSQLiteSettings": [],
         "CSpawn": [],
         "Spawning": ["CSpawn"],
         "TerminalUI": [],
@@ -30,7 +31,10 @@ struct ModuleImportTests {
             "BundledResources",
         ],
         "Mail": ["CFileSync", "Hashing"],
-        "Orchestrator": ["Blueprint", "Mail", "CSV", "Signing", "Outcomes", "GRDB", "GRDBSQLite", "ServiceLifecycle"],
+        "Orchestrator": [
+            "Blueprint", "Mail", "CSV", "Signing", "Outcomes", "CSQLiteSettings", "GRDB", "GRDBSQLite",
+            "ServiceLifecycle",
+        ],
         "Signing": ["Crypto"],
         "Connectors": [
             "Orchestrator", "Mail", "Blueprint", "Signing", "NIOCore", "NIOPosix", "NIOSSL", "NIOHTTP1",
