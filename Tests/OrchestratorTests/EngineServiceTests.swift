@@ -46,4 +46,15 @@ struct EngineServiceTests {
         #expect(commits.allSatisfy { $0 <= 3 * most }, "events per commit \(commits), at most \(most) a case")
         #expect(try r.store.outbox().filter { $0.action == .emailSend }.count >= leads)
     }
+
+    @Test("reads at most half of the cases it may hold at a time, so the first commit need not wait for all of them")
+    func readsAtMostHalfOfTheRoom() throws {
+        let r = try DeadLetterTests.runtime()
+        let service = EngineService(engine: r.engine, batchSize: 256, maxCases: 256)
+        #expect(service.readLimit(inHand: 0) == 128)
+        #expect(service.readLimit(inHand: 128) == 128)
+        #expect(service.readLimit(inHand: 200) == 56)
+        #expect(EngineService(engine: r.engine, batchSize: 50, maxCases: 256).readLimit(inHand: 0) == 50)
+        #expect(EngineService(engine: r.engine, maxCases: 1).readLimit(inHand: 0) == 1)
+    }
 }

@@ -93,13 +93,22 @@ public struct EngineService: Service {
         work.done.signal()
     }
 
+    /// How many cases one read takes on with `inHand` cases in hand: at most half of `maxCases`, as the
+    /// committer takes them. The committer waits in the same queue as the case tasks, behind every
+    /// task started before it was woken: reading the whole room at once put all of it ahead of the
+    /// first commit, and the writer (the part that runs on one core) sat idle until every case of the
+    /// first read had run.
+    func readLimit(inHand: Int) -> Int {
+        min(batchSize, max(1, maxCases / 2), maxCases - inHand)
+    }
+
     /// Reads waiting events of the cases not in hand and starts a task for each case; whether any.
     private func takeOn(_ work: Work, _ cases: inout DiscardingTaskGroup) async -> Bool {
         let busy = work.inFlight.withLock { $0 }
         guard busy.count < maxCases else { return false }
         let snapshot: StepSnapshot
         do {
-            snapshot = try await engine.read(limit: min(batchSize, maxCases - busy.count), excluding: busy)
+            snapshot = try await engine.read(limit: readLimit(inHand: busy.count), excluding: busy)
         } catch {
             work.readFailures.failed("could not read waiting events (trying again): \(error)", cause: "\(error)")
             return false
