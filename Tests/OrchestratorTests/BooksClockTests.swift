@@ -175,6 +175,12 @@ struct BooksClockTests {
             store: store, blueprint: blueprint, emailFolder: folder + "/outbox", from: "o@example.com")
         #expect(try await dispatcher.dispatch() == 0)
         #expect(try store.outbox().map(\.status) == [.cancelled])
+        // The running counts follow the cancelled event: /metrics says what a recount says.
+        let text = try await RuntimeMetrics.prometheus(store)
+        let events = try store.events()
+        #expect(events.filter { $0.status == .cancelled }.count == 1)
+        #expect(text.contains("baton_events_total \(events.count)\n"))
+        #expect(text.contains("baton_events{status=\"cancelled\"} 1\n"))
     }
 
     @Test func aReminderOfferingAPaymentPlanWaitsForAPerson() async throws {

@@ -152,6 +152,7 @@ public struct Approvals: Sendable {
                 producer: Self.producer, idempotencyKey: nil, status: .pending, createdAt: now, dueAt: nil
             ).insert(db)
             eventID = db.lastInsertedRowID
+            try RunningCountDeltas.add(db, RunningCountDeltas.events, 1)
             try RuntimeStore.appendAudit(
                 db, at: now, caseID: record.caseID, agent: record.agent, kind: .overridden,
                 detail: "\(record.action) #\(id): back to \(record.agent) with instructions")

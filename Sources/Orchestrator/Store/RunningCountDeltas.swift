@@ -6,8 +6,11 @@ import GRDB
 /// The engine's commit stores hundreds of events and actions at a time; a trigger that added each
 /// one to its count row by row was about a quarter of the commit's SQL. So the writers of those
 /// rows count them: the events the engine emits (``SQLiteTransaction/insertEvent(_:)``) and every
-/// action queued in the outbox. Triggers still count the rest (events from the intake, rows
-/// deleted, events cancelled, actions that die, replies sent).
+/// action queued in the outbox. The events stored without a cause (the intake's, an override's)
+/// and the events cancelled are counted by their writers too (``add(_:_:_:)``): a trigger on a
+/// table makes SQLite keep a statement journal for every write to it, the engine's included, even
+/// when the trigger's condition leaves it out. Triggers still count rows deleted, actions that die
+/// and replies sent, which the engine's commit does not write.
 final class RunningCountDeltas {
     /// The sums not written yet, by count name.
     var pending: [String: Int] = [:]
@@ -22,7 +25,8 @@ final class RunningCountDeltas {
     }
 
     /// Adds `amount` to the stored count `name` now.
-    private static func add(_ db: Database, _ name: String, _ amount: Int) throws {
+    static func add(_ db: Database, _ name: String, _ amount: Int) throws {
+        guard amount != 0 else { return }
         try db.cachedStatement(
             sql: """
                 INSERT INTO runtime_count (name, value) VALUES (?, ?)
@@ -33,6 +37,11 @@ final class RunningCountDeltas {
 
     /// The count of actions queued of `kind`.
     static func queued(_ kind: String) -> String { "actions." + kind }
+
+    /// The count of every event stored.
+    static let events = "events"
+    /// The count of events cancelled.
+    static let cancelled = "events.cancelled"
 }
 
 extension RuntimeStore {
@@ -50,6 +59,10 @@ extension RuntimeStore {
                     END;
                     DROP TRIGGER count_outbox_insert;
                     """)
+        }
+        migrator.registerMigration("counts: events without a cause and cancelled events counted by their writers") {
+            db in
+            try db.execute(sql: "DROP TRIGGER count_event_insert; DROP TRIGGER count_event_cancelled")
         }
     }
 }

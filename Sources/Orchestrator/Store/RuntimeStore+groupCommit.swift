@@ -222,6 +222,7 @@ extension RuntimeStore {
                 HotValue(event.idempotencyKey), HotValue(digest), .text(stamp),
             ])
         let id = db.lastInsertedRowID
+        try RunningCountDeltas.add(db, RunningCountDeltas.events, 1)
         if let signature = event.signature {
             try db.cachedStatement(sql: "INSERT INTO intake_signature (digest, expires_at) VALUES (?, ?)").execute(
                 arguments: [signature.digest, StoredDate.text(signature.expiresAt)])

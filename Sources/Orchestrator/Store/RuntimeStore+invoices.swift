@@ -75,6 +75,7 @@ extension RuntimeStore {
             sql: "UPDATE event SET status = 'cancelled' WHERE case_id = ? AND status = 'pending'",
             arguments: [invoice.caseID])
         var cancelled = db.changesCount
+        try RunningCountDeltas.add(db, RunningCountDeltas.cancelled, cancelled)
         try db.execute(
             sql:
                 "UPDATE outbox SET status = 'cancelled', last_error = ? WHERE case_id = ? AND status IN ('queued', 'held')",

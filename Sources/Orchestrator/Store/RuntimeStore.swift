@@ -276,6 +276,7 @@ public final class RuntimeStore: Sendable {
                 idempotencyKey: idempotencyKey,
                 status: .pending, createdAt: now, dueAt: nil)
             try event.insert(db)
+            try RunningCountDeltas.add(db, RunningCountDeltas.events, 1)
             return (db.lastInsertedRowID, true)
         }
     }

@@ -35,7 +35,9 @@ struct SQLiteTransaction: RuntimeTransaction {
         try HotStatement.execute(
             db.cachedStatement(sql: "UPDATE event SET status = ? WHERE id = ? AND status = 'pending'"),
             [.text(status.rawValue), .integer(id)])
-        return db.changesCount == 1
+        guard db.changesCount == 1 else { return false }
+        if status == .cancelled { counts.add(RunningCountDeltas.cancelled) }
+        return true
     }
 
     func insertEvent(_ event: EmittedEventRow) throws -> Int64 {
@@ -50,7 +52,7 @@ struct SQLiteTransaction: RuntimeTransaction {
                 .text(event.producer), .text(event.status.rawValue), .text(StoredDate.text(event.createdAt)),
                 HotValue(event.dueAt.map(StoredDate.text)),
             ])
-        counts.add("events")
+        counts.add(RunningCountDeltas.events)
         return db.lastInsertedRowID
     }
 
