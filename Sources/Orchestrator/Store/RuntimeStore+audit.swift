@@ -8,13 +8,23 @@ extension RuntimeStore {
         _ db: Database, at: Date, caseID: String, agent: String?, kind: AuditKind, detail: String,
         notesJSON: String? = nil
     ) throws {
-        // A cached statement bound through the C API: the audit log is the engine's most frequent write.
+        try appendAudit(
+            db.cachedStatement(sql: auditInsert.description), stamp: StoredDate.text(at), caseID: caseID, agent: agent,
+            kind: kind, detail: detail, notesJSON: notesJSON)
+    }
+
+    /// The insert of an audit line.
+    static let auditInsert: StaticString =
+        "INSERT INTO audit (at, case_id, agent, kind, detail, notes_json) VALUES (?, ?, ?, ?, ?, ?)"
+
+    /// Appends a line through `statement` (``auditInsert``, prepared), its time already as stored.
+    static func appendAudit(
+        _ statement: Statement, stamp: String, caseID: String, agent: String?, kind: AuditKind, detail: String,
+        notesJSON: String?
+    ) throws {
+        // Bound through the C API: the audit log is the engine's most frequent write.
         try HotStatement.execute(
-            db.cachedStatement(
-                sql: "INSERT INTO audit (at, case_id, agent, kind, detail, notes_json) VALUES (?, ?, ?, ?, ?, ?)"),
-            [
-                .text(StoredDate.text(at)), .text(caseID), HotValue(agent), .text(kind.rawValue), .text(detail),
-                HotValue(notesJSON),
-            ])
+            statement,
+            [.text(stamp), .text(caseID), HotValue(agent), .text(kind.rawValue), .text(detail), HotValue(notesJSON)])
     }
 }

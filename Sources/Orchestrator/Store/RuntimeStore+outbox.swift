@@ -10,17 +10,27 @@ extension RuntimeStore {
     static func queueAction(
         _ db: Database, key: String, caseID: String, agent: String, action: ActionKind, payloadJSON: String, at: Date
     ) throws -> Bool {
-        // A cached statement bound through the C API: queueing is one of the engine's hottest writes.
+        try queueAction(
+            db.cachedStatement(sql: actionInsert.description), db, key: key, caseID: caseID, agent: agent,
+            action: action, payloadJSON: payloadJSON, stamp: StoredDate.text(at))
+    }
+
+    /// The insert of a queued action (none when its key was queued before).
+    static let actionInsert: StaticString = """
+        INSERT OR IGNORE INTO outbox (idempotency_key, case_id, agent, action, payload_json, status, attempts, created_at)
+        VALUES (?, ?, ?, ?, ?, 'queued', 0, ?)
+        """
+
+    /// Queues an action through `statement` (``actionInsert``, prepared), its time already as
+    /// stored; whether it was queued now.
+    static func queueAction(
+        _ statement: Statement, _ db: Database, key: String, caseID: String, agent: String, action: ActionKind,
+        payloadJSON: String, stamp: String
+    ) throws -> Bool {
+        // Bound through the C API: queueing is one of the engine's hottest writes.
         try HotStatement.execute(
-            db.cachedStatement(
-                sql: """
-                    INSERT OR IGNORE INTO outbox (idempotency_key, case_id, agent, action, payload_json, status, attempts, created_at)
-                    VALUES (?, ?, ?, ?, ?, 'queued', 0, ?)
-                    """),
-            [
-                .text(key), .text(caseID), .text(agent), .text(action.rawValue), .text(payloadJSON),
-                .text(StoredDate.text(at)),
-            ])
+            statement,
+            [.text(key), .text(caseID), .text(agent), .text(action.rawValue), .text(payloadJSON), .text(stamp)])
         return db.changesCount == 1
     }
 }

@@ -9,6 +9,8 @@ struct SQLiteTransaction: RuntimeTransaction {
     let db: Database
     /// The emitted events and queued actions counted so far, written by ``within(_:_:)``.
     let counts = RunningCountDeltas()
+    /// The hot statements and the time's text, found once in the transaction.
+    let cache = TransactionCache()
 
     /// Runs `body` on a transaction over `db`, then writes the running counts it added to.
     static func within<T>(_ db: Database, _ body: (SQLiteTransaction) throws -> T) throws -> T {
@@ -33,7 +35,7 @@ struct SQLiteTransaction: RuntimeTransaction {
 
     func finishEvent(_ id: Int64, as status: EventRecord.Status) throws -> Bool {
         try HotStatement.execute(
-            db.cachedStatement(sql: "UPDATE event SET status = ? WHERE id = ? AND status = 'pending'"),
+            cache.statement("UPDATE event SET status = ? WHERE id = ? AND status = 'pending'", in: db),
             [.text(status.rawValue), .integer(id)])
         guard db.changesCount == 1 else { return false }
         if status == .cancelled { counts.add(RunningCountDeltas.cancelled) }
@@ -42,14 +44,14 @@ struct SQLiteTransaction: RuntimeTransaction {
 
     func insertEvent(_ event: EmittedEventRow) throws -> Int64 {
         try HotStatement.execute(
-            db.cachedStatement(
-                sql: """
-                    INSERT INTO event (type, case_id, causation_id, payload_json, producer, status, created_at, due_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """),
+            cache.statement(
+                """
+                INSERT INTO event (type, case_id, causation_id, payload_json, producer, status, created_at, due_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, in: db),
             [
                 .text(event.type), .text(event.caseID), .integer(event.causationID), .text(event.payloadJSON),
-                .text(event.producer), .text(event.status.rawValue), .text(StoredDate.text(event.createdAt)),
+                .text(event.producer), .text(event.status.rawValue), .text(cache.text(event.createdAt)),
                 HotValue(event.dueAt.map(StoredDate.text)),
             ])
         counts.add(RunningCountDeltas.events)
@@ -67,12 +69,12 @@ struct SQLiteTransaction: RuntimeTransaction {
     }
 
     func writeContext(caseID: String, contextJSON: String, version: Int, expected: Int) throws -> Bool {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO case_context (case_id, context_json, version) VALUES (?, ?, ?)
-                ON CONFLICT (case_id) DO UPDATE SET context_json = excluded.context_json, version = excluded.version
-                WHERE case_context.version = ?
-                """
+        try cache.statement(
+            """
+            INSERT INTO case_context (case_id, context_json, version) VALUES (?, ?, ?)
+            ON CONFLICT (case_id) DO UPDATE SET context_json = excluded.context_json, version = excluded.version
+            WHERE case_context.version = ?
+            """, in: db
         ).execute(arguments: [caseID, contextJSON, version, expected])
         return db.changesCount == 1
     }
@@ -82,7 +84,8 @@ struct SQLiteTransaction: RuntimeTransaction {
         key: String, caseID: String, agent: String, action: ActionKind, payloadJSON: String, at: Date
     ) throws -> Bool {
         let queued = try RuntimeStore.queueAction(
-            db, key: key, caseID: caseID, agent: agent, action: action, payloadJSON: payloadJSON, at: at)
+            cache.statement(RuntimeStore.actionInsert, in: db), db, key: key, caseID: caseID, agent: agent,
+            action: action, payloadJSON: payloadJSON, stamp: cache.text(at))
         if queued { counts.add(RunningCountDeltas.queued(action.rawValue)) }
         return queued
     }
@@ -96,7 +99,7 @@ struct SQLiteTransaction: RuntimeTransaction {
 
     func emailsQueued(caseID: String) throws -> Int {
         try Int.fetchOne(
-            db.cachedStatement(sql: "SELECT count(*) FROM outbox WHERE case_id = ? AND action = ?"),
+            cache.statement("SELECT count(*) FROM outbox WHERE case_id = ? AND action = ?", in: db),
             arguments: [caseID, ActionKind.emailSend]) ?? 0
     }
 
@@ -146,7 +149,8 @@ struct SQLiteTransaction: RuntimeTransaction {
         at: Date, caseID: String, agent: String?, kind: AuditKind, detail: String, notesJSON: String?
     ) throws {
         try RuntimeStore.appendAudit(
-            db, at: at, caseID: caseID, agent: agent, kind: kind, detail: detail, notesJSON: notesJSON)
+            cache.statement(RuntimeStore.auditInsert, in: db), stamp: cache.text(at), caseID: caseID, agent: agent,
+            kind: kind, detail: detail, notesJSON: notesJSON)
     }
 
     func setLastRun(_ job: String, at: Date) throws {
