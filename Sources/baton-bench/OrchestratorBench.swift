@@ -74,7 +74,7 @@ extension BatonBench {
 
         func run() async throws {
             guard let path = blueprint else { return try await runOnDemoBlueprint() }
-            MallocArenas.limitToCores()  // as `baton run` does: this process stands for it
+            MallocArenas.limit()  // as `baton run` does: this process stands for it
             let blueprint = try Self.benchBlueprint(path: path)
             if let history {
                 return try await HistoryRun(blueprint: blueprint, leads: history, days: historyDays).run()

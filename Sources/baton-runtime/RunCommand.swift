@@ -70,7 +70,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        MallocArenas.limitToCores()
+        MallocArenas.limit()
         try await reportingFailures {
             let loaded: Blueprint
             do {
