@@ -144,9 +144,8 @@ extension Engine {
             let id = try done(step, ids, tx, caseID, status: .done)
             try audit(tx, at, caseID, nil, .event, "\(step.event.type) from \(step.event.producer)")
             for hook in webhooks.hooks(for: step.event.type) { try queueWebhook(hook, step.event, id, tx, at) }
-            // By index: a run holds its agent's whole configuration, and a copy retains all of it.
-            for index in runs.indices {
-                try record(runs[index], of: step, id: id, outcome, &ids, tx, &counts)
+            for run in runs {
+                try record(run, of: step, id: id, outcome, &ids, tx, &counts)
             }
         }
     }
