@@ -1,3 +1,5 @@
+import Foundation
+
 /// A message's text as the concession patterns read it: lowercased as Unicode lowercases it (a
 /// Kelvin sign becomes a `k`, so no cue hides behind a look-alike).
 ///
@@ -44,22 +46,25 @@ struct ConcessionText {
     /// The text lowercased, for the regular expressions.
     var string: String { isASCII ? String(decoding: cueBytes, as: UTF8.self) : original.lowercased() }
 
-    /// Whether the lowercased text holds `needle`'s bytes (ASCII) in a row.
+    /// Whether the lowercased text holds `needle`'s bytes (ASCII) in a row. Every action's text is
+    /// looked through once per cue, so the first byte is found by the C library's `memchr` and the
+    /// rest compared by `memcmp`, both vectorised.
     func contains(_ needle: [UInt8]) -> Bool {
         guard let first = needle.first else { return true }
-        return cueBytes.withUnsafeBufferPointer { haystack in
-            guard haystack.count >= needle.count else { return false }
-            var i = 0
-            let last = haystack.count - needle.count
-            while i <= last {
-                if haystack[i] == first {
-                    var j = 1
-                    while j < needle.count && haystack[i + j] == needle[j] { j += 1 }
-                    if j == needle.count { return true }
+        guard cueBytes.count >= needle.count else { return false }
+        return cueBytes.withUnsafeBytes { haystack in
+            needle.withUnsafeBytes { needle in
+                let base = haystack.baseAddress!
+                let last = haystack.count - needle.count  // the last offset a match can start at
+                var offset = 0
+                while offset <= last {
+                    guard let found = memchr(base + offset, Int32(first), last - offset + 1) else { return false }
+                    offset = base.distance(to: UnsafeRawPointer(found))
+                    if memcmp(base + offset, needle.baseAddress!, needle.count) == 0 { return true }
+                    offset += 1
                 }
-                i += 1
+                return false
             }
-            return false
         }
     }
 }

@@ -165,7 +165,7 @@ extension PostgresStore {
             }
             do {
                 let event = try row.event()
-                guard (try? JSONSerialization.jsonObject(with: Data(event.payloadJSON.utf8))) is [String: Any] else {
+                guard event.isPayloadAnObject else {
                     throw UnreadableColumn(column: "payload_json", reason: "it is not a JSON object")
                 }
                 return .success(event)

@@ -132,6 +132,34 @@ struct CaseStepTests {
         // What the failed event emitted is gone; what was handed on but not run yet waits, stored.
         #expect(outcome.emitted.allSatisfy { !$0.handedOn || $0.type == "lead.qualified" })
         #expect(outcome.version == 3)
+        // The notes of the events that ran, not those of the agents that ran before the failure.
+        #expect(outcome.writes == 2 && outcome.contextJSON == StringMapJSON.encode(outcome.notes))
+    }
+
+    /// The context's text reuses each agent's notes as its audit line wrote them: over generated
+    /// cases (notes from before, leads of other fields, several events) it is the notes' text whole.
+    @Test func theContextsTextIsTheNotesWrittenWhole() async throws {
+        let blueprint = try LeadFlowTests.blueprint()
+        var random = SplitMix(state: 0xC0_27E7)
+        let keys = ["intake", "summary", "draft"] + blueprint.agents.map(\.id)
+        let values = ["", "Dana", "a \"quote\"", "line\nbreak", "東京 🙂", "$2,500 budget in Calgary T2P 1J9"]
+        for n in 0..<100 {
+            var before: [String: [String: String]] = [:]
+            for _ in 0..<Int.random(in: 0...4, using: &random) {
+                before[keys.randomElement(using: &random)!] = [
+                    keys.randomElement(using: &random)!: values.randomElement(using: &random)!
+                ]
+            }
+            let leads = (0..<Int.random(in: 1...3, using: &random)).map { index in
+                Self.lead(
+                    Int64(index + 1), case: "c\(n)",
+                    ["message": values.randomElement(using: &random)!, "budget": values.randomElement(using: &random)!])
+            }
+            let snapshot = CaseSnapshot(caseID: "c\(n)", events: leads, notes: before, version: 1)
+            let outcome = await Self.step(blueprint).run(snapshot, now: Self.monday, calendar: Self.calendar(blueprint))
+            #expect(outcome.writes > 0)
+            #expect(outcome.contextJSON == StringMapJSON.encode(outcome.notes), "case \(n)")
+        }
     }
 
     @Test func aSecondOverrideOfTheSameApprovalInOneStepIsRefused() async throws {

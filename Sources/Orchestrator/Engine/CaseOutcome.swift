@@ -12,6 +12,9 @@ struct CaseOutcome: Sendable {
     var notes: [String: [String: String]]
     /// ``notes`` as stored (``StringMapJSON``), when the step wrote to them.
     var contextJSON = ""
+    /// The text of each agent's notes the step wrote (``StringMapJSON``, made for its audit line),
+    /// by agent, for as long as they are its notes in ``notes``: the context's text reuses them.
+    var encodedNotes: [String: String] = [:]
     /// How many events wrote to the context: the version advances by as many.
     var writes = 0
     /// Each event's processing, in the order it ran.

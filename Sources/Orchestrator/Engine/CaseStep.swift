@@ -21,7 +21,9 @@ struct CaseStep: Sendable {
     func run(_ snapshot: CaseSnapshot, now: Date, calendar: StepCalendar) async -> CaseOutcome {
         var outcome = await runEvents(snapshot, now: now, calendar: calendar)
         // Encoded here, beside the other cases' steps, rather than in the commit they all wait on.
-        if outcome.writes > 0 { outcome.contextJSON = StringMapJSON.encode(outcome.notes) }
+        if outcome.writes > 0 {
+            outcome.contextJSON = StringMapJSON.encode(outcome.notes, encoded: outcome.encodedNotes)
+        }
         return outcome
     }
 
@@ -29,7 +31,7 @@ struct CaseStep: Sendable {
     private func runEvents(_ snapshot: CaseSnapshot, now: Date, calendar: StepCalendar) async -> CaseOutcome {
         var outcome = CaseOutcome(caseID: snapshot.caseID, version: snapshot.version, notes: snapshot.notes)
         var queue: [(EventOrigin, EventRecord, [String: String])] = snapshot.events.map {
-            (.stored($0.id!), $0, $0.payload.mapValues { "\($0)" })
+            (.stored($0.id!), $0, $0.textPayload)
         }
         var taken = queue.count
         // An override is revised once: a second request for it in the same step is refused.
@@ -89,9 +91,11 @@ struct CaseStep: Sendable {
         now: Date, calendar: StepCalendar
     ) async throws -> [AgentRun] {
         var notes = outcome.notes
+        var encodedNotes = outcome.encodedNotes
         if Engine.isExternal(event.producer) {
             // A later message adds to what the first one said; it does not erase the lead's details.
             notes["intake", default: [:]].merge(payload) { $1 }
+            encodedNotes["intake"] = nil
         }
         var runs: [AgentRun] = []
         for agent in blueprint.agents where agent.consumes.contains(event.type) {
@@ -111,7 +115,9 @@ struct CaseStep: Sendable {
             } else {
                 result = try await skill.run(input, tools: tools)
             }
+            let notesJSON = StringMapJSON.encode(result.notes)
             notes[agent.id] = result.notes
+            encodedNotes[agent.id] = notesJSON
             var emitted: [Int] = []
             var undeclared: [String] = []
             for event in result.emits {
@@ -131,15 +137,16 @@ struct CaseStep: Sendable {
                     EmittedEvent(
                         type: later.type, payload: [:], payloadJSON: StringMapJSON.encode([String: String]()),
                         producer: agent.id,
-                        dueAt: localDays(later.afterDays, after: now), afterDays: later.afterDays, handedOn: false))
+                        dueAt: calendar.localDays(later.afterDays), afterDays: later.afterDays, handedOn: false))
             }
             runs.append(
                 AgentRun(
-                    agent: agent, outcome: result, notesJSON: StringMapJSON.encode(result.notes),
+                    agent: agent, outcome: result, notesJSON: notesJSON,
                     actionsJSON: result.actions.map { StringMapJSON.encode($0.payload) }, evidence: notes,
                     emitted: emitted, undeclared: undeclared))
         }
         outcome.notes = notes
+        outcome.encodedNotes = encodedNotes
         return runs
     }
 
@@ -150,7 +157,7 @@ struct CaseStep: Sendable {
     private func revise(
         _ event: EventRecord, _ overridden: inout [Int64: ApprovalRecord], now: Date, calendar: StepCalendar
     ) -> EventStep.Result {
-        let request = event.payload.mapValues { "\($0)" }
+        let request = event.textPayload
         // Only a person's override (through `Approvals`) sends a proposal back, and only once.
         guard event.producer == Approvals.producer, let id = Int64(request["approval"] ?? ""),
             let original = overridden.removeValue(forKey: id)
@@ -185,14 +192,6 @@ struct CaseStep: Sendable {
             evidenceJSON: original.evidenceJSON, revises: id)
         return .revised(
             record, audit: "\(action.kind) revised from #\(id) (\(applied)\(notApplied)) waits for a person")
-    }
-
-    /// The same local time `days` calendar days later in the business's time zone (so a step due in
-    /// two days stays at 10:00 across a daylight-saving change, 47 or 49 hours later).
-    func localDays(_ days: Int, after date: Date) -> Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: blueprint.business.timeZone) ?? .gmt
-        return calendar.date(byAdding: .day, value: days, to: date) ?? date.addingTimeInterval(Double(days) * 86400)
     }
 
     /// Runs `body`, failing with ``SkillTimeout`` (and cancelling it) after `limit`.
@@ -232,6 +231,7 @@ final class StepCalendar: Sendable {
     /// The booking page's links, when a public URL says where the page is served.
     let links: BookingLinks?
     private let found = Mutex<[[Int]: [Date]]>([:])
+    private let later = Mutex<[Int: Date]>([:])
 
     init(blueprint: Blueprint, busy: [DateInterval], now: Date, links: BookingLinks? = nil) {
         businessHours = blueprint.business.workingHours
@@ -239,6 +239,21 @@ final class StepCalendar: Sendable {
         self.busy = busy
         self.now = now
         self.links = links
+    }
+
+    /// The step's time `days` calendar days later, at the same local time in the business's time
+    /// zone (so a step due in two days stays at 10:00 across a daylight-saving change, 47 or 49
+    /// hours later). Found once per step and number of days: every case of the step shares it.
+    func localDays(_ days: Int) -> Date {
+        later.withLock { found in
+            if let date = found[days] { return date }
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: timeZone) ?? .gmt
+            let date =
+                calendar.date(byAdding: .day, value: days, to: now) ?? now.addingTimeInterval(Double(days) * 86400)
+            found[days] = date
+            return date
+        }
     }
 
     /// The tools an agent's permissions grant, and no others.

@@ -47,6 +47,18 @@ public struct EventRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
     public var payload: [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(payloadJSON.utf8))) as? [String: Any] ?? [:]
     }
+
+    /// The payload with every value as text (a number as Swift prints it). A payload of strings
+    /// only, as Baton stores them, is read without Foundation's parser (``StringMapJSON/decode(_:)``).
+    package var textPayload: [String: String] {
+        StringMapJSON.decode(payloadJSON) ?? payload.mapValues { "\($0)" }
+    }
+
+    /// Whether the payload is a JSON object, as the engine needs it to be.
+    package var isPayloadAnObject: Bool {
+        StringMapJSON.decode(payloadJSON) != nil
+            || (try? JSONSerialization.jsonObject(with: Data(payloadJSON.utf8))) is [String: Any]
+    }
 }
 
 /// An action allowed by the policy gate, waiting for (or done by) the dispatcher.

@@ -116,27 +116,31 @@ extension RuntimeStore {
         let busyJSON = excluding.isEmpty ? [] : [StringListJSON.encode(excluding.sorted())]
         let ready = try Row.fetchAll(
             db.cachedStatement(
-                sql: "SELECT * FROM event WHERE status = 'pending' AND due_at IS NULL\(busyCases) ORDER BY id LIMIT ?"),
+                sql: """
+                    SELECT \(EventRecord.positionalColumns) FROM event
+                    WHERE status = 'pending' AND due_at IS NULL\(busyCases) ORDER BY id LIMIT ?
+                    """),
             arguments: StatementArguments(busyJSON + [limit]))
         let due = try Row.fetchAll(
             db.cachedStatement(
                 sql: """
-                    SELECT * FROM event WHERE status = 'pending' AND due_at IS NOT NULL AND due_at <= ?\(busyCases)
+                    SELECT \(EventRecord.positionalColumns) FROM event
+                    WHERE status = 'pending' AND due_at IS NOT NULL AND due_at <= ?\(busyCases)
                     ORDER BY due_at LIMIT ?
                     """), arguments: StatementArguments([now] + busyJSON + [limit]))
         let rows = (ready + due).compactMap { row in
             // The id is the table's INTEGER PRIMARY KEY: always there, always an integer.
-            (try? row.decode(Int64.self, forColumn: "id")).map { (id: $0, row: row) }
+            (try? row.decode(Int64.self, atIndex: 0)).map { (id: $0, row: row) }
         }
         return rows.sorted { $0.id < $1.id }.prefix(limit).map { id, row in
             do {
-                let event = try EventRecord(row: row)
-                guard (try? JSONSerialization.jsonObject(with: Data(event.payloadJSON.utf8))) is [String: Any] else {
+                let event = try EventRecord(positional: row)
+                guard event.isPayloadAnObject else {
                     throw UnreadableData(description: "its payload_json is not a JSON object")
                 }
                 return .success(event)
             } catch {
-                let caseID = (try? row.decode(String?.self, forColumn: "case_id")) ?? nil
+                let caseID = (try? row.decode(String?.self, atIndex: 2)) ?? nil
                 return .failure(UnreadableEvent(id: id, caseID: caseID ?? "unknown", reason: Engine.message(error)))
             }
         }
@@ -179,13 +183,15 @@ extension RuntimeStore {
                     try Self.appendAudit(
                         db, at: now, caseID: bad.caseID, agent: nil, kind: .dead,
                         detail:
-                            "dead-lettered: \(message) (event #\(bad.id); fix or delete the row, then `baton event retry \(bad.id)`)")
+                            "dead-lettered: \(message) (event #\(bad.id); fix or delete the row, then `baton event retry \(bad.id)`)"
+                    )
                 }
                 for (id, reason) in newBusy.sorted(by: { $0.key < $1.key }) {
                     try Self.appendAudit(
                         db, at: now, caseID: "calendar", agent: nil, kind: .unreadable,
                         detail:
-                            "busy time #\(id) skipped: stored data could not be read: \(reason) (fix or delete the row in calendar_busy)")
+                            "busy time #\(id) skipped: stored data could not be read: \(reason) (fix or delete the row in calendar_busy)"
+                    )
                 }
             }
             Self.reportedBusy.withLock { reported in for id in newBusy.keys { reported.insert(busyKey(id)) } }

@@ -7,28 +7,35 @@ public enum StringMapJSON {
     public static func encode(_ map: [String: String]) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(64)
-        appendObject(map, to: &out) { appendQuoted($0, to: &$1) }
+        appendObject(map, to: &out) { appendQuoted($1, to: &$2) }
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// A map of maps, both levels with sorted keys.
-    package static func encode(_ nested: [String: [String: String]]) -> String {
+    /// A map of maps, both levels with sorted keys. An inner map whose text is in `encoded`
+    /// under its key (this encoder's text of that same map, made earlier) is written as that text.
+    package static func encode(_ nested: [String: [String: String]], encoded: [String: String] = [:]) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(512)
-        appendObject(nested, to: &out) { inner, out in appendObject(inner, to: &out) { appendQuoted($0, to: &$1) } }
+        appendObject(nested, to: &out) { key, inner, out in
+            if var text = encoded[key] {
+                text.withUTF8 { out.append(contentsOf: $0) }
+            } else {
+                appendObject(inner, to: &out) { appendQuoted($1, to: &$2) }
+            }
+        }
         return String(decoding: out, as: UTF8.self)
     }
 
     /// `{` then each `"key":value` in key order, the value written by `appendValue`, then `}`.
     private static func appendObject<Value>(
-        _ map: [String: Value], to out: inout [UInt8], _ appendValue: (Value, inout [UInt8]) -> Void
+        _ map: [String: Value], to out: inout [UInt8], _ appendValue: (String, Value, inout [UInt8]) -> Void
     ) {
         out.append(UInt8(ascii: "{"))
         for (index, key) in map.keys.sorted().enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             appendQuoted(key, to: &out)
             out.append(UInt8(ascii: ":"))
-            appendValue(map[key]!, &out)
+            appendValue(key, map[key]!, &out)
         }
         out.append(UInt8(ascii: "}"))
     }
@@ -59,7 +66,8 @@ public enum StringMapJSON {
         case UInt8(ascii: "\n"): out.append(UInt8(ascii: "n"))
         case UInt8(ascii: "\r"): out.append(UInt8(ascii: "r"))
         case UInt8(ascii: "\t"): out.append(UInt8(ascii: "t"))
-        case 0..<0x20: out.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+        case 0..<0x20:
+            out.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
         default: out.append(byte)  // a quote or a backslash
         }
     }
