@@ -112,6 +112,19 @@ struct StorageTests {
         #expect(try await r.engine.processBatch(limit: 10) == 8)
     }
 
+    /// Whether an event is ready: not before one is stored, not once only delayed ones (the
+    /// follow-ups the leads scheduled) are left.
+    @Test func anEventIsReadyUntilTheEngineHasTakenItOn() async throws {
+        let r = try LeadFlowTests.runtime()
+        defer { try? FileManager.default.removeItem(atPath: r.folder) }
+        #expect(try await r.store.hasReadyEvents() == false)
+        try r.store.submit(type: "lead.received", caseID: "lead-1", payload: LeadFlowTests.lead, producer: "intake")
+        #expect(try await r.store.hasReadyEvents())
+        #expect(try await r.engine.processBatch(limit: 10) == 4)
+        #expect(try r.store.events().contains { $0.status == .pending && $0.dueAt != nil })
+        #expect(try await r.store.hasReadyEvents() == false)
+    }
+
     @Test func eachDataFolderHasItsOwnIdentityWhichKeepsMessageIDsApart() throws {
         let a = try LeadFlowTests.runtime()
         let b = try LeadFlowTests.runtime()

@@ -154,6 +154,15 @@ extension RuntimeStore: RuntimeStorage {
         }
     }
 
+    /// Whether an event is ready to run now: one look at the partial index that holds only those
+    /// (``metricsFacts(at:)`` counts them all), for a caller waiting for the engine to run dry.
+    package func hasReadyEvents() async throws -> Bool {
+        try await database.read { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM event WHERE status = 'pending' AND due_at IS NULL)") ?? false
+        }
+    }
+
     package func lastRun(_ job: String) async throws -> Date? {
         try await database.read {
             try Date.fetchOne($0, sql: "SELECT last_run FROM schedule_state WHERE name = ?", arguments: [job])
