@@ -73,7 +73,7 @@ struct LeadQualificationSkill: Skill {
             ProposedAction(
                 kind: .emailSend,
                 payload: [
-                    "to": p["email"]!.trimmingCharacters(in: .whitespacesAndNewlines),
+                    "to": LeadText.trimmed(p["email"]!),
                     "subject": "Your request to \(business)",
                     "body":
                         "\(greeting), thanks for reaching out to \(business). We would be glad to help.\n\n\(question) Just reply to this email and we will take it from there.\n\n\(business)",
@@ -111,7 +111,7 @@ struct LeadQualificationSkill: Skill {
     /// The name to greet: its first line, without surrounding spaces, at most 60 characters.
     static func name(_ raw: String) -> String {
         let line = raw.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-        return String(line.trimmingCharacters(in: .whitespaces).prefix(60))
+        return String(LeadText.trimmed(line, of: .whitespaces).prefix(60))
     }
 
     /// The reading as the case context keeps it (and the timeline shows it).

@@ -38,7 +38,7 @@ struct LeadReader: Sendable {
         var names: [String] = []
         var prefixes: [String] = []
         for entry in (business.serviceArea ?? []).prefix(2000) {
-            let trimmed = entry.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = LeadText.trimmed(entry)
             guard !trimmed.isEmpty else { continue }
             if trimmed.contains(where: \.isNumber) {
                 prefixes.append(trimmed.uppercased().filter { !$0.isWhitespace && $0 != "-" })
@@ -71,7 +71,7 @@ struct LeadReader: Sendable {
         let fields = Self.bounded(raw)
         let original = Self.messageFields.compactMap { fields[$0] }.filter { !$0.isEmpty }.joined(separator: "\n")
         let message = LeadText.plain(original)
-        let email = (fields["email"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let email = LeadText.trimmed(fields["email"] ?? "")
         var reading = LeadReading(
             timeline: nil, budget: nil, place: nil, inArea: nil, service: nil, spam: nil,
             contactable: !email.isEmpty, saysWhat: false)
@@ -133,7 +133,7 @@ struct LeadReader: Sendable {
     func place(_ message: String, _ fields: [String: String]) -> (String?, Bool?) {
         let fieldPlaces = Self.placeFields.compactMap { key -> String? in
             guard let value = fields[key].map(LeadText.plain) else { return nil }
-            let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = LeadText.trimmed(value)
             return trimmed.isEmpty ? nil : String(trimmed.prefix(200))
         }
         let text = (fieldPlaces + [message]).joined(separator: "\n")
@@ -163,7 +163,7 @@ struct LeadReader: Sendable {
     /// The business's service the lead asks for: a service whose telling word (its last word that is
     /// not generic: `heater` of "water heaters", `drain` of "drain cleaning") the lead wrote.
     func service(_ message: String, field: String) -> String? {
-        let fieldText = LeadText.plain(field).trimmingCharacters(in: .whitespacesAndNewlines)
+        let fieldText = LeadText.trimmed(LeadText.plain(field))
         guard !services.isEmpty else { return fieldText.isEmpty ? nil : String(fieldText.prefix(200)) }
         let words = Set(LeadText.words(message + "\n" + fieldText).map(LeadText.stem))
         for service in services {

@@ -27,7 +27,7 @@ enum LeadText {
 
     /// The text without HTML tags and with the common entities read.
     static func plain(_ text: String) -> String {
-        guard text.contains("<") || text.contains("&") else { return text }
+        guard holds("<", in: text) || holds("&", in: text) else { return text }
         let ns = NSString(string: text)
         var plain = tag.stringByReplacingMatches(
             in: text, range: NSRange(location: 0, length: ns.length), withTemplate: " ")
@@ -90,13 +90,13 @@ enum LeadText {
     /// The first amount of money the message names, or the `budget` field. `screened`: only the
     /// patterns whose cues the text holds run (``LeadCues``).
     static func budget(in message: String, field: String, screened: Bool = true) -> LeadReading.Budget? {
-        let stated = plain(field).trimmingCharacters(in: .whitespacesAndNewlines)
+        let stated = trimmed(plain(field))
         if !stated.isEmpty {
             let cues = LeadCues(stated)
             let amount = amounts.lazy.filter { !screened || cues.mayMatch($0.cues) }
                 .compactMap { amountMatch($0.regex, in: stated) }.first
-            let bare = stated.replacingOccurrences(of: ",", with: "").trimmingCharacters(
-                in: CharacterSet(charactersIn: "$ "))
+            let bare = trimmed(
+                String(String.UnicodeScalarView(stated.unicodeScalars.filter { $0 != "," })), of: dollarAndSpace)
             let number = bare.allSatisfy { $0.isNumber || $0 == "." } ? Decimal(string: bare) : nil
             return LeadReading.Budget(phrase: String(stated.prefix(200)), amount: amount?.amount ?? number)
         }
@@ -107,15 +107,19 @@ enum LeadText {
             guard let match = regex.firstMatch(in: message, range: NSRange(location: 0, length: ns.length)),
                 let amount = amount(match, ns)
             else { continue }
-            let phrase = ns.substring(with: match.range).trimmingCharacters(in: .whitespaces)
+            let phrase = trimmed(ns.substring(with: match.range), of: .whitespaces)
             found.append((match.range.location, LeadReading.Budget(phrase: phrase, amount: amount)))
         }
         if let first = found.min(by: { $0.at < $1.at }) { return first.budget }
-        if !screened || cues.mayMatch(vagueCues), let match = vague.firstMatch(in: message, range: NSRange(location: 0, length: ns.length)) {
+        if !screened || cues.mayMatch(vagueCues),
+            let match = vague.firstMatch(in: message, range: NSRange(location: 0, length: ns.length))
+        {
             return LeadReading.Budget(phrase: ns.substring(with: match.range), amount: nil)
         }
         return nil
     }
+
+    private static let dollarAndSpace = CharacterSet(charactersIn: "$ ")
 
     private static func amountMatch(_ regex: NSRegularExpression, in text: String) -> LeadReading.Budget? {
         let ns = NSString(string: text)

@@ -160,12 +160,14 @@ enum LeadTimeline {
     /// Every time `text` names. `screened`: only the rules whose cues the text holds run (the
     /// same times, found faster; off only to check that).
     static func find(in text: String, _ reader: LeadReader, screened: Bool = true) -> [LeadReading.Timeline] {
-        guard text.contains(where: \.isLetter) || text.contains("/") || text.contains("-") else { return [] }
+        guard text.contains(where: \.isLetter) || LeadText.holds("/", in: text) || LeadText.holds("-", in: text) else {
+            return []
+        }
         var found: [LeadReading.Timeline] = []
         let cues = LeadCues(text)
         for rule in rules where !screened || cues.mayMatch(rule.cues) {
             for groups in LeadText.matches(rule.regex, in: text) {
-                let phrase = (groups[0] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+                let phrase = LeadText.trimmed(groups[0] ?? "")
                 switch rule.when(groups, reader) {
                 case .days(let days): found.append(LeadReading.Timeline(phrase: phrase, days: max(0, days)))
                 case .later: found.append(LeadReading.Timeline(phrase: phrase, days: nil))
