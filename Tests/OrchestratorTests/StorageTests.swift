@@ -47,19 +47,47 @@ struct StorageTests {
     /// keeps (controls, quotes, backslashes, multi-byte characters, runs of each): parsed back whole.
     @Test func generatedStringMapsRoundTrip() throws {
         var random = SplitMix(state: 0x5EED_0A11)
-        let pieces = ["\"", "\\", "\n", "\r\n", "\t", "\u{0}", "\u{1}", "\u{1F}", "\u{7F}", "a", "Zz 9", "é", "—", "東京", "🙂", "/", "{}", ":"]
+        let pieces = [
+            "\"", "\\", "\n", "\r\n", "\t", "\u{0}", "\u{1}", "\u{1F}", "\u{7F}", "a", "Zz 9", "é", "—", "東京", "🙂", "/",
+            "{}", ":",
+            "\u{301}", "\u{200D}",
+        ]
         for _ in 0..<500 {
             var map: [String: String] = [:]
             for _ in 0..<Int.random(in: 0...6, using: &random) {
                 func text() -> String {
-                    (0..<Int.random(in: 0...12, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+                    (0..<Int.random(in: 0...12, using: &random)).map { _ in pieces.randomElement(using: &random)! }
+                        .joined()
                 }
                 map[text()] = text()
             }
             let encoded = StringMapJSON.encode(map)
             let parsed = try #require(try JSONSerialization.jsonObject(with: Data(encoded.utf8)) as? [String: String])
             #expect(parsed == map, "\(encoded)")
+            // Byte for byte the text of a plain encoder that escapes scalar by scalar.
+            #expect(Array(encoded.utf8) == Array(Self.plainEncoding(map).utf8), "\(encoded)")
+            let nested = StringMapJSON.encode(["m": map, "n": [:]], encoded: ["n": "{}"])
+            #expect(Array(nested.utf8) == Array(#"{"m":\#(encoded),"n":{}}"#.utf8))
         }
+    }
+
+    /// JSON text of `map` as the store writes it, escaped one scalar at a time.
+    static func plainEncoding(_ map: [String: String]) -> String {
+        func quoted(_ text: String) -> String {
+            let escaped = text.unicodeScalars.map { scalar -> String in
+                switch scalar {
+                case "\"": "\\\""
+                case "\\": "\\\\"
+                case "\n": "\\n"
+                case "\r": "\\r"
+                case "\t": "\\t"
+                case _ where scalar.value < 0x20: String(format: "\\u%04x", scalar.value)
+                default: String(scalar)
+                }
+            }
+            return "\"" + escaped.joined() + "\""
+        }
+        return "{" + map.keys.sorted().map { quoted($0) + ":" + quoted(map[$0]!) }.joined(separator: ",") + "}"
     }
 
     @Test func aVersionTwoStoreUpgradesWithItsEventsAndAuditKept() async throws {
