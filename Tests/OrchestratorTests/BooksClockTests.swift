@@ -102,6 +102,7 @@ struct BooksClockTests {
     @Test func remindersGoOnTheirLocalMorningsAndStopWhenPaid() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-books-\(UUID().uuidString)")
             .path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         let clock = Clock(Self.utc("2026-03-05T00:00:00Z"))
         let blueprint = try Self.blueprint()
         var store = try RuntimeStore(folder: folder, clock: { clock.now })
@@ -154,6 +155,7 @@ struct BooksClockTests {
     @Test func aPaymentCancelsAReminderStillPending() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-books-\(UUID().uuidString)")
             .path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         let clock = Clock(Self.utc("2026-03-06T16:00:00Z"))
         let store = try RuntimeStore(folder: folder, clock: { clock.now })
         let blueprint = try Self.blueprint()
@@ -186,6 +188,7 @@ struct BooksClockTests {
     @Test func aReminderOfferingAPaymentPlanWaitsForAPerson() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-books-\(UUID().uuidString)")
             .path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         let clock = Clock(Self.utc("2026-04-05T15:00:00Z"))
         let store = try RuntimeStore(folder: folder, clock: { clock.now })
         let blueprint = try Self.blueprint(offerPlan: true)
