@@ -23,11 +23,15 @@ extension BatonBench {
         @Option(help: "Leads for the throughput run.")
         var leads = 1_000
 
+        // Read by `runCount` (not an option's transform, whose error would echo the text).
         @Option(
             help: ArgumentHelp(
-                "Throughput runs, each on a fresh store; their median is the figure compared with the peer (a run lasts a tenth of a second, so one pause of the machine moves a single run by a third).",
+                "Throughput runs, each on a fresh store, 1 to 15 (default 3); their median is the figure compared with the peer (a run lasts a tenth of a second, so one pause of the machine moves a single run by a third).",
                 valueName: "n"))
-        var runs = 3
+        var runs: String?
+
+        /// `--runs` as a count (checked by `validate`).
+        var runCount: Int { runs.flatMap { Int($0) } ?? 3 }
 
         @Option(help: "Offered load for the latency run, in leads per second.")
         var rate = 100
@@ -71,7 +75,9 @@ extension BatonBench {
             guard leads > 0, rate > 0, seconds > 0, seconds <= 3_600 else {
                 throw ValidationError("--leads and --rate must be above 0, --seconds from above 0 to 3600")
             }
-            guard (1...15).contains(runs) else { throw ValidationError("--runs must be from 1 to 15") }
+            guard (1...15).contains(runs.map { Int($0) ?? 0 } ?? 3) else {
+                throw ValidationError("--runs must be a whole number from 1 to 15")
+            }
             if workers != nil && store == nil { throw ValidationError("--workers needs --store URL") }
             guard let store else { return }
             if history != nil { throw ValidationError("--history runs on SQLite only; leave out --store") }
@@ -102,24 +108,24 @@ extension BatonBench {
             // processed in batches; then the dispatcher writes the replies. In its own scope, so its
             // store (and page cache) is gone before the latency run.
             var throughputs: [(leadsPerSecond: Double, withIntake: Double)] = []
-            for run in 1...runs {
-                if runs > 1 { print("throughput run \(run) of \(runs)") }
+            for run in 1...runCount {
+                if runCount > 1 { print("throughput run \(run) of \(runCount)") }
                 let folder = try Self.temporaryFolder()
                 folders.append(folder)
                 throughputs.append(try await throughputRun(blueprint, folder: folder))
                 try? FileManager.default.removeItem(atPath: folder)
             }
-            let median = throughputs.sorted { $0.leadsPerSecond < $1.leadsPerSecond }[runs / 2]
+            let median = throughputs.sorted { $0.leadsPerSecond < $1.leadsPerSecond }[runCount / 2]
             let sqliteLeadsPerSecond = median.leadsPerSecond
-            if runs > 1 {
+            if runCount > 1 {
                 print(
-                    "median of the \(runs) runs: \(String(format: "%.0f", median.leadsPerSecond)) leads/s (runs: \(throughputs.map { String(format: "%.0f", $0.leadsPerSecond) }.joined(separator: ", ")))"
+                    "median of the \(runCount) runs: \(String(format: "%.0f", median.leadsPerSecond)) leads/s (runs: \(throughputs.map { String(format: "%.0f", $0.leadsPerSecond) }.joined(separator: ", ")))"
                 )
             }
             if let peer = peerLeadsPerSecond {
                 let ratio = median.leadsPerSecond / peer
                 print(
-                    "  against the peer's \(String(format: "%.1f", peer)) leads/s (lead in → reply queued, durable)\(runs > 1 ? ", the median run" : ""): \(String(format: "%.1f", ratio))x (target 50x: \(ratio >= 50 ? "met" : "NOT met")); counting the intake: \(String(format: "%.1f", median.withIntake / peer))x"
+                    "  against the peer's \(String(format: "%.1f", peer)) leads/s (lead in → reply queued, durable)\(runCount > 1 ? ", the median run" : ""): \(String(format: "%.1f", ratio))x (target 50x: \(ratio >= 50 ? "met" : "NOT met")); counting the intake: \(String(format: "%.1f", median.withIntake / peer))x"
                 )
             }
             let latencyFolder = try Self.temporaryFolder()

@@ -52,6 +52,13 @@ struct BenchStoreOptionsTests {
         }
     }
 
+    @Test("a --runs count outside 1 to 15 is refused, naming the option")
+    func badRunCounts() async throws {
+        for runs in ["0", "16", "1000", "three", "", "1\u{1B}[2J"] {
+            try await Self.expectRefused(["--runs", runs], saying: "--runs")
+        }
+    }
+
     @Test("bad --store URLs are refused before any work, the password never shown")
     func badURLs() async throws {
         for (url, reason) in [
@@ -84,7 +91,10 @@ struct BenchStoreOptionsTests {
     func noServer() async throws {
         let port = LoopbackPort.free()
         let result = try await BatonBinary.run(
-            ["orchestrator", "--store", "postgres://bench:s3cret@127.0.0.1:\(port)/bench?sslmode=disable", "--leads", "1"],
+            [
+                "orchestrator", "--store", "postgres://bench:s3cret@127.0.0.1:\(port)/bench?sslmode=disable", "--leads",
+                "1",
+            ],
             executable: Self.bench)
         #expect(result.status != 0)
         #expect(result.stderr.contains("cannot open the PostgreSQL store at postgres://bench@127.0.0.1:\(port)/bench"))
