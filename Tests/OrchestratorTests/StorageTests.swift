@@ -14,6 +14,7 @@ struct StorageTests {
             Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 951_782_400),  // 2000-02-29
             Date(timeIntervalSince1970: 1_772_467_200.9999), Date(timeIntervalSince1970: 4_107_542_399.999),  // 2100-02-28
             Date(timeIntervalSince1970: 253_402_300_800),  // 10000-01-01: five digits of year, as GRDB writes them
+            .distantFuture,  // the upper bound of the lead ledger's query over all time
         ]
         // Half a millisecond either side of a boundary, where rounding rules differ.
         for offset in [0.0004999, 0.0005, 0.0005001, 0.0015, 0.0025] {
@@ -28,6 +29,23 @@ struct StorageTests {
             #expect(
                 StoredDate.text(date) == String.fromDatabaseValue(date.databaseValue), "\(date.timeIntervalSince1970)")
         }
+        // Before the Gregorian reform (1582) GRDB's formatter counts Julian days and this does not; the
+        // lower bound of the query over all time still sorts before every time the runtime stores.
+        #expect(StoredDate.text(.distantPast) == "0000-12-30 00:00:00.000")
+        #expect(StoredDate.text(.distantPast) < StoredDate.text(Date(timeIntervalSince1970: 0)))
+    }
+
+    @Test func recordsWriteTheirDatesAsStoredDateDoes() throws {
+        let created = Date(timeIntervalSince1970: 1_772_467_200.4996)
+        let sent = Date(timeIntervalSince1970: 4_107_542_399.9996)
+        let item = OutboxItem(
+            id: 1, idempotencyKey: "k", caseID: "c", agent: "a", action: .emailSend, payloadJSON: "{}", status: .sent,
+            attempts: 1, createdAt: created, sentAt: sent, nextAttemptAt: nil, lastError: nil)
+        let row = try item.databaseDictionary
+        #expect(String.fromDatabaseValue(row["created_at"]!) == created.databaseValue.storage.value as? String)
+        #expect(String.fromDatabaseValue(row["created_at"]!) == StoredDate.text(created))
+        #expect(String.fromDatabaseValue(row["sent_at"]!) == StoredDate.text(sent))
+        #expect(row["next_attempt_at"] == .null)
     }
 
     @Test func stringMapsRoundTripThroughAJSONParserWithSortedKeys() throws {

@@ -117,7 +117,7 @@ package struct SchedulingSkill: Skill {
             ProposedAction(
                 kind: .calendarBook,
                 payload: [
-                    "start": when.iso, "end": Self.iso.string(from: end), "title": "\(input.business.name): \(name)",
+                    "start": when.iso, "end": SlotWording.iso(end), "title": "\(input.business.name): \(name)",
                     "to": to, "name": name,
                 ], reason: "the lead chose a free time"))
         outcome.actions.append(
@@ -128,7 +128,7 @@ package struct SchedulingSkill: Skill {
                     "body":
                         "\(greeting), you are booked for \(when.local) (\(input.business.timeZone) time), \(minutes) minutes. The invitation is attached.\n\nReply to this email if you need to change it.\n\n\(input.business.name)",
                     // The dispatcher attaches the meeting as an iCalendar invitation (invite.ics).
-                    "invite_start": when.iso, "invite_end": Self.iso.string(from: end),
+                    "invite_start": when.iso, "invite_end": SlotWording.iso(end),
                     "invite_title": input.business.name, "invite_uid": "booking-\(input.event.caseID)", "name": name,
                 ], reason: "confirm the booking"))
         outcome.emits.append((type: "meeting.booked", payload: ["start": when.iso]))
@@ -138,10 +138,9 @@ package struct SchedulingSkill: Skill {
     /// How an offered time is listed in the reply (owner instructions find the list by it).
     static let bullet = "  • "
 
-    // Formatters are costly to make and to run; the same few slots are offered to every lead of
-    // an hour, so each slot is written once and kept (a small cache, emptied when it grows).
-    nonisolated(unsafe) private static let iso = ISO8601DateFormatter()
-    nonisolated(unsafe) private static var formatters: [String: DateFormatter] = [:]
+    // The same few slots are offered to every lead of an hour, so each slot is written once and
+    // kept (a small cache, emptied when it grows), with its zone's calendar.
+    nonisolated(unsafe) private static var calendars: [String: Calendar] = [:]
     nonisolated(unsafe) private static var writtenSlots: [String: (local: String, iso: String)] = [:]
     private static let lock = NSLock()
 
@@ -152,18 +151,17 @@ package struct SchedulingSkill: Skill {
         let key = "\(zone) \(slot.timeIntervalSince1970)"
         if let cached = writtenSlots[key] { return cached }
         if writtenSlots.count >= 1024 { writtenSlots = [:] }
-        let written = (local: formatter(zone).string(from: slot), iso: iso.string(from: slot))
+        let written = (local: SlotWording.local(slot, in: calendar(zone)), iso: SlotWording.iso(slot))
         writtenSlots[key] = written
         return written
     }
 
-    private static func formatter(_ zone: String) -> DateFormatter {
-        if let cached = formatters[zone] { return cached }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: zone) ?? .gmt
-        formatter.dateFormat = "EEEE MMMM d, h:mm a"
-        formatters[zone] = formatter
-        return formatter
+    private static func calendar(_ zone: String) -> Calendar {
+        if let cached = calendars[zone] { return cached }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: zone) ?? .gmt
+        if calendars.count >= 64 { calendars = [:] }
+        calendars[zone] = calendar
+        return calendar
     }
 }

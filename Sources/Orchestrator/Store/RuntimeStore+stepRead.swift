@@ -88,7 +88,7 @@ extension RuntimeStore {
         if busyTimes && !events.isEmpty {
             for row in try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT id, starts_at, ends_at FROM calendar_busy WHERE ends_at > ?"),
-                arguments: [now])
+                arguments: [StoredDate.text(now)])
             {
                 do {
                     let start = try row.decode(Date.self, forColumn: "starts_at")
@@ -127,7 +127,7 @@ extension RuntimeStore {
                     SELECT \(EventRecord.positionalColumns) FROM event
                     WHERE status = 'pending' AND due_at IS NOT NULL AND due_at <= ?\(busyCases)
                     ORDER BY due_at LIMIT ?
-                    """), arguments: StatementArguments([now] + busyJSON + [limit]))
+                    """), arguments: StatementArguments([StoredDate.text(now)] + busyJSON + [limit]))
         let rows = (ready + due).compactMap { row in
             // The id is the table's INTEGER PRIMARY KEY: always there, always an integer.
             (try? row.decode(Int64.self, atIndex: 0)).map { (id: $0, row: row) }
@@ -178,7 +178,7 @@ extension RuntimeStore {
                         sql: """
                             UPDATE event SET status = 'dead', last_error = ?, dead_at = ?
                             WHERE id = ? AND status = 'pending'
-                            """, arguments: [message, now, bad.id])
+                            """, arguments: [message, StoredDate.text(now), bad.id])
                     guard db.changesCount == 1 else { continue }
                     try Self.appendAudit(
                         db, at: now, caseID: bad.caseID, agent: nil, kind: .dead,

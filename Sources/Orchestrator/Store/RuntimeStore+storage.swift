@@ -42,7 +42,7 @@ extension RuntimeStore: RuntimeStorage {
     package func dueActions(limit: Int, lane: DispatchLane?, at now: Date) async throws -> [OutboxItem] {
         let rows = try await database.read { db in
             var due = OutboxItem.filter(Column("status") == OutboxItem.Status.queued.rawValue)
-                .filter(Column("next_attempt_at") == nil || Column("next_attempt_at") <= now)
+                .filter(Column("next_attempt_at") == nil || Column("next_attempt_at") <= StoredDate.text(now))
             if let lane {
                 due =
                     switch lane {
@@ -147,7 +147,8 @@ extension RuntimeStore: RuntimeStorage {
                 ready: try count("SELECT count(*) FROM event WHERE status = 'pending' AND due_at IS NULL"),
                 delayed: try count("SELECT count(*) FROM event WHERE status = 'pending' AND due_at IS NOT NULL"),
                 dueDelayed: try count(
-                    "SELECT count(*) FROM event WHERE status = 'pending' AND due_at IS NOT NULL AND due_at <= ?", [now]),
+                    "SELECT count(*) FROM event WHERE status = 'pending' AND due_at IS NOT NULL AND due_at <= ?",
+                    [StoredDate.text(now)]),
                 dead: try count("SELECT count(*) FROM event WHERE status = 'dead'"),
                 waitingActions: waiting,
                 approvalsPending: try count("SELECT count(*) FROM approval WHERE status = 'pending'"))

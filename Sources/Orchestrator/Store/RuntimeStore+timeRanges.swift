@@ -106,7 +106,8 @@ extension RuntimeStore {
                     WHERE status = 'dead' GROUP BY action;
                 """)
         // Every lead so far with its first reply: the lead ledger's query over all time.
-        let rows = try Row.fetchAll(db, sql: leadLedgerSQL, arguments: [Date.distantPast, Date.distantFuture])
+        let rows = try Row.fetchAll(
+            db, sql: leadLedgerSQL, arguments: [StoredDate.text(.distantPast), StoredDate.text(.distantFuture)])
         var buckets: [String: Int] = [:]
         var milliseconds: Int64 = 0
         for row in rows {

@@ -2,7 +2,9 @@ import Foundation
 
 /// A date as GRDB stores it ("yyyy-MM-dd HH:mm:ss.SSS", UTC, to the nearest millisecond), computed
 /// with integer arithmetic: the engine stamps every record it writes, and GRDB's formatter showed
-/// in its profile. Same text, so stored dates still sort, compare and decode as GRDB's own.
+/// in its profile. Same text, so stored dates still sort, compare and decode as GRDB's own (from
+/// the Gregorian reform of 1582 on; before it GRDB's formatter counts Julian days, and no time the
+/// runtime stores is that old).
 enum StoredDate {
     static func text(_ date: Date) -> String {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
