@@ -95,10 +95,13 @@ struct LeadReader: Sendable {
         "regards", "cheers", "sir", "madam", "team", "bonjour", "hola",
     ]
 
+    /// The fields that say nothing of the work: the message (read on its own), the name, the
+    /// address, where the form came from.
+    static let quietFields = Set(messageFields + ["name", "email", "first_name", "last_name", "source", "form"])
+
     /// Fields beyond the message, the name and the addresses that say something.
     static func informative(_ fields: [String: String]) -> [String] {
-        let quiet: Set<String> = Set(messageFields + ["name", "email", "first_name", "last_name", "source", "form"])
-        return fields.filter { !quiet.contains($0.key) && $0.value.contains(where: { $0.isLetter || $0.isNumber }) }
+        fields.filter { !quietFields.contains($0.key) && $0.value.contains(where: { $0.isLetter || $0.isNumber }) }
             .keys.sorted()
     }
 
